@@ -1,0 +1,442 @@
+/**
+ * The `.http` request syntax of editor REST clients (VS Code REST Client, JetBrains HTTP Client):
+ * the raw form of every request in the playground, and the info string of lesson request blocks.
+ *
+ * ```http
+ * # comments start with # or //
+ * POST https://auth.example.com/oauth/token HTTP/1.1
+ * Content-Type: application/x-www-form-urlencoded
+ * Authorization: Basic {{$basic {{client_id}} {{client_secret}}}}
+ *
+ * grant_type=client_credentials
+ * &scope=read:users
+ * ```
+ *
+ * - The request line is `METHOD URL [HTTP/x.y]`; a line with only a URL means `GET`.
+ *   Lines right after it that start with `?` or `&` continue the URL (long query strings).
+ * - Header lines `Name: value` follow; comment lines may sit among them.
+ * - A blank line ends the headers; everything after it is the body, kept verbatim except that
+ *   trailing blank lines are dropped and, for `application/x-www-form-urlencoded`, lines are
+ *   joined (so a long form body can be split over lines starting with `&`).
+ * - A line starting with `###` ends the request (editors use it to separate requests).
+ *
+ * Variables, `{{name}}`, are filled by {@link fillVariables}. Built-in helpers (a small set on
+ * purpose, named as in the editors):
+ * - `{{$basic client_id client_secret}}`: the value of an HTTP Basic `Authorization` header for
+ *   a client, i.e. base64 of `form-urlencode(client_id) ":" form-urlencode(client_secret)`,
+ *   as RFC 6749 §2.3.1 asks. Arguments may be variables: `{{$basic {{id}} {{secret}}}}`,
+ *   or double-quoted when they hold spaces: `{{$basic "my client" s3cret}}`.
+ * - `{{$uuid}}`: a random UUID (v4), e.g. for a `jti` or an idempotency key.
+ * - `{{$timestamp}}`: the current time in seconds since the epoch (like `iat` and `exp`).
+ *
+ * Pure: no DOM, no Node built-ins; the lesson compiler runs it at build time.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-5 (header fields)
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 (client password in Basic auth)
+ */
+
+/** A request as the playground edits, prints, exports and sends it. */
+export interface HttpRequestModel {
+  method: string;
+  url: string;
+  /** In order, duplicates kept, names as written. */
+  headers: [name: string, value: string][];
+  /** Empty string when there is no body. */
+  body: string;
+}
+
+/** A syntax error at a 1-based line and column of the `.http` text. */
+export interface HttpSyntaxError {
+  line: number;
+  column: number;
+  message: string;
+}
+
+export type ParseHttpRequestResult =
+  | { ok: true; request: HttpRequestModel }
+  | { ok: false; errors: HttpSyntaxError[] };
+
+/** The methods the parser accepts (RFC 9110 §9 plus PATCH). */
+export const httpMethods = [
+  'GET',
+  'HEAD',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'OPTIONS',
+  'TRACE',
+  'CONNECT',
+] as const;
+export type HttpMethod = (typeof httpMethods)[number];
+
+/** The built-in helpers {@link fillVariables} knows, without the `$`. */
+export const builtinVariables = ['basic', 'uuid', 'timestamp'] as const;
+export type BuiltinVariable = (typeof builtinVariables)[number];
+
+const TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
+const VARIABLE_NAME = '[A-Za-z_][A-Za-z0-9_.-]*';
+const PLAIN_VARIABLE = new RegExp(`\\{\\{\\s*(${VARIABLE_NAME})\\s*\\}\\}`, 'g');
+// `{{$name args}}`; args may not contain braces, so unresolved inner variables keep it unmatched.
+const BUILTIN_CALL =
+  /\{\{\s*\$([A-Za-z][A-Za-z0-9_.]*)((?:\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{}]+))*)\s*\}\}/g;
+
+function isCommentLine(line: string): boolean {
+  const t = line.trimStart();
+  return (t.startsWith('#') && !t.startsWith('###')) || t.startsWith('//');
+}
+
+function isSeparatorLine(line: string): boolean {
+  return line.trimStart().startsWith('###');
+}
+
+/** Replace every `{{...}}` with as many `x` so validation keeps the columns right. */
+function maskVariables(text: string): string {
+  return text
+    .replace(/\{\{[^}]*\}\}/g, (m) => 'x'.repeat(m.length))
+    .replace(/\{\{.*$/, (m) => 'x'.repeat(m.length));
+}
+
+function hasVariable(text: string): boolean {
+  return text.includes('{{');
+}
+
+function headerValue(headers: readonly (readonly [string, string])[], name: string) {
+  const lower = name.toLowerCase();
+  return headers.find(([n]) => n.toLowerCase() === lower)?.[1];
+}
+
+/**
+ * Parse one request in `.http` syntax. Never throws; on failure it lists every error it found,
+ * each with a 1-based line and column, so an editor can underline it.
+ */
+export function parseHttpRequest(text: string): ParseHttpRequestResult {
+  const lines = text.split(/\r\n|\r|\n/);
+  const errors: HttpSyntaxError[] = [];
+  const error = (line: number, column: number, message: string) => {
+    errors.push({ line: line + 1, column: column + 1, message });
+  };
+
+  let i = 0;
+  while (i < lines.length) {
+    const l = lines[i] ?? '';
+    if (l.trim() === '' || isCommentLine(l) || isSeparatorLine(l)) i++;
+    else break;
+  }
+  if (i >= lines.length) {
+    return {
+      ok: false,
+      errors: [
+        {
+          line: 1,
+          column: 1,
+          message: 'Expected a request line such as "POST https://auth.example.com/oauth/token".',
+        },
+      ],
+    };
+  }
+
+  // Request line.
+  const requestLineIndex = i;
+  const requestLine = lines[i] ?? '';
+  const lead = requestLine.length - requestLine.trimStart().length;
+  const content = requestLine.trimEnd();
+  let method = 'GET';
+  let url = '';
+  let urlColumn = lead;
+  const firstSpace = content.indexOf(' ', lead);
+  const firstWord = firstSpace === -1 ? content.slice(lead) : content.slice(lead, firstSpace);
+  if (/^https?:\/\//i.test(firstWord) || firstWord.startsWith('{{')) {
+    url = content.slice(lead);
+  } else {
+    method = firstWord;
+    const masked = maskVariables(method);
+    const bad = [...masked].findIndex((c) => !TOKEN_CHAR.test(c));
+    if (bad !== -1) {
+      error(i, lead + bad, `"${method}" is not a method: a method is a single word like POST.`);
+    } else if (!hasVariable(method) && method !== method.toUpperCase()) {
+      error(i, lead, `Methods are case-sensitive: write ${method.toUpperCase()}, not ${method}.`);
+    } else if (!hasVariable(method) && !(httpMethods as readonly string[]).includes(method)) {
+      error(i, lead, `Unknown method ${method}: use one of ${httpMethods.join(', ')}.`);
+    }
+    if (firstSpace === -1) {
+      error(i, content.length, `Expected a URL after ${method}.`);
+    } else {
+      urlColumn = firstSpace;
+      while (content[urlColumn] === ' ' || content[urlColumn] === '\t') urlColumn++;
+      url = content.slice(urlColumn);
+    }
+  }
+  const version = /\s+(HTTP\/\S*)$/.exec(url);
+  if (version) {
+    const versionColumn =
+      urlColumn + (version.index ?? 0) + version[0].length - (version[1]?.length ?? 0);
+    if (!/^HTTP\/(1\.1|1\.0|2(\.0)?|3)$/.test(version[1] ?? '')) {
+      error(
+        i,
+        versionColumn,
+        `"${version[1]}" is not an HTTP version: write HTTP/1.1 or leave it out.`,
+      );
+    }
+    url = url.slice(0, version.index);
+  }
+  i++;
+  // Continuation lines of the query string.
+  while (i < lines.length && /^\s+[?&]/.test(lines[i] ?? '')) {
+    url += (lines[i] ?? '').trim();
+    i++;
+  }
+  if (url !== '') {
+    const space = maskVariables(url).search(/\s/);
+    if (space !== -1) {
+      error(
+        requestLineIndex,
+        urlColumn + space,
+        'A URL cannot contain spaces: percent-encode them as %20 (or + in a query string).',
+      );
+    } else if (!hasVariable(url)) {
+      let parsed: URL | undefined;
+      try {
+        parsed = new URL(url);
+      } catch {
+        error(
+          requestLineIndex,
+          urlColumn,
+          `"${url}" is not an absolute URL: start it with https://.`,
+        );
+      }
+      if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') {
+        error(
+          requestLineIndex,
+          urlColumn,
+          `Only http:// and https:// URLs can be sent, not ${parsed.protocol}.`,
+        );
+      }
+    }
+  }
+
+  // Headers.
+  const headers: [string, string][] = [];
+  while (i < lines.length) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '' || isSeparatorLine(line)) break;
+    if (isCommentLine(line)) {
+      i++;
+      continue;
+    }
+    const indent = line.length - line.trimStart().length;
+    const colon = line.indexOf(':');
+    if (colon === -1) {
+      error(
+        i,
+        indent,
+        'Expected a header "Name: value" (no ":" found). If this is the body, put a blank line before it.',
+      );
+    } else {
+      const name = line.slice(indent, colon);
+      const maskedName = maskVariables(name);
+      if (name.length === 0) {
+        error(i, indent, 'A header needs a name before the ":".');
+      } else {
+        const bad = [...maskedName].findIndex((c) => !TOKEN_CHAR.test(c));
+        if (bad !== -1) {
+          const ch = name[bad] ?? '';
+          error(
+            i,
+            indent + bad,
+            ch === ' ' || ch === '\t'
+              ? 'No space is allowed in a header name or before its ":" (RFC 9112 §5.1).'
+              : `"${ch}" cannot appear in a header name.`,
+          );
+        }
+      }
+      const value = line.slice(colon + 1).trim();
+      headers.push([name, value]);
+    }
+    i++;
+  }
+
+  // Body.
+  let body = '';
+  if (i < lines.length && !isSeparatorLine(lines[i] ?? '')) {
+    i++; // the blank line
+    const bodyLines: string[] = [];
+    while (i < lines.length && !isSeparatorLine(lines[i] ?? '')) {
+      bodyLines.push(lines[i] ?? '');
+      i++;
+    }
+    while (bodyLines.length > 0 && (bodyLines[bodyLines.length - 1] ?? '').trim() === '')
+      bodyLines.pop();
+    const contentType = headerValue(headers, 'content-type') ?? '';
+    body = /^\s*application\/x-www-form-urlencoded/i.test(contentType)
+      ? bodyLines.map((l) => l.trim()).join('')
+      : bodyLines.join('\n');
+  }
+  // Anything after a ### separator other than comments and blank lines is a second request.
+  if (i < lines.length) {
+    for (let j = i + 1; j < lines.length; j++) {
+      const l = lines[j] ?? '';
+      if (l.trim() !== '' && !isCommentLine(l) && !isSeparatorLine(l)) {
+        error(j, 0, 'Only one request is allowed here: remove what follows the ### line.');
+        break;
+      }
+    }
+  }
+
+  if (errors.length > 0) return { ok: false, errors };
+  return { ok: true, request: { method, url, headers, body } };
+}
+
+/**
+ * Print a request in `.http` syntax. For a request without newlines in its header values and
+ * without trailing blank lines in its body, `parseHttpRequest(printHttpRequest(r))` gives `r`
+ * back (a form-urlencoded body must also be on one line, as it is on the wire).
+ */
+export function printHttpRequest(request: HttpRequestModel): string {
+  const head = [
+    `${request.method} ${request.url}`,
+    ...request.headers.map(([n, v]) => `${n}: ${v}`),
+  ];
+  return request.body === '' ? `${head.join('\n')}\n` : `${head.join('\n')}\n\n${request.body}\n`;
+}
+
+/** `application/x-www-form-urlencoded` encoding of one string (the URL Standard's serializer). */
+export function formUrlEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** Inverse of {@link formUrlEncode}; undefined for malformed percent-escapes. */
+export function formUrlDecode(value: string): string | undefined {
+  try {
+    return decodeURIComponent(value.replace(/\+/g, ' '));
+  } catch {
+    return undefined;
+  }
+}
+
+function base64Encode(text: string): string {
+  const bytes = new TextEncoder().encode(text);
+  let binary = '';
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary);
+}
+
+/**
+ * The credentials of an HTTP Basic `Authorization` header for an OAuth client: base64 of the
+ * form-urlencoded client_id, ":", and the form-urlencoded client_secret.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function basicCredentials(clientId: string, clientSecret: string): string {
+  return base64Encode(`${formUrlEncode(clientId)}:${formUrlEncode(clientSecret)}`);
+}
+
+/**
+ * Decode HTTP Basic credentials made by {@link basicCredentials}; undefined when they are not
+ * base64, have no ":", or carry malformed percent-escapes.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
+ */
+export function decodeBasicCredentials(
+  credentials: string,
+): { clientId: string; clientSecret: string } | undefined {
+  let binary: string;
+  try {
+    binary = atob(credentials.trim());
+  } catch {
+    return undefined;
+  }
+  const bytes = Uint8Array.from(binary, (c) => c.charCodeAt(0));
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return undefined;
+  }
+  const colon = text.indexOf(':');
+  if (colon === -1) return undefined;
+  const clientId = formUrlDecode(text.slice(0, colon));
+  const clientSecret = formUrlDecode(text.slice(colon + 1));
+  if (clientId === undefined || clientSecret === undefined) return undefined;
+  return { clientId, clientSecret };
+}
+
+export interface FillVariablesOptions {
+  /** Wall clock in milliseconds, for `{{$timestamp}}` (default `Date.now`). */
+  now?: () => number;
+  /** For `{{$uuid}}` (default `crypto.randomUUID`). */
+  uuid?: () => string;
+}
+
+export interface FillVariablesResult {
+  text: string;
+  /** Variables with no value (and unknown built-ins as `$name`), each once, in order. */
+  missing: string[];
+  /** Built-ins called the wrong way, e.g. `$basic` without two arguments. */
+  errors: string[];
+}
+
+function splitArgs(raw: string): string[] {
+  const args: string[] = [];
+  for (const m of raw.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s"]+)/g)) {
+    args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? ''));
+  }
+  return args;
+}
+
+/**
+ * Fill `{{name}}` variables from `vars`, then the built-in helpers (see the module comment).
+ * Unknown variables stay in the text as written and are listed in `missing`.
+ */
+export function fillVariables(
+  text: string,
+  vars: Readonly<Record<string, string | undefined>>,
+  options: FillVariablesOptions = {},
+): FillVariablesResult {
+  const missing: string[] = [];
+  const errors: string[] = [];
+  const addMissing = (name: string) => {
+    if (!missing.includes(name)) missing.push(name);
+  };
+  const filled = text.replace(PLAIN_VARIABLE, (match, name: string) => {
+    const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
+    if (value === undefined) {
+      addMissing(name);
+      return match;
+    }
+    return value;
+  });
+  const result = filled.replace(BUILTIN_CALL, (match, name: string, rawArgs: string) => {
+    const args = splitArgs(rawArgs);
+    switch (name) {
+      case 'basic':
+        if (args.length !== 2) {
+          errors.push(
+            `{{$basic}} takes two arguments, client_id and client_secret; got ${args.length}.`,
+          );
+          return match;
+        }
+        return basicCredentials(args[0] ?? '', args[1] ?? '');
+      case 'uuid':
+        return (options.uuid ?? (() => crypto.randomUUID()))();
+      case 'timestamp':
+        return String(Math.floor((options.now ?? Date.now)() / 1000));
+      default:
+        addMissing(`$${name}`);
+        return match;
+    }
+  });
+  // Built-ins whose arguments still hold unfilled variables were left as they are.
+  return { text: result, missing, errors };
+}
+
+/**
+ * The variables a text uses, each once, in order of first use. Built-ins appear with their `$`
+ * (`$basic`), so a caller can check them against {@link builtinVariables}.
+ */
+export function findVariables(text: string): string[] {
+  const names: string[] = [];
+  for (const m of text.matchAll(/\{\{\s*(\$?[A-Za-z_][A-Za-z0-9_.-]*)/g)) {
+    const name = m[1] ?? '';
+    if (!names.includes(name)) names.push(name);
+  }
+  return names;
+}
