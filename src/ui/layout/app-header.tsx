@@ -1,0 +1,47 @@
+import { MockStatusPill } from '../server/mock-status-pill';
+import { ResetServerButton } from '../server/reset-server-button';
+import { useTheme } from '../theme/use-theme';
+import { LogoMark, MoonIcon, SunIcon } from './icons';
+import { Link } from './router';
+
+export interface NavItem {
+  to: string;
+  label: string;
+}
+
+export function AppHeader({ nav }: { nav: readonly NavItem[] }) {
+  const { theme, toggleTheme } = useTheme();
+  const next = theme === 'dark' ? 'light' : 'dark';
+  return (
+    <header className="app-header">
+      <div className="app-header__inner">
+        <Link to="/" className="app-header__brand">
+          <LogoMark />
+          <span>
+            Client Credentials <span className="app-header__brand-accent">Playground</span>
+          </span>
+        </Link>
+        <nav aria-label="Main" className="app-header__nav">
+          {nav.map((item) => (
+            <Link key={item.to} to={item.to} matchPrefix className="app-header__nav-link">
+              {item.label}
+            </Link>
+          ))}
+        </nav>
+        <div className="app-header__actions">
+          <MockStatusPill />
+          <ResetServerButton />
+          <button
+            type="button"
+            className="btn btn--ghost btn--icon app-header__theme"
+            onClick={toggleTheme}
+            aria-label={`Switch to ${next} theme`}
+            title={`Switch to ${next} theme`}
+          >
+            {theme === 'dark' ? <SunIcon /> : <MoonIcon />}
+          </button>
+        </div>
+      </div>
+    </header>
+  );
+}
