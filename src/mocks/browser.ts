@@ -1,0 +1,148 @@
+import { setupWorker } from 'msw/browser';
+import { createMockServer, type MockServer } from '../protocol';
+import { createHandlers } from './handlers';
+import { createLocalStorageStore } from './local-storage-store';
+import { getSigningClientJwks } from './signing-client-key';
+
+/** The browser runtime's hosts (CONTRACT.md, "Hosts"). */
+export const BROWSER_HOSTS = {
+  issuer: 'https://auth.example.com',
+  apiOrigin: 'https://api.example.com',
+  audience: 'https://api.example.com',
+} as const;
+
+/**
+ * How requests reach the mock servers: through the service worker (the normal case, visible in
+ * DevTools' Network panel) or, where service workers are unavailable, msw's in-page fallback
+ * that patches `fetch` and `XMLHttpRequest`.
+ */
+export type MockMode = 'service-worker' | 'in-page-fallback';
+
+export interface StartedMockServer {
+  server: MockServer;
+  mode: MockMode;
+}
+
+export type MockStartFailure =
+  | 'insecure-context'
+  | 'crypto-unavailable'
+  | 'worker-missing'
+  | 'registration-blocked'
+  | 'start-failed';
+
+/** A start-up failure, explained for a person: what happened and what to do about it. */
+export class MockStartError extends Error {
+  override readonly name = 'MockStartError';
+  constructor(
+    readonly reason: MockStartFailure,
+    readonly title: string,
+    readonly fix: string,
+    options?: { cause?: unknown },
+  ) {
+    super(title, options);
+  }
+}
+
+/**
+ * Create the protocol core with the `example.com` hosts, persisted in localStorage, and start
+ * the msw service worker in front of it. Load this module with `import()`: msw is ~157 kB gzip.
+ *
+ * Throws a {@link MockStartError} that says plainly what went wrong and how to fix it.
+ */
+export async function startMockServer(): Promise<StartedMockServer> {
+  checkEnvironment();
+
+  const store = createLocalStorageStore();
+  const server = await createMockServer({
+    ...BROWSER_HOSTS,
+    store,
+    signingClientJwks: await getSigningClientJwks(),
+  }).catch((cause: unknown) => {
+    throw new MockStartError(
+      'start-failed',
+      `The mock servers could not be created: ${messageOf(cause)}`,
+      'Reload the page. If it keeps failing, clear this site’s data (DevTools → Application → Storage → Clear site data) to start from the seeded state.',
+      { cause },
+    );
+  });
+
+  // A reload or a closed tab must not lose the last state change (new keys, revocations, clock).
+  const persistNow = () => {
+    store.flush();
+    void server.flush().then(() => store.flush());
+  };
+  addEventListener('pagehide', persistNow);
+  document.addEventListener('visibilitychange', () => {
+    if (document.visibilityState === 'hidden') persistNow();
+  });
+
+  const mode: MockMode = 'serviceWorker' in navigator ? 'service-worker' : 'in-page-fallback';
+  const worker = setupWorker(...createHandlers(server));
+  try {
+    await worker.start({
+      onUnhandledRequest: 'bypass',
+      quiet: true,
+      serviceWorker: { url: `${import.meta.env.BASE_URL}mockServiceWorker.js` },
+    });
+  } catch (cause) {
+    throw explainStartFailure(cause);
+  }
+  return { server, mode };
+}
+
+function checkEnvironment(): void {
+  if (!globalThis.isSecureContext) {
+    throw new MockStartError(
+      'insecure-context',
+      `This page is open at ${location.origin}, which the browser does not treat as a secure origin, so it switches off service workers and WebCrypto — the two things the mock servers run on.`,
+      `Open the playground on http://localhost:${location.port || '80'} (on the machine that runs it) or serve it over https. A LAN address such as http://192.168.x.x is not a secure origin.`,
+    );
+  }
+  if (globalThis.crypto?.subtle === undefined) {
+    throw new MockStartError(
+      'crypto-unavailable',
+      'This browser does not offer WebCrypto (crypto.subtle), which the mock servers need to sign and verify tokens.',
+      'Use a current version of Chrome, Edge, Firefox or Safari.',
+    );
+  }
+}
+
+function explainStartFailure(cause: unknown): MockStartError {
+  const message = messageOf(cause);
+  if (message.includes('does not exist at the given path') || message.includes('(404)')) {
+    return new MockStartError(
+      'worker-missing',
+      'The service worker script (/mockServiceWorker.js) was not found on this server.',
+      'If you run the playground from source, run `npx msw init public` and restart the dev server. If you deployed it under a sub-path, make sure the file is served next to index.html.',
+      { cause },
+    );
+  }
+  if (message.includes('Failed to register') || /SecurityError|denied|blocked/i.test(message)) {
+    return new MockStartError(
+      'registration-blocked',
+      `The browser refused to register the mock servers’ service worker: ${firstLine(message)}`,
+      'Allow cookies and site data for this site (service workers are blocked with them), leave private browsing, or check that no extension or enterprise policy disables service workers. Then reload.',
+      { cause },
+    );
+  }
+  return new MockStartError(
+    'start-failed',
+    `The mock servers’ service worker did not start: ${firstLine(message)}`,
+    'Reload the page. If that does not help, unregister the old worker (DevTools → Application → Service workers → Unregister) and reload again.',
+    { cause },
+  );
+}
+
+function messageOf(cause: unknown): string {
+  return cause instanceof Error ? cause.message : String(cause);
+}
+
+function firstLine(message: string): string {
+  // msw prefixes its messages with "[MSW] " and appends docs links on later lines.
+  const lines = message
+    .replace(/^\[MSW\]\s*/, '')
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
+  return lines.slice(0, 2).join(' ');
+}

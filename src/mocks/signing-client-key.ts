@@ -1,0 +1,85 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+
+/**
+ * The seeded `signing-client` authenticates with `private_key_jwt` (RFC 7523). Its key pair is
+ * made once in the browser and kept in localStorage, so assertions signed after a reload still
+ * match the public key the mock server registered.
+ *
+ * This module is deliberately light (jose only, no msw): the learner-side client imports it to
+ * sign assertions without pulling the service worker start-up into the first paint.
+ */
+export const SIGNING_CLIENT_ID = 'signing-client';
+export const SIGNING_CLIENT_ALG = 'ES256';
+
+const STORAGE_KEY = 'ccp:signing-client-key';
+const KEY_VERSION = 1;
+
+export interface SigningClientKey {
+  /** Public JWK with `kid`, `alg` and `use: "sig"`: what the server trusts. */
+  publicJwk: JWK;
+  /** Private JWK (same `kid`): what the learner's client signs `client_assertion`s with. */
+  privateJwk: JWK;
+}
+
+let cached: Promise<SigningClientKey> | undefined;
+
+/** The signing-client's key pair, generated on first use and persisted afterwards. */
+export function getSigningClientKey(): Promise<SigningClientKey> {
+  cached ??= loadOrCreate().catch((error: unknown) => {
+    cached = undefined; // let a later call retry instead of caching the failure
+    throw error;
+  });
+  return cached;
+}
+
+/** The private JWK the learner-side client signs `client_assertion` JWTs with. */
+export async function getSigningClientPrivateJwk(): Promise<JWK> {
+  return (await getSigningClientKey()).privateJwk;
+}
+
+/** The public key set registered for `signing-client` on the mock server. */
+export async function getSigningClientJwks(): Promise<{ keys: JWK[] }> {
+  return { keys: [(await getSigningClientKey()).publicJwk] };
+}
+
+async function loadOrCreate(): Promise<SigningClientKey> {
+  const stored = readStored();
+  if (stored) return stored;
+  const { publicKey, privateKey } = await generateKeyPair(SIGNING_CLIENT_ALG, {
+    extractable: true,
+  });
+  const publicJwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(publicJwk);
+  const meta = { kid, alg: SIGNING_CLIENT_ALG, use: 'sig' } as const;
+  const key: SigningClientKey = {
+    publicJwk: { ...publicJwk, ...meta },
+    privateJwk: { ...(await exportJWK(privateKey)), ...meta },
+  };
+  try {
+    localStorage.setItem(STORAGE_KEY, JSON.stringify({ v: KEY_VERSION, ...key }));
+  } catch (error) {
+    console.warn('[playground] could not persist the signing-client key pair', error);
+  }
+  return key;
+}
+
+function readStored(): SigningClientKey | undefined {
+  try {
+    const raw = localStorage.getItem(STORAGE_KEY);
+    if (raw === null) return undefined;
+    const parsed = JSON.parse(raw) as Partial<SigningClientKey> & { v?: unknown };
+    const { publicJwk, privateJwk } = parsed;
+    if (
+      parsed.v === KEY_VERSION &&
+      publicJwk?.kty === 'EC' &&
+      typeof publicJwk.kid === 'string' &&
+      privateJwk?.kid === publicJwk.kid &&
+      typeof privateJwk.d === 'string'
+    ) {
+      return { publicJwk, privateJwk };
+    }
+  } catch {
+    // unreadable: make a new pair
+  }
+  return undefined;
+}
