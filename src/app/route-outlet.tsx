@@ -1,0 +1,45 @@
+import { useEffect, useRef } from 'react';
+import { NotFoundPage } from '../ui/layout/not-found-page';
+import { matchPath, useRouter } from '../ui/layout/router';
+import type { AppRoute } from './routes';
+
+const PRODUCT = 'Client Credentials Playground';
+
+/** Render the first route that matches the current path, set the title, manage focus. */
+export function RouteOutlet({ routes }: { routes: readonly AppRoute[] }) {
+  const { path } = useRouter();
+  const firstRender = useRef(true);
+
+  let match: { route: AppRoute; params: Record<string, string> } | undefined;
+  for (const route of routes) {
+    const params = matchPath(route.path, path);
+    if (params) {
+      match = { route, params };
+      break;
+    }
+  }
+
+  const title = match
+    ? typeof match.route.title === 'function'
+      ? match.route.title(match.params)
+      : match.route.title
+    : 'Not found';
+
+  useEffect(() => {
+    document.title = `${title} · ${PRODUCT}`;
+  }, [title]);
+
+  // After an in-app navigation, move focus to the new page so screen readers announce it.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs on path changes on purpose
+  useEffect(() => {
+    if (firstRender.current) {
+      firstRender.current = false;
+      return;
+    }
+    document.getElementById('main')?.focus({ preventScroll: true });
+  }, [path]);
+
+  if (!match) return <NotFoundPage path={path} />;
+  const Page = match.route.component;
+  return <Page params={match.params} />;
+}

@@ -1,0 +1,33 @@
+import type { ComponentType } from 'react';
+import type { NavItem } from '../ui/layout/app-header';
+import { LessonsPlaceholder } from '../ui/layout/lessons-placeholder';
+import { ServerPage } from '../ui/server/server-page';
+
+/** What a routed page receives: the `:params` of its pattern. */
+export interface RouteProps {
+  params: Record<string, string>;
+}
+
+export interface AppRoute {
+  /** A pattern such as '/server' or '/lessons/:slug' (see `matchPath`). */
+  path: string;
+  /** The document title's first part; a function can use the params. */
+  title: string | ((params: Record<string, string>) => string);
+  component: ComponentType<RouteProps>;
+}
+
+/**
+ * The app's pages, first match wins. Extend this table to add pages (the lessons home replaces
+ * the placeholder at '/', a lesson page adds '/lessons/:slug'); wrap panels that send requests
+ * in `MockServerGate`.
+ */
+export const routes: AppRoute[] = [
+  { path: '/', title: 'Lessons', component: LessonsPlaceholder },
+  { path: '/server', title: 'Server', component: ServerPage },
+];
+
+/** The header's navigation. */
+export const navItems: NavItem[] = [
+  { to: '/', label: 'Lessons' },
+  { to: '/server', label: 'Server' },
+];

@@ -1,0 +1,31 @@
+import { MockStartFailure, useMockServerStatus } from '../ui/server/mock-server-context';
+
+/**
+ * A start-up problem, shown above every page: a failure (no request will work anywhere) or
+ * the in-page fallback notice (requests work, but not through a service worker).
+ */
+export function StartUpNotice() {
+  const status = useMockServerStatus();
+  if (status.state === 'failed') {
+    return (
+      <div className="app-notice">
+        <MockStartFailure problem={status.problem} />
+      </div>
+    );
+  }
+  if (status.state === 'ready' && status.notice) {
+    return (
+      <div className="app-notice">
+        <div className="callout callout--warning" role="note">
+          <p className="callout__title">Running without a service worker</p>
+          <p>{status.notice.title}</p>
+          <p>
+            <strong>To fix it: </strong>
+            {status.notice.fix}
+          </p>
+        </div>
+      </div>
+    );
+  }
+  return null;
+}

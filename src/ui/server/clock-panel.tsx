@@ -1,0 +1,105 @@
+import { useQuery } from '@tanstack/react-query';
+import type { MockServer } from '../../protocol';
+import { clockQueryOptions, useSetClock } from './server-queries';
+
+/** "+1 h 5 min", "−30 s", "none". */
+export function formatOffset(seconds: number): string {
+  if (seconds === 0) return 'none';
+  const sign = seconds < 0 ? '−' : '+';
+  let rest = Math.abs(seconds);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['min', 60],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
+  return `${sign}${parts.join(' ')}`;
+}
+
+function formatTime(epochSeconds: number): { time: string; date: string } {
+  const date = new Date(epochSeconds * 1000);
+  return {
+    time: date.toLocaleTimeString(undefined, { hour12: false }),
+    date: date.toLocaleDateString(undefined, {
+      weekday: 'short',
+      year: 'numeric',
+      month: 'short',
+      day: 'numeric',
+    }),
+  };
+}
+
+/** The servers' shared clock: what `iat` and `exp` are measured against. */
+export function ClockPanel({ server }: { server: MockServer }) {
+  const { data: clock } = useQuery(clockQueryOptions(server));
+  const setClock = useSetClock(server);
+  const shown = clock && formatTime(clock.now);
+  return (
+    <section className="card" aria-labelledby="clock-heading">
+      <div className="card__header">
+        <h2 id="clock-heading">Server clock</h2>
+        {clock && (
+          <span className={`badge ${clock.offset === 0 ? '' : 'badge--warning'}`}>
+            offset {formatOffset(clock.offset)}
+          </span>
+        )}
+      </div>
+      <div className="card__body clock">
+        {clock && shown && (
+          <p className="clock__now">
+            <time dateTime={new Date(clock.now * 1000).toISOString()}>
+              <span className="clock__time">{shown.time}</span>
+              <span className="clock__date">{shown.date}</span>
+            </time>
+            <span className="clock__epoch mono">
+              <span className="visually-hidden">epoch seconds </span>
+              {clock.now}
+            </span>
+          </p>
+        )}
+        <fieldset className="clock__actions">
+          <legend className="visually-hidden">Move the server clock</legend>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={setClock.isPending}
+            onClick={() => setClock.mutate({ advance: 300 })}
+          >
+            +5 min
+          </button>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={setClock.isPending}
+            onClick={() => setClock.mutate({ advance: 3600 })}
+          >
+            +1 h
+          </button>
+          <button
+            type="button"
+            className="btn btn--small btn--ghost"
+            disabled={setClock.isPending || !clock || clock.offset === 0}
+            onClick={() => clock && setClock.mutate({ advance: -clock.offset })}
+          >
+            Reset offset
+          </button>
+        </fieldset>
+        {setClock.isError && (
+          <p className="panel-error" role="alert">
+            {setClock.error.message}
+          </p>
+        )}
+        <p className="clock__hint muted">
+          Moving the clock makes tokens expire without waiting: the API checks <code>exp</code>{' '}
+          against this time, with a leeway.
+        </p>
+      </div>
+    </section>
+  );
+}

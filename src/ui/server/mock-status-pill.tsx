@@ -1,0 +1,19 @@
+import { useMockServerStatus } from './mock-server-context';
+import './server-controls.css';
+
+/** The header's one-glance answer to "are the mock servers up?" (a live status region). */
+export function MockStatusPill() {
+  const status = useMockServerStatus();
+  const { label, tone } =
+    status.state === 'ready'
+      ? { label: 'Mock servers ready', tone: status.notice ? 'warning' : 'success' }
+      : status.state === 'failed'
+        ? { label: 'Mock servers failed', tone: 'danger' }
+        : { label: 'Starting mock servers…', tone: 'neutral' };
+  return (
+    <span className={`mock-pill mock-pill--${tone}`} role="status">
+      <span className="mock-pill__dot" aria-hidden="true" />
+      {label}
+    </span>
+  );
+}

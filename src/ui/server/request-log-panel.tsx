@@ -1,0 +1,213 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { MockServer } from '../../protocol';
+import { logQueryOptions, type ServerLogEntry } from './server-queries';
+
+function statusTone(status: number): string {
+  if (status >= 500) return 'danger';
+  if (status >= 400) return status === 429 ? 'warning' : 'danger';
+  if (status >= 300) return 'info';
+  return 'success';
+}
+
+function splitUrl(url: string): { origin: string; rest: string } {
+  try {
+    const parsed = new URL(url);
+    return { origin: parsed.origin, rest: `${parsed.pathname}${parsed.search}` };
+  } catch {
+    return { origin: '', rest: url };
+  }
+}
+
+function formatClock(ms: number): string {
+  return new Date(ms).toLocaleTimeString(undefined, { hour12: false });
+}
+
+/** Pretty-print a JSON body; anything else (form bodies, text) stays as it came. */
+function prettyBody(body: string | undefined): string | undefined {
+  if (body === undefined || body === '') return undefined;
+  try {
+    return JSON.stringify(JSON.parse(body), null, 2);
+  } catch {
+    return body;
+  }
+}
+
+function isAdmin(entry: ServerLogEntry): boolean {
+  return entry.endpoint === 'admin';
+}
+
+/** The live log of requests and answers, newest first, redacted by the server. */
+export function RequestLogPanel({ server }: { server: MockServer }) {
+  const { data: log, error } = useQuery(logQueryOptions(server));
+  const [showAdmin, setShowAdmin] = useState(false);
+  const entries = (log ?? []).filter((entry) => showAdmin || !isAdmin(entry)).reverse();
+  const hidden = (log?.length ?? 0) - entries.length;
+
+  return (
+    <section className="card request-log" aria-labelledby="log-heading">
+      <div className="card__header">
+        <div className="card__title">
+          <h2 id="log-heading">Request log</h2>
+          <span className="badge">{entries.length}</span>
+        </div>
+        <label className="checkbox">
+          <input
+            type="checkbox"
+            checked={showAdmin}
+            onChange={(event) => setShowAdmin(event.target.checked)}
+          />
+          Show <code>/__admin</code> calls{hidden > 0 ? ` (${hidden})` : ''}
+        </label>
+      </div>
+      {error && <p className="card__body panel-error">{error.message}</p>}
+      {entries.length === 0 ? (
+        <p className="request-log__empty muted">
+          No requests yet. Get a token in a lesson and each request appears here, with every check
+          the server ran.
+        </p>
+      ) : (
+        <ol className="request-log__list" aria-label="Requests, newest first">
+          {entries.map((entry) => (
+            <li key={entry.id}>
+              <LogEntryView entry={entry} />
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
+
+function LogEntryView({ entry }: { entry: ServerLogEntry }) {
+  const { origin, rest } = splitUrl(entry.request.url);
+  const knew = entry.error?.detail ?? entry.detail;
+  return (
+    <details className="log-entry">
+      <summary className="log-entry__summary">
+        <span className="log-entry__line">
+          <span className="log-entry__method mono">{entry.request.method}</span>
+          <span className="log-entry__url mono">
+            <span className="log-entry__origin">{origin}</span>
+            {rest}
+          </span>
+          <span className={`badge badge--${statusTone(entry.response.status)} log-entry__status`}>
+            <span className="visually-hidden">status </span>
+            {entry.response.status}
+          </span>
+          <span className="log-entry__meta muted">
+            <time dateTime={new Date(entry.time).toISOString()}>{formatClock(entry.time)}</time>
+            <span aria-hidden="true"> · </span>
+            {Math.round(entry.durationMs)} ms
+          </span>
+        </span>
+        {(entry.steps.length > 0 || entry.error) && (
+          <span className="log-entry__steps">
+            {entry.steps.map((step, index) => (
+              <span
+                // biome-ignore lint/suspicious/noArrayIndexKey: steps never reorder, and a name may repeat
+                key={`${index}-${step.name}`}
+                className={`step ${step.ok ? 'step--ok' : 'step--failed'}`}
+              >
+                <span aria-hidden="true">{step.ok ? '✓' : '✗'}</span>
+                <span className="visually-hidden">{step.ok ? 'passed' : 'failed'}: </span>
+                {step.name}
+              </span>
+            ))}
+            {entry.error && (
+              <span className="log-entry__error mono">
+                <span aria-hidden="true">→ </span>
+                {entry.error.error}
+              </span>
+            )}
+          </span>
+        )}
+      </summary>
+      <div className="log-entry__body">
+        {entry.error && (
+          <div className="told-knew">
+            <div className="told-knew__item">
+              <h3>What the server told the client</h3>
+              <p>
+                <code>{entry.error.error}</code> {entry.error.error_description}
+              </p>
+            </div>
+            {knew && (
+              <div className="told-knew__item told-knew__item--private">
+                <h3>What the server knew</h3>
+                <p>{knew}</p>
+              </div>
+            )}
+          </div>
+        )}
+        {!entry.error && knew && (
+          <div className="told-knew">
+            <div className="told-knew__item told-knew__item--private">
+              <h3>What the server knew</h3>
+              <p>{knew}</p>
+            </div>
+          </div>
+        )}
+        <div className="exchange">
+          <MessageView
+            title="Request"
+            firstLine={`${entry.request.method} ${entry.request.url}`}
+            headers={entry.request.headers}
+            body={entry.request.body}
+          />
+          <MessageView
+            title="Response"
+            firstLine={`HTTP ${entry.response.status}`}
+            headers={entry.response.headers}
+            body={entry.response.body}
+          />
+        </div>
+        <p className="log-entry__id muted">
+          <span>x-request-id </span>
+          <code>{entry.id}</code>
+          {entry.clientId && (
+            <>
+              <span> · client </span>
+              <code>{entry.clientId}</code>
+            </>
+          )}
+        </p>
+      </div>
+    </details>
+  );
+}
+
+function MessageView({
+  title,
+  firstLine,
+  headers,
+  body,
+}: {
+  title: string;
+  firstLine: string;
+  headers: Record<string, string>;
+  body: string | undefined;
+}) {
+  const pretty = prettyBody(body);
+  const names = Object.keys(headers);
+  return (
+    <div className="message">
+      <h3>{title}</h3>
+      <pre className="message__raw">
+        <span className="message__first-line">{firstLine}</span>
+        {names.map((name) => (
+          <span key={name} className="message__header">
+            {'\n'}
+            <span className="message__header-name">{name}</span>: {headers[name]}
+          </span>
+        ))}
+        {pretty !== undefined && (
+          <>
+            {'\n\n'}
+            {pretty}
+          </>
+        )}
+      </pre>
+    </div>
+  );
+}

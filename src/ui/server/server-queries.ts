@@ -1,0 +1,110 @@
+import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
+import { useEffect } from 'react';
+import type { MockServer } from '../../protocol';
+
+/**
+ * The Server page's data. The core runs in this page, so reads call its admin functions
+ * directly (no request lands in the log for them); changes go through the `/__admin` HTTP API,
+ * the same path a learner's own tooling would take.
+ */
+export const serverKeys = {
+  all: ['server'] as const,
+  clients: ['server', 'clients'] as const,
+  jwks: ['server', 'jwks'] as const,
+  clock: ['server', 'clock'] as const,
+  log: ['server', 'log'] as const,
+};
+
+export type ClientView = ReturnType<MockServer['admin']['listClients']>[number];
+export type ServerLogEntry = ReturnType<MockServer['admin']['log']>[number];
+
+export function clientsQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.clients,
+    queryFn: async () => server.admin.listClients(),
+  });
+}
+
+export function jwksQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.jwks,
+    queryFn: async () => server.admin.jwks(),
+  });
+}
+
+export function clockQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.clock,
+    queryFn: async () => server.admin.clock(),
+    // The clock is live: re-read it every second while the page is visible.
+    refetchInterval: 1000,
+  });
+}
+
+export function logQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.log,
+    queryFn: async () => server.admin.log(),
+  });
+}
+
+/** Keep every server query fresh: each request the core answers may change clients, keys or log. */
+export function useServerLiveUpdates(server: MockServer | undefined): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!server) return;
+    return server.subscribe(() => {
+      void queryClient.invalidateQueries({ queryKey: serverKeys.all });
+    });
+  }, [server, queryClient]);
+}
+
+/** Call the control API (`/__admin/...`) through the service worker; throw its error text. */
+export async function adminRequest(
+  server: MockServer,
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE',
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await fetch(`${server.options.issuer}/__admin${path}`, {
+    method,
+    headers: body === undefined ? undefined : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  if (!response.ok) {
+    const description =
+      typeof parsed === 'object' && parsed !== null && 'error_description' in parsed
+        ? String(parsed.error_description)
+        : `HTTP ${response.status}`;
+    throw new Error(`${method} /__admin${path} failed: ${description}`);
+  }
+  return parsed;
+}
+
+export function useResetServer(server: MockServer | undefined) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: async () => {
+      if (!server) throw new Error('The mock servers are not running yet.');
+      await adminRequest(server, 'POST', '/reset');
+    },
+    onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
+  });
+}
+
+export type ClockChange = { advance: number } | { set: number };
+
+export function useSetClock(server: MockServer) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: (change: ClockChange) => adminRequest(server, 'POST', '/clock', change),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
+  });
+}
