@@ -1,0 +1,134 @@
+import { API_ORIGIN, expect, fetchInPage, ISSUER, MockServerAdmin, test } from './fixtures';
+
+const DEMO_TOKEN_REQUEST = {
+  method: 'POST',
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify({
+    grant_type: 'client_credentials',
+    client_id: 'demo-client',
+    client_secret: 'demo-secret',
+    scope: 'read:users',
+  }),
+};
+
+test('the Server page shows the seeded servers, logs a token request, resets, and survives a reload', async ({
+  page,
+  app,
+}) => {
+  // Hold back the lazily loaded mock-server chunk, so the start-up state is observable.
+  let release = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route('**/assets/browser-*.js', async (route) => {
+    await held;
+    await route.continue();
+  });
+
+  await app.open('/server');
+  const main = page.getByRole('main');
+  await expect(main.getByRole('heading', { level: 1, name: 'Server' })).toBeVisible();
+  await expect(main.getByRole('status')).toHaveText('Starting the mock servers…');
+  await expect(app.mockStatus).toHaveText(/starting/i);
+  release();
+  await app.waitForMockServers();
+  await page.unrouteAll();
+  await expect(main.getByRole('status')).toBeHidden();
+  await new MockServerAdmin(page).reset();
+
+  // A token request from the page goes through the service worker.
+  const token = await fetchInPage(page, `${ISSUER}/oauth/token`, DEMO_TOKEN_REQUEST);
+  expect(token.status, token.text).toBe(200);
+  expect(token.fromServiceWorker).toBe(true);
+  const body = JSON.parse(token.text) as Record<string, unknown>;
+  expect(body).toMatchObject({ token_type: 'Bearer', expires_in: 3600, scope: 'read:users' });
+  expect(body.access_token).toEqual(expect.any(String));
+
+  // Seeded clients, secrets masked until revealed.
+  const clients = main.getByRole('table', { name: /registered clients/i });
+  for (const id of [
+    'demo-client',
+    'orders-service',
+    'reporting-job',
+    'cron-sync',
+    'signing-client',
+  ]) {
+    await expect(clients.getByRole('rowheader', { name: id })).toBeVisible();
+  }
+  const demoRow = clients.getByRole('row', { name: /demo-client/ });
+  await expect(demoRow.getByRole('cell', { name: 'read:users' })).toBeVisible();
+  await expect(demoRow).not.toContainText('demo-secret');
+  await demoRow.getByRole('button', { name: 'Reveal the secret of demo-client' }).click();
+  await expect(demoRow).toContainText('demo-secret');
+  await demoRow.getByRole('button', { name: 'Hide the secret of demo-client' }).click();
+  await expect(demoRow).not.toContainText('demo-secret');
+  await expect(clients.getByRole('row', { name: /signing-client/ })).toContainText(
+    'private_key_jwt',
+  );
+
+  // The JWKS: one ES256 signing key.
+  const keys = main.getByRole('region', { name: 'Signing keys' });
+  const keyTable = keys.getByRole('table', { name: /json web key set/i });
+  await expect(keyTable.getByRole('row')).toHaveCount(2);
+  await expect(keyTable.getByRole('row').nth(1)).toContainText('ES256');
+  await expect(keyTable.getByRole('row').nth(1)).toContainText('sig');
+
+  // The log shows the request live, its steps, and redacts the secret.
+  const log = main.getByRole('list', { name: 'Requests, newest first' });
+  const entry = log.getByRole('listitem').filter({ hasText: '/oauth/token' });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText('POST');
+  await expect(entry).toContainText('200');
+  await expect(entry).toContainText('✓');
+  await entry.getByText('/oauth/token').click();
+  await expect(entry.getByRole('heading', { name: 'Request' })).toBeVisible();
+  await expect(entry).toContainText('demo-client');
+  await expect(entry).toContainText('[redacted]');
+  await expect(entry).not.toContainText('demo-secret');
+  await expect(entry).not.toContainText(body.access_token as string);
+
+  // Reset server empties the log.
+  await app.resetServer();
+  await expect(log).toBeHidden();
+  await expect(main.getByText('No requests yet.')).toBeVisible();
+  const afterReset = await new MockServerAdmin(page).log<{ request: { url: string } }[]>();
+  expect(afterReset.filter((e) => e.request.url.includes('/oauth/token'))).toEqual([]);
+
+  // A token issued before a reload still verifies after it (keys persist in localStorage).
+  const fresh = await fetchInPage(page, `${ISSUER}/oauth/token`, DEMO_TOKEN_REQUEST);
+  expect(fresh.status, fresh.text).toBe(200);
+  const { access_token } = JSON.parse(fresh.text) as { access_token: string };
+  await page.reload();
+  await app.waitForMockServers();
+  const users = await fetchInPage(page, `${API_ORIGIN}/api/v1/users`, {
+    headers: { authorization: `Bearer ${access_token}` },
+  });
+  expect(users.status, users.text).toBe(200);
+  expect(users.fromServiceWorker).toBe(true);
+  await expect(log.getByRole('listitem').filter({ hasText: '/api/v1/users' })).toContainText('200');
+});
+
+test('the clock moves and the theme choice is remembered', async ({
+  mockReady,
+  app,
+  mockServer,
+}) => {
+  await app.navigate('Server');
+  const clock = mockReady.getByRole('region', { name: 'Server clock' });
+  await expect(clock).toContainText('offset none');
+  await clock.getByRole('button', { name: '+5 min' }).click();
+  await expect(clock).toContainText('offset +5 min');
+  await clock.getByRole('button', { name: '+1 h' }).click();
+  await expect(clock).toContainText('offset +1 h 5 min');
+  expect((await mockServer.clock()).offset).toBe(3900);
+  await clock.getByRole('button', { name: 'Reset offset' }).click();
+  await expect(clock).toContainText('offset none');
+
+  const before = await app.theme();
+  await app.toggleTheme();
+  const after = before === 'dark' ? 'light' : 'dark';
+  await expect(mockReady.locator('html')).toHaveAttribute('data-theme', after);
+  await mockReady.reload();
+  await expect(mockReady.locator('html')).toHaveAttribute('data-theme', after);
+  await expect(app.themeToggle()).toHaveAccessibleName(`Switch to ${before} theme`);
+});
