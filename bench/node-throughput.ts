@@ -1,0 +1,123 @@
+/**
+ * Token-endpoint throughput of the real `npm run server` against the bare jose signing rate.
+ *
+ * - server: `node --import tsx scripts/server.ts` on a free port (a child process, one core's worth);
+ *   10 keep-alive connections on loopback, each sending POST /oauth/token (client_secret_basic,
+ *   demo-client, no rate limit, ES256 JWT) back to back: warm-up, then a timed window.
+ * - signing: a child process of the same kind running jose `SignJWT` ES256 in a loop.
+ * The ratio says how much of the server's time goes to anything but signing.
+ */
+import { spawn } from 'node:child_process';
+import { Agent, request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { spawnServer } from '../test/contract/spawn-server.ts';
+
+export const name = 'node token-endpoint throughput vs jose ES256 signing';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const CONNECTIONS = 10;
+const WARMUP_MS = 1500;
+const WINDOW_MS = 5000;
+
+interface Window {
+  ok: number;
+  failed: number;
+  seconds: number;
+  latencies: number[];
+}
+
+function postToken(agent: Agent, port: number, body: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        agent,
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/oauth/token',
+        headers: {
+          host: `localhost:${port}`,
+          authorization: `Basic ${Buffer.from('demo-client:demo-secret').toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+          'content-length': Buffer.byteLength(body),
+        },
+      },
+      (res) => {
+        res.resume();
+        res.on('end', () => resolve(res.statusCode ?? 0));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+async function drive(port: number, ms: number): Promise<Window> {
+  const agent = new Agent({ keepAlive: true, maxSockets: CONNECTIONS });
+  const body = 'grant_type=client_credentials&scope=read%3Ausers';
+  const result: Window = { ok: 0, failed: 0, seconds: 0, latencies: [] };
+  const start = performance.now();
+  const end = start + ms;
+  await Promise.all(
+    Array.from({ length: CONNECTIONS }, async () => {
+      while (performance.now() < end) {
+        const t0 = performance.now();
+        const status = await postToken(agent, port, body);
+        result.latencies.push(performance.now() - t0);
+        if (status === 200) result.ok++;
+        else result.failed++;
+      }
+    }),
+  );
+  result.seconds = (performance.now() - start) / 1000;
+  agent.destroy();
+  return result;
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function signRate(seconds: number): Promise<number> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', 'bench/jose-sign-rate.ts', String(seconds), '1'],
+    { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let out = '';
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
+  const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
+  if (code !== 0) throw new Error(`jose-sign-rate exited with ${code}`);
+  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { perSecond: number }).perSecond;
+}
+
+export async function run(): Promise<void> {
+  const server = await spawnServer(process.env.BENCH_SERVER_ARGS?.split(' ').filter(Boolean));
+  let window: Window;
+  try {
+    await drive(server.port, WARMUP_MS);
+    window = await drive(server.port, WINDOW_MS);
+  } finally {
+    await server.stop();
+  }
+  const rate = window.ok / window.seconds;
+  const sorted = [...window.latencies].sort((a, b) => a - b);
+  const signing = await signRate(WINDOW_MS / 1000);
+  const ratio = rate / signing;
+  const fmt = (n: number) => n.toFixed(0).padStart(6);
+  console.log(
+    `  token endpoint (npm run server, ${CONNECTIONS} keep-alive connections, ES256, Basic):`,
+  );
+  console.log(
+    `    throughput         ${fmt(rate)} tokens/s  (${window.ok} in ${window.seconds.toFixed(1)} s, ${window.failed} non-200)`,
+  );
+  console.log(
+    `    latency            p50 ${percentile(sorted, 50).toFixed(2)} ms, p95 ${percentile(sorted, 95).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`,
+  );
+  console.log(`  jose SignJWT ES256 (one Node process, sequential):`);
+  console.log(`    signing rate       ${fmt(signing)} signatures/s`);
+  console.log(`  ratio throughput / signing rate: ${ratio.toFixed(2)}  (target >= 0.50)`);
+}

@@ -1,0 +1,139 @@
+/**
+ * `npm run server [-- --port 8787 --host localhost]`: the playground's mock authorization server
+ * and resource API over real HTTP, for curl, Postman or your own client code.
+ *
+ * The same core and the same msw handlers as the page, served by a small node:http adapter.
+ * State lives in memory and is gone when the process stops.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { createHandlers } from '../src/mocks/handlers.ts';
+import { createNodeHttpAdapter, resolveWithHandlers } from '../src/mocks/node-http-adapter.ts';
+import { createMockServer } from '../src/protocol/index.ts';
+
+const { values } = parseArgs({
+  options: {
+    port: { type: 'string', default: '8787' },
+    host: { type: 'string', default: 'localhost' },
+    help: { type: 'boolean', short: 'h', default: false },
+  },
+});
+
+if (values.help) {
+  console.log('Usage: npm run server -- [--port 8787] [--host localhost]');
+  process.exit(0);
+}
+
+const port = Number(values.port);
+if (!Number.isInteger(port) || port < 0 || port > 65_535) {
+  console.error(`--port must be a number from 0 to 65535, got "${values.port}".`);
+  process.exit(2);
+}
+const host = values.host;
+
+// Listen first, so `--port 0` works and the hosts can name the real port.
+const requests: { listener?: ReturnType<typeof createNodeHttpAdapter> } = {};
+const http = createServer((req, res) => {
+  if (requests.listener) return requests.listener(req, res);
+  res.writeHead(503, { 'content-type': 'application/json', 'retry-after': '1' });
+  res.end(JSON.stringify({ error: 'temporarily_unavailable', error_description: 'Starting up.' }));
+});
+http.keepAliveTimeout = 30_000;
+
+await new Promise<void>((resolve) => {
+  http.once('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') {
+      console.error(
+        `Port ${port} on ${host} is already in use (another \`npm run server\`?).\n` +
+          `Stop that process, or pick another port: npm run server -- --port ${port + 1}`,
+      );
+    } else if (error.code === 'EACCES') {
+      console.error(`Not allowed to listen on ${host}:${port}. Pick a port above 1023.`);
+    } else {
+      console.error(`Cannot listen on ${host}:${port}: ${error.message}`);
+    }
+    process.exit(1);
+  });
+  http.listen(port, host, resolve);
+});
+
+const actualPort = (http.address() as AddressInfo).port;
+const origin = `http://localhost:${actualPort}`;
+
+// signing-client authenticates with private_key_jwt: the page makes its key pair in the browser;
+// here the server makes one per start and hands the private half to you as a file.
+const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+const publicJwk: JWK = await exportJWK(publicKey);
+const kid = await calculateJwkThumbprint(publicJwk);
+const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
+const keyDir = join(tmpdir(), 'client-credentials-playground');
+await mkdir(keyDir, { recursive: true, mode: 0o700 });
+const keyFile = join(keyDir, `signing-client.${actualPort}.private.jwk.json`);
+await writeFile(keyFile, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
+
+const server = await createMockServer({
+  issuer: origin,
+  apiOrigin: origin,
+  audience: origin,
+  signingClientJwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
+});
+requests.listener = createNodeHttpAdapter(resolveWithHandlers(createHandlers(server)), { origin });
+
+const endpoints: [string, string][] = [
+  ['GET  /.well-known/oauth-authorization-server', 'RFC 8414 metadata'],
+  ['GET  /.well-known/jwks.json', 'public signing keys'],
+  ['POST /oauth/token', 'client credentials grant'],
+  ['POST /oauth/introspect', 'RFC 7662 introspection'],
+  ['POST /oauth/revoke', 'RFC 7009 revocation'],
+  ['GET  /api/v1/users', 'needs read:users'],
+  ['GET  /api/v1/orders', 'needs read:orders'],
+  ['POST /api/v1/orders', 'needs write:orders'],
+  ['     /__admin/...', 'reset, clock, clients, keys/rotate, mint, log'],
+];
+const clients: [string, string, string][] = [
+  ['demo-client', 'demo-secret', 'read:users'],
+  ['orders-service', 'orders-secret', 'read:orders write:orders'],
+  ['reporting-job', 'reporting-secret', 'read:users read:orders (opaque tokens)'],
+  ['cron-sync', 'cron-secret', 'read:users (5 token requests a minute)'],
+  ['signing-client', `private_key_jwt, key: ${keyFile}`, 'read:users read:orders'],
+];
+
+console.log(`Client Credentials Playground mock server
+Listening on ${origin}  (issuer, API and audience)${host === 'localhost' ? '' : `  bound to ${host}`}
+
+Endpoints
+${endpoints.map(([route, what]) => `  ${route.padEnd(46)} ${what}`).join('\n')}
+
+Clients (client_id / credentials / scopes)
+${clients.map(([id, cred, scopes]) => `  ${id.padEnd(15)} ${cred.padEnd(17)} ${scopes}`).join('\n')}
+
+signing-client's private key (ES256 JWK, kid ${kid}):
+  ${keyFile}
+
+Try it:
+curl -X POST '${origin}/oauth/token' \\
+  -H 'Content-Type: application/json' \\
+  -d '{"grant_type":"client_credentials","client_id":"demo-client","client_secret":"demo-secret","scope":"read:users"}'
+
+curl -X GET '${origin}/api/v1/users' \\
+  -H 'Authorization: Bearer <access_token>'
+
+Ctrl+C stops the server.`);
+
+let stopping = false;
+async function stop(signal: NodeJS.Signals): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  console.log(`\n${signal}: stopping.`);
+  http.close();
+  http.closeAllConnections();
+  await rm(keyFile, { force: true });
+  process.exit(0);
+}
+process.on('SIGINT', stop);
+process.on('SIGTERM', stop);

@@ -1,0 +1,1752 @@
+/**
+ * The contract suite: every promise of CONTRACT.md (and every negative, edge and security case of
+ * the seed article), written once, run against each runtime.
+ *
+ * How a runner provides a target
+ * ------------------------------
+ * A runner builds a `ContractTarget` (see ./target.ts) and hands each case its own `expect`:
+ *
+ *   import { contractCases } from './suite';
+ *   import { fetchTarget } from './target';
+ *   const target = fetchTarget({ issuer, api, audience });   // or any object of that shape
+ *   for (const c of contractCases) {
+ *     test(c.name, async () => { await target.adminReset(); await c.run(target, expect); });
+ *   }
+ *
+ * - `target.fetch(url, init)` must reach the runtime under test and answer `{status, headers
+ *   (lowercase names), text, json?}`; `fetchTarget` does that with any WHATWG `fetch` (the global
+ *   one patched by msw's `setupServer`, Node's over real HTTP, or the page's under the worker).
+ * - `target.adminReset()` must bring the server back to its seeded state; the runner calls it before
+ *   every case. Cases may change state (clock, clients, keys, revocations) freely.
+ * - `expect` is the runner's own (vitest's or Playwright's): cases only use matchers both share.
+ *
+ * This file and ./target.ts import only jose and Web APIs (fetch, crypto, btoa, TextEncoder), never
+ * `node:*`, so the Playwright runner can bundle them (or evaluate them) inside the page.
+ */
+
+import {
+  createLocalJWKSet,
+  decodeJwt,
+  decodeProtectedHeader,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWTPayload,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+import type { ContractResponse, ContractTarget } from './target';
+
+export type { ContractResponse, ContractTarget } from './target';
+
+/** The matchers vitest's and Playwright's `expect` have in common, as far as the cases use them. */
+export interface ContractMatchers {
+  toBe(expected: unknown): unknown;
+  toEqual(expected: unknown): unknown;
+  toMatch(expected: RegExp | string): unknown;
+  toContain(expected: unknown): unknown;
+  toBeGreaterThan(expected: number): unknown;
+  toBeGreaterThanOrEqual(expected: number): unknown;
+  toBeLessThan(expected: number): unknown;
+  toBeLessThanOrEqual(expected: number): unknown;
+  toBeDefined(): unknown;
+  toBeUndefined(): unknown;
+  toHaveLength(expected: number): unknown;
+}
+
+export type ContractExpect = (
+  actual: unknown,
+  message?: string,
+) => ContractMatchers & { not: ContractMatchers };
+
+export interface ContractCase {
+  name: string;
+  run(t: ContractTarget, expect: ContractExpect): Promise<void>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fixtures from CONTRACT.md
+// ---------------------------------------------------------------------------------------------
+
+const DEMO = { id: 'demo-client', secret: 'demo-secret' } as const;
+const ORDERS = { id: 'orders-service', secret: 'orders-secret' } as const;
+const REPORTING = { id: 'reporting-job', secret: 'reporting-secret' } as const;
+const CRON = { id: 'cron-sync', secret: 'cron-secret' } as const;
+const SIGNING_ID = 'signing-client';
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+const SEEDED_IDS = [DEMO.id, ORDERS.id, REPORTING.id, CRON.id, SIGNING_ID];
+
+// ---------------------------------------------------------------------------------------------
+// Helpers (Web APIs + jose only)
+// ---------------------------------------------------------------------------------------------
+
+type Json = Record<string, unknown>;
+
+/** application/x-www-form-urlencoded encoding of one value (RFC 6749 Appendix B). */
+function formEncode(value: string): string {
+  return new URLSearchParams([['', value]]).toString().slice(1);
+}
+
+/** `client_secret_basic`: id and secret form-urlencoded before base64 (RFC 6749 §2.3.1). */
+function basic(id: string, secret: string): string {
+  return `Basic ${btoa(`${formEncode(id)}:${formEncode(secret)}`)}`;
+}
+
+/** Standard base64 of a string's UTF-8 bytes (what a client that skips form-encoding sends). */
+function base64Utf8(value: string): string {
+  return btoa(String.fromCharCode(...new TextEncoder().encode(value)));
+}
+
+function formBody(params: Record<string, string> | [string, string][]): string {
+  return new URLSearchParams(params).toString();
+}
+
+const FORM = { 'content-type': 'application/x-www-form-urlencoded' };
+const JSON_TYPE = { 'content-type': 'application/json' };
+
+function obj(value: unknown): Json {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new Error(`expected a JSON object, got ${JSON.stringify(value)}`);
+  }
+  return value as Json;
+}
+
+function show(res: ContractResponse): string {
+  return `${res.status} ${JSON.stringify(res.headers)} ${res.text.slice(0, 500)}`;
+}
+
+function postForm(
+  t: ContractTarget,
+  url: string,
+  params: Record<string, string> | [string, string][],
+  headers: Record<string, string> = {},
+): Promise<ContractResponse> {
+  return t.fetch(url, { method: 'POST', headers: { ...FORM, ...headers }, body: formBody(params) });
+}
+
+function postJson(
+  t: ContractTarget,
+  url: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<ContractResponse> {
+  return t.fetch(url, {
+    method: 'POST',
+    headers: { ...JSON_TYPE, ...headers },
+    body: JSON.stringify(body),
+  });
+}
+
+const tokenUrl = (t: ContractTarget) => `${t.issuer}/oauth/token`;
+const introspectUrl = (t: ContractTarget) => `${t.issuer}/oauth/introspect`;
+const revokeUrl = (t: ContractTarget) => `${t.issuer}/oauth/revoke`;
+
+/** A token for a secret-based client via client_secret_basic; asserts success. */
+async function getToken(
+  t: ContractTarget,
+  expect: ContractExpect,
+  client: { id: string; secret: string },
+  params: Record<string, string> = {},
+): Promise<{ access_token: string; scope: string; expires_in: number; body: Json }> {
+  const res = await postForm(
+    t,
+    tokenUrl(t),
+    { grant_type: 'client_credentials', ...params },
+    { authorization: basic(client.id, client.secret) },
+  );
+  expect(res.status, show(res)).toBe(200);
+  const body = obj(res.json);
+  return {
+    access_token: String(body.access_token),
+    scope: String(body.scope),
+    expires_in: Number(body.expires_in),
+    body,
+  };
+}
+
+function callApi(
+  t: ContractTarget,
+  path: string,
+  token?: string,
+  init: RequestInit & { scheme?: string } = {},
+): Promise<ContractResponse> {
+  const { scheme = 'Bearer', ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (token !== undefined) headers.set('authorization', `${scheme} ${token}`);
+  return t.fetch(`${t.api}${path}`, { ...rest, headers });
+}
+
+/** Asserts an RFC 6749 §5.2-shaped JSON error. */
+function expectError(
+  expect: ContractExpect,
+  res: ContractResponse,
+  status: number,
+  error: string,
+): Json {
+  expect(res.status, show(res)).toBe(status);
+  expect(res.headers['content-type'] ?? '', show(res)).toMatch(/^application\/json/);
+  const body = obj(res.json);
+  expect(body.error, show(res)).toBe(error);
+  expect(typeof body.error_description, show(res)).toBe('string');
+  expect(String(body.error_description).length, show(res)).toBeGreaterThan(0);
+  return body;
+}
+
+interface Challenge {
+  scheme: string;
+  params: Record<string, string>;
+}
+
+/** Parses one `WWW-Authenticate` challenge strictly: `Scheme k="v", k2="v2"` and nothing else. */
+function parseChallenge(header: string | undefined): Challenge {
+  if (header === undefined) throw new Error('no WWW-Authenticate header');
+  const match = /^([A-Za-z]+)(?: (.*))?$/.exec(header);
+  if (!match) throw new Error(`malformed challenge: ${header}`);
+  const params: Record<string, string> = {};
+  const rest = match[2] ?? '';
+  if (rest !== '') {
+    const param = /^([a-z_]+)="((?:[^"\\]|\\.)*)"(?:, |$)/;
+    let remaining = rest;
+    while (remaining !== '') {
+      const m = param.exec(remaining);
+      if (!m?.[1] || m[2] === undefined) throw new Error(`malformed challenge params: ${header}`);
+      if (m[1] in params) throw new Error(`duplicate challenge param ${m[1]}: ${header}`);
+      params[m[1]] = m[2];
+      remaining = remaining.slice(m[0].length);
+    }
+  }
+  return { scheme: match[1] ?? '', params };
+}
+
+const BEARER_PARAMS = ['realm', 'error', 'error_description', 'error_uri', 'scope'];
+
+/** Asserts `WWW-Authenticate: Bearer error="<code>", error_description="..."` (RFC 6750 §3). */
+function expectBearerError(
+  expect: ContractExpect,
+  res: ContractResponse,
+  status: number,
+  error: string,
+): Challenge {
+  expect(res.status, show(res)).toBe(status);
+  const challenge = parseChallenge(res.headers['www-authenticate']);
+  expect(challenge.scheme, show(res)).toBe('Bearer');
+  expect(challenge.params.error, show(res)).toBe(error);
+  for (const name of Object.keys(challenge.params)) {
+    expect(BEARER_PARAMS, `unexpected challenge param ${name}`).toContain(name);
+  }
+  const description = challenge.params.error_description;
+  if (error === 'invalid_token') expect(description, show(res)).toBeDefined();
+  if (description !== undefined) {
+    expect(description.length).toBeGreaterThan(0);
+    // RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E (no quote, no backslash).
+    expect(description, 'error_description charset').toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]*$/);
+  }
+  if (res.json !== undefined) expect(obj(res.json).error, show(res)).toBe(error);
+  return challenge;
+}
+
+/** Asserts an invalid_token answer whose description names the failed check. */
+function expectInvalidToken(expect: ContractExpect, res: ContractResponse, names: RegExp): void {
+  const challenge = expectBearerError(expect, res, 401, 'invalid_token');
+  expect(challenge.params.error_description ?? '', show(res)).toMatch(names);
+}
+
+function expectBasicChallenge(expect: ContractExpect, res: ContractResponse): void {
+  const challenge = parseChallenge(res.headers['www-authenticate']);
+  expect(challenge.scheme, show(res)).toBe('Basic');
+  expect(typeof challenge.params.realm, show(res)).toBe('string');
+  for (const name of Object.keys(challenge.params)) {
+    expect(['realm', 'charset'], `unexpected Basic param ${name}`).toContain(name);
+  }
+}
+
+function expectNoStore(expect: ContractExpect, res: ContractResponse): void {
+  expect(res.headers['cache-control'] ?? '', show(res)).toMatch(/(^|,)\s*no-store\s*(,|$)/);
+}
+
+function scopeSet(scope: unknown): string[] {
+  return String(scope).split(' ').filter(Boolean).sort();
+}
+
+async function serverNow(t: ContractTarget, expect: ContractExpect): Promise<number> {
+  const res = await t.fetch(`${t.issuer}/__admin/clock`);
+  expect(res.status, show(res)).toBe(200);
+  const now = obj(res.json).now;
+  expect(typeof now).toBe('number');
+  return now as number;
+}
+
+async function advanceClock(t: ContractTarget, expect: ContractExpect, seconds: number) {
+  const res = await postJson(t, `${t.issuer}/__admin/clock`, { advance: seconds });
+  expect(res.status, show(res)).toBe(200);
+}
+
+async function jwks(t: ContractTarget, expect: ContractExpect): Promise<JSONWebKeySet> {
+  const res = await t.fetch(`${t.issuer}/.well-known/jwks.json`);
+  expect(res.status, show(res)).toBe(200);
+  return obj(res.json) as unknown as JSONWebKeySet;
+}
+
+async function putClient(
+  t: ContractTarget,
+  expect: ContractExpect,
+  id: string,
+  body: Json,
+): Promise<void> {
+  const res = await t.fetch(`${t.issuer}/__admin/clients/${encodeURIComponent(id)}`, {
+    method: 'PUT',
+    headers: JSON_TYPE,
+    body: JSON.stringify(body),
+  });
+  expect(res.status, show(res)).toBeGreaterThanOrEqual(200);
+  expect(res.status, show(res)).toBeLessThan(300);
+}
+
+/** Claims that pass every API check; cases override one at a time. */
+async function goodClaims(t: ContractTarget, expect: ContractExpect): Promise<JWTPayload> {
+  const now = await serverNow(t, expect);
+  return {
+    iss: t.issuer,
+    sub: DEMO.id,
+    aud: t.audience,
+    client_id: DEMO.id,
+    scope: 'read:users',
+    iat: now,
+    exp: now + 600,
+    jti: crypto.randomUUID(),
+  };
+}
+
+async function mint(
+  t: ContractTarget,
+  expect: ContractExpect,
+  claims: JWTPayload,
+  sign_with: 'server' | 'rogue' | 'none' = 'server',
+  header?: Json,
+): Promise<string> {
+  const res = await postJson(t, `${t.issuer}/__admin/mint`, {
+    claims,
+    sign_with,
+    ...(header ? { header } : {}),
+  });
+  expect(res.status, show(res)).toBe(200);
+  const token = obj(res.json).token;
+  expect(typeof token).toBe('string');
+  return token as string;
+}
+
+interface SigningKey {
+  privateKey: CryptoKey;
+  kid: string;
+}
+
+/** Registers a fresh ES256 public key for a private_key_jwt client (`signing-client` by default). */
+async function registerSigningKey(
+  t: ContractTarget,
+  expect: ContractExpect,
+  id = SIGNING_ID,
+): Promise<SigningKey> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  const kid = `contract-${crypto.randomUUID()}`;
+  await putClient(t, expect, id, {
+    jwks: { keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] },
+    scopes: ['read:users', 'read:orders'],
+  });
+  return { privateKey, kid };
+}
+
+/** A client assertion (RFC 7523 §3) with good defaults and overridable claims. */
+async function clientAssertion(
+  t: ContractTarget,
+  expect: ContractExpect,
+  key: SigningKey,
+  overrides: JWTPayload = {},
+  clientId = SIGNING_ID,
+): Promise<string> {
+  const now = await serverNow(t, expect);
+  const claims: JWTPayload = {
+    iss: clientId,
+    sub: clientId,
+    aud: tokenUrl(t),
+    iat: now,
+    exp: now + 60,
+    jti: crypto.randomUUID(),
+    ...overrides,
+  };
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, typ: 'JWT' })
+    .sign(key.privateKey);
+}
+
+function assertionParams(assertion: string, extra: Record<string, string> = {}) {
+  return {
+    grant_type: 'client_credentials',
+    client_assertion_type: JWT_BEARER,
+    client_assertion: assertion,
+    ...extra,
+  };
+}
+
+async function introspect(
+  t: ContractTarget,
+  expect: ContractExpect,
+  token: string,
+  client: { id: string; secret: string } = DEMO,
+): Promise<Json> {
+  const res = await postForm(
+    t,
+    introspectUrl(t),
+    { token },
+    { authorization: basic(client.id, client.secret) },
+  );
+  expect(res.status, show(res)).toBe(200);
+  expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+  return obj(res.json);
+}
+
+function signatureOf(jwt: string): string {
+  return jwt.split('.')[2] ?? jwt;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The cases
+// ---------------------------------------------------------------------------------------------
+
+const cases: ContractCase[] = [];
+function contract(name: string, run: ContractCase['run']): void {
+  cases.push({ name, run });
+}
+
+// --- Discovery and JWKS ----------------------------------------------------------------------
+
+contract(
+  'discovery: RFC 8414 metadata names issuer, endpoints, grants, auth methods, algs, scopes',
+  async (t, expect) => {
+    const res = await t.fetch(`${t.issuer}/.well-known/oauth-authorization-server`);
+    expect(res.status, show(res)).toBe(200);
+    expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+    const m = obj(res.json);
+    expect(m.issuer).toBe(t.issuer);
+    expect(m.token_endpoint).toBe(`${t.issuer}/oauth/token`);
+    expect(m.introspection_endpoint).toBe(`${t.issuer}/oauth/introspect`);
+    expect(m.revocation_endpoint).toBe(`${t.issuer}/oauth/revoke`);
+    expect(m.jwks_uri).toBe(`${t.issuer}/.well-known/jwks.json`);
+    expect(m.grant_types_supported).toEqual(['client_credentials']);
+    const methods = m.token_endpoint_auth_methods_supported as string[];
+    for (const method of ['client_secret_basic', 'client_secret_post', 'private_key_jwt']) {
+      expect(methods).toContain(method);
+    }
+    expect(m.token_endpoint_auth_signing_alg_values_supported as string[]).toContain('ES256');
+    expect(m.token_endpoint_auth_signing_alg_values_supported as string[]).not.toContain('none');
+    for (const scope of ['read:users', 'read:orders', 'write:orders']) {
+      expect(m.scopes_supported as string[]).toContain(scope);
+    }
+    // RFC 8414 §2 lists response_types_supported as REQUIRED (empty here: no authorization endpoint).
+    expect(Array.isArray(m.response_types_supported), 'response_types_supported').toBe(true);
+  },
+);
+
+contract(
+  'discovery: the JWKS holds public signing keys only, each with kid, alg and use "sig"',
+  async (t, expect) => {
+    const set = await jwks(t, expect);
+    expect(Array.isArray(set.keys)).toBe(true);
+    expect(set.keys.length).toBeGreaterThan(0);
+    const kids = new Set<string>();
+    for (const key of set.keys) {
+      expect(typeof key.kid).toBe('string');
+      kids.add(String(key.kid));
+      expect(['ES256', 'RS256']).toContain(key.alg);
+      expect(key.use).toBe('sig');
+      expect(['EC', 'RSA']).toContain(key.kty);
+      for (const privateMember of ['d', 'p', 'q', 'dp', 'dq', 'qi', 'k']) {
+        expect((key as Json)[privateMember], `private member ${privateMember}`).toBeUndefined();
+      }
+    }
+    expect(kids.size, 'kids are unique').toBe(set.keys.length);
+  },
+);
+
+// --- Token endpoint: happy paths -------------------------------------------------------------
+
+contract(
+  "token: the seed lesson's JSON request with client_secret_post answers 200 no-store with a Bearer JWT",
+  async (t, expect) => {
+    const res = await postJson(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: DEMO.id,
+      client_secret: DEMO.secret,
+      scope: 'read:users',
+    });
+    expect(res.status, show(res)).toBe(200);
+    expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+    expectNoStore(expect, res);
+    const body = obj(res.json);
+    expect(Object.keys(body).sort()).toEqual(['access_token', 'expires_in', 'scope', 'token_type']);
+    expect(body.token_type).toBe('Bearer');
+    expect(body.expires_in).toBe(3600);
+    expect(body.scope).toBe('read:users');
+    expect(String(body.access_token).split('.')).toHaveLength(3);
+    expect(body.refresh_token).toBeUndefined();
+  },
+);
+
+contract(
+  'token: a form body with client_secret_post (and a charset parameter) is accepted',
+  async (t, expect) => {
+    const res = await t.fetch(tokenUrl(t), {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded;charset=UTF-8' },
+      body: formBody({
+        grant_type: 'client_credentials',
+        client_id: DEMO.id,
+        client_secret: DEMO.secret,
+      }),
+    });
+    expect(res.status, show(res)).toBe(200);
+    expectNoStore(expect, res);
+    expect(obj(res.json).scope).toBe('read:users');
+  },
+);
+
+contract(
+  'token: a JSON body with "application/json; charset=utf-8" is accepted',
+  async (t, expect) => {
+    const res = await t.fetch(tokenUrl(t), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json; charset=utf-8' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: DEMO.id,
+        client_secret: DEMO.secret,
+      }),
+    });
+    expect(res.status, show(res)).toBe(200);
+  },
+);
+
+contract(
+  'token: client_secret_basic is accepted and the token works on its API route',
+  async (t, expect) => {
+    const { access_token, scope } = await getToken(t, expect, ORDERS, { scope: 'read:orders' });
+    expect(scope).toBe('read:orders');
+    const res = await callApi(t, '/api/v1/orders', access_token);
+    expect(res.status, show(res)).toBe(200);
+    expect(res.json).toBeDefined();
+  },
+);
+
+contract(
+  'token: client_secret_basic form-urlencodes id and secret before base64 (RFC 6749 §2.3.1)',
+  async (t, expect) => {
+    const client = { id: 'partner:eu', secret: 's3cr3t: +/%&=é' };
+    await putClient(t, expect, client.id, { client_secret: client.secret, scopes: ['read:users'] });
+    const ok = await getToken(t, expect, client);
+    expect(decodeJwt(ok.access_token).client_id).toBe(client.id);
+    // The same pair base64'd raw (not form-encoded) must not authenticate: '+' decodes to a space.
+    const raw = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: `Basic ${base64Utf8(`${client.id}:${client.secret}`)}` },
+    );
+    expect(raw.status, show(raw)).toBeGreaterThanOrEqual(400);
+    expect(raw.status, show(raw)).toBeLessThan(500);
+    // client_secret_post carries the same values through the form encoding itself.
+    const post = await postForm(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: client.id,
+      client_secret: client.secret,
+    });
+    expect(post.status, show(post)).toBe(200);
+  },
+);
+
+contract(
+  "token: omitting scope grants all the client's allowed scopes and names them",
+  async (t, expect) => {
+    const { scope } = await getToken(t, expect, ORDERS);
+    expect(scopeSet(scope)).toEqual(['read:orders', 'write:orders']);
+  },
+);
+
+contract(
+  'token: an empty parameter counts as absent (scope= grants the default scopes)',
+  async (t, expect) => {
+    const { scope } = await getToken(t, expect, DEMO, { scope: '', audience: '', resource: '' });
+    expect(scope).toBe('read:users');
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: '' },
+      { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expectError(expect, res, 400, 'invalid_request');
+  },
+);
+
+contract('token: unknown parameters are ignored (RFC 6749 §3.2)', async (t, expect) => {
+  const { scope } = await getToken(t, expect, DEMO, {
+    foo: 'bar',
+    response_type: 'token',
+    state: 'x',
+  });
+  expect(scope).toBe('read:users');
+});
+
+contract(
+  'token: a body just under 64 KiB is accepted (unknown padding ignored)',
+  async (t, expect) => {
+    const { scope } = await getToken(t, expect, DEMO, { padding: 'a'.repeat(60 * 1024) });
+    expect(scope).toBe('read:users');
+  },
+);
+
+contract(
+  'token: two requests in the same second get two different tokens (new jti)',
+  async (t, expect) => {
+    const [a, b] = await Promise.all([getToken(t, expect, DEMO), getToken(t, expect, DEMO)]);
+    const c = await getToken(t, expect, DEMO);
+    const tokens = new Set([a.access_token, b.access_token, c.access_token]);
+    expect(tokens.size).toBe(3);
+    const jtis = new Set([a, b, c].map((x) => decodeJwt(x.access_token).jti));
+    expect(jtis.size).toBe(3);
+  },
+);
+
+contract(
+  'token: audience or resource naming the API is accepted; an unknown one is invalid_target',
+  async (t, expect) => {
+    expect(
+      decodeJwt((await getToken(t, expect, DEMO, { audience: t.audience })).access_token).aud,
+    ).toBe(t.audience);
+    expect(
+      decodeJwt((await getToken(t, expect, DEMO, { resource: t.audience })).access_token).aud,
+    ).toBe(t.audience);
+    for (const param of ['audience', 'resource']) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        { grant_type: 'client_credentials', [param]: 'https://evil.example.net' },
+        { authorization: basic(DEMO.id, DEMO.secret) },
+      );
+      expectError(expect, res, 400, 'invalid_target');
+    }
+  },
+);
+
+contract('token: a 50-scope request works for a client allowed all 50', async (t, expect) => {
+  const scopes = Array.from({ length: 50 }, (_, i) => `scope:${i}`);
+  const client = { id: 'wide-client', secret: 'wide-secret' };
+  await putClient(t, expect, client.id, { client_secret: client.secret, scopes });
+  const { scope } = await getToken(t, expect, client, { scope: scopes.join(' ') });
+  expect(scopeSet(scope)).toEqual([...scopes].sort());
+});
+
+contract(
+  'token: a 50-scope request from a client allowed one scope is invalid_scope, not down-scoped',
+  async (t, expect) => {
+    const scopes = ['read:users', ...Array.from({ length: 49 }, (_, i) => `extra:${i}`)];
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials', scope: scopes.join(' ') },
+      { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expectError(expect, res, 400, 'invalid_scope');
+  },
+);
+
+// --- Token endpoint: private_key_jwt (RFC 7523) -----------------------------------------------
+
+contract(
+  'token: private_key_jwt with aud = token endpoint is accepted and the token works',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      assertionParams(await clientAssertion(t, expect, key)),
+    );
+    expect(res.status, show(res)).toBe(200);
+    expectNoStore(expect, res);
+    const body = obj(res.json);
+    expect(scopeSet(body.scope)).toEqual(['read:orders', 'read:users']);
+    const claims = decodeJwt(String(body.access_token));
+    expect(claims.sub).toBe(SIGNING_ID);
+    expect(claims.client_id).toBe(SIGNING_ID);
+    const api = await callApi(t, '/api/v1/orders', String(body.access_token));
+    expect(api.status, show(api)).toBe(200);
+  },
+);
+
+contract(
+  'token: private_key_jwt with aud = issuer (and a matching client_id) is accepted',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const assertion = await clientAssertion(t, expect, key, { aud: t.issuer });
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      assertionParams(assertion, { client_id: SIGNING_ID, scope: 'read:users' }),
+    );
+    expect(res.status, show(res)).toBe(200);
+    expect(obj(res.json).scope).toBe('read:users');
+  },
+);
+
+contract('token: private_key_jwt in a JSON body is accepted', async (t, expect) => {
+  const key = await registerSigningKey(t, expect);
+  const res = await postJson(
+    t,
+    tokenUrl(t),
+    assertionParams(await clientAssertion(t, expect, key)),
+  );
+  expect(res.status, show(res)).toBe(200);
+});
+
+contract('token: a replayed client assertion (same jti) is invalid_client', async (t, expect) => {
+  const key = await registerSigningKey(t, expect);
+  const assertion = await clientAssertion(t, expect, key);
+  const first = await postForm(t, tokenUrl(t), assertionParams(assertion));
+  expect(first.status, show(first)).toBe(200);
+  const replay = await postForm(t, tokenUrl(t), assertionParams(assertion));
+  expectError(expect, replay, 401, 'invalid_client');
+  expect(
+    replay.headers['www-authenticate'],
+    'no Basic challenge without the header',
+  ).toBeUndefined();
+});
+
+contract(
+  'token: bad client assertions (stranger key, expired, iss != sub, wrong aud, unknown client) are invalid_client',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const now = await serverNow(t, expect);
+    const stranger = await generateKeyPair('ES256');
+    const bad: [string, string][] = [
+      [
+        'stranger key',
+        await clientAssertion(t, expect, { privateKey: stranger.privateKey, kid: key.kid }),
+      ],
+      ['expired', await clientAssertion(t, expect, key, { iat: now - 600, exp: now - 300 })],
+      ['iss != sub', await clientAssertion(t, expect, key, { sub: DEMO.id })],
+      [
+        'wrong aud',
+        await clientAssertion(t, expect, key, { aud: 'https://evil.example.net/oauth/token' }),
+      ],
+      ['unknown client', await clientAssertion(t, expect, key, {}, 'nobody')],
+    ];
+    for (const [label, assertion] of bad) {
+      const res = await postForm(t, tokenUrl(t), assertionParams(assertion));
+      expect(res.status, `${label}: ${show(res)}`).toBe(401);
+      expect(obj(res.json).error, label).toBe('invalid_client');
+    }
+  },
+);
+
+contract('token: an unsigned (alg none) client assertion is invalid_client', async (t, expect) => {
+  await registerSigningKey(t, expect);
+  const now = await serverNow(t, expect);
+  const enc = (v: unknown) =>
+    btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+  const unsigned = `${enc({ alg: 'none' })}.${enc({ iss: SIGNING_ID, sub: SIGNING_ID, aud: tokenUrl(t), iat: now, exp: now + 60, jti: crypto.randomUUID() })}.`;
+  const res = await postForm(t, tokenUrl(t), assertionParams(unsigned));
+  expectError(expect, res, 401, 'invalid_client');
+});
+
+// --- Token endpoint: negatives ---------------------------------------------------------------
+
+contract('token: missing grant_type is invalid_request', async (t, expect) => {
+  const res = await postForm(
+    t,
+    tokenUrl(t),
+    { scope: 'read:users' },
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expectError(expect, res, 400, 'invalid_request');
+});
+
+contract(
+  'token: grant_type password or authorization_code is unsupported_grant_type',
+  async (t, expect) => {
+    for (const grant_type of ['password', 'authorization_code', 'CLIENT_CREDENTIALS']) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        { grant_type },
+        { authorization: basic(DEMO.id, DEMO.secret) },
+      );
+      expectError(expect, res, 400, 'unsupported_grant_type');
+    }
+  },
+);
+
+contract(
+  'token: a wrong secret is invalid_client, with a Basic challenge only when Basic was used',
+  async (t, expect) => {
+    const viaBasic = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(DEMO.id, 'wrong') },
+    );
+    expectError(expect, viaBasic, 401, 'invalid_client');
+    expectBasicChallenge(expect, viaBasic);
+    const viaPost = await postForm(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: DEMO.id,
+      client_secret: 'wrong',
+    });
+    expectError(expect, viaPost, 401, 'invalid_client');
+    expect(viaPost.headers['www-authenticate']).toBeUndefined();
+  },
+);
+
+contract(
+  'token: an unknown client is invalid_client, with a Basic challenge only when Basic was used',
+  async (t, expect) => {
+    const viaBasic = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic('nobody', 'nothing') },
+    );
+    expectError(expect, viaBasic, 401, 'invalid_client');
+    expectBasicChallenge(expect, viaBasic);
+    const viaJson = await postJson(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: 'nobody',
+      client_secret: 'nothing',
+    });
+    expectError(expect, viaJson, 401, 'invalid_client');
+    expect(viaJson.headers['www-authenticate']).toBeUndefined();
+  },
+);
+
+contract('token: no client authentication at all is invalid_client', async (t, expect) => {
+  const res = await postForm(t, tokenUrl(t), {
+    grant_type: 'client_credentials',
+    client_id: DEMO.id,
+  });
+  expectError(expect, res, 401, 'invalid_client');
+});
+
+contract('token: the secret of another client does not authenticate', async (t, expect) => {
+  const res = await postForm(
+    t,
+    tokenUrl(t),
+    { grant_type: 'client_credentials' },
+    { authorization: basic(DEMO.id, ORDERS.secret) },
+  );
+  expectError(expect, res, 401, 'invalid_client');
+});
+
+contract('token: two authentication methods at once are invalid_request', async (t, expect) => {
+  const basicAndPost = await postForm(
+    t,
+    tokenUrl(t),
+    { grant_type: 'client_credentials', client_id: DEMO.id, client_secret: DEMO.secret },
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expectError(expect, basicAndPost, 400, 'invalid_request');
+  const key = await registerSigningKey(t, expect);
+  const postAndAssertion = await postForm(
+    t,
+    tokenUrl(t),
+    assertionParams(await clientAssertion(t, expect, key), {
+      client_id: DEMO.id,
+      client_secret: DEMO.secret,
+    }),
+  );
+  expectError(expect, postAndAssertion, 400, 'invalid_request');
+  const basicAndAssertion = await postForm(
+    t,
+    tokenUrl(t),
+    assertionParams(await clientAssertion(t, expect, key)),
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expectError(expect, basicAndAssertion, 400, 'invalid_request');
+});
+
+contract('token: a parameter sent twice is invalid_request', async (t, expect) => {
+  const twice: [string, string][][] = [
+    [
+      ['grant_type', 'client_credentials'],
+      ['grant_type', 'client_credentials'],
+    ],
+    [
+      ['grant_type', 'client_credentials'],
+      ['scope', 'read:users'],
+      ['scope', 'read:users'],
+    ],
+    [
+      ['grant_type', 'client_credentials'],
+      ['client_id', DEMO.id],
+      ['client_secret', DEMO.secret],
+      ['client_secret', DEMO.secret],
+    ],
+  ];
+  for (const params of twice) {
+    const hasPost = params.some(([k]) => k === 'client_id');
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      params,
+      hasPost ? {} : { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expectError(expect, res, 400, 'invalid_request');
+  }
+});
+
+contract(
+  'token: a scope the client may not have is invalid_scope (case-sensitive, never down-scoped)',
+  async (t, expect) => {
+    for (const scope of ['write:orders', 'read:users write:orders', 'READ:USERS', 'read:user']) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        { grant_type: 'client_credentials', scope },
+        { authorization: basic(DEMO.id, DEMO.secret) },
+      );
+      expectError(expect, res, 400, 'invalid_scope');
+    }
+  },
+);
+
+contract('token: a content type other than form or JSON is invalid_request', async (t, expect) => {
+  const body = formBody({
+    grant_type: 'client_credentials',
+    client_id: DEMO.id,
+    client_secret: DEMO.secret,
+  });
+  for (const type of ['text/plain', 'multipart/form-data; boundary=x', 'application/xml']) {
+    const res = await t.fetch(tokenUrl(t), {
+      method: 'POST',
+      headers: { 'content-type': type },
+      body,
+    });
+    expectError(expect, res, 400, 'invalid_request');
+  }
+});
+
+contract(
+  'token: malformed JSON (or JSON that is not an object) is invalid_request',
+  async (t, expect) => {
+    for (const body of [
+      '{"grant_type":',
+      '{grant_type: client_credentials}',
+      '[]',
+      '"client_credentials"',
+      '',
+    ]) {
+      const res = await t.fetch(tokenUrl(t), {
+        method: 'POST',
+        headers: { ...JSON_TYPE, authorization: basic(DEMO.id, DEMO.secret) },
+        body,
+      });
+      expectError(expect, res, 400, 'invalid_request');
+    }
+  },
+);
+
+contract('token: a body over 64 KiB is invalid_request', async (t, expect) => {
+  const res = await postForm(
+    t,
+    tokenUrl(t),
+    { grant_type: 'client_credentials', padding: 'a'.repeat(70 * 1024) },
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expectError(expect, res, 400, 'invalid_request');
+});
+
+// --- Rate limit -----------------------------------------------------------------------------
+
+contract(
+  "token: cron-sync's 6th request in a minute is 429 with Retry-After and a JSON error; reset clears it",
+  async (t, expect) => {
+    for (let i = 1; i <= 5; i++) await getToken(t, expect, CRON);
+    const limited = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(CRON.id, CRON.secret) },
+    );
+    expect(limited.status, show(limited)).toBe(429);
+    const retryAfter = limited.headers['retry-after'] ?? '';
+    expect(retryAfter, show(limited)).toMatch(/^\d+$/);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    expect(Number(retryAfter)).toBeLessThanOrEqual(60);
+    const body = obj(limited.json);
+    expect(typeof body.error).toBe('string');
+    expect(typeof body.error_description).toBe('string');
+    // Other clients are not throttled by cron-sync's budget.
+    await getToken(t, expect, DEMO);
+    await t.adminReset();
+    await getToken(t, expect, CRON);
+  },
+);
+
+contract(
+  'token: a per-client rate_limit_per_minute set through the admin API applies',
+  async (t, expect) => {
+    const client = { id: 'throttled', secret: 'throttled-secret' };
+    await putClient(t, expect, client.id, {
+      client_secret: client.secret,
+      scopes: ['read:users'],
+      rate_limit_per_minute: 2,
+    });
+    await getToken(t, expect, client);
+    await getToken(t, expect, client);
+    const res = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(client.id, client.secret) },
+    );
+    expect(res.status, show(res)).toBe(429);
+    expect(res.headers['retry-after'] ?? '').toMatch(/^\d+$/);
+  },
+);
+
+// --- Access tokens --------------------------------------------------------------------------
+
+contract(
+  'jwt: header is typ at+jwt, ES256, a kid from the JWKS; claims follow RFC 9068 and verify',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const header = decodeProtectedHeader(access_token);
+    expect(header.typ).toBe('at+jwt');
+    expect(header.alg).toBe('ES256');
+    expect(typeof header.kid).toBe('string');
+    const set = await jwks(t, expect);
+    expect(set.keys.map((k) => k.kid)).toContain(header.kid);
+    const claims = decodeJwt(access_token);
+    expect(claims.iss).toBe(t.issuer);
+    expect(claims.sub).toBe(DEMO.id);
+    expect(claims.aud).toBe(t.audience);
+    expect(claims.client_id).toBe(DEMO.id);
+    expect(claims.scope).toBe('read:users');
+    expect(typeof claims.iat).toBe('number');
+    expect(claims.exp).toBe((claims.iat ?? 0) + 3600);
+    expect(typeof claims.jti).toBe('string');
+    expect(String(claims.jti).length).toBeGreaterThan(0);
+    const now = await serverNow(t, expect);
+    expect(Math.abs((claims.iat ?? 0) - now)).toBeLessThanOrEqual(5);
+    // No user-shaped claims: it is a client, not a user.
+    for (const claim of ['email', 'name', 'preferred_username'])
+      expect(claims[claim]).toBeUndefined();
+    const verified = await jwtVerify(access_token, createLocalJWKSet(set), {
+      issuer: t.issuer,
+      audience: t.audience,
+      typ: 'at+jwt',
+      algorithms: ['ES256'],
+      currentDate: new Date(now * 1000),
+    });
+    expect(verified.payload.jti).toBe(claims.jti);
+  },
+);
+
+contract('jwt: a per-client access_token_ttl sets expires_in and exp - iat', async (t, expect) => {
+  const client = { id: 'short-lived', secret: 'short-secret' };
+  await putClient(t, expect, client.id, {
+    client_secret: client.secret,
+    scopes: ['read:users'],
+    access_token_ttl: 120,
+  });
+  const { access_token, expires_in } = await getToken(t, expect, client);
+  expect(expires_in).toBe(120);
+  const claims = decodeJwt(access_token);
+  expect((claims.exp ?? 0) - (claims.iat ?? 0)).toBe(120);
+});
+
+contract(
+  'opaque: reporting-job gets an opaque token that introspection resolves and the API accepts',
+  async (t, expect) => {
+    const { access_token, body } = await getToken(t, expect, REPORTING);
+    expect(body.token_type).toBe('Bearer');
+    expect(body.expires_in).toBe(3600);
+    expect(scopeSet(body.scope)).toEqual(['read:orders', 'read:users']);
+    let isJwt = true;
+    try {
+      decodeJwt(access_token);
+    } catch {
+      isJwt = false;
+    }
+    expect(isJwt, 'an opaque token is not a JWT').toBe(false);
+    expect(access_token.length).toBeGreaterThanOrEqual(20);
+    const info = await introspect(t, expect, access_token, REPORTING);
+    expect(info.active).toBe(true);
+    expect(info.client_id).toBe(REPORTING.id);
+    expect(info.sub).toBe(REPORTING.id);
+    expect(info.iss).toBe(t.issuer);
+    expect([info.aud].flat()).toContain(t.audience);
+    expect(scopeSet(info.scope)).toEqual(['read:orders', 'read:users']);
+    expect(String(info.token_type)).toMatch(/^bearer$/i);
+    expect(typeof info.jti).toBe('string');
+    expect((info.exp as number) - (info.iat as number)).toBe(3600);
+    for (const path of ['/api/v1/users', '/api/v1/orders']) {
+      const res = await callApi(t, path, access_token);
+      expect(res.status, show(res)).toBe(200);
+    }
+    const post = await callApi(t, '/api/v1/orders', access_token, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: '{}',
+    });
+    expectBearerError(expect, post, 403, 'insufficient_scope');
+  },
+);
+
+contract('opaque: token_format "opaque" set through the admin API applies', async (t, expect) => {
+  const client = { id: 'opaque-client', secret: 'opaque-secret' };
+  await putClient(t, expect, client.id, {
+    client_secret: client.secret,
+    scopes: ['read:users'],
+    token_format: 'opaque',
+  });
+  const { access_token } = await getToken(t, expect, client);
+  expect(access_token.split('.').length === 3, 'not a JWT').toBe(false);
+  expect((await introspect(t, expect, access_token, client)).active).toBe(true);
+});
+
+// --- Introspection --------------------------------------------------------------------------
+
+contract('introspect: a live JWT answers active with its claims', async (t, expect) => {
+  const { access_token } = await getToken(t, expect, DEMO);
+  const claims = decodeJwt(access_token);
+  const info = await introspect(t, expect, access_token, DEMO);
+  expect(info.active).toBe(true);
+  expect(info.scope).toBe('read:users');
+  expect(info.client_id).toBe(DEMO.id);
+  expect(info.sub).toBe(DEMO.id);
+  expect(info.iss).toBe(t.issuer);
+  expect([info.aud].flat()).toContain(t.audience);
+  expect(info.exp).toBe(claims.exp);
+  expect(info.iat).toBe(claims.iat);
+  expect(info.jti).toBe(claims.jti);
+  expect(String(info.token_type)).toMatch(/^bearer$/i);
+});
+
+contract(
+  'introspect: garbage, minted-by-a-stranger and expired tokens answer exactly {"active": false}',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const rogue = await mint(t, expect, await goodClaims(t, expect), 'rogue');
+    expect(await introspect(t, expect, 'not-a-token', DEMO)).toEqual({ active: false });
+    expect(await introspect(t, expect, rogue, DEMO)).toEqual({ active: false });
+    await advanceClock(t, expect, 3600 + 600);
+    expect(await introspect(t, expect, access_token, DEMO)).toEqual({ active: false });
+  },
+);
+
+contract(
+  'introspect: client authentication is required (none or wrong: 401 invalid_client)',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const none = await postForm(t, introspectUrl(t), { token: access_token });
+    expectError(expect, none, 401, 'invalid_client');
+    const wrong = await postForm(
+      t,
+      introspectUrl(t),
+      { token: access_token },
+      { authorization: basic(DEMO.id, 'nope') },
+    );
+    expectError(expect, wrong, 401, 'invalid_client');
+    expectBasicChallenge(expect, wrong);
+    const post = await postForm(t, introspectUrl(t), {
+      token: access_token,
+      client_id: DEMO.id,
+      client_secret: DEMO.secret,
+    });
+    expect(post.status, show(post)).toBe(200);
+    expect(obj(post.json).active).toBe(true);
+  },
+);
+
+contract('introspect: a request without token is invalid_request', async (t, expect) => {
+  const res = await postForm(
+    t,
+    introspectUrl(t),
+    {},
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expectError(expect, res, 400, 'invalid_request');
+});
+
+// --- Revocation -----------------------------------------------------------------------------
+
+contract(
+  'revoke: own token answers 200 empty; then the API says invalid_token and introspection inactive',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+    const res = await postForm(
+      t,
+      revokeUrl(t),
+      { token: access_token, token_type_hint: 'access_token' },
+      { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expect(res.status, show(res)).toBe(200);
+    expect(res.text).toBe('');
+    expectInvalidToken(expect, await callApi(t, '/api/v1/users', access_token), /revoked/i);
+    expect(await introspect(t, expect, access_token, DEMO)).toEqual({ active: false });
+    const again = await postForm(
+      t,
+      revokeUrl(t),
+      { token: access_token },
+      { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expect(again.status, show(again)).toBe(200);
+    expect(again.text).toBe('');
+  },
+);
+
+contract('revoke: an opaque token revoked by its client fails on the API', async (t, expect) => {
+  const { access_token } = await getToken(t, expect, REPORTING);
+  const res = await postForm(
+    t,
+    revokeUrl(t),
+    { token: access_token },
+    { authorization: basic(REPORTING.id, REPORTING.secret) },
+  );
+  expect(res.status, show(res)).toBe(200);
+  expect(res.text).toBe('');
+  expectBearerError(expect, await callApi(t, '/api/v1/users', access_token), 401, 'invalid_token');
+  expect(await introspect(t, expect, access_token, REPORTING)).toEqual({ active: false });
+});
+
+contract("revoke: another client's token stays live", async (t, expect) => {
+  const { access_token } = await getToken(t, expect, DEMO);
+  const res = await postForm(
+    t,
+    revokeUrl(t),
+    { token: access_token },
+    { authorization: basic(ORDERS.id, ORDERS.secret) },
+  );
+  expect(res.status, show(res)).toBeLessThan(500);
+  expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+  expect((await introspect(t, expect, access_token, DEMO)).active).toBe(true);
+});
+
+contract('revoke: an unknown token answers 200 with an empty body', async (t, expect) => {
+  const res = await postForm(
+    t,
+    revokeUrl(t),
+    { token: 'never-issued' },
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expect(res.status, show(res)).toBe(200);
+  expect(res.text).toBe('');
+});
+
+contract('revoke: client authentication is required (401 invalid_client)', async (t, expect) => {
+  const { access_token } = await getToken(t, expect, DEMO);
+  const res = await postForm(t, revokeUrl(t), { token: access_token });
+  expectError(expect, res, 401, 'invalid_client');
+  const wrong = await postForm(
+    t,
+    revokeUrl(t),
+    { token: access_token },
+    { authorization: basic(DEMO.id, 'bad') },
+  );
+  expectError(expect, wrong, 401, 'invalid_client');
+  expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+});
+
+contract('revoke: a request without token is invalid_request', async (t, expect) => {
+  const res = await postForm(t, revokeUrl(t), {}, { authorization: basic(DEMO.id, DEMO.secret) });
+  expectError(expect, res, 400, 'invalid_request');
+});
+
+// --- Resource API ---------------------------------------------------------------------------
+
+contract(
+  "api: a valid token with the route's scope gets 200 JSON on GET /api/v1/users",
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const res = await callApi(t, '/api/v1/users', access_token);
+    expect(res.status, show(res)).toBe(200);
+    expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+    expect(res.json).toBeDefined();
+  },
+);
+
+contract(
+  'api: no credentials is 401 with a Bearer realm challenge and no error code',
+  async (t, expect) => {
+    const res = await callApi(t, '/api/v1/users');
+    expect(res.status, show(res)).toBe(401);
+    const challenge = parseChallenge(res.headers['www-authenticate']);
+    expect(challenge.scheme).toBe('Bearer');
+    expect(Object.keys(challenge.params)).toEqual(['realm']);
+    expect((challenge.params.realm ?? '').length).toBeGreaterThan(0);
+  },
+);
+
+contract('api: the Bearer scheme is case-insensitive', async (t, expect) => {
+  const { access_token } = await getToken(t, expect, DEMO);
+  for (const scheme of ['bearer', 'BEARER', 'BeArEr']) {
+    const res = await callApi(t, '/api/v1/users', access_token, { scheme });
+    expect(res.status, `${scheme}: ${show(res)}`).toBe(200);
+  }
+});
+
+contract(
+  'api: a token in the query string is refused (400 invalid_request), even beside a valid header',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const both = await callApi(
+      t,
+      `/api/v1/users?access_token=${encodeURIComponent(access_token)}`,
+      access_token,
+    );
+    expect(both.status, show(both)).toBe(400);
+    expect(obj(both.json).error).toBe('invalid_request');
+    const queryOnly = await callApi(
+      t,
+      `/api/v1/users?access_token=${encodeURIComponent(access_token)}`,
+    );
+    expect(queryOnly.status, show(queryOnly)).toBe(400);
+    expect(obj(queryOnly.json).error).toBe('invalid_request');
+  },
+);
+
+contract(
+  'api: an expired token is 401 invalid_token naming exp; within the 60 s leeway it still works',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    await advanceClock(t, expect, 3600 + 30);
+    const within = await callApi(t, '/api/v1/users', access_token);
+    expect(within.status, show(within)).toBe(200);
+    await advanceClock(t, expect, 60);
+    expectInvalidToken(expect, await callApi(t, '/api/v1/users', access_token), /\bexp\b|expire/i);
+  },
+);
+
+contract('api: a token from another issuer is invalid_token naming iss', async (t, expect) => {
+  const token = await mint(t, expect, {
+    ...(await goodClaims(t, expect)),
+    iss: 'https://evil.example.net',
+  });
+  expectInvalidToken(expect, await callApi(t, '/api/v1/users', token), /\biss\b|issuer/i);
+});
+
+contract('api: a token for another audience is invalid_token naming aud', async (t, expect) => {
+  const token = await mint(t, expect, {
+    ...(await goodClaims(t, expect)),
+    aud: 'https://other-api.example.net',
+  });
+  expectInvalidToken(expect, await callApi(t, '/api/v1/users', token), /\baud\b|audience/i);
+});
+
+contract('api: a token whose typ is not at+jwt is invalid_token naming typ', async (t, expect) => {
+  const token = await mint(t, expect, await goodClaims(t, expect), 'server', { typ: 'JWT' });
+  expectInvalidToken(expect, await callApi(t, '/api/v1/users', token), /\btyp\b|type/i);
+});
+
+contract('api: an unsigned token (alg none) is invalid_token naming alg', async (t, expect) => {
+  const token = await mint(t, expect, await goodClaims(t, expect), 'none');
+  expect(decodeProtectedHeader(token).alg).toBe('none');
+  expectInvalidToken(
+    expect,
+    await callApi(t, '/api/v1/users', token),
+    /\balg\b|algorithm|none|unsigned/i,
+  );
+});
+
+contract("api: a token signed by a stranger's key is invalid_token", async (t, expect) => {
+  const token = await mint(t, expect, await goodClaims(t, expect), 'rogue');
+  expectInvalidToken(expect, await callApi(t, '/api/v1/users', token), /signature|\bkid\b|key/i);
+});
+
+contract('api: a token with an unknown kid is invalid_token naming kid', async (t, expect) => {
+  const token = await mint(t, expect, await goodClaims(t, expect), 'server', {
+    kid: 'no-such-kid',
+  });
+  expectInvalidToken(expect, await callApi(t, '/api/v1/users', token), /\bkid\b|key/i);
+});
+
+contract(
+  'api: a server-minted token with good claims works (the bad-token cases differ by one thing)',
+  async (t, expect) => {
+    const token = await mint(t, expect, await goodClaims(t, expect));
+    const res = await callApi(t, '/api/v1/users', token);
+    expect(res.status, show(res)).toBe(200);
+  },
+);
+
+contract(
+  'api: nbf or iat beyond the leeway in the future is invalid_token; within it, accepted',
+  async (t, expect) => {
+    const claims = await goodClaims(t, expect);
+    const now = claims.iat ?? 0;
+    expectInvalidToken(
+      expect,
+      await callApi(t, '/api/v1/users', await mint(t, expect, { ...claims, nbf: now + 600 })),
+      /\bnbf\b|not before|not yet/i,
+    );
+    expectInvalidToken(
+      expect,
+      await callApi(
+        t,
+        '/api/v1/users',
+        await mint(t, expect, { ...claims, iat: now + 600, jti: crypto.randomUUID() }),
+      ),
+      /\biat\b|issued|future/i,
+    );
+    const skewed = await mint(t, expect, {
+      ...claims,
+      iat: now + 30,
+      nbf: now + 30,
+      jti: crypto.randomUUID(),
+    });
+    expect((await callApi(t, '/api/v1/users', skewed)).status).toBe(200);
+  },
+);
+
+contract(
+  'api: checks run in the documented order (alg before iss, iss before aud, aud before exp)',
+  async (t, expect) => {
+    const claims = await goodClaims(t, expect);
+    const noneAndIss = await mint(
+      t,
+      expect,
+      { ...claims, iss: 'https://evil.example.net' },
+      'none',
+    );
+    const c1 = expectBearerError(
+      expect,
+      await callApi(t, '/api/v1/users', noneAndIss),
+      401,
+      'invalid_token',
+    );
+    expect(c1.params.error_description ?? '').toMatch(/\balg\b|algorithm|none|unsigned/i);
+    const issAndAud = await mint(t, expect, {
+      ...claims,
+      iss: 'https://evil.example.net',
+      aud: 'https://x.example.net',
+    });
+    const c2 = expectBearerError(
+      expect,
+      await callApi(t, '/api/v1/users', issAndAud),
+      401,
+      'invalid_token',
+    );
+    expect(c2.params.error_description ?? '').toMatch(/\biss\b|issuer/i);
+    const audAndExp = await mint(t, expect, {
+      ...claims,
+      aud: 'https://x.example.net',
+      exp: (claims.iat ?? 0) - 3600,
+    });
+    const c3 = expectBearerError(
+      expect,
+      await callApi(t, '/api/v1/users', audAndExp),
+      401,
+      'invalid_token',
+    );
+    expect(c3.params.error_description ?? '').toMatch(/\baud\b|audience/i);
+  },
+);
+
+contract('api: malformed bearer values are invalid_token', async (t, expect) => {
+  for (const value of ['abc', 'a.b.c', 'eyJ.eyJ.sig', '....']) {
+    expectBearerError(expect, await callApi(t, '/api/v1/users', value), 401, 'invalid_token');
+  }
+});
+
+contract(
+  "api: a valid token without the route's scope is 403 insufficient_scope naming the scope",
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, DEMO);
+    const res = await callApi(t, '/api/v1/orders', access_token);
+    const challenge = expectBearerError(expect, res, 403, 'insufficient_scope');
+    expect(challenge.params.scope).toBe('read:orders');
+    const { access_token: readOrders } = await getToken(t, expect, ORDERS, {
+      scope: 'read:orders',
+    });
+    const post = await callApi(t, '/api/v1/orders', readOrders, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: '{"item":"coffee","quantity":1}',
+    });
+    expect(expectBearerError(expect, post, 403, 'insufficient_scope').params.scope).toBe(
+      'write:orders',
+    );
+  },
+);
+
+contract(
+  'api: scopes match exactly: read:user does not open a read:users route',
+  async (t, expect) => {
+    const client = { id: 'almost', secret: 'almost-secret' };
+    await putClient(t, expect, client.id, {
+      client_secret: client.secret,
+      scopes: ['read:user', 'read:users:all', 'read:usersx'],
+    });
+    const { access_token } = await getToken(t, expect, client);
+    const res = await callApi(t, '/api/v1/users', access_token);
+    expect(expectBearerError(expect, res, 403, 'insufficient_scope').params.scope).toBe(
+      'read:users',
+    );
+    const minted = await mint(t, expect, {
+      ...(await goodClaims(t, expect)),
+      scope: 'read:users-admin READ:USERS',
+    });
+    expectBearerError(expect, await callApi(t, '/api/v1/users', minted), 403, 'insufficient_scope');
+  },
+);
+
+contract(
+  'api: POST /api/v1/orders with write:orders answers 201 with the created order',
+  async (t, expect) => {
+    const { access_token } = await getToken(t, expect, ORDERS);
+    const res = await callApi(t, '/api/v1/orders', access_token, {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ item: 'coffee beans', quantity: 2 }),
+    });
+    expect(res.status, show(res)).toBe(201);
+    expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+    const order = obj(res.json);
+    expect(order.id).toBeDefined();
+    const list = await callApi(t, '/api/v1/orders', access_token);
+    expect(list.status, show(list)).toBe(200);
+  },
+);
+
+// --- Routing --------------------------------------------------------------------------------
+
+contract(
+  'routing: a known path with the wrong method is 405 with an Allow header and a JSON error',
+  async (t, expect) => {
+    const checks: [string, string, string[]][] = [
+      ['GET', `${t.issuer}/oauth/token`, ['POST']],
+      ['PUT', `${t.issuer}/oauth/introspect`, ['POST']],
+      ['GET', `${t.issuer}/oauth/revoke`, ['POST']],
+      ['POST', `${t.issuer}/.well-known/jwks.json`, ['GET']],
+      ['DELETE', `${t.issuer}/.well-known/oauth-authorization-server`, ['GET']],
+      ['DELETE', `${t.api}/api/v1/users`, ['GET']],
+      ['PUT', `${t.api}/api/v1/orders`, ['GET', 'POST']],
+    ];
+    for (const [method, url, allowed] of checks) {
+      const res = await t.fetch(url, { method });
+      expect(res.status, `${method} ${url}: ${show(res)}`).toBe(405);
+      const allow = (res.headers.allow ?? '').split(',').map((m) => m.trim());
+      for (const m of allowed) expect(allow, `${method} ${url}`).toContain(m);
+      expect(allow, `${method} ${url}`).not.toContain(method);
+      expect(typeof obj(res.json).error).toBe('string');
+    }
+  },
+);
+
+contract('routing: unknown paths on our hosts answer a JSON 404', async (t, expect) => {
+  for (const url of [
+    `${t.issuer}/nope`,
+    `${t.issuer}/oauth/token/extra`,
+    `${t.api}/api/v1/nope`,
+    `${t.api}/api/v2/users`,
+    `${t.issuer}/__admin/nope`,
+  ]) {
+    const res = await t.fetch(url);
+    expect(res.status, `${url}: ${show(res)}`).toBe(404);
+    expect(res.headers['content-type'] ?? '').toMatch(/^application\/json/);
+    expect(typeof obj(res.json).error).toBe('string');
+  }
+});
+
+// --- Control API ----------------------------------------------------------------------------
+
+contract('admin: the clock reads, advances, sets, and reset brings it back', async (t, expect) => {
+  const first = await t.fetch(`${t.issuer}/__admin/clock`);
+  expect(first.status, show(first)).toBe(200);
+  const c0 = obj(first.json);
+  expect(c0.offset).toBe(0);
+  expect(Math.abs((c0.now as number) - Date.now() / 1000)).toBeLessThan(10);
+  await advanceClock(t, expect, 120);
+  const c1 = obj((await t.fetch(`${t.issuer}/__admin/clock`)).json);
+  expect(c1.offset).toBe(120);
+  expect((c1.now as number) - (c0.now as number)).toBeGreaterThanOrEqual(119);
+  const target = (c0.now as number) + 86_400;
+  const set = await postJson(t, `${t.issuer}/__admin/clock`, { set: target });
+  expect(set.status, show(set)).toBe(200);
+  expect(Math.abs((await serverNow(t, expect)) - target)).toBeLessThanOrEqual(2);
+  await t.adminReset();
+  expect(obj((await t.fetch(`${t.issuer}/__admin/clock`)).json).offset).toBe(0);
+});
+
+contract(
+  'admin: the clock drives token times (iat follows the shifted clock)',
+  async (t, expect) => {
+    await advanceClock(t, expect, 10_000);
+    const now = await serverNow(t, expect);
+    const { access_token } = await getToken(t, expect, DEMO);
+    expect(Math.abs((decodeJwt(access_token).iat ?? 0) - now)).toBeLessThanOrEqual(5);
+    expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+  },
+);
+
+contract(
+  'admin: the client registry lists, adds and deletes clients; reset restores the seed',
+  async (t, expect) => {
+    const listIds = async () => {
+      const res = await t.fetch(`${t.issuer}/__admin/clients`);
+      expect(res.status, show(res)).toBe(200);
+      const json = res.json as unknown;
+      const list = (Array.isArray(json) ? json : obj(json).clients) as Json[];
+      return list.map((c) => String(c.client_id ?? c.id));
+    };
+    const seeded = await listIds();
+    for (const id of SEEDED_IDS) expect(seeded).toContain(id);
+    const client = { id: 'new-client', secret: 'new-secret' };
+    await putClient(t, expect, client.id, {
+      client_secret: client.secret,
+      scopes: ['read:orders'],
+    });
+    expect(await listIds()).toContain(client.id);
+    expect((await getToken(t, expect, client)).scope).toBe('read:orders');
+    const del = await t.fetch(`${t.issuer}/__admin/clients/${DEMO.id}`, { method: 'DELETE' });
+    expect(del.status, show(del)).toBeLessThan(300);
+    expect(await listIds()).not.toContain(DEMO.id);
+    const gone = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(DEMO.id, DEMO.secret) },
+    );
+    expectError(expect, gone, 401, 'invalid_client');
+    await t.adminReset();
+    const after = await listIds();
+    expect(after).toContain(DEMO.id);
+    expect(after).not.toContain(client.id);
+    await getToken(t, expect, DEMO);
+  },
+);
+
+contract('admin: an invalid client body is a 400 JSON error', async (t, expect) => {
+  for (const body of [
+    { client_secret: 'x', scopes: 'read:users' },
+    { scopes: ['read:users'] },
+    { client_secret: 'x', scopes: ['a'], token_format: 'paseto' },
+  ]) {
+    const res = await t.fetch(`${t.issuer}/__admin/clients/bad-client`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify(body),
+    });
+    expect(res.status, `${JSON.stringify(body)}: ${show(res)}`).toBe(400);
+    expect(typeof obj(res.json).error).toBe('string');
+  }
+});
+
+contract(
+  'admin: key rotation adds a key; tokens signed by the old one keep verifying until it is retired',
+  async (t, expect) => {
+    const { access_token: old } = await getToken(t, expect, DEMO);
+    const oldKid = decodeProtectedHeader(old).kid;
+    const rotate = await postJson(t, `${t.issuer}/__admin/keys/rotate`, {});
+    expect(rotate.status, show(rotate)).toBe(200);
+    const kids = (await jwks(t, expect)).keys.map((k) => k.kid);
+    expect(kids).toContain(oldKid);
+    const { access_token: fresh } = await getToken(t, expect, DEMO);
+    const freshKid = decodeProtectedHeader(fresh).kid;
+    expect(freshKid).not.toBe(oldKid);
+    expect(kids).toContain(freshKid);
+    expect((await callApi(t, '/api/v1/users', old)).status).toBe(200);
+    expect((await callApi(t, '/api/v1/users', fresh)).status).toBe(200);
+    const retire = await postJson(t, `${t.issuer}/__admin/keys/rotate`, { retire_previous: true });
+    expect(retire.status, show(retire)).toBe(200);
+    const after = (await jwks(t, expect)).keys.map((k) => k.kid);
+    expect(after).not.toContain(freshKid);
+    const newest = await getToken(t, expect, DEMO);
+    expect(after).toContain(decodeProtectedHeader(newest.access_token).kid);
+    expectInvalidToken(expect, await callApi(t, '/api/v1/users', fresh), /\bkid\b|key/i);
+    expect((await callApi(t, '/api/v1/users', newest.access_token)).status).toBe(200);
+  },
+);
+
+contract(
+  'admin: the log records requests with no secret, assertion or token in it',
+  async (t, expect) => {
+    const viaJson = await postJson(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: DEMO.id,
+      client_secret: DEMO.secret,
+    });
+    const jsonToken = String(obj(viaJson.json).access_token);
+    const { access_token: ordersToken } = await getToken(t, expect, ORDERS);
+    const { access_token: opaque } = await getToken(t, expect, REPORTING);
+    const key = await registerSigningKey(t, expect);
+    const assertion = await clientAssertion(t, expect, key);
+    const viaJwt = await postForm(t, tokenUrl(t), assertionParams(assertion));
+    const jwtToken = String(obj(viaJwt.json).access_token);
+    await putClient(t, expect, 'logged-client', {
+      client_secret: 'put-secret-6d1f',
+      scopes: ['read:users'],
+    });
+    const minted = await mint(t, expect, await goodClaims(t, expect));
+    await callApi(t, '/api/v1/users', jsonToken);
+    await callApi(t, '/api/v1/orders', ordersToken);
+    await callApi(t, `/api/v1/users?access_token=${encodeURIComponent(minted)}`);
+    await introspect(t, expect, opaque, REPORTING);
+    await postForm(
+      t,
+      revokeUrl(t),
+      { token: ordersToken },
+      { authorization: basic(ORDERS.id, ORDERS.secret) },
+    );
+    await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(DEMO.id, 'wrong-secret-93a') },
+    );
+
+    const res = await t.fetch(`${t.issuer}/__admin/log`);
+    expect(res.status, show(res)).toBe(200);
+    const log = res.text;
+    expect(log).toContain('/oauth/token');
+    expect(log).toContain('/api/v1/users');
+    const secrets: [string, string][] = [
+      ['demo secret', DEMO.secret],
+      ['orders secret', ORDERS.secret],
+      ['reporting secret', REPORTING.secret],
+      ['wrong secret', 'wrong-secret-93a'],
+      ['admin PUT secret', 'put-secret-6d1f'],
+      ['Basic credentials', btoa(`${DEMO.id}:${DEMO.secret}`)],
+      ['orders Basic credentials', btoa(`${ORDERS.id}:${ORDERS.secret}`)],
+      ['client assertion', assertion],
+      ['client assertion signature', signatureOf(assertion)],
+      ['JSON-issued token', jsonToken],
+      ['JSON-issued token signature', signatureOf(jsonToken)],
+      ['orders token signature', signatureOf(ordersToken)],
+      ['private_key_jwt token signature', signatureOf(jwtToken)],
+      ['minted token signature', signatureOf(minted)],
+      ['opaque token', opaque],
+    ];
+    for (const [label, secret] of secrets) {
+      expect(log.includes(secret), `${label} appears in the log`).toBe(false);
+    }
+  },
+);
+
+contract('admin: reset clears revocations and the log', async (t, expect) => {
+  const { access_token } = await getToken(t, expect, DEMO);
+  await postForm(
+    t,
+    revokeUrl(t),
+    { token: access_token },
+    { authorization: basic(DEMO.id, DEMO.secret) },
+  );
+  expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(401);
+  await t.adminReset();
+  expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+  await t.adminReset();
+  const log = await t.fetch(`${t.issuer}/__admin/log`);
+  expect(log.status).toBe(200);
+  expect(log.text.includes('/api/v1/users'), 'log cleared by reset').toBe(false);
+});
+
+/** Every contract case, in CONTRACT.md order. */
+export const contractCases: readonly ContractCase[] = cases;
