@@ -1,0 +1,455 @@
+import {
+  base64url,
+  type CryptoKey,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  SignJWT,
+} from 'jose';
+import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
+import type { ServerContext } from './context.ts';
+import { OAuthError } from './errors.ts';
+import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
+import type { LogEntry } from './log.ts';
+import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
+import type { ClientRecord, IssuedToken, ServerSettings } from './state.ts';
+import { isScopeToken } from './token-endpoint.ts';
+
+/** The server clock as the admin API shows it: epoch seconds and the offset in seconds. */
+export interface ClockView {
+  now: number;
+  offset: number;
+}
+
+/** A registered client as the admin API shows it. */
+export interface ClientView {
+  client_id: string;
+  token_endpoint_auth_method: Extract<ClientAuthMethod, 'client_secret_basic' | 'private_key_jwt'>;
+  client_secret?: string;
+  jwks?: JSONWebKeySet;
+  scopes: string[];
+  token_format: 'jwt' | 'opaque';
+  access_token_ttl: number;
+  rate_limit_per_minute: number | null;
+}
+
+/** What `rotateKeys` answers. */
+export interface RotateResult {
+  kid: string;
+  alg: string;
+  retired: string[];
+  jwks: JSONWebKeySet;
+}
+
+/** Input of `mint`. */
+export interface MintInput {
+  claims: Record<string, unknown>;
+  header?: Record<string, unknown>;
+  sign_with?: 'server' | 'rogue' | 'none';
+}
+
+/** The control API: the same functions `/__admin` reaches and the playground's panels call. */
+export interface Admin {
+  /** Back to the seeded state, with a fresh signing key (docs/decisions/reset-makes-new-keys.md). */
+  reset(): Promise<void>;
+  clock(): ClockView;
+  /** `{advance: seconds}` (may be negative) or `{set: epochSeconds}`. */
+  setClock(input: unknown): Promise<ClockView>;
+  listClients(): ClientView[];
+  getClient(id: string): ClientView | undefined;
+  /** Create or replace a client; throws OAuthError invalid_request on bad input. */
+  putClient(id: string, body: unknown): Promise<ClientView>;
+  /** False when no such client. */
+  deleteClient(id: string): Promise<boolean>;
+  /** New active key; `{retire_previous: true}` drops the others from the JWKS. */
+  rotateKeys(input?: unknown): Promise<RotateResult>;
+  /** Drop every non-active key from the JWKS. */
+  retireKeys(): Promise<{ retired: string[]; jwks: JSONWebKeySet }>;
+  /** A token with any claims, for replaying bad-token cases. */
+  mint(input: unknown): Promise<{ token: string }>;
+  /** Redacted entries, newest last. */
+  log(): LogEntry[];
+  jwks(): JSONWebKeySet;
+  settings(): ServerSettings;
+  updateSettings(input: unknown): Promise<ServerSettings>;
+  /** The issued-token index (newest last): what the server remembers of tokens it issued. */
+  issuedTokens(): IssuedToken[];
+}
+
+const invalid = (description: string, detail?: string) =>
+  new OAuthError('invalid_request', description, { detail: detail ?? description });
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** A client id: RFC 6749 VSCHARs without space, 1..128 characters. */
+const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
+const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
+
+/** Show a client record (copies, so callers cannot mutate state). */
+export function clientView(c: ClientRecord): ClientView {
+  return {
+    client_id: c.client_id,
+    token_endpoint_auth_method: c.jwks ? 'private_key_jwt' : 'client_secret_basic',
+    ...(c.client_secret !== undefined ? { client_secret: c.client_secret } : {}),
+    ...(c.jwks ? { jwks: structuredClone(c.jwks) } : {}),
+    scopes: [...c.scopes],
+    token_format: c.token_format,
+    access_token_ttl: c.access_token_ttl,
+    rate_limit_per_minute: c.rate_limit_per_minute,
+  };
+}
+
+function inferAlg(jwk: JWK): AsymmetricAlg | undefined {
+  if (typeof jwk.alg === 'string')
+    return (ASYMMETRIC_ALGS as readonly string[]).includes(jwk.alg)
+      ? (jwk.alg as AsymmetricAlg)
+      : undefined;
+  return ASYMMETRIC_ALGS.find((alg) => jwkFitsAlg(jwk, alg));
+}
+
+/** Validate a client's public JWKS by hand and by importing each key. */
+async function validateJwks(value: unknown): Promise<JSONWebKeySet> {
+  const hint = 'Send {"keys":[<public JWK>]} with an EC P-256, RSA or Ed25519 public key.';
+  if (
+    !isObject(value) ||
+    !Array.isArray(value.keys) ||
+    value.keys.length === 0 ||
+    value.keys.length > 10
+  ) {
+    throw invalid(`jwks must be an object with 1 to 10 keys. ${hint}`);
+  }
+  const keys: JWK[] = [];
+  for (const [i, key] of value.keys.entries()) {
+    if (!isObject(key)) throw invalid(`jwks.keys[${i}] is not an object. ${hint}`);
+    const found = PRIVATE_MEMBERS.filter((m) => m in key);
+    if (found.length > 0) {
+      throw invalid(
+        `jwks.keys[${i}] contains private or secret members (${found.join(', ')}). Register only the public key: drop ${found.join(', ')}.`,
+      );
+    }
+    if (key.kid !== undefined && typeof key.kid !== 'string')
+      throw invalid(`jwks.keys[${i}].kid must be a string.`);
+    const jwk = key as JWK;
+    const alg = inferAlg(jwk);
+    if (!alg || !jwkFitsAlg(jwk, alg)) {
+      throw invalid(
+        `jwks.keys[${i}] is not a usable signing key (kty ${String(key.kty)}, alg ${String(key.alg ?? 'none')}). ${hint}`,
+      );
+    }
+    try {
+      (await importJWK(jwk, alg)) satisfies CryptoKey | Uint8Array;
+    } catch (error) {
+      throw invalid(
+        `jwks.keys[${i}] could not be imported as a ${alg} public key. ${hint}`,
+        String(error),
+      );
+    }
+    keys.push(structuredClone(jwk));
+  }
+  return { keys };
+}
+
+const CLIENT_FIELDS = new Set([
+  'client_id',
+  'client_secret',
+  'jwks',
+  'scopes',
+  'token_format',
+  'access_token_ttl',
+  'rate_limit_per_minute',
+]);
+
+/** Validate a PUT /__admin/clients/:id body by hand (the core has no schema library). */
+export async function parseClientBody(id: string, body: unknown): Promise<ClientRecord> {
+  if (!CLIENT_ID.test(id)) {
+    throw invalid('The client id must be 1 to 128 visible ASCII characters without spaces.');
+  }
+  if (!isObject(body)) {
+    throw invalid(
+      'The body must be a JSON object such as {"client_secret":"s3cret","scopes":["read:users"]}.',
+    );
+  }
+  const unknown = Object.keys(body).filter((k) => !CLIENT_FIELDS.has(k));
+  if (unknown.length > 0) {
+    throw invalid(
+      `Unknown field(s) ${unknown.join(', ')}. Allowed: ${[...CLIENT_FIELDS].join(', ')}.`,
+    );
+  }
+  if (body.client_id !== undefined && body.client_id !== id) {
+    throw invalid(
+      `client_id in the body (${String(body.client_id)}) differs from the path (${id}). Drop it or make them equal.`,
+    );
+  }
+  const hasSecret = body.client_secret !== undefined;
+  const hasJwks = body.jwks !== undefined;
+  if (hasSecret === hasJwks) {
+    throw invalid(
+      'Send exactly one of client_secret (a string) or jwks (public keys for private_key_jwt).',
+    );
+  }
+  const client: ClientRecord = {
+    client_id: id,
+    scopes: [],
+    token_format: 'jwt',
+    access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
+    rate_limit_per_minute: null,
+  };
+  if (hasSecret) {
+    if (
+      typeof body.client_secret !== 'string' ||
+      !/^[\x20-\x7E]{1,256}$/.test(body.client_secret)
+    ) {
+      throw invalid('client_secret must be 1 to 256 printable ASCII characters.');
+    }
+    client.client_secret = body.client_secret;
+  } else {
+    client.jwks = await validateJwks(body.jwks);
+  }
+  if (!Array.isArray(body.scopes) || body.scopes.length > 50 || !body.scopes.every(isScopeToken)) {
+    throw invalid(
+      'scopes must be an array of up to 50 scope names without spaces, quotes or backslashes, e.g. ["read:users"].',
+    );
+  }
+  client.scopes = [...new Set(body.scopes)];
+  if (body.token_format !== undefined) {
+    if (body.token_format !== 'jwt' && body.token_format !== 'opaque') {
+      throw invalid('token_format must be "jwt" or "opaque".');
+    }
+    client.token_format = body.token_format;
+  }
+  if (body.access_token_ttl !== undefined) {
+    const ttl = body.access_token_ttl;
+    if (typeof ttl !== 'number' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86400) {
+      throw invalid('access_token_ttl must be a whole number of seconds from 1 to 86400.');
+    }
+    client.access_token_ttl = ttl;
+  }
+  if (body.rate_limit_per_minute !== undefined) {
+    const limit = body.rate_limit_per_minute;
+    if (
+      limit !== null &&
+      (typeof limit !== 'number' || !Number.isInteger(limit) || limit < 1 || limit > 100_000)
+    ) {
+      throw invalid(
+        'rate_limit_per_minute must be a whole number from 1 to 100000, or null for no limit.',
+      );
+    }
+    client.rate_limit_per_minute = limit;
+  }
+  return client;
+}
+
+/** The stranger key that signs "rogue" tokens: made once per process, never published. */
+let rogueKey: Promise<CryptoKey> | undefined;
+function getRogueKey(): Promise<CryptoKey> {
+  rogueKey ??= generateKeyPair('ES256').then((pair) => pair.privateKey);
+  return rogueKey;
+}
+
+/**
+ * Mint a token with any claims. Defaults give a valid demo-client token; each claim in
+ * `claims` replaces its default, and `null` removes it. "server" signs with the active key,
+ * "rogue" with a stranger key under the active kid (unless `header.kid` says otherwise), so the
+ * failing check is the signature; "none" makes `alg: none` with an empty signature.
+ */
+export async function mintToken(
+  context: ServerContext,
+  input: unknown,
+): Promise<{ token: string }> {
+  if (!isObject(input)) {
+    throw invalid(
+      'The body must be {"claims": {...}, "header"?: {...}, "sign_with": "server" | "rogue" | "none"}.',
+    );
+  }
+  const { claims, header = {}, sign_with = 'server' } = input;
+  if (!isObject(claims))
+    throw invalid('claims must be a JSON object, e.g. {"iss":"https://evil.example"}.');
+  if (!isObject(header)) throw invalid('header must be a JSON object, e.g. {"typ":"JWT"}.');
+  if (sign_with !== 'server' && sign_with !== 'rogue' && sign_with !== 'none') {
+    throw invalid('sign_with must be "server", "rogue" or "none".');
+  }
+  const iat = context.clock.now();
+  const payload: Record<string, unknown> = {
+    iss: context.endpoints.issuer,
+    sub: SEEDED_CLIENTS.demo.client_id,
+    aud: context.endpoints.audience,
+    client_id: SEEDED_CLIENTS.demo.client_id,
+    scope: 'read:users',
+    iat,
+    exp: iat + DEFAULT_ACCESS_TOKEN_TTL,
+    jti: crypto.randomUUID(),
+  };
+  for (const [k, v] of Object.entries(claims)) {
+    if (v === null) delete payload[k];
+    else payload[k] = v;
+  }
+  const active = context.keys.active();
+  const protectedHeader: Record<string, unknown> = { typ: 'at+jwt', kid: active.stored.kid };
+  for (const [k, v] of Object.entries(header)) {
+    if (k === 'alg') continue;
+    if (v === null) delete protectedHeader[k];
+    else protectedHeader[k] = v;
+  }
+  if (sign_with === 'none') {
+    const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
+    const { kid: _kid, ...rest } = protectedHeader;
+    const noneHeader = { alg: 'none', ...(header.kid !== undefined ? protectedHeader : rest) };
+    return { token: `${enc(noneHeader)}.${enc(payload)}.` };
+  }
+  const alg = sign_with === 'server' ? active.stored.alg : 'ES256';
+  if (header.alg !== undefined && header.alg !== alg) {
+    throw invalid(
+      `header.alg ${String(header.alg)} cannot be used with sign_with ${sign_with} (its key is ${alg}). Leave alg out, or use sign_with "none" for an unsigned token.`,
+    );
+  }
+  const key = sign_with === 'server' ? active.privateKey : await getRogueKey();
+  try {
+    const token = await new SignJWT(payload)
+      .setProtectedHeader({ ...protectedHeader, alg })
+      .sign(key);
+    return { token };
+  } catch (error) {
+    throw invalid(
+      `jose refused to sign this token: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+}
+
+/** Validate a clock change. */
+export function parseClockInput(input: unknown): { advance: number } | { set: number } {
+  const hint = 'Send {"advance": seconds} (may be negative) or {"set": epochSeconds}.';
+  if (!isObject(input)) throw invalid(`The body must be a JSON object. ${hint}`);
+  const hasAdvance = input.advance !== undefined;
+  const hasSet = input.set !== undefined;
+  if (hasAdvance === hasSet) throw invalid(`Send exactly one of advance or set. ${hint}`);
+  const limit = 100 * 365 * 86400;
+  if (hasAdvance) {
+    const a = input.advance;
+    if (typeof a !== 'number' || !Number.isFinite(a) || Math.abs(a) > limit) {
+      throw invalid(`advance must be a number of seconds within ±100 years. ${hint}`);
+    }
+    return { advance: a };
+  }
+  const s = input.set;
+  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > 4102444800 * 2) {
+    throw invalid(`set must be epoch seconds (e.g. 1767225600). ${hint}`);
+  }
+  return { set: s };
+}
+
+/** Validate a settings change (a partial ServerSettings). Leeway above 300 s is clamped. */
+export function parseSettingsInput(current: ServerSettings, input: unknown): ServerSettings {
+  if (!isObject(input)) {
+    throw invalid(
+      'The body must be a JSON object, e.g. {"scopePolicy":"downscope","leewaySeconds":30}.',
+    );
+  }
+  const unknown = Object.keys(input).filter(
+    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg'].includes(k),
+  );
+  if (unknown.length > 0) {
+    throw invalid(
+      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg.`,
+    );
+  }
+  const next = { ...current };
+  if (input.scopePolicy !== undefined) {
+    if (input.scopePolicy !== 'strict' && input.scopePolicy !== 'downscope') {
+      throw invalid('scopePolicy must be "strict" or "downscope".');
+    }
+    next.scopePolicy = input.scopePolicy;
+  }
+  if (input.leewaySeconds !== undefined) {
+    const l = input.leewaySeconds;
+    if (typeof l !== 'number' || !Number.isFinite(l) || l < 0) {
+      throw invalid('leewaySeconds must be a number of seconds from 0 to 300.');
+    }
+    next.leewaySeconds = Math.min(300, Math.floor(l));
+  }
+  if (input.signingAlg !== undefined) {
+    if (input.signingAlg !== 'ES256' && input.signingAlg !== 'RS256') {
+      throw invalid(
+        'signingAlg must be "ES256" or "RS256"; it applies to keys made from now on (rotate to use it).',
+      );
+    }
+    next.signingAlg = input.signingAlg;
+  }
+  return next;
+}
+
+/** Build the admin functions over a server context; `reset` is supplied by the server. */
+export function createAdmin(context: ServerContext, reset: () => Promise<void>): Admin {
+  const clockView = (): ClockView => ({
+    now: context.clock.now(),
+    offset: Math.round(context.state.clockOffsetMs / 1000),
+  });
+  return {
+    reset,
+    clock: clockView,
+    async setClock(input) {
+      const change = parseClockInput(input);
+      if ('advance' in change) context.state.clockOffsetMs += change.advance * 1000;
+      else context.state.clockOffsetMs += change.set * 1000 - context.clock.nowMs();
+      context.changed();
+      return clockView();
+    },
+    listClients: () => Object.values(context.state.clients).map(clientView),
+    getClient: (id) => {
+      const c = context.state.clients[id];
+      return c ? clientView(c) : undefined;
+    },
+    async putClient(id, body) {
+      const client = await parseClientBody(id, body);
+      context.state.clients[id] = client;
+      context.clientKeyCache.clear();
+      context.changed();
+      return clientView(client);
+    },
+    async deleteClient(id) {
+      if (!context.state.clients[id]) return false;
+      delete context.state.clients[id];
+      delete context.state.rateLimits[id];
+      context.clientKeyCache.clear();
+      context.changed();
+      return true;
+    },
+    async rotateKeys(input) {
+      if (input !== undefined && !isObject(input))
+        throw invalid('The body must be {} or {"retire_previous": true}.');
+      const retire = input?.retire_previous;
+      if (retire !== undefined && typeof retire !== 'boolean')
+        throw invalid('retire_previous must be true or false.');
+      const before = context.keys.jwks().keys.map((k) => k.kid ?? '');
+      const next = await context.keys.rotate(
+        context.state.settings.signingAlg,
+        context.clock.now(),
+        retire === true,
+      );
+      context.changed();
+      const after = new Set(context.keys.jwks().keys.map((k) => k.kid));
+      return {
+        kid: next.stored.kid,
+        alg: next.stored.alg,
+        retired: before.filter((kid) => !after.has(kid)),
+        jwks: context.keys.jwks(),
+      };
+    },
+    async retireKeys() {
+      const retired = context.keys.retire();
+      context.changed();
+      return { retired, jwks: context.keys.jwks() };
+    },
+    mint: (input) => mintToken(context, input),
+    log: () => [...context.state.log],
+    jwks: () => context.keys.jwks(),
+    settings: () => ({ ...context.state.settings }),
+    async updateSettings(input) {
+      context.state.settings = parseSettingsInput(context.state.settings, input);
+      context.changed();
+      return { ...context.state.settings };
+    },
+    issuedTokens: () => [...context.state.issued],
+  };
+}

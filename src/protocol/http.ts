@@ -1,0 +1,33 @@
+/** The core's own response value: turned into a Web `Response` at the edge, logged as is. */
+export interface ProtocolResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** A JSON value to send, or undefined for an empty body. */
+  body?: unknown;
+}
+
+/** A JSON response. */
+export function json(
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): ProtocolResponse {
+  return { status, headers: { 'Content-Type': 'application/json', ...headers }, body };
+}
+
+/** A response with no body. */
+export function empty(status: number, headers: Record<string, string> = {}): ProtocolResponse {
+  return { status, headers };
+}
+
+/** Headers every token-bearing or credential-bearing answer carries (RFC 6749 §5.1). */
+export const NO_STORE: Readonly<Record<string, string>> = {
+  'Cache-Control': 'no-store',
+  Pragma: 'no-cache',
+};
+
+/** Turn a ProtocolResponse into a Web Response. */
+export function toResponse(response: ProtocolResponse): Response {
+  const body = response.body === undefined ? null : JSON.stringify(response.body);
+  return new Response(body, { status: response.status, headers: response.headers });
+}

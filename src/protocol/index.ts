@@ -1,0 +1,48 @@
+export type { Admin, ClientView, ClockView, MintInput, RotateResult } from './admin.ts';
+export {
+  type AuthenticatedClient,
+  type ClientAuthMethod,
+  JWT_BEARER_ASSERTION_TYPE,
+  parseBasicCredentials,
+  timingSafeEqual,
+} from './authenticate-client.ts';
+export { type Clock, createClock } from './clock.ts';
+export { authorizationServerMetadata } from './discovery.ts';
+export {
+  BearerError,
+  challengeValue,
+  errorBody,
+  InsufficientScope,
+  InvalidBearerRequest,
+  InvalidClient,
+  InvalidToken,
+  MethodNotAllowed,
+  MissingToken,
+  NotFound,
+  OAuthError,
+  type OAuthErrorCode,
+  TooManyRequests,
+} from './errors.ts';
+export type { IntrospectionResponse } from './introspection-endpoint.ts';
+export { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
+export { createMockServer, type MockServer } from './mock-server.ts';
+export type { MockServerOptions } from './options.ts';
+export { MAX_BODY_BYTES } from './parse-body.ts';
+export { REDACTED } from './redact.ts';
+export { ACCESS_TOKEN_ALGS, scopesOf, type VerifiedToken } from './resource-server.ts';
+export { API_SCOPES, DEFAULT_ACCESS_TOKEN_TTL, SAMPLE_USERS, SEEDED_CLIENTS } from './seed.ts';
+export {
+  type ClientRecord,
+  type IssuedToken,
+  memoryStore,
+  type Order,
+  type ScopePolicy,
+  type ServerSettings,
+  type ServerSnapshot,
+  type SigningAlg,
+  type StateStore,
+  type StoredKey,
+  type User,
+} from './state.ts';
+export { SCOPE_SYNTAX, type TokenResponse } from './token-endpoint.ts';
+export type { Step } from './trace.ts';

@@ -1,0 +1,120 @@
+import {
+  type CryptoKey,
+  calculateJwkThumbprint,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+} from 'jose';
+import type { SigningAlg, StoredKey } from './state.ts';
+
+/** A signing key ready to use: the CryptoKeys are imported once and cached. */
+export interface LoadedKey {
+  readonly stored: StoredKey;
+  readonly privateKey: CryptoKey;
+  readonly publicKey: CryptoKey;
+}
+
+/** Public JWK members per key type; nothing else reaches the JWKS. */
+const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
+  EC: ['kty', 'crv', 'x', 'y'],
+  RSA: ['kty', 'n', 'e'],
+  OKP: ['kty', 'crv', 'x'],
+};
+
+/** Keep only a JWK's public members. */
+export function publicMembers(jwk: JWK): JWK {
+  const out: JWK = {};
+  for (const m of PUBLIC_MEMBERS[jwk.kty ?? ''] ?? []) {
+    const v = (jwk as Record<string, unknown>)[m];
+    if (typeof v === 'string') (out as Record<string, unknown>)[m] = v;
+  }
+  return out;
+}
+
+/**
+ * Make a new signing key with jose; its kid is the RFC 7638 thumbprint.
+ * @see https://www.rfc-editor.org/rfc/rfc7638
+ */
+export async function generateSigningKey(alg: SigningAlg, createdAt: number): Promise<StoredKey> {
+  const { privateKey } = await generateKeyPair(alg, { extractable: true });
+  const private_jwk = await exportJWK(privateKey);
+  const public_jwk = publicMembers(private_jwk);
+  const kid = await calculateJwkThumbprint(public_jwk);
+  return { kid, alg, status: 'active', created_at: createdAt, private_jwk, public_jwk };
+}
+
+async function loadKey(stored: StoredKey): Promise<LoadedKey> {
+  const privateKey = (await importJWK(stored.private_jwk, stored.alg)) as CryptoKey;
+  const publicKey = (await importJWK(stored.public_jwk, stored.alg)) as CryptoKey;
+  return { stored, privateKey, publicKey };
+}
+
+/**
+ * The server's signing keys. `stored` is the snapshot's array, kept in step with the loaded
+ * keys, so saving the snapshot saves the keys.
+ */
+export class KeyRing {
+  private readonly loaded = new Map<string, LoadedKey>();
+  private activeKey: LoadedKey;
+  private cachedJwks: JSONWebKeySet | undefined;
+
+  private constructor(
+    private readonly stored: StoredKey[],
+    keys: LoadedKey[],
+  ) {
+    for (const k of keys) this.loaded.set(k.stored.kid, k);
+    const active = keys.find((k) => k.stored.status === 'active');
+    if (!active) throw new Error('no active signing key');
+    this.activeKey = active;
+  }
+
+  /** Import persisted keys (throws if any is unusable: the caller then reseeds). */
+  static async load(stored: StoredKey[]): Promise<KeyRing> {
+    return new KeyRing(stored, await Promise.all(stored.map(loadKey)));
+  }
+
+  /** The key new tokens are signed with. */
+  active(): LoadedKey {
+    return this.activeKey;
+  }
+
+  /** The key with this kid, if it is still published. */
+  find(kid: string): LoadedKey | undefined {
+    return this.loaded.get(kid);
+  }
+
+  /**
+   * The public keys, each with kid, alg and use "sig".
+   * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
+   */
+  jwks(): JSONWebKeySet {
+    this.cachedJwks ??= {
+      keys: this.stored.map((k) => ({ ...k.public_jwk, kid: k.kid, alg: k.alg, use: 'sig' })),
+    };
+    return this.cachedJwks;
+  }
+
+  /** Make a new active key; the old ones stay published unless `retirePrevious`. */
+  async rotate(alg: SigningAlg, createdAt: number, retirePrevious: boolean): Promise<LoadedKey> {
+    const next = await loadKey(await generateSigningKey(alg, createdAt));
+    for (const k of this.stored) k.status = 'previous';
+    this.stored.push(next.stored);
+    this.loaded.set(next.stored.kid, next);
+    this.activeKey = next;
+    this.cachedJwks = undefined;
+    if (retirePrevious) this.retire();
+    return next;
+  }
+
+  /** Drop every key but the active one from the JWKS: tokens they signed stop verifying. */
+  retire(): string[] {
+    const retired = this.stored.filter((k) => k.status !== 'active').map((k) => k.kid);
+    for (const kid of retired) this.loaded.delete(kid);
+    const keep = this.stored.filter((k) => k.status === 'active');
+    this.stored.splice(0, this.stored.length, ...keep);
+    this.cachedJwks = undefined;
+    return retired;
+  }
+}

@@ -1,0 +1,266 @@
+import type { CryptoKey, JSONWebKeySet } from 'jose';
+import { type Admin, createAdmin } from './admin.ts';
+import { createClock } from './clock.ts';
+import type { Endpoints, ServerContext } from './context.ts';
+import { errorBody, OAuthError } from './errors.ts';
+import { json, NO_STORE, type ProtocolResponse, toResponse } from './http.ts';
+import { generateSigningKey, KeyRing } from './keys.ts';
+import { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
+import type { MockServerOptions } from './options.ts';
+import { redactHeaders, redactJson, redactUrl } from './redact.ts';
+import { dispatch } from './router.ts';
+import { seedClients, seedOrders } from './seed.ts';
+import {
+  defaultSettings,
+  dict,
+  parseSnapshot,
+  type ServerSnapshot,
+  type StateStore,
+} from './state.ts';
+import { pruneExpired } from './token-endpoint.ts';
+import { Trace } from './trace.ts';
+
+/** A running mock authorization server + resource API. */
+export interface MockServer {
+  readonly options: MockServerOptions;
+  /**
+   * Answer any request to the issuer or API origin (404 JSON for unknown paths on our hosts,
+   * 405 + Allow for known paths with the wrong method). Undefined for foreign origins.
+   */
+  handle(request: Request): Promise<Response | undefined>;
+  /** The same functions the /__admin API calls; the playground's panels call these directly. */
+  readonly admin: Admin;
+  /** Live request log: called with each new (redacted) entry. Returns an unsubscribe function. */
+  subscribe(listener: (entry: LogEntry) => void): () => void;
+  /** Save the state now (saves are otherwise coalesced to one per task). */
+  flush(): Promise<void>;
+  /** The live state (read-only by convention): what the store saves. */
+  snapshot(): ServerSnapshot;
+}
+
+const CORS_HEADERS: Readonly<Record<string, string>> = {
+  'Access-Control-Allow-Origin': '*',
+  'Access-Control-Expose-Headers': 'x-request-id, www-authenticate, retry-after, location, allow',
+};
+
+function originOf(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`${name} must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '') {
+    throw new TypeError(`${name} must be an origin without path, query or fragment, got ${value}`);
+  }
+  return url.origin;
+}
+
+function endpointsFor(options: MockServerOptions): Endpoints {
+  const issuer = originOf(options.issuer, 'issuer');
+  const apiOrigin = originOf(options.apiOrigin, 'apiOrigin');
+  new URL(options.audience);
+  return {
+    issuer,
+    token: `${issuer}/oauth/token`,
+    introspection: `${issuer}/oauth/introspect`,
+    revocation: `${issuer}/oauth/revoke`,
+    jwks: `${issuer}/.well-known/jwks.json`,
+    discovery: `${issuer}/.well-known/oauth-authorization-server`,
+    apiOrigin,
+    audience: options.audience,
+  };
+}
+
+/** The seeded state, with a freshly made signing key. */
+async function seedState(
+  signingClientJwks: JSONWebKeySet | undefined,
+  nowSeconds: number,
+): Promise<ServerSnapshot> {
+  const settings = defaultSettings();
+  return {
+    version: 1,
+    clients: seedClients(signingClientJwks),
+    keys: [await generateSigningKey(settings.signingAlg, nowSeconds)],
+    settings,
+    clockOffsetMs: 0,
+    issued: [],
+    opaque: dict(),
+    revoked: dict(),
+    seenAssertions: dict(),
+    rateLimits: dict(),
+    orders: seedOrders(),
+    nextOrderNumber: 1003,
+    log: [],
+  };
+}
+
+async function loadState(
+  store: StateStore | undefined,
+): Promise<{ state: ServerSnapshot; keys: KeyRing } | undefined> {
+  try {
+    const state = parseSnapshot(await store?.load());
+    if (!state) return undefined;
+    return { state, keys: await KeyRing.load(state.keys) };
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Make a mock server: load the store's snapshot if it is valid (else seed), import the keys
+ * once, and answer requests.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ */
+export async function createMockServer(options: MockServerOptions): Promise<MockServer> {
+  const endpoints = endpointsFor(options);
+  const wall = options.now ?? (() => Date.now());
+  const store = options.store;
+  let loaded = await loadState(store);
+  const fromStore = loaded !== undefined;
+  if (!loaded) {
+    const state = await seedState(options.signingClientJwks, Math.floor(wall() / 1000));
+    loaded = { state, keys: await KeyRing.load(state.keys) };
+  }
+
+  let saveTimer: ReturnType<typeof setTimeout> | undefined;
+  let saving: Promise<void> = Promise.resolve();
+  const save = async () => {
+    saveTimer = undefined;
+    if (!store) return;
+    const snapshot = context.state;
+    saving = saving.then(() => store.save(snapshot)).catch(() => undefined);
+    await saving;
+  };
+
+  const context: ServerContext = {
+    options,
+    endpoints,
+    clock: createClock(wall, () => context.state.clockOffsetMs),
+    state: loaded.state,
+    keys: loaded.keys,
+    clientKeyCache: new Map<string, CryptoKey>(),
+    changed() {
+      if (store && saveTimer === undefined) saveTimer = setTimeout(save, 0);
+    },
+  };
+  if (!fromStore) context.changed();
+  pruneExpired(context, true);
+
+  const reset = async () => {
+    const state = await seedState(options.signingClientJwks, Math.floor(wall() / 1000));
+    const keys = await KeyRing.load(state.keys);
+    context.state = state;
+    context.keys = keys;
+    context.clientKeyCache.clear();
+    context.changed();
+  };
+  const admin = createAdmin(context, reset);
+  const listeners = new Set<(entry: LogEntry) => void>();
+
+  const record = (entry: LogEntry) => {
+    const log = context.state.log;
+    log.push(entry);
+    if (log.length > LOG_CAPACITY) log.splice(0, log.length - LOG_CAPACITY);
+    context.changed();
+    for (const listener of listeners) {
+      try {
+        listener(entry);
+      } catch {
+        // a broken listener must not break the server
+      }
+    }
+  };
+
+  async function handle(request: Request): Promise<Response | undefined> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return undefined;
+    }
+    const onIssuer = url.origin === endpoints.issuer;
+    const onApi = url.origin === endpoints.apiOrigin;
+    if (!onIssuer && !onApi) return undefined;
+
+    const started = performance.now();
+    const id = crypto.randomUUID();
+    const trace = new Trace();
+    const requestHeaders = redactHeaders(request.headers);
+    let endpoint = 'unknown' as EndpointName;
+    let response: ProtocolResponse;
+    let failure: OAuthError | undefined;
+    try {
+      response = await dispatch({ request, url, context, trace, admin }, onIssuer, onApi, (e) => {
+        endpoint = e;
+      });
+    } catch (error) {
+      failure =
+        error instanceof OAuthError
+          ? error
+          : new OAuthError(
+              'server_error',
+              'The mock server hit an unexpected error. This is a bug in the playground; please report it.',
+              {
+                status: 500,
+                detail: error instanceof Error ? `${error.name}: ${error.message}` : String(error),
+              },
+            );
+      response = json(failure.status, errorBody(failure), { ...NO_STORE, ...failure.headers() });
+    }
+    response.headers['x-request-id'] = id;
+    Object.assign(response.headers, CORS_HEADERS);
+
+    if (endpoint !== 'admin') {
+      const entry: LogEntry = {
+        id,
+        time: context.clock.nowMs(),
+        endpoint,
+        request: {
+          method: request.method,
+          url: redactUrl(url),
+          headers: requestHeaders,
+          ...(trace.requestBody !== undefined ? { body: trace.requestBody } : {}),
+        },
+        response: {
+          status: response.status,
+          headers: redactHeaders(response.headers),
+          ...(response.body !== undefined
+            ? { body: JSON.stringify(redactJson(response.body)) }
+            : {}),
+        },
+        steps: trace.steps,
+        durationMs: Math.round((performance.now() - started) * 1000) / 1000,
+      };
+      if (trace.clientId !== undefined) entry.clientId = trace.clientId;
+      if (failure) {
+        entry.error = {
+          error: failure.code,
+          error_description: failure.description,
+          ...(failure.detail !== undefined ? { detail: failure.detail } : {}),
+        };
+      } else if (trace.detail !== undefined) {
+        entry.detail = trace.detail;
+      }
+      record(entry);
+    }
+    return toResponse(response);
+  }
+
+  return {
+    options,
+    handle,
+    admin,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+    async flush() {
+      if (saveTimer !== undefined) clearTimeout(saveTimer);
+      await save();
+    },
+    snapshot: () => context.state,
+  };
+}

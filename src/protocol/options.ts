@@ -1,0 +1,18 @@
+import type { JSONWebKeySet } from 'jose';
+import type { StateStore } from './state.ts';
+
+/** How a mock server is made: its hosts, its store, its wall clock. */
+export interface MockServerOptions {
+  /** Authorization server origin, e.g. 'https://auth.example.com' or 'http://localhost:8787'. */
+  issuer: string;
+  /** Resource API origin, e.g. 'https://api.example.com'. */
+  apiOrigin: string;
+  /** The `aud` of issued tokens, e.g. 'https://api.example.com'. */
+  audience: string;
+  /** Persistence; default: memory only. */
+  store?: StateStore;
+  /** Wall clock in ms (default Date.now); the server adds its own offset. */
+  now?: () => number;
+  /** Public keys of the seeded `signing-client`. */
+  signingClientJwks?: JSONWebKeySet;
+}

@@ -1,0 +1,271 @@
+import type { Admin } from './admin.ts';
+import type { ServerContext } from './context.ts';
+import { discoveryEndpoint, jwksEndpoint } from './discovery.ts';
+import { MethodNotAllowed, NotFound, OAuthError } from './errors.ts';
+import { empty, json, type ProtocolResponse } from './http.ts';
+import { introspectionEndpoint } from './introspection-endpoint.ts';
+import type { EndpointName } from './log.ts';
+import { readJsonBody } from './parse-body.ts';
+import { redactJson } from './redact.ts';
+import { serveApi } from './resource-server.ts';
+import { revocationEndpoint } from './revocation-endpoint.ts';
+import { tokenEndpoint } from './token-endpoint.ts';
+import type { Trace } from './trace.ts';
+
+/** What a route handler gets. */
+export interface RouteInput {
+  request: Request;
+  url: URL;
+  /** The `:id` segment, for routes that have one. */
+  id: string;
+  context: ServerContext;
+  trace: Trace;
+  admin: Admin;
+}
+
+type Handler = (input: RouteInput) => Promise<ProtocolResponse> | ProtocolResponse;
+
+/** One path on one host, with a handler per method. */
+export interface Route {
+  host: 'issuer' | 'api';
+  /** Exact path, or a prefix ending in `/` followed by one `:id` segment. */
+  path: string;
+  withId?: boolean;
+  endpoint: EndpointName;
+  methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>;
+}
+
+async function adminBody(input: RouteInput): Promise<unknown> {
+  const body = await readJsonBody(input.request);
+  if (body) input.trace.requestBody = JSON.stringify(redactJson(body.value));
+  return body?.value;
+}
+
+const ok = (body: unknown) => json(200, body, { 'Cache-Control': 'no-store' });
+
+/** Every route the core serves. */
+export const ROUTES: readonly Route[] = [
+  {
+    host: 'issuer',
+    path: '/.well-known/oauth-authorization-server',
+    endpoint: 'discovery',
+    methods: { GET: ({ context }) => discoveryEndpoint(context) },
+  },
+  {
+    host: 'issuer',
+    path: '/.well-known/jwks.json',
+    endpoint: 'jwks',
+    methods: { GET: ({ context }) => jwksEndpoint(context) },
+  },
+  {
+    host: 'issuer',
+    path: '/oauth/token',
+    endpoint: 'token',
+    methods: { POST: (i) => tokenEndpoint(i.request, i.context, i.trace) },
+  },
+  {
+    host: 'issuer',
+    path: '/oauth/introspect',
+    endpoint: 'introspection',
+    methods: { POST: (i) => introspectionEndpoint(i.request, i.context, i.trace) },
+  },
+  {
+    host: 'issuer',
+    path: '/oauth/revoke',
+    endpoint: 'revocation',
+    methods: { POST: (i) => revocationEndpoint(i.request, i.context, i.trace) },
+  },
+  {
+    host: 'api',
+    path: '/api/v1/users',
+    endpoint: 'api',
+    methods: {
+      GET: (i) =>
+        serveApi(
+          i.request,
+          i.url,
+          { action: 'listUsers', scope: 'read:users' },
+          i.context,
+          i.trace,
+        ),
+    },
+  },
+  {
+    host: 'api',
+    path: '/api/v1/orders',
+    endpoint: 'api',
+    methods: {
+      GET: (i) =>
+        serveApi(
+          i.request,
+          i.url,
+          { action: 'listOrders', scope: 'read:orders' },
+          i.context,
+          i.trace,
+        ),
+      POST: (i) =>
+        serveApi(
+          i.request,
+          i.url,
+          { action: 'createOrder', scope: 'write:orders' },
+          i.context,
+          i.trace,
+        ),
+    },
+  },
+  {
+    host: 'api',
+    path: '/api/v1/orders/',
+    withId: true,
+    endpoint: 'api',
+    methods: {
+      GET: (i) =>
+        serveApi(
+          i.request,
+          i.url,
+          { action: 'getOrder', scope: 'read:orders', id: i.id },
+          i.context,
+          i.trace,
+        ),
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/reset',
+    endpoint: 'admin',
+    methods: {
+      POST: async ({ admin }) => {
+        await admin.reset();
+        return ok({ reset: true });
+      },
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/clock',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok(admin.clock()),
+      POST: async (i) => ok(await i.admin.setClock(await adminBody(i))),
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/clients',
+    endpoint: 'admin',
+    methods: { GET: ({ admin }) => ok({ clients: admin.listClients() }) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/clients/',
+    withId: true,
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin, id }) => {
+        const client = admin.getClient(id);
+        if (!client) throw new NotFound(`No client ${id}. GET /__admin/clients lists them.`);
+        return ok(client);
+      },
+      PUT: async (i) => ok(await i.admin.putClient(i.id, await adminBody(i))),
+      DELETE: async ({ admin, id }) => {
+        if (!(await admin.deleteClient(id)))
+          throw new NotFound(`No client ${id} to delete. GET /__admin/clients lists them.`);
+        return ok({ deleted: id });
+      },
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/keys/rotate',
+    endpoint: 'admin',
+    methods: { POST: async (i) => ok(await i.admin.rotateKeys(await adminBody(i))) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/keys/retire',
+    endpoint: 'admin',
+    methods: { POST: async ({ admin }) => ok(await admin.retireKeys()) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/mint',
+    endpoint: 'admin',
+    methods: { POST: async (i) => ok(await i.admin.mint(await adminBody(i))) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/log',
+    endpoint: 'admin',
+    methods: { GET: ({ admin }) => ok({ entries: admin.log() }) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/settings',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok(admin.settings()),
+      PUT: async (i) => ok(await i.admin.updateSettings(await adminBody(i))),
+    },
+  },
+];
+
+/** Find the route for a path on the hosts the request reached. */
+export function matchRoute(
+  path: string,
+  onIssuer: boolean,
+  onApi: boolean,
+): { route: Route; id: string } | undefined {
+  for (const route of ROUTES) {
+    if (!(route.host === 'issuer' ? onIssuer : onApi)) continue;
+    if (route.withId) {
+      if (!path.startsWith(route.path)) continue;
+      const rest = path.slice(route.path.length);
+      if (rest === '' || rest.includes('/')) continue;
+      let id: string;
+      try {
+        id = decodeURIComponent(rest);
+      } catch {
+        throw new OAuthError(
+          'invalid_request',
+          'The id in the path has a broken %-escape. Percent-encode it properly.',
+          {
+            detail: `path ${path}`,
+          },
+        );
+      }
+      return { route, id };
+    }
+    if (route.path === path) return { route, id: '' };
+  }
+  return undefined;
+}
+
+/** The methods a route answers, as the Allow header lists them. */
+export function allowedMethods(route: Route): string[] {
+  return [...Object.keys(route.methods), 'OPTIONS'];
+}
+
+/**
+ * Route one request: 404 for unknown paths, 204 for OPTIONS, 405 with Allow for a wrong method.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6
+ */
+export async function dispatch(
+  input: Omit<RouteInput, 'id'>,
+  onIssuer: boolean,
+  onApi: boolean,
+  setEndpoint: (endpoint: EndpointName) => void,
+): Promise<ProtocolResponse> {
+  const { request, url } = input;
+  const match = matchRoute(url.pathname, onIssuer, onApi);
+  if (!match) {
+    throw new NotFound(
+      `Nothing at ${request.method} ${url.pathname}. See ${input.context.endpoints.discovery} for the server's endpoints; the API has /api/v1/users and /api/v1/orders.`,
+    );
+  }
+  setEndpoint(match.route.endpoint);
+  const allow = allowedMethods(match.route);
+  if (request.method === 'OPTIONS') return empty(204, { Allow: allow.join(', ') });
+  const handler = match.route.methods[request.method as keyof Route['methods']];
+  if (!handler) throw new MethodNotAllowed(allow, request.method, url.pathname);
+  return handler({ ...input, id: match.id });
+}

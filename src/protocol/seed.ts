@@ -1,0 +1,75 @@
+import type { JSONWebKeySet } from 'jose';
+import type { ClientRecord, Order, User } from './state.ts';
+
+/** Every scope the API knows. */
+export const API_SCOPES = ['read:users', 'read:orders', 'write:orders'] as const;
+
+/** Seconds an access token lives unless the client says otherwise. */
+export const DEFAULT_ACCESS_TOKEN_TTL = 3600;
+
+/** The seeded clients' ids and secrets, as the contract fixes them. */
+export const SEEDED_CLIENTS = {
+  demo: { client_id: 'demo-client', client_secret: 'demo-secret' },
+  orders: { client_id: 'orders-service', client_secret: 'orders-secret' },
+  reporting: { client_id: 'reporting-job', client_secret: 'reporting-secret' },
+  cron: { client_id: 'cron-sync', client_secret: 'cron-secret' },
+  signing: { client_id: 'signing-client' },
+} as const;
+
+/** The client registry after a reset. `signingClientJwks` is the signing-client's public keys. */
+export function seedClients(signingClientJwks?: JSONWebKeySet): Record<string, ClientRecord> {
+  const clients: Record<string, ClientRecord> = Object.create(null);
+  const add = (client: ClientRecord) => {
+    clients[client.client_id] = client;
+  };
+  const base = {
+    token_format: 'jwt',
+    access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
+    rate_limit_per_minute: null,
+  } as const;
+  add({ ...base, ...SEEDED_CLIENTS.demo, scopes: ['read:users'] });
+  add({ ...base, ...SEEDED_CLIENTS.orders, scopes: ['read:orders', 'write:orders'] });
+  add({
+    ...base,
+    ...SEEDED_CLIENTS.reporting,
+    scopes: ['read:users', 'read:orders'],
+    token_format: 'opaque',
+  });
+  add({ ...base, ...SEEDED_CLIENTS.cron, scopes: ['read:users'], rate_limit_per_minute: 5 });
+  add({
+    ...base,
+    ...SEEDED_CLIENTS.signing,
+    jwks: { keys: structuredClone(signingClientJwks?.keys ?? []) },
+    scopes: ['read:users', 'read:orders'],
+  });
+  return clients;
+}
+
+/** The API's sample users. */
+export const SAMPLE_USERS: readonly User[] = [
+  { id: 'usr_1', name: 'Ada Lovelace', email: 'ada@example.com' },
+  { id: 'usr_2', name: 'Alan Turing', email: 'alan@example.com' },
+  { id: 'usr_3', name: 'Grace Hopper', email: 'grace@example.com' },
+];
+
+/** The API's orders after a reset. */
+export function seedOrders(): Order[] {
+  return [
+    {
+      id: 'ord_1001',
+      item: 'Keyboard',
+      quantity: 1,
+      status: 'shipped',
+      created_by: 'orders-service',
+      created_at: 1767225600,
+    },
+    {
+      id: 'ord_1002',
+      item: 'Monitor',
+      quantity: 2,
+      status: 'pending',
+      created_by: 'orders-service',
+      created_at: 1767312000,
+    },
+  ];
+}

@@ -1,0 +1,254 @@
+import type { JSONWebKeySet, JWK } from 'jose';
+import type { LogEntry } from './log.ts';
+
+/** Algorithms the server signs access tokens with. */
+export type SigningAlg = 'ES256' | 'RS256';
+
+/** How the token endpoint treats a scope the client may not have. */
+export type ScopePolicy = 'strict' | 'downscope';
+
+/** The server's behaviour profile, changeable through the admin API. */
+export interface ServerSettings {
+  /** 'strict' (default): invalid_scope; 'downscope': grant the allowed part. */
+  scopePolicy: ScopePolicy;
+  /** Clock skew tolerance for exp, nbf, iat: 0..300 seconds, default 60. */
+  leewaySeconds: number;
+  /** Algorithm of keys made from now on (rotation, reset). */
+  signingAlg: SigningAlg;
+}
+
+/** A registered client. A client has a `client_secret` or a `jwks` (private_key_jwt). */
+export interface ClientRecord {
+  client_id: string;
+  client_secret?: string;
+  jwks?: JSONWebKeySet;
+  scopes: string[];
+  token_format: 'jwt' | 'opaque';
+  access_token_ttl: number;
+  rate_limit_per_minute: number | null;
+}
+
+/** A signing key as persisted: JWKs, so a reload keeps tokens verifiable. */
+export interface StoredKey {
+  kid: string;
+  alg: SigningAlg;
+  status: 'active' | 'previous';
+  created_at: number;
+  private_jwk: JWK;
+  public_jwk: JWK;
+}
+
+/** What the server remembers of an issued token. */
+export interface IssuedToken {
+  jti: string;
+  client_id: string;
+  scope: string;
+  aud: string;
+  iss: string;
+  iat: number;
+  exp: number;
+  format: 'jwt' | 'opaque';
+}
+
+export interface User {
+  id: string;
+  name: string;
+  email: string;
+}
+
+export interface Order {
+  id: string;
+  item: string;
+  quantity: number;
+  status: 'pending' | 'shipped';
+  created_by: string;
+  created_at: number;
+}
+
+/**
+ * Everything the server knows, as one JSON-serializable value. Dictionaries have no prototype,
+ * so ids like `__proto__` are plain keys.
+ */
+export interface ServerSnapshot {
+  version: 1;
+  clients: Record<string, ClientRecord>;
+  keys: StoredKey[];
+  settings: ServerSettings;
+  /** Milliseconds added to the wall clock. */
+  clockOffsetMs: number;
+  /** Newest last, at most ~500, expired ones pruned. */
+  issued: IssuedToken[];
+  /** Opaque token value -> what it stands for. */
+  opaque: Record<string, IssuedToken>;
+  /** Revoked jti -> its exp (kept until then). */
+  revoked: Record<string, number>;
+  /** `client_id jti` of seen client assertions -> exp (kept until then). */
+  seenAssertions: Record<string, number>;
+  /** client_id -> server-ms timestamps of token requests in the last 60 s. */
+  rateLimits: Record<string, number[]>;
+  orders: Order[];
+  nextOrderNumber: number;
+  /** Newest last, redacted. */
+  log: LogEntry[];
+}
+
+/**
+ * Where the server persists its snapshot (browser: localStorage; Node: memory).
+ * `save` receives the live state: serialize or clone it before returning.
+ */
+export interface StateStore {
+  load(): Promise<ServerSnapshot | undefined>;
+  save(snapshot: ServerSnapshot): Promise<void>;
+}
+
+/** The default settings. */
+export function defaultSettings(): ServerSettings {
+  return { scopePolicy: 'strict', leewaySeconds: 60, signingAlg: 'ES256' };
+}
+
+/** A prototype-free dictionary. */
+export function dict<T>(entries?: Iterable<[string, T]>): Record<string, T> {
+  const out: Record<string, T> = Object.create(null);
+  if (entries) for (const [k, v] of entries) out[k] = v;
+  return out;
+}
+
+/**
+ * A StateStore in memory. `save` keeps a reference to the live state (no per-save cost);
+ * `load` hands out a deep copy, so a second server built from it starts from that moment.
+ */
+export function memoryStore(
+  initial?: ServerSnapshot,
+): StateStore & { peek(): ServerSnapshot | undefined } {
+  let saved = initial;
+  return {
+    load: async () => (saved === undefined ? undefined : structuredClone(saved)),
+    save: async (snapshot) => {
+      saved = snapshot;
+    },
+    peek: () => saved,
+  };
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+const isString = (v: unknown): v is string => typeof v === 'string';
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function isClient(v: unknown, id: string): v is ClientRecord {
+  if (!isObject(v) || v.client_id !== id) return false;
+  if (v.client_secret !== undefined && !isString(v.client_secret)) return false;
+  if (v.jwks !== undefined && !(isObject(v.jwks) && Array.isArray(v.jwks.keys))) return false;
+  if ((v.client_secret === undefined) === (v.jwks === undefined)) return false;
+  return (
+    Array.isArray(v.scopes) &&
+    v.scopes.every(isString) &&
+    (v.token_format === 'jwt' || v.token_format === 'opaque') &&
+    isFiniteNumber(v.access_token_ttl) &&
+    (v.rate_limit_per_minute === null || isFiniteNumber(v.rate_limit_per_minute))
+  );
+}
+
+function isIssued(v: unknown): v is IssuedToken {
+  return (
+    isObject(v) &&
+    isString(v.jti) &&
+    isString(v.client_id) &&
+    isString(v.scope) &&
+    isString(v.aud) &&
+    isString(v.iss) &&
+    isFiniteNumber(v.iat) &&
+    isFiniteNumber(v.exp) &&
+    (v.format === 'jwt' || v.format === 'opaque')
+  );
+}
+
+function isStoredKey(v: unknown): v is StoredKey {
+  return (
+    isObject(v) &&
+    isString(v.kid) &&
+    (v.alg === 'ES256' || v.alg === 'RS256') &&
+    (v.status === 'active' || v.status === 'previous') &&
+    isFiniteNumber(v.created_at) &&
+    isObject(v.private_jwk) &&
+    isObject(v.public_jwk)
+  );
+}
+
+function numberDict(v: unknown): Record<string, number> | undefined {
+  if (!isObject(v)) return undefined;
+  const out = dict<number>();
+  for (const [k, n] of Object.entries(v)) {
+    if (!isFiniteNumber(n)) return undefined;
+    out[k] = n;
+  }
+  return out;
+}
+
+/**
+ * Validate a loaded snapshot and rebuild it with prototype-free dictionaries.
+ * Anything off answers undefined, and the caller falls back to the seed.
+ * Key material is checked by importing it, elsewhere.
+ */
+export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
+  if (!isObject(input) || input.version !== 1) return undefined;
+  const s = input;
+  if (!isObject(s.clients) || !Array.isArray(s.keys) || !isObject(s.settings)) return undefined;
+  const clients = dict<ClientRecord>();
+  for (const [id, c] of Object.entries(s.clients)) {
+    if (!isClient(c, id)) return undefined;
+    clients[id] = c;
+  }
+  if (!s.keys.every(isStoredKey) || s.keys.filter((k) => k.status === 'active').length !== 1) {
+    return undefined;
+  }
+  const st = s.settings;
+  if (
+    !(st.scopePolicy === 'strict' || st.scopePolicy === 'downscope') ||
+    !isFiniteNumber(st.leewaySeconds) ||
+    st.leewaySeconds < 0 ||
+    st.leewaySeconds > 300 ||
+    !(st.signingAlg === 'ES256' || st.signingAlg === 'RS256')
+  ) {
+    return undefined;
+  }
+  if (!isFiniteNumber(s.clockOffsetMs) || !isFiniteNumber(s.nextOrderNumber)) return undefined;
+  if (!Array.isArray(s.issued) || !s.issued.every(isIssued)) return undefined;
+  if (!isObject(s.opaque)) return undefined;
+  const opaque = dict<IssuedToken>();
+  for (const [k, t] of Object.entries(s.opaque)) {
+    if (!isIssued(t)) return undefined;
+    opaque[k] = t;
+  }
+  const revoked = numberDict(s.revoked);
+  const seenAssertions = numberDict(s.seenAssertions);
+  if (!revoked || !seenAssertions || !isObject(s.rateLimits)) return undefined;
+  const rateLimits = dict<number[]>();
+  for (const [k, list] of Object.entries(s.rateLimits)) {
+    if (!Array.isArray(list) || !list.every(isFiniteNumber)) return undefined;
+    rateLimits[k] = list;
+  }
+  if (!Array.isArray(s.orders) || !s.orders.every((o) => isObject(o) && isString(o.id))) {
+    return undefined;
+  }
+  if (!Array.isArray(s.log) || !s.log.every((e) => isObject(e) && isString(e.id))) return undefined;
+  return {
+    version: 1,
+    clients,
+    keys: s.keys,
+    settings: {
+      scopePolicy: st.scopePolicy,
+      leewaySeconds: st.leewaySeconds,
+      signingAlg: st.signingAlg,
+    },
+    clockOffsetMs: s.clockOffsetMs,
+    issued: s.issued,
+    opaque,
+    revoked,
+    seenAssertions,
+    rateLimits,
+    orders: s.orders as Order[],
+    nextOrderNumber: s.nextOrderNumber,
+    log: s.log as LogEntry[],
+  };
+}

@@ -1,0 +1,341 @@
+import { SignJWT } from 'jose';
+import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
+import type { ServerContext } from './context.ts';
+import { OAuthError, TooManyRequests } from './errors.ts';
+import { json, NO_STORE, type ProtocolResponse } from './http.ts';
+import { randomToken } from './jwt.ts';
+import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
+import type { IssuedToken } from './state.ts';
+import { type NamedStep, runSteps, step, type Trace } from './trace.ts';
+
+/** RFC 6749 §3.3 scope syntax: scope-tokens of %x21 / %x23-5B / %x5D-7E, single spaces between. */
+export const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
+const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/** Is `value` a single RFC 6749 scope-token? */
+export function isScopeToken(value: unknown): value is string {
+  return typeof value === 'string' && SCOPE_TOKEN.test(value);
+}
+
+/** The token endpoint's answer on success (RFC 6749 §5.1). */
+export interface TokenResponse {
+  access_token: string;
+  token_type: 'Bearer';
+  expires_in: number;
+  scope: string;
+}
+
+/** What the token endpoint's steps share. */
+interface TokenRequest {
+  readonly request: Request;
+  readonly context: ServerContext;
+  readonly trace: Trace;
+  params?: Params;
+  auth?: AuthenticatedClient;
+  scope?: string;
+  audience?: string;
+  response?: ProtocolResponse;
+}
+
+const need = <T>(value: T | undefined): T => {
+  if (value === undefined) throw new Error('token endpoint step ran out of order');
+  return value;
+};
+
+/**
+ * The client credentials grant, as a checklist run in order. Each name is what the playground
+ * shows the learner ("checked: client secret ✓, scope ✗").
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
+ */
+export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
+  step('parseBody', async (t) => {
+    const raw = await parseBody(t.request);
+    t.trace.requestBody = raw.redacted;
+    t.params = rejectDuplicateParams(raw, ['resource']);
+  }),
+  step('authenticateClient', async (t) => {
+    t.auth = await authenticateClient(
+      t.request,
+      need(t.params),
+      t.context,
+      t.trace,
+      t.context.endpoints.token,
+    );
+  }),
+  step('checkRateLimit', (t) => checkRateLimit(t.context, need(t.auth))),
+  step('checkGrantType', (t) => {
+    const grantType = need(t.params).get('grant_type');
+    if (grantType === undefined) {
+      throw new OAuthError(
+        'invalid_request',
+        'grant_type is missing. Send grant_type=client_credentials.',
+        { detail: 'no grant_type parameter' },
+      );
+    }
+    if (grantType !== 'client_credentials') {
+      throw new OAuthError(
+        'unsupported_grant_type',
+        `grant_type ${grantType} is not supported here. This server issues tokens only for grant_type=client_credentials.`,
+        { detail: `grant_type ${JSON.stringify(grantType)}` },
+      );
+    }
+  }),
+  step('checkScope', (t) => {
+    t.scope = grantedScope(
+      t.context,
+      need(t.auth).client.client_id,
+      need(t.auth).client.scopes,
+      need(t.params).get('scope'),
+    );
+  }),
+  step('checkAudience', (t) => {
+    t.audience = requestedAudience(t.context, need(t.params));
+  }),
+  step('issueAccessToken', async (t) => {
+    const { client } = need(t.auth);
+    const issued = await issueAccessToken(
+      t.context,
+      client.client_id,
+      need(t.scope),
+      need(t.audience),
+      {
+        format: client.token_format,
+        ttl: client.access_token_ttl,
+      },
+    );
+    t.trace.detail = `issued ${issued.record.format} token jti ${issued.record.jti} to ${client.client_id}, scope "${issued.record.scope}", exp ${issued.record.exp}`;
+    const body: TokenResponse = {
+      access_token: issued.token,
+      token_type: 'Bearer',
+      expires_in: client.access_token_ttl,
+      scope: issued.record.scope,
+    };
+    t.response = json(200, body, NO_STORE);
+  }),
+];
+
+/**
+ * `POST /oauth/token`: run the checklist, answer the token or the first failure.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2
+ */
+export async function tokenEndpoint(
+  request: Request,
+  context: ServerContext,
+  trace: Trace,
+): Promise<ProtocolResponse> {
+  const t: TokenRequest = { request, context, trace };
+  await runSteps(TOKEN_STEPS, t, trace);
+  return need(t.response);
+}
+
+/**
+ * A sliding 60-second window per client on the server clock; over the limit: 429 with
+ * Retry-After = seconds until the oldest request leaves the window.
+ * @see https://www.rfc-editor.org/rfc/rfc6585#section-4
+ */
+export function checkRateLimit(context: ServerContext, auth: AuthenticatedClient): void {
+  const { client } = auth;
+  const limit = client.rate_limit_per_minute;
+  if (limit === null) return;
+  const nowMs = context.clock.nowMs();
+  const windowStart = nowMs - 60_000;
+  const recent = (context.state.rateLimits[client.client_id] ?? []).filter(
+    (t) => t > windowStart && t <= nowMs,
+  );
+  if (recent.length >= limit) {
+    const oldest = recent[recent.length - limit] ?? nowMs;
+    const retryAfter = Math.max(1, Math.ceil((oldest + 60_000 - nowMs) / 1000));
+    context.state.rateLimits[client.client_id] = recent;
+    throw new TooManyRequests(
+      retryAfter,
+      `Client ${client.client_id} may request ${limit} tokens a minute and has used them all. Wait ${retryAfter} seconds, and cache tokens until shortly before they expire instead of asking for a new one each call.`,
+      `${recent.length} requests in the last 60 s (limit ${limit}); next slot in ${retryAfter}s`,
+    );
+  }
+  recent.push(nowMs);
+  context.state.rateLimits[client.client_id] = recent;
+  context.changed();
+}
+
+/**
+ * The scope to grant: RFC 6749 §3.3 syntax, omitted means all the client's scopes, any scope
+ * the client may not have is invalid_scope (or, with scopePolicy 'downscope', dropped).
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-3.3
+ */
+export function grantedScope(
+  context: ServerContext,
+  clientId: string,
+  allowed: readonly string[],
+  requested: string | undefined,
+): string {
+  if (requested === undefined) {
+    if (allowed.length === 0) {
+      throw new OAuthError(
+        'invalid_scope',
+        `Client ${clientId} is not allowed any scope. Register scopes for it (PUT /__admin/clients/${clientId}).`,
+        { detail: 'no scope requested and the client has none' },
+      );
+    }
+    return allowed.join(' ');
+  }
+  if (!SCOPE_SYNTAX.test(requested)) {
+    throw new OAuthError(
+      'invalid_scope',
+      'scope is malformed. Separate scopes with single spaces and use no quotes, backslashes or control characters, e.g. scope=read:users read:orders.',
+      { detail: `scope ${JSON.stringify(requested)} does not match RFC 6749 §3.3` },
+    );
+  }
+  const wanted = [...new Set(requested.split(' '))];
+  const refused = wanted.filter((s) => !allowed.includes(s));
+  if (refused.length === 0) return wanted.join(' ');
+  const grantable = wanted.filter((s) => allowed.includes(s));
+  const allowedText = allowed.length ? allowed.join(' ') : 'none';
+  if (context.state.settings.scopePolicy === 'downscope' && grantable.length > 0) {
+    return grantable.join(' ');
+  }
+  throw new OAuthError(
+    'invalid_scope',
+    `Client ${clientId} may not have ${refused.join(' ')}. Its allowed scopes: ${allowedText}. Ask only for those, or omit scope to get all of them.`,
+    {
+      detail: `requested ${wanted.join(' ')}; refused ${refused.join(' ')}; policy ${context.state.settings.scopePolicy}`,
+    },
+  );
+}
+
+function normalizeUri(value: string): string | undefined {
+  if (value.includes('#')) return undefined;
+  try {
+    return new URL(value).href;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The audience of the token: `audience` (vendor style) or `resource` (RFC 8707, may repeat);
+ * omitted means the API. Not an absolute URI without fragment, unknown, or several different
+ * targets: invalid_target.
+ * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ */
+export function requestedAudience(context: ServerContext, params: Params): string {
+  const api = context.endpoints.audience;
+  const given = [...params.all('audience'), ...params.all('resource')];
+  if (given.length === 0) return api;
+  const apiNormal = normalizeUri(api);
+  const normalized = new Set<string>();
+  for (const value of given) {
+    const n = normalizeUri(value);
+    if (n === undefined) {
+      throw new OAuthError(
+        'invalid_target',
+        `${value} is not an absolute URI without a fragment. Use the API's URI: ${api}.`,
+        { detail: `target ${JSON.stringify(value)} is not an absolute URI without fragment` },
+      );
+    }
+    normalized.add(n);
+  }
+  if (normalized.size > 1) {
+    throw new OAuthError(
+      'invalid_target',
+      `The request names different targets (${given.join(', ')}). This server issues tokens for one API: ${api}.`,
+      { detail: `targets ${given.join(', ')}` },
+    );
+  }
+  if (!normalized.has(apiNormal ?? api)) {
+    throw new OAuthError(
+      'invalid_target',
+      `${given[0]} is not an API this server issues tokens for. Use ${api}, or omit audience and resource.`,
+      { detail: `unknown target ${JSON.stringify(given[0])}` },
+    );
+  }
+  return api;
+}
+
+/** How many issued tokens the index keeps, and opaque tokens the map keeps. */
+export const ISSUED_INDEX_CAPACITY = 500;
+export const OPAQUE_CAPACITY = 2000;
+
+/**
+ * Sign (or mint an opaque) access token and remember it.
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
+ */
+export async function issueAccessToken(
+  context: ServerContext,
+  clientId: string,
+  scope: string,
+  audience: string,
+  options: { format: 'jwt' | 'opaque'; ttl: number },
+): Promise<{ token: string; record: IssuedToken }> {
+  const iat = context.clock.now();
+  const record: IssuedToken = {
+    jti: crypto.randomUUID(),
+    client_id: clientId,
+    scope,
+    aud: audience,
+    iss: context.endpoints.issuer,
+    iat,
+    exp: iat + options.ttl,
+    format: options.format,
+  };
+  let token: string;
+  if (options.format === 'opaque') {
+    token = randomToken(32);
+    context.state.opaque[token] = record;
+  } else {
+    const key = context.keys.active();
+    token = await new SignJWT({
+      iss: record.iss,
+      sub: clientId,
+      aud: audience,
+      client_id: clientId,
+      scope,
+      iat,
+      exp: record.exp,
+      jti: record.jti,
+    })
+      .setProtectedHeader({ alg: key.stored.alg, typ: 'at+jwt', kid: key.stored.kid })
+      .sign(key.privateKey);
+  }
+  const issued = context.state.issued;
+  issued.push(record);
+  if (issued.length > ISSUED_INDEX_CAPACITY + 50)
+    issued.splice(0, issued.length - ISSUED_INDEX_CAPACITY);
+  pruneExpired(context);
+  context.changed();
+  return { token, record };
+}
+
+const lastPrune = new WeakMap<ServerContext, number>();
+
+/**
+ * Forget what has expired: issued-index entries, opaque tokens, revocations, seen assertion
+ * jtis, stale rate-limit windows. Runs at most every 10 s of server time (or when a map is full).
+ */
+export function pruneExpired(context: ServerContext, force = false): void {
+  const nowMs = context.clock.nowMs();
+  const { state } = context;
+  const opaqueKeys = Object.keys(state.opaque);
+  if (
+    !force &&
+    nowMs - (lastPrune.get(context) ?? 0) < 10_000 &&
+    opaqueKeys.length <= OPAQUE_CAPACITY
+  )
+    return;
+  lastPrune.set(context, nowMs);
+  const now = Math.floor(nowMs / 1000);
+  const skew = 300;
+  state.issued = state.issued.filter((t) => t.exp + skew > now);
+  for (const k of opaqueKeys) {
+    const t = state.opaque[k];
+    if (t && t.exp + skew <= now) delete state.opaque[k];
+  }
+  const left = Object.keys(state.opaque);
+  for (const k of left.slice(0, Math.max(0, left.length - OPAQUE_CAPACITY))) delete state.opaque[k];
+  for (const [k, exp] of Object.entries(state.revoked))
+    if (exp + skew <= now) delete state.revoked[k];
+  for (const [k, exp] of Object.entries(state.seenAssertions))
+    if (exp + skew <= now) delete state.seenAssertions[k];
+  for (const [k, list] of Object.entries(state.rateLimits)) {
+    if (list.every((t) => t <= nowMs - 60_000)) delete state.rateLimits[k];
+  }
+}

@@ -1,0 +1,75 @@
+/** One named check an endpoint ran, and whether it passed. */
+export interface Step {
+  name: string;
+  ok: boolean;
+}
+
+/** What an endpoint did while answering one request: its steps and what the server knew. */
+export class Trace {
+  readonly steps: Step[] = [];
+  /** Private detail of a failure, or a note on success ("what the server knew"). */
+  detail: string | undefined;
+  clientId: string | undefined;
+  /** Redacted request body text, set by whoever read the body. */
+  requestBody: string | undefined;
+
+  pass(name: string): void {
+    this.steps.push({ name, ok: true });
+  }
+  fail(name: string): void {
+    this.steps.push({ name, ok: false });
+  }
+}
+
+/** Run a synchronous check, record it under `name`, rethrow its failure. */
+export function check<T>(trace: Trace, name: string, run: () => T): T {
+  try {
+    const result = run();
+    trace.pass(name);
+    return result;
+  } catch (error) {
+    trace.fail(name);
+    throw error;
+  }
+}
+
+/** Run an asynchronous check, record it under `name`, rethrow its failure. */
+export async function checkAsync<T>(trace: Trace, name: string, run: () => Promise<T>): Promise<T> {
+  try {
+    const result = await run();
+    trace.pass(name);
+    return result;
+  } catch (error) {
+    trace.fail(name);
+    throw error;
+  }
+}
+
+/** A named step of an endpoint's checklist, run in order over a shared context. */
+export interface NamedStep<C> {
+  readonly name: string;
+  run(context: C): void | Promise<void>;
+}
+
+/** Declare a step; the explicit name survives minification (function names do not). */
+export function step<C>(name: string, run: (context: C) => void | Promise<void>): NamedStep<C> {
+  return { name, run };
+}
+
+/** Run steps in order, recording each; the first failure stops the list and is rethrown. */
+export async function runSteps<C>(
+  steps: readonly NamedStep<C>[],
+  context: C,
+  trace: Trace,
+): Promise<void> {
+  for (const s of steps) {
+    try {
+      const pending = s.run(context);
+      if (pending !== undefined) await pending;
+      trace.pass(s.name);
+    } catch (error) {
+      trace.fail(s.name);
+      throw error;
+    }
+  }
+}
