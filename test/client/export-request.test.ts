@@ -1,0 +1,214 @@
+import { execFileSync } from 'node:child_process';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { shellQuote, toCurl, toFetch } from '../../src/client/export-request.ts';
+import type { HttpRequestModel } from '../../src/client/http-request.ts';
+
+const shells = ['bash', 'sh'] as const;
+
+/**
+ * Run curl commands in a real shell where `curl` is a function printing its argv NUL-separated,
+ * one command per run separated by a marker, and return each command's argv.
+ */
+function argvOf(commands: string[], shell: (typeof shells)[number]): string[][] {
+  const script = [
+    `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; printf '\\036'; }`,
+    ...commands,
+  ].join('\n');
+  const out = execFileSync(shell, ['-c', script], { encoding: 'utf8' });
+  const runs = out.split('\u001e');
+  runs.pop();
+  return runs.map((run) => {
+    const args = run.split('\0');
+    args.pop();
+    return args;
+  });
+}
+
+const tokenRequest: HttpRequestModel = {
+  method: 'POST',
+  url: 'https://auth.example.com/oauth/token',
+  headers: [['Content-Type', 'application/json']],
+  body: '{"grant_type":"client_credentials","client_id":"demo-client","client_secret":"demo-secret","scope":"read:users"}',
+};
+
+describe('toCurl', () => {
+  it('prints the seed article command', () => {
+    expect(toCurl(tokenRequest)).toBe(
+      [
+        "curl -X 'POST' 'https://auth.example.com/oauth/token' \\",
+        "  -H 'Content-Type: application/json' \\",
+        `  --data-raw '${tokenRequest.body}'`,
+      ].join('\n'),
+    );
+    expect(
+      toCurl(
+        { method: 'GET', url: 'https://api.example.com/api/v1/users', headers: [], body: '' },
+        { multiline: false },
+      ),
+    ).toBe("curl -X 'GET' 'https://api.example.com/api/v1/users'");
+  });
+
+  it('quotes single quotes as close, escaped quote, reopen', () => {
+    expect(shellQuote("it's")).toBe("'it'\\''s'");
+    expect(shellQuote('')).toBe("''");
+  });
+
+  for (const shell of shells) {
+    it(`gives ${shell} exactly the intended argv for awkward values`, () => {
+      const awkward: HttpRequestModel = {
+        method: 'POST',
+        url: "https://auth.example.com/oauth/token?q=it's&x=$HOME",
+        headers: [
+          ['Authorization', 'Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ='],
+          ['X-Odd', `'"$(touch /tmp/pwned)\`id\` \\ ! * ~ ; & | > <`],
+        ],
+        body: '@/etc/passwd\nline 2 with \'quotes\' and "double"\n\ttab $PATH ${x} é ☃',
+      };
+      for (const multiline of [true, false]) {
+        const [argv] = argvOf([toCurl(awkward, { multiline })], shell);
+        expect(argv).toEqual([
+          '-X',
+          'POST',
+          awkward.url,
+          '-H',
+          'Authorization: Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ=',
+          '-H',
+          `X-Odd: ${awkward.headers[1]?.[1]}`,
+          '--data-raw',
+          awkward.body,
+        ]);
+      }
+    });
+  }
+
+  it('survives arbitrary strings in bash and sh (property, argv parsed back)', () => {
+    // NUL cannot be in a shell argument at all; everything else must come through unchanged.
+    const text = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/\0/g, ''));
+    const request = fc.record({
+      method: fc.constantFrom('GET', 'POST', 'DELETE'),
+      url: text.map((s) => `https://a.example/${s}`),
+      headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,10}$/), text), { maxLength: 3 }),
+      body: text,
+    });
+    const samples = fc.sample(request, 60) as HttpRequestModel[];
+    for (const shell of shells) {
+      const argvs = argvOf(
+        samples.map((r) => toCurl(r)),
+        shell,
+      );
+      expect(argvs).toHaveLength(samples.length);
+      samples.forEach((r, i) => {
+        const expected = [
+          '-X',
+          r.method,
+          r.url,
+          ...r.headers.flatMap(([n, v]) => ['-H', `${n}: ${v}`]),
+        ];
+        if (r.body !== '') expected.push('--data-raw', r.body);
+        expect(argvs[i]).toEqual(expected);
+      });
+    }
+  });
+
+  it('passes sh -n (syntax check) for the seed request', () => {
+    expect(() => execFileSync('sh', ['-n', '-c', toCurl(tokenRequest)])).not.toThrow();
+  });
+
+  it('uses --head for HEAD (curl -X HEAD waits for a body forever)', () => {
+    expect(toCurl({ method: 'HEAD', url: 'https://a.example/', headers: [], body: '' })).toBe(
+      "curl --head 'https://a.example/'",
+    );
+  });
+});
+
+type Captured = { url: string; init: RequestInit };
+
+async function runFetchSnippet(
+  snippet: string,
+): Promise<{ captured: Captured[]; logged: unknown[][] }> {
+  const captured: Captured[] = [];
+  const logged: unknown[][] = [];
+  const fakeFetch = async (url: string, init: RequestInit) => {
+    captured.push({ url, init });
+    return new Response('{"ok":true}', { status: 201 });
+  };
+  const AsyncFunction = Object.getPrototypeOf(async () => {}).constructor as new (
+    ...args: string[]
+  ) => (...args: unknown[]) => Promise<void>;
+  await new AsyncFunction('fetch', 'console', snippet)(fakeFetch, {
+    log: (...a: unknown[]) => logged.push(a),
+  });
+  return { captured, logged };
+}
+
+describe('toFetch', () => {
+  it('prints a readable snippet with JSON.stringify for a canonical JSON body', () => {
+    expect(
+      toFetch(tokenRequest),
+    ).toBe(`const response = await fetch("https://auth.example.com/oauth/token", {
+  method: "POST",
+  headers: {
+    "Content-Type": "application/json",
+  },
+  body: JSON.stringify({
+    "grant_type": "client_credentials",
+    "client_id": "demo-client",
+    "client_secret": "demo-secret",
+    "scope": "read:users"
+  }),
+});
+console.log(response.status, await response.text());
+`);
+  });
+
+  it('evaluates to a fetch call with exactly the request, for awkward values too', async () => {
+    const requests: HttpRequestModel[] = [
+      tokenRequest,
+      {
+        method: 'POST',
+        url: 'https://auth.example.com/oauth/token',
+        headers: [
+          ['Content-Type', 'application/json'],
+          ['X-Odd', '"\\ </script> ${x} `'],
+        ],
+        body: '{ "not": "canonical \u2028 \u2029 </script>" }',
+      },
+      {
+        method: 'POST',
+        url: 'https://auth.example.com/oauth/token',
+        headers: [
+          ['X-A', '1'],
+          ['x-a', '2'],
+        ],
+        body: 'grant_type=client_credentials&scope=read%3Ausers',
+      },
+      { method: 'GET', url: 'https://api.example.com/api/v1/users', headers: [], body: '' },
+    ];
+    for (const r of requests) {
+      const { captured, logged } = await runFetchSnippet(toFetch(r));
+      expect(captured).toHaveLength(1);
+      const c = captured[0] as Captured;
+      expect(c.url).toBe(r.url);
+      expect(c.init.method).toBe(r.method);
+      expect(c.init.body ?? '').toBe(r.body);
+      const headers = c.init.headers ?? {};
+      expect(Array.isArray(headers) ? headers : Object.entries(headers)).toEqual(r.headers);
+      expect(logged).toEqual([[201, '{"ok":true}']]);
+    }
+  });
+
+  it('keeps duplicate header names by printing pairs', () => {
+    expect(
+      toFetch({
+        method: 'GET',
+        url: 'https://a.example/',
+        headers: [
+          ['X-A', '1'],
+          ['X-A', '2'],
+        ],
+        body: '',
+      }),
+    ).toContain('headers: [\n    ["X-A", "1"],\n    ["X-A", "2"],\n  ],');
+  });
+});
