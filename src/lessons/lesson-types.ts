@@ -1,0 +1,255 @@
+/**
+ * The compiled-lesson format: what `virtual:lessons` ships to the page.
+ *
+ * Everything here is plain JSON (no functions, no classes) so the Vite plugin can serialise it and
+ * the page can render it without a markdown parser. This file has no runtime imports: the UI can
+ * import it freely without pulling the compiler into the bundle.
+ */
+import type { HttpRequestModel } from '../client/http-request.ts';
+
+/** A problem found while compiling a lesson. Lines and columns are 1-based, in the `.md` file. */
+export interface LessonDiagnostic {
+  /** Path of the lesson as given to the compiler, e.g. `lessons/01-what-and-why.md`. */
+  file: string;
+  line: number;
+  column: number;
+  message: string;
+  severity: 'error' | 'warning';
+}
+
+/** Where a block starts in its source file, kept so runtime errors can point back at the lesson. */
+export interface SourcePosition {
+  file: string;
+  line: number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Markdown tree (a compact subset of mdast, without positions)
+// ---------------------------------------------------------------------------------------------
+
+export type InlineNode =
+  | { type: 'text'; value: string }
+  | { type: 'emphasis'; children: InlineNode[] }
+  | { type: 'strong'; children: InlineNode[] }
+  | { type: 'delete'; children: InlineNode[] }
+  | { type: 'inlineCode'; value: string }
+  | { type: 'break' }
+  | { type: 'link'; href: string; title?: string; children: InlineNode[] }
+  | { type: 'image'; src: string; alt: string; title?: string }
+  /** Raw inline HTML from the lesson: shown as text, never parsed or executed. */
+  | { type: 'rawHtml'; value: string };
+
+export type TableAlign = 'left' | 'right' | 'center' | null;
+
+export type CalloutKind = 'note' | 'tip' | 'important' | 'warning' | 'caution';
+
+export interface ListItemNode {
+  /** GFM task list state; absent for plain items. */
+  checked?: boolean;
+  children: MarkdownNode[];
+}
+
+export type MarkdownNode =
+  | { type: 'heading'; depth: 2 | 3 | 4 | 5 | 6; id: string; children: InlineNode[] }
+  | { type: 'paragraph'; children: InlineNode[] }
+  | { type: 'list'; ordered: boolean; start?: number; items: ListItemNode[] }
+  | { type: 'blockquote'; children: MarkdownNode[] }
+  /** A GitHub alert (`> [!NOTE]`, `> [!TIP]`, ...). */
+  | { type: 'callout'; kind: CalloutKind; children: MarkdownNode[] }
+  | { type: 'code'; lang?: string; value: string }
+  /** `rows[0]` is the header row; each cell is a list of inline nodes. */
+  | { type: 'table'; align: TableAlign[]; rows: InlineNode[][][] }
+  | { type: 'thematicBreak' }
+  /** Raw block HTML from the lesson: shown as text, never parsed or executed. */
+  | { type: 'rawHtml'; value: string }
+  | { type: 'block'; block: LessonBlock };
+
+// ---------------------------------------------------------------------------------------------
+// Interactive blocks
+// ---------------------------------------------------------------------------------------------
+
+/** RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009, RFC 8707 error codes a lesson may expect. */
+export type ExpectedErrorCode =
+  | 'invalid_request'
+  | 'invalid_client'
+  | 'invalid_grant'
+  | 'unauthorized_client'
+  | 'unsupported_grant_type'
+  | 'invalid_scope'
+  | 'invalid_target'
+  | 'invalid_token'
+  | 'insufficient_scope'
+  | 'unsupported_token_type';
+
+/**
+ * A request in the `.http` syntax, parsed at build time by the client's parser (one syntax for
+ * the whole app). `url`, header values and `body` may still hold `{{variable}}` placeholders; the
+ * page fills them with the client's `fillVariables` just before sending.
+ */
+export interface HttpRequestTemplate extends HttpRequestModel {
+  /** The request as written in the lesson (what an editable block starts from). */
+  source: string;
+}
+
+/** What a response must look like for a step to count as done. */
+export interface ResponseExpectation {
+  status: number;
+  /** `error` of the JSON body, or of the `WWW-Authenticate` challenge. */
+  error?: ExpectedErrorCode;
+  /** A substring the `WWW-Authenticate` header must contain, e.g. `Bearer error="invalid_token"`. */
+  www_authenticate?: string;
+}
+
+/** `save=access_token` is `{ variable: 'access_token', path: ['access_token'] }`. */
+export interface SaveRule {
+  variable: string;
+  /** Path into the JSON response body; numeric segments index arrays. */
+  path: string[];
+}
+
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
+
+export interface RequestBlock {
+  kind: 'request';
+  id: string;
+  title?: string;
+  expect?: ResponseExpectation;
+  save: SaveRule[];
+  editable: boolean;
+  authMethod?: ClientAuthMethod;
+  request: HttpRequestTemplate;
+  source: SourcePosition;
+}
+
+export interface JwtBlock {
+  kind: 'jwt';
+  title?: string;
+  /** The variable holding the token; absent when the lesson gives a literal token. */
+  from?: string;
+  token?: string;
+  /** Claim names to draw attention to, e.g. `['scope', 'aud']`. */
+  highlight: string[];
+  source: SourcePosition;
+}
+
+export interface NegativeCase {
+  name: string;
+  why?: string;
+  request: HttpRequestTemplate;
+  expect: ResponseExpectation;
+}
+
+export interface NegativesBlock {
+  kind: 'negatives';
+  id?: string;
+  title?: string;
+  cases: NegativeCase[];
+  source: SourcePosition;
+}
+
+export type FlowStep = 'token' | 'api' | 'introspect' | 'revoke';
+
+export interface FlowBlock {
+  kind: 'flow';
+  title?: string;
+  steps: FlowStep[];
+  highlight?: FlowStep;
+  /** The text diagram written in the lesson (what GitHub shows); may be empty. */
+  diagram: string;
+  source: SourcePosition;
+}
+
+export interface ExerciseResponseCheck {
+  /** Look at the latest response of this request block... */
+  request?: string;
+  /** ...or send this request when the learner presses "Check". */
+  run?: HttpRequestTemplate;
+  status?: number;
+  error?: ExpectedErrorCode;
+  www_authenticate?: string;
+}
+
+export interface ExerciseTokenCheck {
+  /** The variable holding the JWT (default `access_token`). */
+  variable: string;
+  /** Every listed scope must appear in the token's space-delimited `scope` claim. */
+  scope_includes: string[];
+  /** Exact claim values, compared as JSON. */
+  claims: Record<string, string | number | boolean>;
+}
+
+export interface ExerciseBlock {
+  kind: 'exercise';
+  id: string;
+  title?: string;
+  goal: string;
+  hint?: string;
+  check: {
+    response?: ExerciseResponseCheck;
+    token?: ExerciseTokenCheck;
+  };
+  source: SourcePosition;
+}
+
+export interface CurlBlock {
+  kind: 'curl';
+  /** The id of the request block this command mirrors. */
+  for: string;
+  /** The equivalent curl command, placeholders kept as `{{name}}`. */
+  command: string;
+  source: SourcePosition;
+}
+
+export type LessonBlock =
+  | RequestBlock
+  | JwtBlock
+  | NegativesBlock
+  | FlowBlock
+  | ExerciseBlock
+  | CurlBlock;
+
+export type LessonBlockKind = LessonBlock['kind'];
+
+// ---------------------------------------------------------------------------------------------
+// Lessons
+// ---------------------------------------------------------------------------------------------
+
+export interface LessonSection {
+  id: string;
+  title: string;
+}
+
+export interface CompiledLesson {
+  status: 'ok';
+  slug: string;
+  file: string;
+  title: string;
+  summary: string;
+  order: number;
+  /** As written, e.g. `6 min`. */
+  duration: string;
+  minutes: number;
+  /** The `##` headings, in order, with the same ids as the rendered anchors. */
+  sections: LessonSection[];
+  body: MarkdownNode[];
+  /** Warnings only (a lesson with errors is a {@link BrokenLesson}). */
+  diagnostics: LessonDiagnostic[];
+}
+
+/** A lesson that failed to compile: the UI shows an error card for it alone. */
+export interface BrokenLesson {
+  status: 'broken';
+  slug: string;
+  file: string;
+  /** From the front-matter when it could be read, else the file name. */
+  title: string;
+  /** From the front-matter when it could be read, else last. */
+  order: number;
+  diagnostics: LessonDiagnostic[];
+}
+
+export type LessonEntry = CompiledLesson | BrokenLesson;
