@@ -63,6 +63,7 @@ describe('toCurl', () => {
           ['Authorization', 'Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ='],
           ['X-Odd', `'"$(touch /tmp/pwned)\`id\` \\ ! * ~ ; & | > <`],
         ],
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} must survive the shell
         body: '@/etc/passwd\nline 2 with \'quotes\' and "double"\n\ttab $PATH ${x} é ☃',
       };
       for (const multiline of [true, false]) {
@@ -170,6 +171,7 @@ console.log(response.status, await response.text());
         url: 'https://auth.example.com/oauth/token',
         headers: [
           ['Content-Type', 'application/json'],
+          // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} must survive as JS
           ['X-Odd', '"\\ </script> ${x} `'],
         ],
         body: '{ "not": "canonical \u2028 \u2029 </script>" }',
