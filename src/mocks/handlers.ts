@@ -20,14 +20,23 @@ export function createHandlers(server: MockServer): RequestHandler[] {
     http.post(`${issuer}/oauth/token`, delegate),
     http.post(`${issuer}/oauth/introspect`, delegate),
     http.post(`${issuer}/oauth/revoke`, delegate),
-    http.all(`${issuer}/__admin/*`, delegate),
+    http.all(under(`${issuer}/__admin/`), delegate),
     http.get(`${apiOrigin}/api/v1/users`, delegate),
     http.get(`${apiOrigin}/api/v1/orders`, delegate),
     http.post(`${apiOrigin}/api/v1/orders`, delegate),
   ];
   // In Node the issuer and the API share one origin: one catch-all is enough.
   const catchAll = [...new Set([issuer, apiOrigin])].map((origin) =>
-    http.all(`${origin}/*`, delegate),
+    http.all(under(`${origin}/`), delegate),
   );
   return [...routes, ...catchAll];
+}
+
+/**
+ * Everything under a URL prefix, as a RegExp without capture groups. Not `${prefix}*`: msw turns a
+ * wildcard into a path parameter and runs decodeURIComponent on it, which throws (a 500, or an
+ * unhandled request) on a malformed percent-encoding such as `/%zz`. The core answers those.
+ */
+function under(prefix: string): RegExp {
+  return new RegExp(`^${prefix.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}`);
 }

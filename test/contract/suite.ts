@@ -540,7 +540,9 @@ contract(
 contract(
   'token: client_secret_basic form-urlencodes id and secret before base64 (RFC 6749 §2.3.1)',
   async (t, expect) => {
-    const client = { id: 'partner:eu', secret: 's3cr3t: +/%&=é' };
+    // client-secret is VSCHAR (RFC 6749 Appendix A.2): printable ASCII, but ':', ' ', '+', '%', '&', '='
+    // all change meaning unless form-encoded.
+    const client = { id: 'partner:eu', secret: 's3cr3t: +/%&=~' };
     await putClient(t, expect, client.id, { client_secret: client.secret, scopes: ['read:users'] });
     const ok = await getToken(t, expect, client);
     expect(decodeJwt(ok.access_token).client_id).toBe(client.id);
@@ -1731,21 +1733,17 @@ contract(
   },
 );
 
-contract('admin: reset clears revocations and the log', async (t, expect) => {
+contract('admin: reset clears the log and new tokens work after it', async (t, expect) => {
+  // What happens to tokens issued before a reset is the core's documented choice (it makes a
+  // fresh signing key: docs/decisions/reset-makes-new-keys.md), so only the log is asserted here.
   const { access_token } = await getToken(t, expect, DEMO);
-  await postForm(
-    t,
-    revokeUrl(t),
-    { token: access_token },
-    { authorization: basic(DEMO.id, DEMO.secret) },
-  );
-  expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(401);
-  await t.adminReset();
   expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
   await t.adminReset();
   const log = await t.fetch(`${t.issuer}/__admin/log`);
   expect(log.status).toBe(200);
   expect(log.text.includes('/api/v1/users'), 'log cleared by reset').toBe(false);
+  const fresh = await getToken(t, expect, DEMO);
+  expect((await callApi(t, '/api/v1/users', fresh.access_token)).status).toBe(200);
 });
 
 /** Every contract case, in CONTRACT.md order. */

@@ -4,16 +4,20 @@
  * or an empty 204 (OPTIONS). Never a 5xx, never an exception.
  */
 import fc from 'fast-check';
+import { getResponse, type RequestHandler } from 'msw';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { createHandlers } from '../../src/mocks/handlers.ts';
 import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
 
 const ISSUER = 'https://auth.example.com';
 const API = 'https://api.example.com';
 let server: MockServer;
+let handlers: RequestHandler[];
 let validToken = '';
 
 beforeAll(async () => {
   server = await createMockServer({ issuer: ISSUER, apiOrigin: API, audience: API });
+  handlers = createHandlers(server);
   const res = await server.handle(
     new Request(`${ISSUER}/oauth/token`, {
       method: 'POST',
@@ -268,9 +272,12 @@ function toRequest(input: Input): Request | undefined {
   }
 }
 
-async function checkAnswer(req: Request): Promise<void> {
+async function checkAnswer(
+  req: Request,
+  resolve: (r: Request) => Promise<Response | undefined> = (r) => server.handle(r),
+): Promise<void> {
   const label = `${req.method} ${req.url}`;
-  const response = await server.handle(req);
+  const response = await resolve(req);
   expect(response, label).toBeInstanceOf(Response);
   const res = response as Response;
   expect(
@@ -347,6 +354,42 @@ describe('fuzz: every request to our hosts gets a well-formed 2xx/4xx answer', (
         },
       ),
       { numRuns: 1500 },
+    );
+  }, 60_000);
+
+  it('through the msw handlers: every path on our hosts reaches the core, no other host does', async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.constantFrom(
+          ISSUER,
+          API,
+          'https://example.com',
+          'https://auth.example.com.evil.net',
+          'http://auth.example.com',
+        ),
+        method,
+        path,
+        query,
+        async (host, m, p, q) => {
+          const req = toRequest({
+            host,
+            method: m,
+            path: p,
+            query: q,
+            contentType: '',
+            authorization: undefined,
+            body: undefined,
+            extraHeaders: [],
+          });
+          if (!req) return;
+          if (host === ISSUER || host === API) {
+            await checkAnswer(req, (r) => getResponse(handlers, r));
+          } else {
+            expect(await getResponse(handlers, req), req.url).toBeUndefined();
+          }
+        },
+      ),
+      { numRuns: 1000 },
     );
   }, 60_000);
 });
