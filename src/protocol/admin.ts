@@ -83,8 +83,8 @@ const invalid = (description: string, detail?: string) =>
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** A client id: RFC 6749 VSCHARs without space, 1..128 characters. */
-const CLIENT_ID = /^[\x21-\x7E]{1,128}$/;
+/** A client id: RFC 6749 VSCHARs (%x20-7E), 1..128 characters, not starting or ending with a space. */
+const CLIENT_ID = /^(?! )[\x20-\x7E]{1,128}(?<! )$/;
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
 /** Show a client record (copies, so callers cannot mutate state). */
@@ -164,7 +164,9 @@ const CLIENT_FIELDS = new Set([
 /** Validate a PUT /__admin/clients/:id body by hand (the core has no schema library). */
 export async function parseClientBody(id: string, body: unknown): Promise<ClientRecord> {
   if (!CLIENT_ID.test(id)) {
-    throw invalid('The client id must be 1 to 128 visible ASCII characters without spaces.');
+    throw invalid(
+      'The client id must be 1 to 128 printable ASCII characters, not starting or ending with a space.',
+    );
   }
   if (!isObject(body)) {
     throw invalid(
