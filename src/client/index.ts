@@ -10,4 +10,5 @@ export * from './oauth-response-error.ts';
 export * from './parse-www-authenticate.ts';
 export * from './queries.ts';
 export * from './send-request.ts';
+export * from './token-cache.ts';
 export * from './token-request.ts';

@@ -1,0 +1,252 @@
+import { beforeEach, describe, expect, it } from 'vitest';
+import { basicCredentials, type HttpRequestModel } from '../../src/client/http-request.ts';
+import { OAuthResponseError } from '../../src/client/oauth-response-error.ts';
+import {
+  cacheSeconds,
+  createTokenClient,
+  parseRetryAfter,
+  RateLimitedError,
+  type TokenClientEvent,
+  type TokenClientOptions,
+} from '../../src/client/token-cache.ts';
+import { buildTokenRequest } from '../../src/client/token-request.ts';
+import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
+
+const issuer = 'https://auth.example.com';
+const api = 'https://api.example.com';
+
+// The real protocol core, answering in-process; the client and the server share one clock.
+let t: number;
+let server: MockServer;
+let calls: { token: number; api: number };
+
+const fetchViaServer = async (request: Request): Promise<Response> => {
+  if (new URL(request.url).pathname === '/oauth/token') calls.token++;
+  if (request.url.startsWith(`${api}/api/`)) calls.api++;
+  const response = await server.handle(request);
+  if (!response) throw new TypeError(`fetch failed: no route to ${request.url}`);
+  return response;
+};
+
+beforeEach(async () => {
+  t = Date.UTC(2030, 0, 1);
+  calls = { token: 0, api: 0 };
+  server = await createMockServer({ issuer, apiOrigin: api, audience: api, now: () => t });
+});
+
+const cronRequest = () =>
+  buildTokenRequest(
+    {
+      grantType: 'client_credentials',
+      clientId: 'cron-sync',
+      clientSecret: 'cron-secret',
+      authMethod: 'client_secret_basic',
+      scope: ['read:users'],
+    },
+    { issuer },
+  );
+
+const users: HttpRequestModel = {
+  method: 'GET',
+  url: `${api}/api/v1/users`,
+  headers: [],
+  body: '',
+};
+
+async function client(extra: Partial<TokenClientOptions> = {}) {
+  const events: TokenClientEvent[] = [];
+  const c = createTokenClient({
+    tokenRequest: await cronRequest(),
+    fetch: fetchViaServer,
+    now: () => t,
+    onEvent: (e) => events.push(e),
+    ...extra,
+  });
+  return { c, events };
+}
+
+async function revoke(token: string) {
+  const response = await fetchViaServer(
+    new Request(`${issuer}/oauth/revoke`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/x-www-form-urlencoded',
+        Authorization: `Basic ${basicCredentials('cron-sync', 'cron-secret')}`,
+      },
+      body: new URLSearchParams({ token }).toString(),
+    }),
+  );
+  expect(response.status).toBe(200);
+}
+
+describe('createTokenClient against the mock server', () => {
+  it('fetches a token on start and reuses it for every call', async () => {
+    const { c } = await client();
+    await c.start();
+    expect(calls.token).toBe(1);
+    for (let i = 0; i < 10; i++) {
+      const exchange = await c.callApi(users);
+      expect(exchange.status).toBe(200);
+      t += 60_000;
+    }
+    expect(calls).toEqual({ token: 1, api: 10 });
+    expect(c.state()).toMatchObject({ tokenRequests: 1, apiCalls: 10 });
+  });
+
+  it('keeps the token for expires_in - 60 s, then fetches a new one before the server would refuse it', async () => {
+    const { c, events } = await client();
+    const start = t;
+    const first = await c.getToken();
+    expect(c.state().cachedUntil).toBe(start + 3540_000);
+    t = start + 3539_000;
+    expect(await c.getToken()).toBe(first);
+    t = start + 3540_000;
+    const second = await c.getToken();
+    expect(second).not.toBe(first);
+    expect(calls.token).toBe(2);
+    expect(events.map((e) => e.type)).toEqual([
+      'token_fetched',
+      'token_reused',
+      'token_expired',
+      'token_fetched',
+    ]);
+    // the old token was still valid at the server when the client replaced it
+    const stillValid = await fetchViaServer(
+      new Request(users.url, { headers: { Authorization: `Bearer ${first}` } }),
+    );
+    expect(stillValid.status).toBe(200);
+  });
+
+  it('on a 401 discards the token, fetches a new one and retries exactly once', async () => {
+    const { c, events } = await client();
+    const first = await c.getToken();
+    await revoke(first);
+    const exchange = await c.callApi(users);
+    expect(exchange.status).toBe(200);
+    expect(calls).toEqual({ token: 2, api: 2 });
+    expect(c.state().token).not.toBe(first);
+    expect(events.map((e) => e.type)).toEqual([
+      'token_fetched',
+      'token_reused',
+      'api_called',
+      'token_discarded',
+      'token_fetched',
+      'api_called',
+    ]);
+  });
+
+  it('does not retry a second time when the retry gets a 401 too', async () => {
+    // The API sees no token at all (the Authorization header is lost on the way): every call 401s.
+    const { c } = await client({
+      fetch: (request) => {
+        if (request.url.startsWith(api)) {
+          const headers = new Headers(request.headers);
+          headers.delete('authorization');
+          return fetchViaServer(new Request(request.url, { method: request.method, headers }));
+        }
+        return fetchViaServer(request);
+      },
+    });
+    const exchange = await c.callApi(users);
+    expect(exchange.status).toBe(401);
+    expect(calls).toEqual({ token: 2, api: 2 });
+  });
+
+  it('returns a 403 without retrying (a new token would not have more scope)', async () => {
+    const { c } = await client();
+    const exchange = await c.callApi({ ...users, url: `${api}/api/v1/orders` });
+    expect(exchange.status).toBe(403);
+    expect(calls).toEqual({ token: 1, api: 1 });
+  });
+
+  it('shares one token request between concurrent calls', async () => {
+    const { c } = await client();
+    const results = await Promise.all(Array.from({ length: 8 }, () => c.callApi(users)));
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(calls).toEqual({ token: 1, api: 8 });
+  });
+
+  it('honours 429 Retry-After without a retry storm', async () => {
+    const { c, events } = await client();
+    // cron-sync may ask 5 times a minute
+    for (let i = 0; i < 5; i++) {
+      c.invalidate();
+      await c.getToken();
+      t += 1000;
+    }
+    c.invalidate();
+    const limited = await c.getToken().catch((e: unknown) => e);
+    expect(limited).toBeInstanceOf(RateLimitedError);
+    const { retryAt, retryAfterSeconds, exchange } = limited as RateLimitedError;
+    expect(exchange.status).toBe(429);
+    expect(retryAfterSeconds).toBe(55);
+    expect(retryAt).toBe(t + 55_000);
+    expect(calls.token).toBe(6);
+
+    // 100 calls during the wait: none reaches the server
+    for (let i = 0; i < 100; i++) {
+      t += 500;
+      await expect(c.callApi(users)).rejects.toBeInstanceOf(RateLimitedError);
+    }
+    expect(calls).toEqual({ token: 6, api: 0 });
+    expect(events.filter((e) => e.type === 'waiting_for_retry_after')).toHaveLength(100);
+
+    t = retryAt;
+    expect((await c.callApi(users)).status).toBe(200);
+    expect(calls).toEqual({ token: 7, api: 1 });
+  });
+
+  it('surfaces token errors as OAuthResponseError and does not cache them', async () => {
+    const bad = await buildTokenRequest(
+      {
+        grantType: 'client_credentials',
+        clientId: 'cron-sync',
+        clientSecret: 'wrong',
+        authMethod: 'client_secret_post',
+        scope: [],
+      },
+      { issuer },
+    );
+    const { c, events } = await client({ tokenRequest: bad });
+    const error = await c.getToken().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(OAuthResponseError);
+    expect(error).toMatchObject({ status: 401, error: 'invalid_client' });
+    await expect(c.getToken()).rejects.toBeInstanceOf(OAuthResponseError);
+    expect(calls.token).toBe(2);
+    expect(events.map((e) => e.type)).toEqual(['token_failed', 'token_failed']);
+  });
+
+  it('builds the token request per fetch when given a function (fresh assertions)', async () => {
+    let built = 0;
+    const { c } = await client({
+      tokenRequest: async () => {
+        built++;
+        return cronRequest();
+      },
+    });
+    await c.getToken();
+    c.invalidate();
+    await c.getToken();
+    expect(built).toBe(2);
+  });
+});
+
+describe('helpers', () => {
+  it('parses Retry-After as seconds or an HTTP-date', () => {
+    const now = Date.UTC(2030, 0, 1, 0, 0, 0);
+    expect(parseRetryAfter('120', now)).toBe(120);
+    expect(parseRetryAfter(' 0 ', now)).toBe(0);
+    expect(parseRetryAfter('Tue, 01 Jan 2030 00:00:30 GMT', now)).toBe(30);
+    expect(parseRetryAfter('Mon, 31 Dec 2029 00:00:00 GMT', now)).toBe(0);
+    expect(parseRetryAfter('soon', now)).toBeUndefined();
+    expect(parseRetryAfter('-5', now)).toBeUndefined();
+    expect(parseRetryAfter(undefined, now)).toBeUndefined();
+  });
+
+  it('caches for expires_in - 60 s, but at least half the lifetime', () => {
+    expect(cacheSeconds(3600, 60)).toBe(3540);
+    expect(cacheSeconds(120, 60)).toBe(60);
+    expect(cacheSeconds(60, 60)).toBe(30);
+    expect(cacheSeconds(10, 60)).toBe(5);
+  });
+});
