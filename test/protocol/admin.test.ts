@@ -1,0 +1,315 @@
+import { exportJWK, generateKeyPair } from 'jose';
+import { describe, expect, it } from 'vitest';
+import { OAuthError } from '../../src/protocol/index.ts';
+import {
+  API,
+  api,
+  basic,
+  form,
+  ISSUER,
+  lastLog,
+  makeServer,
+  send,
+  T0,
+  tokenFor,
+} from './helpers.ts';
+
+const adminCall = (method: string, path: string, body?: unknown) =>
+  new Request(`${ISSUER}/__admin${path}`, {
+    method,
+    ...(body === undefined
+      ? {}
+      : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+  });
+
+describe('admin API', () => {
+  it('lists the seeded clients', async () => {
+    const s = await makeServer();
+    const r = await send(s, adminCall('GET', '/clients'));
+    const clients = (r.body as { clients: { client_id: string }[] }).clients;
+    expect(clients.map((c) => c.client_id)).toEqual([
+      'demo-client',
+      'orders-service',
+      'reporting-job',
+      'cron-sync',
+      'signing-client',
+    ]);
+    expect(clients[3]).toEqual({
+      client_id: 'cron-sync',
+      token_endpoint_auth_method: 'client_secret_basic',
+      client_secret: 'cron-secret',
+      scopes: ['read:users'],
+      token_format: 'jwt',
+      access_token_ttl: 3600,
+      rate_limit_per_minute: 5,
+    });
+  });
+
+  it('creates a client with PUT and deletes it with DELETE; unknown DELETE is 404 JSON', async () => {
+    const s = await makeServer();
+    const put = await send(
+      s,
+      adminCall('PUT', '/clients/new-one', {
+        client_secret: 'n',
+        scopes: ['read:orders'],
+        token_format: 'opaque',
+        rate_limit_per_minute: 2,
+      }),
+    );
+    expect(put.status).toBe(200);
+    expect(put.body).toMatchObject({
+      client_id: 'new-one',
+      scopes: ['read:orders'],
+      token_format: 'opaque',
+      rate_limit_per_minute: 2,
+    });
+    expect(
+      (
+        await send(
+          s,
+          form({ grant_type: 'client_credentials' }, { authorization: basic('new-one', 'n') }),
+        )
+      ).status,
+    ).toBe(200);
+    expect((await send(s, adminCall('DELETE', '/clients/new-one'))).body).toEqual({
+      deleted: 'new-one',
+    });
+    const again = await send(s, adminCall('DELETE', '/clients/new-one'));
+    expect(again.status).toBe(404);
+    expect(again.body).toEqual({
+      error: 'not_found',
+      error_description: 'No client new-one to delete. GET /__admin/clients lists them.',
+    });
+  });
+
+  it('validates PUT bodies with 400 invalid_request', async () => {
+    const s = await makeServer();
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const privateJwk = await exportJWK(privateKey);
+    const bad: [unknown, RegExp][] = [
+      [{ scopes: ['read:users'] }, /exactly one of client_secret/],
+      [{ client_secret: 'a', jwks: { keys: [] }, scopes: [] }, /exactly one/],
+      [{ client_secret: 'a', scopes: 'read:users' }, /scopes must be an array/],
+      [{ client_secret: 'a', scopes: ['two words'] }, /scopes must be an array/],
+      [{ client_secret: 'a', scopes: [], access_token_ttl: 0 }, /access_token_ttl/],
+      [{ client_secret: 'a', scopes: [], access_token_ttl: 86401 }, /access_token_ttl/],
+      [{ client_secret: 'a', scopes: [], rate_limit_per_minute: 0 }, /rate_limit_per_minute/],
+      [{ client_secret: 'a', scopes: [], token_format: 'paseto' }, /token_format/],
+      [{ client_secret: 'a', scopes: [], scope: 'x' }, /Unknown field\(s\) scope/],
+      [{ jwks: { keys: [privateJwk] }, scopes: [] }, /private or secret members \(d\)/],
+      [
+        { jwks: { keys: [{ kty: 'oct', k: 'abc' }] }, scopes: [] },
+        /private or secret members \(k\)/,
+      ],
+      [
+        { jwks: { keys: [{ kty: 'EC', crv: 'P-256', x: 'bad', y: 'bad' }] }, scopes: [] },
+        /could not be imported/,
+      ],
+      ['not an object', /JSON object/],
+    ];
+    for (const [body, message] of bad) {
+      const r = await send(s, adminCall('PUT', '/clients/x', body));
+      expect(r.status).toBe(400);
+      expect((r.body as { error: string }).error).toBe('invalid_request');
+      expect((r.body as { error_description: string }).error_description).toMatch(message);
+    }
+    await expect(s.admin.putClient('x', {})).rejects.toBeInstanceOf(OAuthError);
+  });
+
+  it('handles ids like __proto__ and constructor as plain client ids', async () => {
+    const s = await makeServer();
+    expect(
+      (
+        await send(
+          s,
+          form({ grant_type: 'client_credentials', client_id: 'constructor', client_secret: 'x' }),
+        )
+      ).status,
+    ).toBe(401);
+    expect(
+      (
+        await send(
+          s,
+          form({ grant_type: 'client_credentials', client_id: '__proto__', client_secret: 'x' }),
+        )
+      ).status,
+    ).toBe(401);
+    await s.admin.putClient('__proto__', { client_secret: 'p', scopes: ['read:users'] });
+    expect(
+      (
+        await send(
+          s,
+          form({ grant_type: 'client_credentials', client_id: '__proto__', client_secret: 'p' }),
+        )
+      ).status,
+    ).toBe(200);
+  });
+
+  it('moves the clock with advance and set', async () => {
+    const s = await makeServer();
+    expect((await send(s, adminCall('GET', '/clock'))).body).toEqual({ now: T0, offset: 0 });
+    expect((await send(s, adminCall('POST', '/clock', { advance: 90 }))).body).toEqual({
+      now: T0 + 90,
+      offset: 90,
+    });
+    expect((await send(s, adminCall('POST', '/clock', { set: T0 - 10 }))).body).toEqual({
+      now: T0 - 10,
+      offset: -10,
+    });
+    expect((await send(s, adminCall('POST', '/clock', { advance: 1, set: 1 }))).status).toBe(400);
+    expect((await send(s, adminCall('POST', '/clock', { advance: 'soon' }))).status).toBe(400);
+    const token = await tokenFor(s);
+    expect(JSON.parse(atob(token.split('.')[1] ?? '')).iat).toBe(T0 - 10);
+  });
+
+  it('mints tokens with defaults, overrides and removals', async () => {
+    const s = await makeServer();
+    const r = await send(
+      s,
+      adminCall('POST', '/mint', { claims: { scope: 'read:orders', jti: null } }),
+    );
+    const token = (r.body as { token: string }).token;
+    const claims = JSON.parse(atob(token.split('.')[1] ?? ''));
+    expect(claims).toEqual({
+      iss: ISSUER,
+      sub: 'demo-client',
+      aud: API,
+      client_id: 'demo-client',
+      scope: 'read:orders',
+      iat: T0,
+      exp: T0 + 3600,
+    });
+    expect((await send(s, api('/api/v1/orders', token))).status).toBe(200);
+    expect(
+      (await send(s, adminCall('POST', '/mint', { claims: {}, sign_with: 'hsm' }))).status,
+    ).toBe(400);
+    expect(
+      (await send(s, adminCall('POST', '/mint', { claims: {}, header: { alg: 'HS256' } }))).status,
+    ).toBe(400);
+    expect((await send(s, adminCall('POST', '/mint', { claims: 'x' }))).status).toBe(400);
+  });
+
+  it('reads and updates settings, rejecting bad values', async () => {
+    const s = await makeServer();
+    expect((await send(s, adminCall('GET', '/settings'))).body).toEqual({
+      scopePolicy: 'strict',
+      leewaySeconds: 60,
+      signingAlg: 'ES256',
+    });
+    expect(
+      (await send(s, adminCall('PUT', '/settings', { scopePolicy: 'downscope' }))).body,
+    ).toEqual({ scopePolicy: 'downscope', leewaySeconds: 60, signingAlg: 'ES256' });
+    for (const body of [
+      { scopePolicy: 'lenient' },
+      { leewaySeconds: -1 },
+      { signingAlg: 'HS256' },
+      { other: 1 },
+    ]) {
+      expect((await send(s, adminCall('PUT', '/settings', body))).status).toBe(400);
+    }
+  });
+
+  it('rejects a non-JSON admin body with 400', async () => {
+    const s = await makeServer();
+    const r = await send(
+      s,
+      new Request(`${ISSUER}/__admin/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'text/plain' },
+        body: 'advance=5',
+      }),
+    );
+    expect(r.status).toBe(400);
+    const broken = await send(
+      s,
+      new Request(`${ISSUER}/__admin/clock`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{',
+      }),
+    );
+    expect(broken.status).toBe(400);
+  });
+
+  it('serves the redacted log, newest last, without admin calls', async () => {
+    const s = await makeServer();
+    const r1 = await send(
+      s,
+      form({
+        grant_type: 'client_credentials',
+        client_id: 'demo-client',
+        client_secret: 'demo-secret',
+      }),
+    );
+    const r2 = await send(
+      s,
+      form({ grant_type: 'client_credentials' }, { authorization: basic('demo-client', 'wrong') }),
+    );
+    await send(s, adminCall('GET', '/clock'));
+    const log = (await send(s, adminCall('GET', '/log'))).body as {
+      entries: {
+        id: string;
+        request: { headers: Record<string, string> };
+        error?: { detail?: string };
+      }[];
+    };
+    expect(log.entries.map((e) => e.id)).toEqual([
+      r1.headers.get('x-request-id'),
+      r2.headers.get('x-request-id'),
+    ]);
+    expect(log.entries[1]?.request.headers.authorization).toBe('Basic [redacted]');
+    expect(log.entries[1]?.error?.detail).toBe(
+      'secret mismatch for demo-client (sent 5 characters, expected 11)',
+    );
+    expect(JSON.stringify(log)).not.toContain('demo-secret');
+  });
+
+  it('keeps at most 200 log entries and notifies subscribers', async () => {
+    const s = await makeServer();
+    const seen: string[] = [];
+    const stop = s.subscribe((e) => seen.push(e.id));
+    for (let i = 0; i < 205; i++) await send(s, new Request(`${ISSUER}/nope`));
+    stop();
+    await send(s, new Request(`${ISSUER}/nope`));
+    expect(seen).toHaveLength(205);
+    expect(s.admin.log()).toHaveLength(200);
+    expect(lastLog(s).response.status).toBe(404);
+  });
+
+  it('resets clients, clock, revocations, log, rate limits, settings and signing keys', async () => {
+    const s = await makeServer();
+    const oldKid = s.admin.jwks().keys[0]?.kid;
+    const token = await tokenFor(s);
+    await s.admin.putClient('temp', { client_secret: 't', scopes: [] });
+    await s.admin.setClock({ advance: 100 });
+    await s.admin.updateSettings({ scopePolicy: 'downscope' });
+    for (let i = 0; i < 6; i++)
+      await send(
+        s,
+        form({
+          grant_type: 'client_credentials',
+          client_id: 'cron-sync',
+          client_secret: 'cron-secret',
+        }),
+      );
+    expect((await send(s, adminCall('POST', '/reset'))).body).toEqual({ reset: true });
+    expect(s.admin.listClients().map((c) => c.client_id)).not.toContain('temp');
+    expect(s.admin.clock()).toEqual({ now: T0, offset: 0 });
+    expect(s.admin.settings().scopePolicy).toBe('strict');
+    expect(s.admin.log()).toEqual([]);
+    expect(s.admin.jwks().keys.map((k) => k.kid)).not.toContain(oldKid);
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(401);
+    expect(
+      (
+        await send(
+          s,
+          form({
+            grant_type: 'client_credentials',
+            client_id: 'cron-sync',
+            client_secret: 'cron-secret',
+          }),
+        )
+      ).status,
+    ).toBe(200);
+  });
+});
