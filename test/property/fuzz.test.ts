@@ -239,7 +239,7 @@ const extraHeaders = fc.array(
 );
 
 const request = fc.record({
-  host: fc.constantFrom(ISSUER, API),
+  host: fc.constantFrom<string>(ISSUER, API),
   method,
   path,
   query,
