@@ -223,10 +223,18 @@ export interface BlockSpec<K extends LessonBlockKind = LessonBlockKind> {
 // Schemas for YAML bodies
 // ---------------------------------------------------------------------------------------------
 
+const errorCodeSchema = z.enum(
+  EXPECTED_ERROR_CODES as [ExpectedErrorCode, ...ExpectedErrorCode[]],
+  {
+    error: (issue) =>
+      `unknown error code ${JSON.stringify(issue.input)}; use one of ${EXPECTED_ERROR_CODES.join(', ')}`,
+  },
+);
+
 /** `expect:` in YAML: `401 invalid_client`, `200`, or `{ status, error?, www_authenticate? }`. */
 const expectationObject = z.strictObject({
   status: z.int().min(100).max(599),
-  error: z.enum(EXPECTED_ERROR_CODES as [ExpectedErrorCode, ...ExpectedErrorCode[]]).optional(),
+  error: errorCodeSchema.optional(),
   www_authenticate: z.string().min(1).optional(),
 });
 
@@ -237,9 +245,9 @@ const expectationSchema = z.unknown().transform((input, ctx): ResponseExpectatio
     ctx.addIssue({ code: 'custom', message: result.error.replace(/\.$/, '') });
     return z.NEVER;
   }
-  const result = expectationObject.safeParse(input);
+  const result = expectationObject.safeParse(input, { reportInput: true });
   if (result.success) return result.data;
-  for (const issue of result.error.issues) ctx.addIssue({ ...issue, input: undefined } as never);
+  for (const issue of result.error.issues) ctx.addIssue(issue as never);
   return z.NEVER;
 });
 
@@ -266,9 +274,7 @@ const exerciseSchema = z.strictObject({
           request: z.string().regex(ID, 'expected the id of a request block').optional(),
           run: z.string().min(1).optional(),
           status: z.int().min(100).max(599).optional(),
-          error: z
-            .enum(EXPECTED_ERROR_CODES as [ExpectedErrorCode, ...ExpectedErrorCode[]])
-            .optional(),
+          error: errorCodeSchema.optional(),
           www_authenticate: z.string().min(1).optional(),
         })
         .refine((r) => !(r.request && r.run), 'give either "request" or "run", not both')

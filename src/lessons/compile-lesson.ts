@@ -35,6 +35,7 @@ import type {
 } from './lesson-types.ts';
 import { parseHttpRequest } from './parse-http-request.ts';
 import { parseInfoString } from './parse-info-string.ts';
+import { IMAGE_SCHEMES, isSafeUrl, LINK_SCHEMES } from './safe-url.ts';
 import { createSlugger } from './slugger.ts';
 
 export interface CompileOptions {
@@ -152,8 +153,6 @@ export function compileLessonEntry(
 }
 
 const CALLOUT = /^\[!(NOTE|TIP|IMPORTANT|WARNING|CAUTION)\][ \t]*(\n|$)/i;
-const ALLOWED_LINK_SCHEMES = ['http', 'https', 'mailto'];
-const ALLOWED_IMAGE_SCHEMES = ['http', 'https'];
 
 class TreeCompiler {
   readonly sections: LessonSection[] = [];
@@ -351,7 +350,7 @@ class TreeCompiler {
     line: number,
     column: number,
   ): InlineNode {
-    if (!isSafeUrl(href, ALLOWED_LINK_SCHEMES)) {
+    if (!isSafeUrl(href, LINK_SCHEMES)) {
       this.report(
         line,
         column,
@@ -369,7 +368,7 @@ class TreeCompiler {
     line: number,
     column: number,
   ): InlineNode | undefined {
-    if (!isSafeUrl(src, ALLOWED_IMAGE_SCHEMES)) {
+    if (!isSafeUrl(src, IMAGE_SCHEMES)) {
       this.report(
         line,
         column,
@@ -654,15 +653,6 @@ function inlineText(node: InlineNode): string {
   if ('children' in node) return node.children.map(inlineText).join('');
   if (node.type === 'image') return node.alt;
   return '';
-}
-
-/** True for a relative URL or one whose scheme is in `schemes`. */
-export function isSafeUrl(url: string, schemes: readonly string[]): boolean {
-  // Browsers ignore ASCII whitespace and control characters inside a scheme ("java\tscript:").
-  const compact = [...url].filter((char) => char > ' ' && char !== '\u007f').join('');
-  const scheme = /^([a-zA-Z][a-zA-Z0-9+.-]*):/.exec(compact)?.[1];
-  if (scheme === undefined) return !compact.startsWith('//') || schemes.includes('https');
-  return schemes.includes(scheme.toLowerCase());
 }
 
 interface YamlProblem extends BodyPoint {
