@@ -144,7 +144,8 @@ export function parseHttpRequest(text: string): ParseHttpRequestResult {
   let method = 'GET';
   let url = '';
   let urlColumn = lead;
-  const firstSpace = content.indexOf(' ', lead);
+  const afterLead = content.slice(lead).search(/[ \t]/);
+  const firstSpace = afterLead === -1 ? -1 : lead + afterLead;
   const firstWord = firstSpace === -1 ? content.slice(lead) : content.slice(lead, firstSpace);
   if (/^https?:\/\//i.test(firstWord) || firstWord.startsWith('{{')) {
     url = content.slice(lead);
@@ -180,21 +181,30 @@ export function parseHttpRequest(text: string): ParseHttpRequestResult {
     }
     url = url.slice(0, version.index);
   }
+  // Where each piece of the URL sits, for error columns: the request line, then continuations.
+  const pieces = [{ line: i, column: urlColumn, text: url }];
   i++;
-  // Continuation lines of the query string.
   while (i < lines.length && /^\s+[?&]/.test(lines[i] ?? '')) {
-    url += (lines[i] ?? '').trim();
+    const line = (lines[i] ?? '').trimEnd();
+    const column = line.length - line.trimStart().length;
+    pieces.push({ line: i, column, text: line.slice(column) });
+    url += line.slice(column);
     i++;
   }
-  if (url !== '') {
-    const space = maskVariables(url).search(/\s/);
-    if (space !== -1) {
+  let spaced = false;
+  for (const piece of pieces) {
+    const space = maskVariables(piece.text).search(/\s/);
+    if (space !== -1 && !spaced) {
+      spaced = true;
       error(
-        requestLineIndex,
-        urlColumn + space,
+        piece.line,
+        piece.column + space,
         'A URL cannot contain spaces: percent-encode them as %20 (or + in a query string).',
       );
-    } else if (!hasVariable(url)) {
+    }
+  }
+  if (url !== '' && !spaced) {
+    if (!hasVariable(url)) {
       let parsed: URL | undefined;
       try {
         parsed = new URL(url);

@@ -151,6 +151,21 @@ describe('parseHttpRequest', () => {
     ]);
   });
 
+  it('reports a space in a query continuation line on that line', () => {
+    expect(errorsOf('GET https://a.example/\n  ?a=1\n  &b=x y\n')).toEqual([
+      {
+        line: 3,
+        column: 7,
+        message:
+          'A URL cannot contain spaces: percent-encode them as %20 (or + in a query string).',
+      },
+    ]);
+  });
+
+  it('accepts a tab between method and URL', () => {
+    expect(parsed('POST\thttps://a.example/').method).toBe('POST');
+  });
+
   it('reports relative URLs, other schemes and bad HTTP versions', () => {
     expect(errorsOf('GET /oauth/token')[0]).toEqual({
       line: 1,
