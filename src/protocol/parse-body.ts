@@ -50,7 +50,8 @@ async function readLimited(request: Request): Promise<Uint8Array> {
       if (done) break;
       size += value.byteLength;
       if (size > MAX_BODY_BYTES) {
-        await reader.cancel().catch(() => undefined);
+        // Not awaited: under some interceptors (msw in Node) cancel() never settles.
+        reader.cancel().catch(() => undefined);
         throw bad(
           `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
           `read more than ${MAX_BODY_BYTES} bytes`,

@@ -82,7 +82,8 @@ describe('routing', () => {
         body: 'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret',
       }),
     );
-    const { access_token } = (await token?.json()) as { access_token: string };
+    if (!token) throw new Error('no response');
+    const { access_token } = (await token.json()) as { access_token: string };
     const users = await s.handle(
       new Request(`${origin}/api/v1/users`, {
         headers: { authorization: `Bearer ${access_token}` },

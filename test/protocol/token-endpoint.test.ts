@@ -323,6 +323,26 @@ describe('token endpoint: body parsing', () => {
     expectError(r, 400, 'invalid_request', /larger than 65536 bytes/);
   });
 
+  it('rejects a streamed body over 64 KiB without a Content-Length, and does not wait for the rest', async () => {
+    const server = await makeServer();
+    const chunk = new TextEncoder().encode('a'.repeat(16 * 1024));
+    let pulls = 0;
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        pulls++;
+        controller.enqueue(chunk); // never closes: only the limit can end the read
+      },
+    });
+    const request = new Request(`${ISSUER}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body,
+      duplex: 'half',
+    } as RequestInit);
+    expectError(await send(server, request), 400, 'invalid_request', /larger than 65536 bytes/);
+    expect(pulls).toBeLessThan(8);
+  });
+
   it('rejects a form parameter sent twice', async () => {
     const server = await makeServer();
     const r = await send(
