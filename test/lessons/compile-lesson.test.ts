@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { toCurl } from '../../src/client/export-request.ts';
 import { compileLesson, slugFromFileName } from '../../src/lessons/compile-lesson.ts';
 import { compileLessons } from '../../src/lessons/compile-lessons.ts';
 import type { CompiledLesson } from '../../src/lessons/lesson-types.ts';
@@ -120,12 +121,16 @@ describe('a good lesson', () => {
           block: {
             kind: 'curl',
             for: 'get-token',
-            command: [
-              "curl -X 'POST' 'https://auth.example.com/oauth/token' \\",
-              "  -H 'Content-Type: application/x-www-form-urlencoded' \\",
-              "  -H 'Authorization: Basic {{$basic demo-client demo-secret}}' \\",
-              "  --data-raw 'grant_type=client_credentials&scope=read:users'",
-            ].join('\n'),
+            // The client's exporter, so the command matches what the page's "copy as curl" gives.
+            command: toCurl({
+              method: 'POST',
+              url: 'https://auth.example.com/oauth/token',
+              headers: [
+                ['Content-Type', 'application/x-www-form-urlencoded'],
+                ['Authorization', 'Basic {{$basic demo-client demo-secret}}'],
+              ],
+              body: 'grant_type=client_credentials&scope=read:users',
+            }),
             source: { file: FILE, line: 19 },
           },
         },

@@ -1,0 +1,185 @@
+import type {
+  ExerciseBlock,
+  LessonBlock,
+  ResponseExpectation,
+} from '../../lessons/lesson-types.ts';
+
+/** `401 invalid_client`, plus the challenge when one is expected. */
+export function describeExpectation(expect: ResponseExpectation): string {
+  return [
+    String(expect.status),
+    expect.error,
+    expect.www_authenticate ? `WWW-Authenticate: ${expect.www_authenticate}` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' ');
+}
+
+const BLOCK_LABELS: Record<LessonBlock['kind'], string> = {
+  request: 'Request',
+  jwt: 'JWT inspector',
+  negatives: 'Negative cases',
+  flow: 'Flow',
+  exercise: 'Exercise',
+  curl: 'curl',
+};
+
+/**
+ * The static form of an interactive block: its title and its code, readable without any
+ * JavaScript behaviour. Shown until the interactive component loads, and for any block the UI
+ * registry does not (yet) know.
+ */
+export function BlockFallback({ block }: { block: LessonBlock }) {
+  const title = 'title' in block && block.title ? block.title : undefined;
+  return (
+    <figure className="block-fallback" data-block-kind={block.kind}>
+      <figcaption className="block-fallback-caption">
+        <span className="block-fallback-kind">{BLOCK_LABELS[block.kind]}</span>
+        {title ? <span className="block-fallback-title">{title}</span> : null}
+      </figcaption>
+      <BlockFallbackBody block={block} />
+    </figure>
+  );
+}
+
+function Code({ value, lang }: { value: string; lang: string }) {
+  return (
+    <pre className="markdown-code">
+      <code className={`language-${lang}`}>{value}</code>
+    </pre>
+  );
+}
+
+function BlockFallbackBody({ block }: { block: LessonBlock }) {
+  switch (block.kind) {
+    case 'request':
+      return (
+        <>
+          <Code value={block.request.source} lang="http" />
+          <dl className="block-fallback-facts">
+            {block.expect ? (
+              <>
+                <dt>Expect</dt>
+                <dd>{describeExpectation(block.expect)}</dd>
+              </>
+            ) : null}
+            {block.save.length > 0 ? (
+              <>
+                <dt>Saves</dt>
+                <dd>
+                  {block.save.map((rule) => (
+                    <code key={rule.variable}>
+                      {rule.variable === rule.path.join('.')
+                        ? rule.variable
+                        : `${rule.variable} = ${rule.path.join('.')}`}
+                    </code>
+                  ))}
+                </dd>
+              </>
+            ) : null}
+            {block.authMethod ? (
+              <>
+                <dt>Client authentication</dt>
+                <dd>
+                  <code>{block.authMethod}</code>
+                </dd>
+              </>
+            ) : null}
+          </dl>
+        </>
+      );
+    case 'jwt':
+      return block.token ? (
+        <Code value={block.token} lang="text" />
+      ) : (
+        <p>
+          Decodes the token in <code>{`{{${block.from}}}`}</code>
+          {block.highlight.length > 0 ? (
+            <>
+              , looking at <code>{block.highlight.join(', ')}</code>
+            </>
+          ) : null}
+          .
+        </p>
+      );
+    case 'negatives':
+      return (
+        <ol className="block-fallback-cases">
+          {block.cases.map((negative) => (
+            <li key={negative.name}>
+              <p>
+                <strong>{negative.name}</strong> — expect {describeExpectation(negative.expect)}
+              </p>
+              {negative.why ? <p>{negative.why}</p> : null}
+              <Code value={negative.request.source} lang="http" />
+            </li>
+          ))}
+        </ol>
+      );
+    case 'flow':
+      return block.diagram ? (
+        <Code value={block.diagram} lang="text" />
+      ) : (
+        <ol>
+          {block.steps.map((step) => (
+            <li key={step}>{step === block.highlight ? <strong>{step}</strong> : step}</li>
+          ))}
+        </ol>
+      );
+    case 'exercise':
+      return <ExerciseFallback block={block} />;
+    case 'curl':
+      return <Code value={block.command} lang="bash" />;
+  }
+}
+
+function ExerciseFallback({ block }: { block: ExerciseBlock }) {
+  const { response, token } = block.check;
+  return (
+    <>
+      <p>{block.goal}</p>
+      {block.hint ? (
+        <details>
+          <summary>Hint</summary>
+          <p>{block.hint}</p>
+        </details>
+      ) : null}
+      <p className="block-fallback-check">Checked automatically:</p>
+      <ul>
+        {response ? (
+          <li>
+            {response.run
+              ? 'sending this request gets '
+              : response.request
+                ? `the latest response of “${response.request}” is `
+                : 'your latest response in this lesson is '}
+            <code>
+              {describeExpectation({
+                status: response.status ?? 0,
+                ...(response.error ? { error: response.error } : {}),
+              }).replace(/^0 ?/, '')}
+            </code>
+            {response.run ? <Code value={response.run.source} lang="http" /> : null}
+          </li>
+        ) : null}
+        {token ? (
+          <li>
+            the token in <code>{`{{${token.variable}}}`}</code>
+            {token.scope_includes.length > 0 ? (
+              <>
+                {' '}
+                has scope <code>{token.scope_includes.join(' ')}</code>
+              </>
+            ) : null}
+            {Object.keys(token.claims).length > 0 ? (
+              <>
+                {' '}
+                with claims <code>{JSON.stringify(token.claims)}</code>
+              </>
+            ) : null}
+          </li>
+        ) : null}
+      </ul>
+    </>
+  );
+}
