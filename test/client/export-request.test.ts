@@ -87,7 +87,7 @@ describe('toCurl', () => {
     // NUL cannot be in a shell argument at all; everything else must come through unchanged.
     const text = fc.string({ unit: 'binary', maxLength: 40 }).map((s) => s.replace(/\0/g, ''));
     const request = fc.record({
-      method: fc.constantFrom('GET', 'POST', 'DELETE'),
+      method: fc.constantFrom('GET', 'POST', 'DELETE', 'M;rm -rf', "it's"),
       url: text.map((s) => `https://a.example/${s}`),
       headers: fc.array(fc.tuple(fc.stringMatching(/^[A-Za-z-]{1,10}$/), text), { maxLength: 3 }),
       body: text,
