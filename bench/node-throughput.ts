@@ -8,6 +8,7 @@
  * The ratio says how much of the server's time goes to anything but signing.
  */
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +26,20 @@ interface Window {
   failed: number;
   seconds: number;
   latencies: number[];
+  /** Server CPU time (user + system, all threads) per 200 answer, when /proc can tell. */
+  cpuMicrosPerOp?: number;
+}
+
+/** CPU time a process has used, in µs, from /proc (Linux); undefined elsewhere. */
+function processCpuMicros(pid: number | undefined): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime are fields 14 and 15 of stat(5), in clock ticks (USER_HZ, 100 on Linux).
+    return (Number(fields[11]) + Number(fields[12])) * 10_000;
+  } catch {
+    return undefined;
+  }
 }
 
 function postToken(agent: Agent, port: number, body: string): Promise<number> {
@@ -80,7 +95,12 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
 }
 
-async function signRate(seconds: number): Promise<number> {
+interface SignRate {
+  perSecond: number;
+  cpuMicrosPerOp: number;
+}
+
+async function signRate(seconds: number): Promise<SignRate> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', 'bench/jose-sign-rate.ts', String(seconds), '1'],
@@ -92,14 +112,20 @@ async function signRate(seconds: number): Promise<number> {
   });
   const code = await new Promise<number | null>((resolve) => child.on('exit', resolve));
   if (code !== 0) throw new Error(`jose-sign-rate exited with ${code}`);
-  return (JSON.parse(out.trim().split('\n').pop() ?? '{}') as { perSecond: number }).perSecond;
+  return JSON.parse(out.trim().split('\n').pop() ?? '{}') as SignRate;
 }
 
 async function serverThroughput(args: string[]): Promise<Window> {
   const server = await spawnServer(args);
   try {
     await drive(server.port, WARMUP_MS);
-    return await drive(server.port, WINDOW_MS);
+    const cpuBefore = processCpuMicros(server.child.pid);
+    const window = await drive(server.port, WINDOW_MS);
+    const cpuAfter = processCpuMicros(server.child.pid);
+    if (cpuBefore !== undefined && cpuAfter !== undefined) {
+      window.cpuMicrosPerOp = (cpuAfter - cpuBefore) / window.ok;
+    }
+    return window;
   } finally {
     await server.stop();
   }
@@ -107,7 +133,7 @@ async function serverThroughput(args: string[]): Promise<Window> {
 
 const fmt = (n: number) => n.toFixed(0).padStart(6);
 
-function report(label: string, window: Window, signing: number): void {
+function report(label: string, window: Window, signing: number, signCpu: number): void {
   const rate = window.ok / window.seconds;
   const sorted = [...window.latencies].sort((a, b) => a - b);
   console.log(`  ${label}`);
@@ -118,6 +144,11 @@ function report(label: string, window: Window, signing: number): void {
     `    latency            p50 ${percentile(sorted, 50).toFixed(2)} ms, p95 ${percentile(sorted, 95).toFixed(2)} ms, p99 ${percentile(sorted, 99).toFixed(2)} ms`,
   );
   console.log(`    ratio to signing   ${(rate / signing).toFixed(2)}  (target >= 0.50)`);
+  if (window.cpuMicrosPerOp !== undefined) {
+    console.log(
+      `    server CPU         ${window.cpuMicrosPerOp.toFixed(0)} µs per token (signing alone: ${signCpu.toFixed(0)} µs; CPU-time ratio ${(signCpu / window.cpuMicrosPerOp).toFixed(2)}, load-independent)`,
+    );
+  }
 }
 
 export async function run(): Promise<void> {
@@ -130,19 +161,22 @@ export async function run(): Promise<void> {
   const direct = await serverThroughput([]);
   const viaMsw = await serverThroughput(['--via-msw']);
   const signAfter = await signRate(WINDOW_MS / 1000);
-  const signing = (signBefore + signAfter) / 2;
+  const signing = (signBefore.perSecond + signAfter.perSecond) / 2;
+  const signCpu = (signBefore.cpuMicrosPerOp + signAfter.cpuMicrosPerOp) / 2;
   console.log(
-    `  jose SignJWT ES256, one Node process, sequential: ${fmt(signing)} signatures/s  (before ${signBefore.toFixed(0)}, after ${signAfter.toFixed(0)})`,
+    `  jose SignJWT ES256, one Node process, sequential: ${fmt(signing)} signatures/s  (before ${signBefore.perSecond.toFixed(0)}, after ${signAfter.perSecond.toFixed(0)}), ${signCpu.toFixed(0)} µs CPU each`,
   );
   report(
     `token endpoint, npm run server (core called directly), ${CONNECTIONS} keep-alive connections, ES256, Basic:`,
     direct,
     signing,
+    signCpu,
   );
   report(
     `token endpoint, npm run server -- --via-msw (msw getResponse), same load:`,
     viaMsw,
     signing,
+    signCpu,
   );
   console.log(
     `  load average after: ${load()}  (figures from a shared machine are only comparable within one run)`,
