@@ -122,7 +122,13 @@ export function parseWwwAuthenticate(header: string): AuthChallenge[] {
         value = v === '' ? undefined : v;
       }
       if (value !== undefined && !Object.hasOwn(challenge.params, name)) {
-        challenge.params[name] = value;
+        // an own property even for "__proto__": a header must not reach the prototype
+        Object.defineProperty(challenge.params, name, {
+          value,
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
       }
       skipOws();
       if (value === undefined || (pos < s.length && s[pos] !== ',')) skipToComma();

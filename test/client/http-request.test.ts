@@ -222,6 +222,45 @@ describe('parseHttpRequest', () => {
   });
 });
 
+describe('parseHttpRequest on any input', () => {
+  it('never throws, and every error points inside the text', () => {
+    const lineish = fc.oneof(
+      fc.string(),
+      fc.constantFrom(
+        'POST https://a.example/',
+        'GET {{x}}',
+        'X: y',
+        '',
+        '###',
+        '# c',
+        '  ?a=1',
+        '{{$basic a b}}: v',
+      ),
+    );
+    fc.assert(
+      fc.property(
+        fc.array(lineish, { maxLength: 8 }),
+        fc.constantFrom('\n', '\r\n', '\r'),
+        (lines, eol) => {
+          const text = lines.join(eol);
+          const result = parseHttpRequest(text);
+          if (result.ok) return;
+          expect(result.errors.length).toBeGreaterThan(0);
+          const rows = text.split(/\r\n|\r|\n/);
+          for (const e of result.errors) {
+            expect(e.line).toBeGreaterThanOrEqual(1);
+            expect(e.line).toBeLessThanOrEqual(rows.length);
+            expect(e.column).toBeGreaterThanOrEqual(1);
+            expect(e.column).toBeLessThanOrEqual((rows[e.line - 1]?.length ?? 0) + 1);
+            expect(e.message.length).toBeGreaterThan(10);
+          }
+        },
+      ),
+      { numRuns: 1000 },
+    );
+  });
+});
+
 describe('printHttpRequest', () => {
   it('prints request line, headers, blank line and body', () => {
     expect(

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { HttpRequestModel } from '../../src/client/http-request.ts';
 import {
@@ -86,6 +87,47 @@ describe('parseWwwAuthenticate', () => {
       { scheme: 'Bearer', params: { realm: 'x' } },
       { scheme: 'Basic', params: { realm: 'y' } },
     ]);
+  });
+
+  it('round-trips generated challenges (quoted-string escapes, token values, BWS)', () => {
+    const token = fc.stringMatching(/^[A-Za-z0-9!#$%&'*+.^_`|~-]{1,10}$/);
+    const challenge = fc.record({
+      scheme: token,
+      params: fc.dictionary(
+        fc.oneof(
+          token.map((n) => n.toLowerCase()),
+          fc.constant('__proto__'),
+        ),
+        fc.tuple(fc.string({ maxLength: 20 }), fc.boolean()),
+        { maxKeys: 4 },
+      ),
+    });
+    const quote = (v: string) => `"${v.replace(/[\\"]/g, (c) => `\\${c}`)}"`;
+    fc.assert(
+      fc.property(
+        fc.array(challenge, { minLength: 1, maxLength: 4 }),
+        fc.constantFrom(',', ', ', ' ,  '),
+        (list, sep) => {
+          const header = list
+            .map((c) => {
+              const params = Object.entries(c.params).map(([k, [v, bare]]) =>
+                /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(v) && bare
+                  ? `${k}=${v}`
+                  : `${k} = ${quote(v)}`,
+              );
+              return params.length > 0 ? `${c.scheme} ${params.join(sep)}` : c.scheme;
+            })
+            .join(sep);
+          expect(parseWwwAuthenticate(header)).toEqual(
+            list.map((c) => ({
+              scheme: c.scheme,
+              params: Object.fromEntries(Object.entries(c.params).map(([k, [v]]) => [k, v])),
+            })),
+          );
+        },
+      ),
+      { numRuns: 500 },
+    );
   });
 
   it('finds a challenge case-insensitively', () => {
