@@ -385,3 +385,22 @@ describe('the lessons in lessons/', () => {
     expect(diagnostics.map((d) => `${d.file}:${d.line}:${d.column} ${d.message}`)).toEqual([]);
   });
 });
+
+describe('lessons/README.md', () => {
+  const readme = readFileSync(new URL('../../lessons/README.md', import.meta.url), 'utf8');
+  /** The ````markdown examples, in order: together they form one lesson that must compile. */
+  const examples = [...readme.matchAll(/^````markdown\n([\s\S]*?)^````$/gm)].map((m) => m[1] ?? '');
+
+  it('has an example of every block', () => {
+    const names = new Set(examples.map((example) => /^```(\S+)/.exec(example)?.[1]));
+    expect([...names].sort()).toEqual(['curl', 'exercise', 'flow', 'jwt', 'negatives', 'request']);
+  });
+
+  it('has examples that compile, in order, without errors or warnings', () => {
+    const result = compileLesson(`${FRONT_MATTER}\n${examples.join('\n')}`, 'lessons/README.md');
+    const diagnostics = result.ok
+      ? result.lesson.diagnostics
+      : [...result.errors, ...result.warnings];
+    expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([]);
+  });
+});
