@@ -56,7 +56,9 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
     await expect(clients.getByRole('rowheader', { name: id })).toBeVisible();
   }
   const demoRow = clients.getByRole('row', { name: /demo-client/ });
-  await expect(demoRow.getByRole('cell', { name: 'read:users' })).toBeVisible();
+  await expect(demoRow.getByRole('list', { name: 'Scopes of demo-client' })).toHaveText(
+    'read:users',
+  );
   await expect(demoRow).not.toContainText('demo-secret');
   await demoRow.getByRole('button', { name: 'Reveal the secret of demo-client' }).click();
   await expect(demoRow).toContainText('demo-secret');
@@ -80,7 +82,7 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   await expect(entry).toContainText('POST');
   await expect(entry).toContainText('200');
   await expect(entry).toContainText('✓');
-  await entry.getByText('/oauth/token').click();
+  await entry.getByText(`${ISSUER}/oauth/token`, { exact: true }).click();
   await expect(entry.getByRole('heading', { name: 'Request' })).toBeVisible();
   await expect(entry).toContainText('demo-client');
   await expect(entry).toContainText('[redacted]');
@@ -91,7 +93,7 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   await app.resetServer();
   await expect(log).toBeHidden();
   await expect(main.getByText('No requests yet.')).toBeVisible();
-  const afterReset = await new MockServerAdmin(page).log<{ request: { url: string } }[]>();
+  const afterReset = await new MockServerAdmin(page).log();
   expect(afterReset.filter((e) => e.request.url.includes('/oauth/token'))).toEqual([]);
 
   // A token issued before a reload still verifies after it (keys persist in localStorage).

@@ -3,8 +3,11 @@ import type { MockServer } from '../../protocol';
 import { MaskedSecret } from './masked-secret';
 import { type ClientView, clientsQueryOptions } from './server-queries';
 
-function authMethod(client: ClientView): string {
-  return client.jwks ? 'private_key_jwt' : 'client_secret_basic · client_secret_post';
+/** The registered method, plus the body variant every secret client may also use. */
+function authMethods(client: ClientView): string[] {
+  return client.token_endpoint_auth_method === 'client_secret_basic'
+    ? ['client_secret_basic', 'client_secret_post']
+    : [client.token_endpoint_auth_method];
 }
 
 function formatTtl(seconds: number): string {
@@ -28,7 +31,7 @@ export function ClientsPanel({ server }: { server: MockServer }) {
       {error && <p className="card__body panel-error">{error.message}</p>}
       {clients && (
         <div className="table-scroll">
-          <table className="table">
+          <table className="table clients-table">
             <caption className="visually-hidden">
               Registered clients with their authentication method, allowed scopes and token settings
             </caption>
@@ -49,7 +52,7 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                   <th scope="row">
                     <code className="client-id">{client.client_id}</code>
                   </th>
-                  <td>
+                  <td data-label="Credentials">
                     {client.client_secret !== undefined ? (
                       <MaskedSecret secret={client.client_secret} clientId={client.client_id} />
                     ) : (
@@ -59,8 +62,16 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                       </span>
                     )}
                   </td>
-                  <td className="mono nowrap">{authMethod(client)}</td>
-                  <td>
+                  <td data-label="Auth method">
+                    <ul className="method-list">
+                      {authMethods(client).map((method) => (
+                        <li key={method} className="mono">
+                          {method}
+                        </li>
+                      ))}
+                    </ul>
+                  </td>
+                  <td data-label="Scopes">
                     <ul className="scope-list" aria-label={`Scopes of ${client.client_id}`}>
                       {client.scopes.map((scope) => (
                         <li key={scope} className="badge badge--accent">
@@ -69,13 +80,15 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                       ))}
                     </ul>
                   </td>
-                  <td>
+                  <td data-label="Token">
                     <span className={`badge ${client.token_format === 'jwt' ? 'badge--info' : ''}`}>
                       {client.token_format === 'jwt' ? 'JWT' : 'opaque'}
                     </span>
                   </td>
-                  <td className="nowrap">{formatTtl(client.access_token_ttl)}</td>
-                  <td className="nowrap">
+                  <td data-label="TTL" className="nowrap">
+                    {formatTtl(client.access_token_ttl)}
+                  </td>
+                  <td data-label="Rate limit" className="nowrap">
                     {client.rate_limit_per_minute === null ? (
                       <span className="muted">none</span>
                     ) : (

@@ -41,7 +41,7 @@ export function ClockPanel({ server }: { server: MockServer }) {
   const setClock = useSetClock(server);
   const shown = clock && formatTime(clock.now);
   return (
-    <section className="card" aria-labelledby="clock-heading">
+    <section className="card server-clock" aria-labelledby="clock-heading">
       <div className="card__header">
         <h2 id="clock-heading">Server clock</h2>
         {clock && (

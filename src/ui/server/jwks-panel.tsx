@@ -6,7 +6,7 @@ import { jwksQueryOptions } from './server-queries';
 export function JwksPanel({ server }: { server: MockServer }) {
   const { data: jwks, error } = useQuery(jwksQueryOptions(server));
   return (
-    <section className="card" aria-labelledby="jwks-heading">
+    <section className="card server-keys" aria-labelledby="jwks-heading">
       <div className="card__header">
         <div className="card__title">
           <h2 id="jwks-heading">Signing keys</h2>

@@ -11,9 +11,9 @@ export function MockStatusPill() {
         ? { label: 'Mock servers failed', tone: 'danger' }
         : { label: 'Starting mock servers…', tone: 'neutral' };
   return (
-    <span className={`mock-pill mock-pill--${tone}`} role="status">
+    <span className={`mock-pill mock-pill--${tone}`} role="status" title={label}>
       <span className="mock-pill__dot" aria-hidden="true" />
-      {label}
+      <span className="mock-pill__label">{label}</span>
     </span>
   );
 }

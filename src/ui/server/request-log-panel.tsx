@@ -1,7 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import { useState } from 'react';
 import type { MockServer } from '../../protocol';
-import { logQueryOptions, type ServerLogEntry } from './server-queries';
+import { type LogEntry, logQueryOptions } from './server-queries';
 
 function statusTone(status: number): string {
   if (status >= 500) return 'danger';
@@ -33,16 +32,11 @@ function prettyBody(body: string | undefined): string | undefined {
   }
 }
 
-function isAdmin(entry: ServerLogEntry): boolean {
-  return entry.endpoint === 'admin';
-}
-
 /** The live log of requests and answers, newest first, redacted by the server. */
 export function RequestLogPanel({ server }: { server: MockServer }) {
   const { data: log, error } = useQuery(logQueryOptions(server));
-  const [showAdmin, setShowAdmin] = useState(false);
-  const entries = (log ?? []).filter((entry) => showAdmin || !isAdmin(entry)).reverse();
-  const hidden = (log?.length ?? 0) - entries.length;
+  // The core keeps the newest last; a live log reads best newest first.
+  const entries = [...(log ?? [])].reverse();
 
   return (
     <section className="card request-log" aria-labelledby="log-heading">
@@ -51,14 +45,7 @@ export function RequestLogPanel({ server }: { server: MockServer }) {
           <h2 id="log-heading">Request log</h2>
           <span className="badge">{entries.length}</span>
         </div>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={showAdmin}
-            onChange={(event) => setShowAdmin(event.target.checked)}
-          />
-          Show <code>/__admin</code> calls{hidden > 0 ? ` (${hidden})` : ''}
-        </label>
+        <p className="card__subtitle">Secrets, assertions and tokens redacted by the server</p>
       </div>
       {error && <p className="card__body panel-error">{error.message}</p>}
       {entries.length === 0 ? (
@@ -79,7 +66,7 @@ export function RequestLogPanel({ server }: { server: MockServer }) {
   );
 }
 
-function LogEntryView({ entry }: { entry: ServerLogEntry }) {
+function LogEntryView({ entry }: { entry: LogEntry }) {
   const { origin, rest } = splitUrl(entry.request.url);
   const knew = entry.error?.detail ?? entry.detail;
   return (

@@ -51,9 +51,9 @@ export function ResetServerButton() {
       >
         <h2 id={titleId}>Reset the mock servers?</h2>
         <p id={descriptionId}>
-          Clients, the clock, revoked tokens and rate limits go back to the seeded state, and the
-          request log is emptied. Signing keys stay, so tokens you already hold keep verifying until
-          they expire.
+          Clients, the clock, revoked tokens and rate limits go back to the seeded state, the
+          request log is emptied, and the server signs with a new key: tokens issued before the
+          reset stop verifying.
         </p>
         <form method="dialog" className="dialog__actions">
           <button type="submit" className="btn">

@@ -31,14 +31,10 @@ function ServerPanels() {
     <>
       <HostList server={server} />
       <div className="server-grid">
-        <div className="server-grid__main">
-          <ClientsPanel server={server} />
-          <RequestLogPanel server={server} />
-        </div>
-        <div className="server-grid__aside">
-          <ClockPanel server={server} />
-          <JwksPanel server={server} />
-        </div>
+        <ClientsPanel server={server} />
+        <ClockPanel server={server} />
+        <JwksPanel server={server} />
+        <RequestLogPanel server={server} />
       </div>
     </>
   );

@@ -1,6 +1,6 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
 import { useEffect } from 'react';
-import type { MockServer } from '../../protocol';
+import type { ClientView, LogEntry, MockServer } from '../../protocol';
 
 /**
  * The Server page's data. The core runs in this page, so reads call its admin functions
@@ -15,13 +15,20 @@ export const serverKeys = {
   log: ['server', 'log'] as const,
 };
 
-export type ClientView = ReturnType<MockServer['admin']['listClients']>[number];
-export type ServerLogEntry = ReturnType<MockServer['admin']['log']>[number];
+export type { ClientView, LogEntry };
+
+/**
+ * `subscribe` reports each logged request at once; admin changes made elsewhere (a lesson
+ * registering a client, the `/__admin` API called from a test) do not notify, so reads also
+ * refresh on this interval. They are in-page calls, and unchanged data does not re-render.
+ */
+const BACKSTOP_REFRESH_MS = 2000;
 
 export function clientsQueryOptions(server: MockServer) {
   return queryOptions({
     queryKey: serverKeys.clients,
     queryFn: async () => server.admin.listClients(),
+    refetchInterval: BACKSTOP_REFRESH_MS,
   });
 }
 
@@ -29,6 +36,7 @@ export function jwksQueryOptions(server: MockServer) {
   return queryOptions({
     queryKey: serverKeys.jwks,
     queryFn: async () => server.admin.jwks(),
+    refetchInterval: BACKSTOP_REFRESH_MS,
   });
 }
 
@@ -45,6 +53,7 @@ export function logQueryOptions(server: MockServer) {
   return queryOptions({
     queryKey: serverKeys.log,
     queryFn: async () => server.admin.log(),
+    refetchInterval: BACKSTOP_REFRESH_MS,
   });
 }
 
