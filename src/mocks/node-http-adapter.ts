@@ -61,7 +61,7 @@ export function createNodeHttpAdapter(
     }
     const method = req.method ?? 'GET';
     const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(new URL(req.url ?? '/', origin), {
+    const request = new Request(requestUrl(req.url ?? '/', origin), {
       method,
       headers,
       body: hasBody ? await readBody(req, maxBodyBytes) : null,
@@ -97,6 +97,21 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
     offset += chunk.length;
   }
   return body;
+}
+
+/**
+ * The request target on our origin. Origin-form (`/path?q`) is appended as is, so `//x` stays a
+ * path instead of becoming a host; absolute-form (`http://host/path`, as proxies send) keeps only
+ * its path and query; `*` (OPTIONS *) becomes `/`.
+ */
+function requestUrl(target: string, origin: string): URL {
+  if (target.startsWith('/')) return new URL(`${origin}${target}`);
+  try {
+    const absolute = new URL(target);
+    return new URL(`${origin}${absolute.pathname}${absolute.search}`);
+  } catch {
+    return new URL(`${origin}/`);
+  }
 }
 
 function notFound(): Response {
