@@ -71,7 +71,7 @@ export const httpMethods = [
 export type HttpMethod = (typeof httpMethods)[number];
 
 /** The built-in helpers {@link fillVariables} knows, without the `$`. */
-export const builtinVariables = ['basic', 'uuid', 'timestamp'] as const;
+export const builtinVariables = ['basic', 'uuid', 'timestamp', 'client_assertion'] as const;
 export type BuiltinVariable = (typeof builtinVariables)[number];
 
 const TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
@@ -374,6 +374,11 @@ export interface FillVariablesOptions {
   now?: () => number;
   /** For `{{$uuid}}` (default `crypto.randomUUID`). */
   uuid?: () => string;
+  /**
+   * Signed client assertions by client_id, for `{{$client_assertion client_id}}`. Signing is
+   * asynchronous: {@link fillVariablesAsync} makes them first.
+   */
+  assertions?: Readonly<Record<string, string>>;
 }
 
 export interface FillVariablesResult {
@@ -429,6 +434,22 @@ export function fillVariables(
         return (options.uuid ?? (() => crypto.randomUUID()))();
       case 'timestamp':
         return String(Math.floor((options.now ?? Date.now)() / 1000));
+      case 'client_assertion': {
+        if (args.length !== 1) {
+          errors.push(
+            `{{$client_assertion}} takes one argument, the client_id; got ${args.length}.`,
+          );
+          return match;
+        }
+        const assertion = options.assertions?.[args[0] ?? ''];
+        if (assertion === undefined) {
+          errors.push(
+            `No signing key for ${args[0]}: {{$client_assertion}} signs with the key pair this page made for that client.`,
+          );
+          return match;
+        }
+        return assertion;
+      }
       default:
         addMissing(`$${name}`);
         return match;
@@ -449,4 +470,37 @@ export function findVariables(text: string): string[] {
     if (!names.includes(name)) names.push(name);
   }
   return names;
+}
+
+/** What {@link fillVariablesAsync} needs beyond {@link FillVariablesOptions}. */
+export interface FillVariablesAsyncOptions extends Omit<FillVariablesOptions, 'assertions'> {
+  /** Makes a fresh RFC 7523 client assertion for a client_id (a new jti each call). */
+  signAssertion?: (clientId: string) => Promise<string | undefined>;
+}
+
+/**
+ * {@link fillVariables}, after signing one client assertion for each
+ * `{{$client_assertion client_id}}` the text uses (after plain variables are filled, so the
+ * client_id may itself be a variable).
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ */
+export async function fillVariablesAsync(
+  text: string,
+  vars: Readonly<Record<string, string | undefined>>,
+  options: FillVariablesAsyncOptions = {},
+): Promise<FillVariablesResult> {
+  const { signAssertion, ...rest } = options;
+  const assertions: Record<string, string> = {};
+  if (signAssertion) {
+    // Assertion calls survive this pass unfilled; their arguments now hold values.
+    const { text: withVars } = fillVariables(text, vars, rest);
+    for (const m of withVars.matchAll(BUILTIN_CALL)) {
+      if (m[1] !== 'client_assertion') continue;
+      const [clientId] = splitArgs(m[2] ?? '');
+      if (clientId === undefined || Object.hasOwn(assertions, clientId)) continue;
+      const signed = await signAssertion(clientId);
+      if (signed !== undefined) assertions[clientId] = signed;
+    }
+  }
+  return fillVariables(text, vars, { ...rest, assertions });
 }

@@ -15,7 +15,7 @@ const PLACEHOLDER = /\{\{\s*([^{}]*?)\s*\}\}/g;
 /** Arguments: bare words or double-quoted strings (as the client's filler splits them). */
 const ARGUMENT = /"((?:[^"\\]|\\.)*)"|([^\s"]+)/g;
 
-export type BuiltInHelper = '$basic' | '$uuid' | '$timestamp';
+export type BuiltInHelper = '$basic' | '$uuid' | '$timestamp' | '$client_assertion';
 
 /** The built-in helpers: always available, never need an earlier `save`. */
 export const BUILT_IN_HELPERS: Record<
@@ -29,6 +29,11 @@ export const BUILT_IN_HELPERS: Record<
   },
   $uuid: { args: [], description: 'a fresh random UUID, e.g. for a `jti`' },
   $timestamp: { args: [], description: 'the current time in seconds since the epoch' },
+  $client_assertion: {
+    args: ['client_id'],
+    description:
+      'a fresh client assertion (RFC 7523 JWT: iss = sub = client_id, aud = the token endpoint, new jti, 60 s life) signed with the key pair the page made for that client',
+  },
 };
 
 export interface Placeholder {

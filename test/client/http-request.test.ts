@@ -4,6 +4,7 @@ import {
   basicCredentials,
   decodeBasicCredentials,
   fillVariables,
+  fillVariablesAsync,
   findVariables,
   type HttpRequestModel,
   parseHttpRequest,
@@ -405,5 +406,41 @@ describe('basic credentials', () => {
     expect(decodeBasicCredentials('!!!')).toBeUndefined();
     expect(decodeBasicCredentials(btoa('no-colon'))).toBeUndefined();
     expect(decodeBasicCredentials(btoa('%E0%A4%A:x'))).toBeUndefined();
+  });
+});
+
+describe('fillVariablesAsync', () => {
+  it('signs one assertion per client_id named by {{$client_assertion}}, after filling variables', async () => {
+    const signed: string[] = [];
+    const result = await fillVariablesAsync(
+      'client_assertion={{$client_assertion {{client}}}}&again={{$client_assertion signing-client}}',
+      { client: 'signing-client' },
+      {
+        signAssertion: async (clientId) => {
+          signed.push(clientId);
+          return `jwt-for-${clientId}`;
+        },
+      },
+    );
+    expect(signed).toEqual(['signing-client']);
+    expect(result).toEqual({
+      text: 'client_assertion=jwt-for-signing-client&again=jwt-for-signing-client',
+      missing: [],
+      errors: [],
+    });
+  });
+
+  it('reports a client with no signing key instead of sending the placeholder silently', async () => {
+    const result = await fillVariablesAsync(
+      'a={{$client_assertion stranger}}',
+      {},
+      {
+        signAssertion: async () => undefined,
+      },
+    );
+    expect(result.text).toBe('a={{$client_assertion stranger}}');
+    expect(result.errors).toEqual([
+      'No signing key for stranger: {{$client_assertion}} signs with the key pair this page made for that client.',
+    ]);
   });
 });
