@@ -281,6 +281,7 @@ export async function issueAccessToken(
   if (options.format === 'opaque') {
     token = randomToken(32);
     context.state.opaque[token] = record;
+    opaqueAdded.set(context.state, (opaqueAdded.get(context.state) ?? 0) + 1);
   } else {
     const key = context.keys.active();
     token = await new SignJWT({
@@ -306,26 +307,25 @@ export async function issueAccessToken(
 }
 
 const lastPrune = new WeakMap<ServerContext, number>();
+/** Opaque tokens added since the last prune, per state object: keeps the check O(1). */
+const opaqueAdded = new WeakMap<object, number>();
 
 /**
  * Forget what has expired: issued-index entries, opaque tokens, revocations, seen assertion
- * jtis, stale rate-limit windows. Runs at most every 10 s of server time (or when a map is full).
+ * jtis, stale rate-limit windows. Runs at most every 10 s of server time, or when the opaque map
+ * may have outgrown its capacity, so its cost is amortized.
  */
 export function pruneExpired(context: ServerContext, force = false): void {
   const nowMs = context.clock.nowMs();
   const { state } = context;
-  const opaqueKeys = Object.keys(state.opaque);
-  if (
-    !force &&
-    nowMs - (lastPrune.get(context) ?? 0) < 10_000 &&
-    opaqueKeys.length <= OPAQUE_CAPACITY
-  )
-    return;
+  const added = opaqueAdded.get(state) ?? 0;
+  if (!force && nowMs - (lastPrune.get(context) ?? 0) < 10_000 && added < 200) return;
   lastPrune.set(context, nowMs);
+  opaqueAdded.set(state, 0);
   const now = Math.floor(nowMs / 1000);
   const skew = 300;
   state.issued = state.issued.filter((t) => t.exp + skew > now);
-  for (const k of opaqueKeys) {
+  for (const k of Object.keys(state.opaque)) {
     const t = state.opaque[k];
     if (t && t.exp + skew <= now) delete state.opaque[k];
   }

@@ -165,3 +165,30 @@ describe('key rotation', () => {
     expect(Object.keys(rsa ?? {}).sort()).toEqual(['alg', 'e', 'kid', 'kty', 'n', 'use']);
   });
 });
+
+describe('bounded memory', () => {
+  it('caps the issued-token index near 500 and the opaque map at 2000, forgetting the oldest', async () => {
+    const s = await makeServer();
+    const first = await tokenFor(s, 'reporting-job', 'reporting-secret');
+    for (let i = 0; i < 2300; i++) await tokenFor(s, 'reporting-job', 'reporting-secret');
+    expect(s.snapshot().issued.length).toBeLessThanOrEqual(550);
+    expect(Object.keys(s.snapshot().opaque).length).toBeLessThanOrEqual(2200);
+    await s.admin.setClock({ advance: 11 });
+    await tokenFor(s, 'reporting-job', 'reporting-secret');
+    expect(Object.keys(s.snapshot().opaque).length).toBe(2000);
+    expect((await send(s, api('/api/v1/users', first))).status).toBe(401);
+  });
+
+  it('prunes expired revocations', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    await send(
+      s,
+      form({ token, client_id: 'demo-client', client_secret: 'demo-secret' }, {}, '/oauth/revoke'),
+    );
+    expect(Object.keys(s.snapshot().revoked)).toHaveLength(1);
+    await s.admin.setClock({ advance: 3600 + 301 });
+    await tokenFor(s);
+    expect(Object.keys(s.snapshot().revoked)).toHaveLength(0);
+  });
+});
