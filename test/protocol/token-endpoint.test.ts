@@ -160,10 +160,11 @@ describe('token endpoint: success', () => {
 
   it('accepts audience or resource naming the API, also with a trailing slash', async () => {
     const server = await makeServer();
-    for (const extra of [
+    const extras: Record<string, string>[] = [
       { audience: 'https://api.example.com' },
       { resource: 'https://api.example.com/' },
-    ]) {
+    ];
+    for (const extra of extras) {
       const r = await send(server, form({ ...cc, ...DEMO, ...extra }));
       expect(r.status).toBe(200);
       expect(decodePart((r.body as { access_token: string }).access_token, 1).aud).toBe(
