@@ -112,8 +112,7 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
             this.environment.hot.send({ type: 'error', err: overlayError(errors, config.root) });
           }
         }
-        // JSON.parse of a string literal is faster to load than the same object as JS.
-        return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries))});\nexport default lessons;\n`;
+        return virtualModuleCode(entries);
       },
     },
 
@@ -126,6 +125,33 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
       return [module];
     },
   };
+}
+
+/**
+ * The virtual module. In dev it accepts its own hot updates: each new version stores its lessons
+ * in `import.meta.hot.data` (shared by every version of the module) and the previous version's
+ * accept callback notifies subscribers, so a page that reads lessons through
+ * `useSyncExternalStore(subscribe, getLessons)` re-renders without a reload. The plain `lessons`
+ * export is the value at first load.
+ */
+function virtualModuleCode(entries: LessonEntry[]): string {
+  // JSON.parse of a string literal is faster to load than the same object as JS.
+  return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries))});
+export default lessons;
+const shared = import.meta.hot?.data.shared ?? { lessons, listeners: new Set() };
+shared.lessons = lessons;
+export function getLessons() { return shared.lessons; }
+export function subscribe(listener) {
+  shared.listeners.add(listener);
+  return () => shared.listeners.delete(listener);
+}
+if (import.meta.hot) {
+  import.meta.hot.data.shared = shared;
+  import.meta.hot.accept(() => {
+    for (const listener of shared.listeners) listener();
+  });
+}
+`;
 }
 
 /** The payload of Vite's error overlay: all errors, located at the first one. */
