@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { API_ORIGIN, expect, fetchInPage, ISSUER, MockServerAdmin, test } from './fixtures';
 
 const DEMO_TOKEN_REQUEST = {
@@ -88,6 +89,10 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   await expect(entry).toContainText('[redacted]');
   await expect(entry).not.toContainText('demo-secret');
   await expect(entry).not.toContainText(body.access_token as string);
+
+  // The page, with a log entry open, passes axe's WCAG checks.
+  const { violations } = await new AxeBuilder({ page }).analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
 
   // Reset server empties the log.
   await app.resetServer();

@@ -120,7 +120,7 @@ function explainStartFailure(cause: unknown): MockStartError {
   if (message.includes('Failed to register') || /SecurityError|denied|blocked/i.test(message)) {
     return new MockStartError(
       'registration-blocked',
-      `The browser refused to register the mock servers’ service worker: ${firstLine(message)}`,
+      `The browser refused to register the mock servers’ service worker (${firstLine(message).replace(/^Failed to register the Service Worker:\s*/, '')}).`,
       'Allow cookies and site data for this site (service workers are blocked with them), leave private browsing, or check that no extension or enterprise policy disables service workers. Then reload.',
       { cause },
     );

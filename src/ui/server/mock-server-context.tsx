@@ -44,7 +44,14 @@ export function useMockServer(): MockServer {
 export function MockServerGate({ children }: { children: ReactNode }) {
   const status = useMockServerStatus();
   if (status.state === 'ready') return children;
-  if (status.state === 'failed') return <MockStartFailure problem={status.problem} />;
+  if (status.state === 'failed') {
+    // The app shows the full explanation once, above the page; here, only what it means.
+    return (
+      <p className="mock-gate mock-gate--failed">
+        This needs the mock servers, which could not start: see the message above.
+      </p>
+    );
+  }
   return (
     <div className="mock-gate" role="status">
       <span className="spinner" aria-hidden="true" />
