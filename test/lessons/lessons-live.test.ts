@@ -1,0 +1,375 @@
+/**
+ * Every lesson, run live: compile it, then send its `request` blocks top to bottom and every
+ * `negatives` case against a fresh protocol core, filling variables the way the page does, and
+ * assert each expectation holds. Exercises are checked where they stand: the check must fail
+ * before the learner acts and pass after the worked solution below (which edits and sends the
+ * lesson's own editable blocks). Claims a lesson makes in prose that no `expect` can state
+ * (a header, an empty body, a field's absence) are asserted in EXTRA.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { fillVariablesAsync, type HttpRequestModel } from '../../src/client/http-request.ts';
+import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
+import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
+import { signClientAssertion } from '../../src/client/token-request.ts';
+import { compileLesson } from '../../src/lessons/compile-lesson.ts';
+import type {
+  CompiledLesson,
+  ExerciseBlock,
+  LessonBlock,
+  MarkdownNode,
+  RequestBlock,
+  ResponseExpectation,
+} from '../../src/lessons/lesson-types.ts';
+import { parseHttpRequest } from '../../src/lessons/parse-http-request.ts';
+import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
+
+const ISSUER = 'https://auth.example.com';
+const API = 'https://api.example.com';
+
+// ---------------------------------------------------------------------------------------------
+// Running requests the way the page does
+// ---------------------------------------------------------------------------------------------
+
+class LessonRun {
+  readonly vars: Record<string, string> = {};
+  /** Latest response of each request block, by id. */
+  readonly latest = new Map<string, RecordedExchange>();
+  /** Current text of each request block (the learner may edit editable ones). */
+  readonly requests = new Map<string, RequestBlock>();
+  readonly log: string[] = [];
+
+  constructor(
+    readonly server: MockServer,
+    private readonly signingKey: JWK,
+  ) {}
+
+  private async fill(text: string): Promise<string> {
+    const result = await fillVariablesAsync(text, this.vars, {
+      signAssertion: (clientId) =>
+        clientId === 'signing-client'
+          ? signClientAssertion(clientId, `${ISSUER}/oauth/token`, this.signingKey)
+          : Promise.resolve(undefined),
+    });
+    expect(result.missing, `variables without a value in ${text}`).toEqual([]);
+    expect(result.errors, `helper errors in ${text}`).toEqual([]);
+    return result.text;
+  }
+
+  async send(template: HttpRequestModel): Promise<RecordedExchange> {
+    const request: HttpRequestModel = {
+      method: template.method,
+      url: await this.fill(template.url),
+      headers: await Promise.all(
+        template.headers.map(async ([n, v]) => [n, await this.fill(v)] as [string, string]),
+      ),
+      body: await this.fill(template.body),
+    };
+    const exchange = await sendRequest(request, {
+      fetch: async (r) => {
+        const response = await this.server.handle(r);
+        if (!response) throw new Error(`no mock answers ${r.url}`);
+        return response;
+      },
+    });
+    this.log.push(`${request.method} ${request.url} -> ${exchange.status} ${exchange.bodyText}`);
+    return exchange;
+  }
+
+  async sendBlock(block: RequestBlock): Promise<RecordedExchange> {
+    const exchange = await this.send(block.request);
+    this.latest.set(block.id, exchange);
+    if (exchange.status >= 200 && exchange.status < 300) {
+      for (const rule of block.save) {
+        let value: unknown = exchange.json;
+        for (const segment of rule.path) {
+          value =
+            Array.isArray(value) && /^\d+$/.test(segment)
+              ? value[Number(segment)]
+              : typeof value === 'object' && value !== null
+                ? (value as Record<string, unknown>)[segment]
+                : undefined;
+        }
+        expect(
+          value,
+          `block ${block.id} saves ${rule.variable} from ${rule.path.join('.')}`,
+        ).not.toBe(undefined);
+        this.vars[rule.variable] = typeof value === 'string' ? value : JSON.stringify(value);
+      }
+    }
+    return exchange;
+  }
+}
+
+/** The error code of a response: the JSON body's `error` and the Bearer challenge's `error`. */
+function errorCodes(exchange: RecordedExchange): string[] {
+  const codes: string[] = [];
+  const body = exchange.json;
+  if (typeof body === 'object' && body !== null && 'error' in body) {
+    codes.push(String((body as { error: unknown }).error));
+  }
+  const header = getHeader(exchange.headers, 'www-authenticate');
+  const challenge = header ? findChallenge(parseWwwAuthenticate(header), 'Bearer') : undefined;
+  if (challenge?.params.error) codes.push(challenge.params.error);
+  return codes;
+}
+
+/** What is wrong with a response against an expectation (empty when it holds). */
+function mismatches(exchange: RecordedExchange, want: Partial<ResponseExpectation>): string[] {
+  const out: string[] = [];
+  if (want.status !== undefined && exchange.status !== want.status) {
+    out.push(`status ${exchange.status}, expected ${want.status}`);
+  }
+  if (want.error !== undefined && !errorCodes(exchange).includes(want.error)) {
+    out.push(`error ${errorCodes(exchange).join('/') || 'none'}, expected ${want.error}`);
+  }
+  if (want.www_authenticate !== undefined) {
+    const header = getHeader(exchange.headers, 'www-authenticate') ?? '';
+    if (!header.includes(want.www_authenticate)) {
+      out.push(`WWW-Authenticate "${header}" lacks "${want.www_authenticate}"`);
+    }
+  }
+  return out;
+}
+
+async function exerciseFailures(run: LessonRun, exercise: ExerciseBlock): Promise<string[]> {
+  const out: string[] = [];
+  const { response, token } = exercise.check;
+  if (response) {
+    let exchange: RecordedExchange | undefined;
+    if (response.run) exchange = await run.send(response.run);
+    else if (response.request) exchange = run.latest.get(response.request);
+    else throw new Error(`${exercise.id}: lessons here always name the request to check`);
+    if (!exchange) out.push('no response yet');
+    else out.push(...mismatches(exchange, response));
+  }
+  if (token) {
+    const value = run.vars[token.variable];
+    let claims: Record<string, unknown> | undefined;
+    try {
+      claims = value === undefined ? undefined : decodeJwt(value);
+    } catch {
+      claims = undefined;
+    }
+    if (!claims) out.push(`${token.variable} is not a JWT`);
+    else {
+      const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
+      for (const s of token.scope_includes) if (!scopes.includes(s)) out.push(`scope lacks ${s}`);
+      for (const [k, v] of Object.entries(token.claims)) {
+        if (JSON.stringify(claims[k]) !== JSON.stringify(v)) out.push(`claim ${k} is not ${v}`);
+      }
+    }
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Worked solutions: what a learner edits and sends for each exercise
+// ---------------------------------------------------------------------------------------------
+
+/** Send a request block, optionally after replacing its text (an edit of an editable block). */
+interface SolutionStep {
+  block: string;
+  source?: string;
+}
+
+const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '02-first-token.md#read-orders': [
+    {
+      block: 'try-it',
+      source: [
+        'POST https://auth.example.com/oauth/token',
+        'Content-Type: application/x-www-form-urlencoded',
+        '',
+        'grant_type=client_credentials&client_id=orders-service&client_secret=orders-secret&scope=read:orders',
+      ].join('\n'),
+    },
+  ],
+};
+
+// ---------------------------------------------------------------------------------------------
+// Claims in prose that an `expect` cannot state
+// ---------------------------------------------------------------------------------------------
+
+type Extra = (exchange: RecordedExchange, run: LessonRun) => void;
+const body = (exchange: RecordedExchange) => exchange.json as Record<string, unknown>;
+const header = (exchange: RecordedExchange, name: string) => getHeader(exchange.headers, name);
+
+/** A token response as lesson 2 describes it: the four fields, no refresh token, no-store. */
+const tokenResponse: Extra = (exchange) => {
+  expect(Object.keys(body(exchange)).sort()).toEqual([
+    'access_token',
+    'expires_in',
+    'scope',
+    'token_type',
+  ]);
+  expect(body(exchange).token_type).toBe('Bearer');
+  expect(body(exchange).expires_in).toBe(3600);
+  expect(header(exchange, 'cache-control')).toBe('no-store');
+  expect(header(exchange, 'pragma')).toBe('no-cache');
+};
+
+const EXTRA: Record<string, Extra> = {
+  '02-first-token.md#token-json': (exchange, run) => {
+    tokenResponse(exchange, run);
+    expect(body(exchange).scope).toBe('read:users');
+    run.vars.first_token = String(body(exchange).access_token);
+  },
+  '02-first-token.md#token-form': (exchange, run) => {
+    tokenResponse(exchange, run);
+    expect(body(exchange).access_token).not.toBe(run.vars.first_token);
+    const claims = decodeJwt(String(body(exchange).access_token));
+    expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
+    expect([claims.sub, claims.client_id]).toEqual(['demo-client', 'demo-client']);
+  },
+  '02-first-token.md#introspect-first': (exchange) => {
+    expect(body(exchange).active).toBe(true);
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The lessons
+// ---------------------------------------------------------------------------------------------
+
+function blocksOf(nodes: MarkdownNode[]): LessonBlock[] {
+  const out: LessonBlock[] = [];
+  for (const node of nodes) {
+    if (node.type === 'block') out.push(node.block);
+    else if (node.type === 'blockquote' || node.type === 'callout')
+      out.push(...blocksOf(node.children));
+    else if (node.type === 'list')
+      for (const item of node.items) out.push(...blocksOf(item.children));
+  }
+  return out;
+}
+
+const dir = new URL('../../lessons/', import.meta.url);
+const files = readdirSync(dir)
+  .filter((name) => /^\d\d-.*\.md$/.test(name))
+  .sort();
+
+let signingPrivate: JWK;
+let signingPublic: JWK;
+beforeAll(async () => {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  const kid = 'lessons-live-test';
+  signingPublic = { ...(await exportJWK(pair.publicKey)), kid, alg: 'ES256', use: 'sig' };
+  signingPrivate = { ...(await exportJWK(pair.privateKey)), kid, alg: 'ES256', use: 'sig' };
+});
+
+async function freshServer(): Promise<MockServer> {
+  const server = await createMockServer({ issuer: ISSUER, apiOrigin: API, audience: API });
+  const put = await server.handle(
+    new Request(`${ISSUER}/__admin/clients/signing-client`, {
+      method: 'PUT',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        jwks: { keys: [signingPublic] },
+        scopes: ['read:users', 'read:orders'],
+      }),
+    }),
+  );
+  expect(put?.status).toBe(200);
+  return server;
+}
+
+describe('every lesson keeps its promises against the mock server', () => {
+  it('finds the lessons 01 to 11', () => {
+    expect(files.map((f) => f.slice(0, 2))).toEqual([
+      '01',
+      '02',
+      '03',
+      '04',
+      '05',
+      '06',
+      '07',
+      '08',
+      '09',
+      '10',
+      '11',
+    ]);
+  });
+
+  for (const file of files) {
+    describe(file, () => {
+      const source = readFileSync(new URL(file, dir), 'utf8');
+      const result = compileLesson(source, `lessons/${file}`);
+
+      it('compiles with no errors and no warnings', () => {
+        const diagnostics = result.ok
+          ? result.lesson.diagnostics
+          : [...result.errors, ...result.warnings];
+        expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([]);
+      });
+
+      if (!result.ok) return;
+      const lesson: CompiledLesson = result.lesson;
+      const blocks = blocksOf(lesson.body);
+
+      if (file >= '02') {
+        it('has a Recap section and at least one exercise, each with a worked solution', () => {
+          expect(lesson.sections.map((s) => s.title)).toContain('Recap');
+          const exercises = blocks.filter((b) => b.kind === 'exercise');
+          expect(exercises.length).toBeGreaterThan(0);
+          for (const e of exercises) expect(Object.keys(SOLUTIONS)).toContain(`${file}#${e.id}`);
+        });
+      }
+
+      it('runs top to bottom: every request, negative case and exercise does what it says', async () => {
+        const run = new LessonRun(await freshServer(), signingPrivate);
+        const failures: string[] = [];
+        for (const block of blocks) {
+          if (block.kind === 'request') {
+            run.requests.set(block.id, block);
+            const exchange = await run.sendBlock(block);
+            const where = `${file}:${block.source.line} request ${block.id}`;
+            if (block.expect) {
+              for (const m of mismatches(exchange, block.expect)) failures.push(`${where}: ${m}`);
+            }
+            const extra = EXTRA[`${file}#${block.id}`];
+            if (extra) {
+              try {
+                extra(exchange, run);
+              } catch (error) {
+                failures.push(
+                  `${where} (extra): ${error instanceof Error ? error.message : error}`,
+                );
+              }
+            }
+          } else if (block.kind === 'negatives') {
+            for (const c of block.cases) {
+              const exchange = await run.send(c.request);
+              for (const m of mismatches(exchange, c.expect)) {
+                failures.push(
+                  `${file}:${block.source.line} negatives "${c.name}": ${m} (${exchange.bodyText})`,
+                );
+              }
+            }
+          } else if (block.kind === 'exercise') {
+            const where = `${file}:${block.source.line} exercise ${block.id}`;
+            const before = await exerciseFailures(run, block);
+            if (before.length === 0)
+              failures.push(`${where}: passes before the learner does anything`);
+            for (const step of SOLUTIONS[`${file}#${block.id}`] ?? []) {
+              const original = run.requests.get(step.block);
+              if (!original) throw new Error(`${where}: no request block ${step.block} above`);
+              let edited = original;
+              if (step.source !== undefined) {
+                expect(original.editable, `${step.block} must be editable`).toBe(true);
+                const parsed = parseHttpRequest(step.source);
+                if (!parsed.ok)
+                  throw new Error(`${where}: bad solution ${JSON.stringify(parsed.problems)}`);
+                edited = { ...original, request: parsed.request };
+              }
+              await run.sendBlock(edited);
+            }
+            const after = await exerciseFailures(run, block);
+            for (const m of after) failures.push(`${where}: after the solution, ${m}`);
+          }
+        }
+        expect(failures, run.log.join('\n')).toEqual([]);
+      });
+    });
+  }
+});
