@@ -139,3 +139,33 @@ test('the clock moves and the theme choice is remembered', async ({
   await expect(mockReady.locator('html')).toHaveAttribute('data-theme', after);
   await expect(app.themeToggle()).toHaveAccessibleName(`Switch to ${before} theme`);
 });
+
+test('server state and the signing-client key survive reloads; unreadable state falls back to the seed', async ({
+  mockReady,
+  app,
+  mockServer,
+}) => {
+  type Client = { client_id: string; jwks?: { keys: { kid?: string }[] } };
+  const ids = async () => (await mockServer.clients<Client>()).map((c) => c.client_id).sort();
+  const signingKid = async () =>
+    (await mockServer.clients<Client>()).find((c) => c.client_id === 'signing-client')?.jwks
+      ?.keys[0]?.kid;
+  const seeded = await ids();
+  const kid = await signingKid();
+  expect(kid).toEqual(expect.any(String));
+
+  await mockServer.putClient('extra-client', {
+    client_secret: 'extra-secret-value',
+    scopes: ['read:users'],
+  });
+  await mockReady.reload();
+  await app.waitForMockServers();
+  expect(await ids()).toEqual([...seeded, 'extra-client'].sort());
+
+  // Corrupt the saved state before the app reads it: the servers start from the seed.
+  await mockReady.addInitScript(() => localStorage.setItem('ccp:server-state', '{"v":1,"snaps'));
+  await mockReady.reload();
+  await app.waitForMockServers();
+  expect(await ids()).toEqual(seeded);
+  expect(await signingKid()).toBe(kid);
+});
