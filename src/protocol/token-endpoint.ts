@@ -1,9 +1,9 @@
-import { SignJWT } from 'jose';
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
 import type { ServerContext } from './context.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
 import { json, NO_STORE, type ProtocolResponse } from './http.ts';
 import { randomToken } from './jwt.ts';
+import { signAccessToken } from './keys.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
 import type { IssuedToken } from './state.ts';
 import { type NamedStep, runSteps, step, type Trace } from './trace.ts';
@@ -283,8 +283,7 @@ export async function issueAccessToken(
     context.state.opaque[token] = record;
     opaqueAdded.set(context.state, (opaqueAdded.get(context.state) ?? 0) + 1);
   } else {
-    const key = context.keys.active();
-    token = await new SignJWT({
+    token = await signAccessToken(context.keys.active(), {
       iss: record.iss,
       sub: clientId,
       aud: audience,
@@ -293,9 +292,7 @@ export async function issueAccessToken(
       iat,
       exp: record.exp,
       jti: record.jti,
-    })
-      .setProtectedHeader({ alg: key.stored.alg, typ: 'at+jwt', kid: key.stored.kid })
-      .sign(key.privateKey);
+    });
   }
   const issued = context.state.issued;
   issued.push(record);
