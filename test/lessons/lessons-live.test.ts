@@ -9,7 +9,11 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { fillVariablesAsync, type HttpRequestModel } from '../../src/client/http-request.ts';
+import {
+  basicCredentials,
+  fillVariablesAsync,
+  type HttpRequestModel,
+} from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
@@ -174,7 +178,29 @@ interface SolutionStep {
   source?: string;
 }
 
+const form = (head: string[], bodyText: string) =>
+  [...head, 'Content-Type: application/x-www-form-urlencoded', '', bodyText].join('\n');
+const TOKEN = 'POST https://auth.example.com/oauth/token';
+
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '03-sending-credentials.md#basic-write-only': [
+    {
+      block: 'try-basic',
+      source: form(
+        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
+        'grant_type=client_credentials&scope=write:orders',
+      ),
+    },
+  ],
+  '03-sending-credentials.md#make-invalid-target': [
+    {
+      block: 'try-basic',
+      source: form(
+        [TOKEN, 'Authorization: Basic {{$basic demo-client demo-secret}}'],
+        'grant_type=client_credentials&audience=https://billing.example.com',
+      ),
+    },
+  ],
   '02-first-token.md#read-orders': [
     {
       block: 'try-it',
@@ -211,6 +237,31 @@ const tokenResponse: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '03-sending-credentials.md#two-scopes': (exchange) => {
+    expect(body(exchange).scope).toBe('read:orders write:orders');
+  },
+  '03-sending-credentials.md#with-audience': (exchange) => {
+    expect(decodeJwt(String(body(exchange).access_token)).aud).toBe(API);
+  },
+  '03-sending-credentials.md#with-resource': (exchange) => {
+    expect(decodeJwt(String(body(exchange).access_token)).aud).toBe(API);
+  },
+  '03-sending-credentials.md#basic': (exchange) => {
+    // The literal header in the lesson is what the helper makes for demo-client.
+    expect(exchange.request.headers).toContainEqual([
+      'Authorization',
+      `Basic ${basicCredentials('demo-client', 'demo-secret')}`,
+    ]);
+  },
+  '03-sending-credentials.md#basic-encoded': (exchange) => {
+    expect(atob(String(getHeader(exchange.request.headers, 'authorization')).slice(6))).toBe(
+      'acme%3Areporting:s3cr3t%2B%2F%3D',
+    );
+  },
+  '03-sending-credentials.md#assertion': (exchange) => {
+    const claims = decodeJwt(String(body(exchange).access_token));
+    expect([claims.sub, claims.scope]).toEqual(['signing-client', 'read:orders']);
+  },
   '02-first-token.md#token-json': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange).scope).toBe('read:users');
