@@ -1,0 +1,422 @@
+import { useMutation } from '@tanstack/react-query';
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useMemo,
+  useState,
+  useSyncExternalStore,
+} from 'react';
+import {
+  fillVariablesAsync,
+  getHeader,
+  type HttpRequestModel,
+  parseWwwAuthenticate,
+  type RecordedExchange,
+  SendRequestError,
+  sendRequestMutationOptions,
+  signClientAssertion,
+  tokenEndpointOf,
+} from '../../client/index.ts';
+import type {
+  CompiledLesson,
+  FlowStep,
+  HttpRequestTemplate,
+  ResponseExpectation,
+  SaveRule,
+} from '../../lessons/lesson-types.ts';
+import { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } from '../../mocks/signing-client-key.ts';
+import type { LogEntry } from '../../protocol/index.ts';
+import { useMockServerStatus } from '../server/mock-server-context.tsx';
+import {
+  getLessonState,
+  type LessonState,
+  resetLesson,
+  subscribeLesson,
+  updateLessonState,
+} from './lesson-store.ts';
+
+export { resetAllLessons, resetLesson } from './lesson-store.ts';
+
+export interface ExpectationResult {
+  ok: boolean;
+  /** Why it did not match, one sentence each (empty when it did). */
+  reasons: string[];
+}
+
+export type SendOutcome =
+  | {
+      exchange: RecordedExchange;
+      expectation?: ExpectationResult;
+      /** Variables the `save` rules set from this response, e.g. `['access_token']`. */
+      saved?: string[];
+    }
+  | { error: string };
+
+export interface SendOptions {
+  save?: SaveRule[];
+  expect?: ResponseExpectation;
+}
+
+/** Everything a lesson's blocks share: variables, the latest exchanges, progress. */
+export interface LessonRuntime {
+  slug: string;
+  /** Persisted per lesson in localStorage. */
+  vars: Readonly<Record<string, string>>;
+  setVar(name: string, value: string): void;
+  /** The latest exchange per step key (memory only). */
+  exchanges: Readonly<Record<string, RecordedExchange>>;
+  /** The latest exchange in this lesson. */
+  lastExchange?: { key: string; exchange: RecordedExchange };
+  /**
+   * Fill variables (incl. async `{{$client_assertion id}}` with the page's signing key), send
+   * through a TanStack Query mutation, record under `key`, apply `save` rules on 2xx, mark
+   * progress when `expect` matches (or, without `expect`, on a 2xx). Never throws for HTTP errors.
+   */
+  send(
+    key: string,
+    request: HttpRequestTemplate | HttpRequestModel,
+    options?: SendOptions,
+  ): Promise<SendOutcome>;
+  /** Step keys with a request in flight. */
+  pending: Readonly<Record<string, boolean>>;
+  /** Persisted; keys = request ids, `negatives-id#index`, exercise ids. */
+  progress: Readonly<Record<string, 'done' | 'failed'>>;
+  setProgress(key: string, state: 'done' | 'failed'): void;
+  /** The last HTTP status per step key (persisted, unlike the exchanges). */
+  statuses: Readonly<Record<string, number>>;
+  /** The learner's edited request texts per block id (persisted). */
+  drafts: Readonly<Record<string, string>>;
+  /** Keep an edited text; `undefined` forgets it (back to the lesson's request). */
+  setDraft(key: string, text: string | undefined): void;
+  /** Which flow step the latest request belongs to (by URL), for the flow diagram. */
+  activeFlowStep?: FlowStep;
+  /** The core's log entry for a response's `x-request-id`: what the server knew, step by step. */
+  serverLog(requestId: string | undefined): LogEntry | undefined;
+  /** Clears this lesson's vars, exchanges, progress and edits. */
+  reset(): void;
+}
+
+const LessonRuntimeContext = createContext<LessonRuntime | undefined>(undefined);
+
+/** The runtime of the lesson this component sits in. Throws outside a lesson page. */
+export function useLessonRuntime(): LessonRuntime {
+  const runtime = useContext(LessonRuntimeContext);
+  if (!runtime) throw new Error('useLessonRuntime() must be used inside <LessonRuntimeProvider>.');
+  return runtime;
+}
+
+/** Like {@link useLessonRuntime}, but undefined outside a lesson (blocks shown elsewhere). */
+export function useOptionalLessonRuntime(): LessonRuntime | undefined {
+  return useContext(LessonRuntimeContext);
+}
+
+/** The `error` a response carries: the JSON body's, else the `WWW-Authenticate` challenge's. */
+export function responseErrorCode(exchange: RecordedExchange): string | undefined {
+  const json = exchange.json;
+  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
+    const error = (json as Record<string, unknown>).error;
+    if (typeof error === 'string') return error;
+  }
+  const header = getHeader(exchange.headers, 'www-authenticate');
+  if (header === undefined) return undefined;
+  return parseWwwAuthenticate(header).find((c) => c.params.error !== undefined)?.params.error;
+}
+
+/**
+ * Does a response meet a lesson's expectation? Checks the status, the `error` code (JSON body
+ * or `WWW-Authenticate` Bearer challenge) and a `WWW-Authenticate` substring.
+ */
+export function matchesExpectation(
+  exchange: RecordedExchange,
+  expect: ResponseExpectation,
+): ExpectationResult {
+  const reasons: string[] = [];
+  if (exchange.status !== expect.status) {
+    reasons.push(`Expected status ${expect.status}, got ${exchange.status}.`);
+  }
+  if (expect.error !== undefined) {
+    const got = responseErrorCode(exchange);
+    if (got !== expect.error) {
+      reasons.push(
+        got === undefined
+          ? `Expected the error ${expect.error}, but the response names no error.`
+          : `Expected the error ${expect.error}, got ${got}.`,
+      );
+    }
+  }
+  if (expect.www_authenticate !== undefined) {
+    const header = getHeader(exchange.headers, 'www-authenticate');
+    if (header === undefined) {
+      reasons.push(
+        `Expected a WWW-Authenticate header containing ${expect.www_authenticate}; there is none.`,
+      );
+    } else if (!header.includes(expect.www_authenticate)) {
+      reasons.push(`Expected WWW-Authenticate to contain ${expect.www_authenticate}.`);
+    }
+  }
+  return { ok: reasons.length === 0, reasons };
+}
+
+/** The flow step a request URL belongs to: token, api, introspect or revoke. */
+export function flowStepOf(url: string): FlowStep | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  if (path.endsWith('/oauth/token')) return 'token';
+  if (path.endsWith('/oauth/introspect')) return 'introspect';
+  if (path.endsWith('/oauth/revoke')) return 'revoke';
+  if (path.startsWith('/api/')) return 'api';
+  return undefined;
+}
+
+/** The value at a path into a JSON body, as a string (numbers and booleans stringified). */
+export function readJsonPath(json: unknown, path: readonly string[]): string | undefined {
+  let current: unknown = json;
+  for (const segment of path) {
+    if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
+    else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) {
+      current = (current as Record<string, unknown>)[segment];
+    } else return undefined;
+  }
+  if (typeof current === 'string') return current;
+  if (typeof current === 'number' || typeof current === 'boolean') return String(current);
+  if (current !== undefined && current !== null) return JSON.stringify(current);
+  return undefined;
+}
+
+/** Which block saves a variable, for "send X first" messages. */
+function saversOf(lesson: CompiledLesson | undefined): Map<string, string> {
+  const savers = new Map<string, string>();
+  if (!lesson) return savers;
+  const visit = (nodes: CompiledLesson['body']) => {
+    for (const node of nodes) {
+      if (node.type === 'block' && node.block.kind === 'request') {
+        for (const rule of node.block.save) {
+          if (!savers.has(rule.variable)) {
+            savers.set(rule.variable, node.block.title ?? node.block.id);
+          }
+        }
+      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
+      else if (node.type === 'list') for (const item of node.items) visit(item.children);
+    }
+  };
+  visit(lesson.body);
+  return savers;
+}
+
+function missingMessage(missing: string[], savers: Map<string, string>): string {
+  const names = missing.map((m) => `{{${m}}}`).join(', ');
+  const hints = missing
+    .map((m) => savers.get(m))
+    .filter((s): s is string => s !== undefined)
+    .filter((s, i, all) => all.indexOf(s) === i);
+  const base =
+    missing.length === 1
+      ? `This request uses ${names}, which has no value yet.`
+      : `This request uses ${names}, which have no value yet.`;
+  return hints.length > 0
+    ? `${base} Send “${hints.join('” and “')}” first: it saves the value.`
+    : `${base} Send the request that saves it first.`;
+}
+
+/** Sign `{{$client_assertion signing-client}}` with the key this page made for that client. */
+async function signAssertionFor(clientId: string, url: string): Promise<string | undefined> {
+  if (clientId !== SIGNING_CLIENT_ID) return undefined;
+  let audience: string;
+  try {
+    const u = new URL(url);
+    audience = u.pathname.endsWith('/oauth/token') ? `${u.origin}${u.pathname}` : '';
+    if (audience === '') audience = tokenEndpointOf(u.origin);
+  } catch {
+    audience = tokenEndpointOf('https://auth.example.com');
+  }
+  return signClientAssertion(clientId, audience, await getSigningClientPrivateJwk());
+}
+
+/**
+ * Fill a request's variables. Parts are filled one by one (never re-parsed, so a value may hold
+ * any character); one assertion is signed per client and send.
+ */
+async function fillRequest(
+  request: HttpRequestModel,
+  vars: Readonly<Record<string, string>>,
+): Promise<{ request: HttpRequestModel; missing: string[]; errors: string[] }> {
+  const missing: string[] = [];
+  const errors: string[] = [];
+  const urlFilled = (await fillVariablesAsync(request.url, vars)).text;
+  const signed = new Map<string, Promise<string | undefined>>();
+  const signAssertion = (clientId: string) => {
+    let s = signed.get(clientId);
+    if (!s) {
+      s = signAssertionFor(clientId, urlFilled);
+      signed.set(clientId, s);
+    }
+    return s;
+  };
+  const fill = async (text: string) => {
+    const result = await fillVariablesAsync(text, vars, { signAssertion });
+    for (const m of result.missing) if (!missing.includes(m)) missing.push(m);
+    for (const e of result.errors) if (!errors.includes(e)) errors.push(e);
+    return result.text;
+  };
+  const filled: HttpRequestModel = {
+    method: request.method,
+    url: await fill(request.url),
+    headers: [],
+    body: await fill(request.body),
+  };
+  for (const [name, value] of request.headers) filled.headers.push([name, await fill(value)]);
+  return { request: filled, missing, errors };
+}
+
+function toModel(request: HttpRequestTemplate | HttpRequestModel): HttpRequestModel {
+  return { method: request.method, url: request.url, headers: request.headers, body: request.body };
+}
+
+export interface LessonRuntimeProviderProps {
+  slug: string;
+  /** The compiled lesson, so messages can name the block that saves a missing variable. */
+  lesson?: CompiledLesson;
+  children: ReactNode;
+}
+
+/** Provides the {@link LessonRuntime} of one lesson to its blocks. */
+export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeProviderProps) {
+  const subscribe = useCallback((listener: () => void) => subscribeLesson(slug, listener), [slug]);
+  const getSnapshot = useCallback(() => getLessonState(slug), [slug]);
+  const state: LessonState = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  const status = useMockServerStatus();
+  const server = status.state === 'ready' ? status.server : undefined;
+  const mutation = useMutation(sendRequestMutationOptions());
+  const mutateAsync = mutation.mutateAsync;
+  const [pending, setPending] = useState<Record<string, boolean>>({});
+  const savers = useMemo(() => saversOf(lesson), [lesson]);
+
+  const setVar = useCallback(
+    (name: string, value: string) =>
+      updateLessonState(slug, (s) => ({ ...s, vars: { ...s.vars, [name]: value } })),
+    [slug],
+  );
+
+  const setProgress = useCallback(
+    (key: string, value: 'done' | 'failed') =>
+      updateLessonState(slug, (s) =>
+        s.progress[key] === value ? s : { ...s, progress: { ...s.progress, [key]: value } },
+      ),
+    [slug],
+  );
+
+  const setDraft = useCallback(
+    (key: string, text: string | undefined) =>
+      updateLessonState(slug, (s) => {
+        const drafts = { ...s.drafts };
+        if (text === undefined) delete drafts[key];
+        else drafts[key] = text;
+        return { ...s, drafts };
+      }),
+    [slug],
+  );
+
+  const send = useCallback(
+    async (
+      key: string,
+      request: HttpRequestTemplate | HttpRequestModel,
+      options: SendOptions = {},
+    ): Promise<SendOutcome> => {
+      setPending((p) => ({ ...p, [key]: true }));
+      try {
+        const filled = await fillRequest(toModel(request), getLessonState(slug).vars);
+        if (filled.missing.length > 0) return { error: missingMessage(filled.missing, savers) };
+        if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
+        let exchange: RecordedExchange;
+        try {
+          exchange = await mutateAsync(filled.request);
+        } catch (error) {
+          if (error instanceof SendRequestError) return { error: error.message };
+          return { error: error instanceof Error ? error.message : String(error) };
+        }
+        const saved: string[] = [];
+        const newVars: Record<string, string> = {};
+        if (exchange.status >= 200 && exchange.status < 300) {
+          for (const rule of options.save ?? []) {
+            const value = readJsonPath(exchange.json, rule.path);
+            if (value !== undefined) {
+              newVars[rule.variable] = value;
+              saved.push(rule.variable);
+            }
+          }
+        }
+        const expectation = options.expect
+          ? matchesExpectation(exchange, options.expect)
+          : undefined;
+        const ok = expectation ? expectation.ok : exchange.status >= 200 && exchange.status < 300;
+        updateLessonState(slug, (s) => ({
+          ...s,
+          vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
+          exchanges: { ...s.exchanges, [key]: exchange },
+          lastExchange: { key, exchange },
+          statuses: { ...s.statuses, [key]: exchange.status },
+          // Once done, a step stays done: experimenting afterwards must not undo progress.
+          progress:
+            s.progress[key] === 'done'
+              ? s.progress
+              : { ...s.progress, [key]: ok ? 'done' : 'failed' },
+        }));
+        return {
+          exchange,
+          ...(expectation && { expectation }),
+          ...(saved.length > 0 && { saved }),
+        };
+      } catch (error) {
+        // Signing or filling failed (e.g. no WebCrypto): say so instead of throwing at a click.
+        return { error: error instanceof Error ? error.message : String(error) };
+      } finally {
+        setPending((p) => {
+          const { [key]: _, ...rest } = p;
+          return rest;
+        });
+      }
+    },
+    [slug, mutateAsync, savers],
+  );
+
+  const serverLog = useCallback(
+    (requestId: string | undefined) =>
+      requestId === undefined || !server
+        ? undefined
+        : server.admin.log().find((entry) => entry.id === requestId),
+    [server],
+  );
+
+  const reset = useCallback(() => resetLesson(slug), [slug]);
+
+  const runtime = useMemo<LessonRuntime>(() => {
+    const activeFlowStep = state.lastExchange
+      ? flowStepOf(state.lastExchange.exchange.request.url)
+      : undefined;
+    return {
+      slug,
+      vars: state.vars,
+      setVar,
+      exchanges: state.exchanges,
+      ...(state.lastExchange && { lastExchange: state.lastExchange }),
+      send,
+      pending,
+      progress: state.progress,
+      setProgress,
+      statuses: state.statuses,
+      drafts: state.drafts,
+      setDraft,
+      ...(activeFlowStep && { activeFlowStep }),
+      serverLog,
+      reset,
+    };
+  }, [slug, state, setVar, send, pending, setProgress, setDraft, serverLog, reset]);
+
+  return <LessonRuntimeContext.Provider value={runtime}>{children}</LessonRuntimeContext.Provider>;
+}

@@ -1,0 +1,156 @@
+import type { RecordedExchange } from '../../client/index.ts';
+
+/**
+ * Per-lesson learner state, outside React so that the app-wide reset can clear every lesson at
+ * once, and so a lesson keeps its recorded exchanges while the learner visits another page.
+ *
+ * Persisted (localStorage `ccp:lesson:<slug>`): variables, progress, last status per step and the
+ * learner's edited request texts. Recorded exchanges live in memory only (they may hold tokens
+ * and can be large); the last status per step survives in `statuses`.
+ */
+export interface LessonState {
+  vars: Record<string, string>;
+  progress: Record<string, 'done' | 'failed'>;
+  /** Last HTTP status per step key, so a reload can still say "last answer: 401". */
+  statuses: Record<string, number>;
+  /** Edited `.http` texts per request block id; absent means "as the lesson wrote it". */
+  drafts: Record<string, string>;
+  /** In memory only. */
+  exchanges: Record<string, RecordedExchange>;
+  lastExchange?: { key: string; exchange: RecordedExchange };
+}
+
+export const LESSON_STORAGE_PREFIX = 'ccp:lesson:';
+const VERSION = 1;
+
+const states = new Map<string, LessonState>();
+const listeners = new Map<string, Set<() => void>>();
+const allListeners = new Set<() => void>();
+
+function emptyState(): LessonState {
+  return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {} };
+}
+
+function isStringRecord(value: unknown): value is Record<string, string> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    !Array.isArray(value) &&
+    Object.values(value).every((v) => typeof v === 'string')
+  );
+}
+
+function readStored(slug: string): LessonState {
+  const state = emptyState();
+  try {
+    const raw = localStorage.getItem(LESSON_STORAGE_PREFIX + slug);
+    if (raw === null) return state;
+    const parsed = JSON.parse(raw) as Record<string, unknown>;
+    if (parsed.v !== VERSION) return state;
+    if (isStringRecord(parsed.vars)) state.vars = { ...parsed.vars };
+    if (isStringRecord(parsed.drafts)) state.drafts = { ...parsed.drafts };
+    if (isStringRecord(parsed.progress)) {
+      for (const [k, v] of Object.entries(parsed.progress)) {
+        if (v === 'done' || v === 'failed') state.progress[k] = v;
+      }
+    }
+    if (typeof parsed.statuses === 'object' && parsed.statuses !== null) {
+      for (const [k, v] of Object.entries(parsed.statuses)) {
+        if (typeof v === 'number') state.statuses[k] = v;
+      }
+    }
+  } catch {
+    // unreadable or storage blocked: start fresh
+  }
+  return state;
+}
+
+function persist(slug: string, state: LessonState): void {
+  try {
+    localStorage.setItem(
+      LESSON_STORAGE_PREFIX + slug,
+      JSON.stringify({
+        v: VERSION,
+        vars: state.vars,
+        progress: state.progress,
+        statuses: state.statuses,
+        drafts: state.drafts,
+      }),
+    );
+  } catch (error) {
+    console.warn('[playground] could not save lesson progress', error);
+  }
+}
+
+/** The current state of a lesson (a stable object until the next update). */
+export function getLessonState(slug: string): LessonState {
+  let state = states.get(slug);
+  if (!state) {
+    state = readStored(slug);
+    states.set(slug, state);
+  }
+  return state;
+}
+
+function notify(slug: string): void {
+  for (const listener of listeners.get(slug) ?? []) listener();
+  for (const listener of allListeners) listener();
+}
+
+/** Replace a lesson's state immutably and persist it. */
+export function updateLessonState(slug: string, update: (state: LessonState) => LessonState) {
+  const next = update(getLessonState(slug));
+  states.set(slug, next);
+  persist(slug, next);
+  notify(slug);
+}
+
+export function subscribeLesson(slug: string, listener: () => void): () => void {
+  let set = listeners.get(slug);
+  if (!set) {
+    set = new Set();
+    listeners.set(slug, set);
+  }
+  set.add(listener);
+  return () => set.delete(listener);
+}
+
+/** Called after any lesson changes (the home page's progress). */
+export function subscribeAllLessons(listener: () => void): () => void {
+  allListeners.add(listener);
+  return () => allListeners.delete(listener);
+}
+
+/** Forget one lesson's variables, exchanges, progress and edits. */
+export function resetLesson(slug: string): void {
+  states.set(slug, emptyState());
+  try {
+    localStorage.removeItem(LESSON_STORAGE_PREFIX + slug);
+  } catch {
+    // storage blocked: memory is reset anyway
+  }
+  notify(slug);
+}
+
+/**
+ * Forget every lesson's state: what the header's "Reset" calls along with the server reset, so
+ * a learner starts over with both the servers and the lessons in their first state.
+ */
+export function resetAllLessons(): void {
+  const slugs = new Set(states.keys());
+  try {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const key = localStorage.key(i);
+      if (key?.startsWith(LESSON_STORAGE_PREFIX)) {
+        slugs.add(key.slice(LESSON_STORAGE_PREFIX.length));
+        localStorage.removeItem(key);
+      }
+    }
+  } catch {
+    // storage blocked
+  }
+  for (const slug of slugs) {
+    states.set(slug, emptyState());
+    notify(slug);
+  }
+}
