@@ -28,6 +28,6 @@ export const routes: AppRoute[] = [
 
 /** The header's navigation. */
 export const navItems: NavItem[] = [
-  { to: '/', label: 'Lessons' },
+  { to: '/', label: 'Lessons', activePrefixes: ['/lessons'] },
   { to: '/server', label: 'Server' },
 ];

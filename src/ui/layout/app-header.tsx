@@ -7,6 +7,8 @@ import { Link } from './router';
 export interface NavItem {
   to: string;
   label: string;
+  /** Other sections this item stands for, e.g. '/lessons' for the lessons home at '/'. */
+  activePrefixes?: readonly string[];
 }
 
 export function AppHeader({ nav }: { nav: readonly NavItem[] }) {
@@ -23,7 +25,13 @@ export function AppHeader({ nav }: { nav: readonly NavItem[] }) {
         </Link>
         <nav aria-label="Main" className="app-header__nav">
           {nav.map((item) => (
-            <Link key={item.to} to={item.to} matchPrefix className="app-header__nav-link">
+            <Link
+              key={item.to}
+              to={item.to}
+              matchPrefix
+              activePrefixes={item.activePrefixes}
+              className="app-header__nav-link"
+            >
               {item.label}
             </Link>
           ))}

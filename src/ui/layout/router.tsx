@@ -93,12 +93,16 @@ type LinkProps = Omit<AnchorHTMLAttributes<HTMLAnchorElement>, 'href'> & {
   to: string;
   /** Mark as current when the path starts with `to` (for section links), not only on equality. */
   matchPrefix?: boolean;
+  /** Also mark as current under these path prefixes (e.g. '/lessons' for a link to '/'). */
+  activePrefixes?: readonly string[];
 };
 
 /** An ordinary link (middle-click, copy link and open-in-new-tab keep working) that navigates in place. */
-export function Link({ to, matchPrefix, onClick, children, ...rest }: LinkProps) {
+export function Link({ to, matchPrefix, activePrefixes, onClick, children, ...rest }: LinkProps) {
   const { path, navigate } = useRouter();
-  const active = matchPrefix && to !== '/' ? path === to || path.startsWith(`${to}/`) : path === to;
+  const under = (prefix: string) => path === prefix || path.startsWith(`${prefix}/`);
+  const active =
+    (matchPrefix && to !== '/' ? under(to) : path === to) || (activePrefixes?.some(under) ?? false);
 
   const handleClick = (event: MouseEvent<HTMLAnchorElement>) => {
     onClick?.(event);
