@@ -52,6 +52,9 @@ const PUBLIC_MEMBERS: Record<string, readonly string[]> = {
   OKP: ['kty', 'crv', 'x'],
 };
 
+/** Rotating without retiring keeps old keys published; beyond this many, the oldest go. */
+export const MAX_PUBLISHED_KEYS = 10;
+
 /** Keep only a JWK's public members. */
 export function publicMembers(jwk: JWK): JWK {
   const out: JWK = {};
@@ -137,6 +140,10 @@ export class KeyRing {
     this.activeKey = next;
     this.cachedJwks = undefined;
     if (retirePrevious) this.retire();
+    while (this.stored.length > MAX_PUBLISHED_KEYS) {
+      const [oldest] = this.stored.splice(0, 1);
+      if (oldest) this.loaded.delete(oldest.kid);
+    }
     return next;
   }
 

@@ -49,13 +49,23 @@ export const ROUTES: readonly Route[] = [
     host: 'issuer',
     path: '/.well-known/oauth-authorization-server',
     endpoint: 'discovery',
-    methods: { GET: ({ context }) => discoveryEndpoint(context) },
+    methods: {
+      GET: ({ context, trace }) => {
+        trace.pass('serveMetadata');
+        return discoveryEndpoint(context);
+      },
+    },
   },
   {
     host: 'issuer',
     path: '/.well-known/jwks.json',
     endpoint: 'jwks',
-    methods: { GET: ({ context }) => jwksEndpoint(context) },
+    methods: {
+      GET: ({ context, trace }) => {
+        trace.pass('servePublicKeys');
+        return jwksEndpoint(context);
+      },
+    },
   },
   {
     host: 'issuer',

@@ -138,6 +138,15 @@ describe('key rotation', () => {
     expect((await send(s, api('/api/v1/users', fresh))).status).toBe(200);
   });
 
+  it('keeps at most 10 keys published, dropping the oldest', async () => {
+    const s = await makeServer();
+    const first = s.admin.jwks().keys[0]?.kid;
+    for (let i = 0; i < 10; i++) await s.admin.rotateKeys();
+    const kids = s.admin.jwks().keys.map((k) => k.kid);
+    expect(kids).toHaveLength(10);
+    expect(kids).not.toContain(first);
+  });
+
   it('retire_previous drops the old key in the same call', async () => {
     const s = await makeServer();
     const old = await tokenFor(s);
