@@ -183,6 +183,21 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '04-scopes.md#make-403': [
+    {
+      block: 'try-api',
+      source: 'GET https://api.example.com/api/v1/users\nAuthorization: Bearer {{access_token}}',
+    },
+  ],
+  '04-scopes.md#create-only': [
+    {
+      block: 'try-token',
+      source: form(
+        [TOKEN],
+        'grant_type=client_credentials&client_id=orders-service&client_secret=orders-secret&scope=write:orders',
+      ),
+    },
+  ],
   '03-sending-credentials.md#basic-write-only': [
     {
       block: 'try-basic',
@@ -237,6 +252,16 @@ const tokenResponse: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '04-scopes.md#metadata': (exchange) => {
+    expect(body(exchange).scopes_supported).toEqual(['read:users', 'read:orders', 'write:orders']);
+  },
+  '04-scopes.md#downscoped': (exchange) => {
+    expect(exchange.status).toBe(200);
+    expect(body(exchange).scope).toBe('read:users');
+  },
+  '04-scopes.md#downscope-off': (_exchange, run) => {
+    expect(run.server.admin.settings().scopePolicy).toBe('strict');
+  },
   '03-sending-credentials.md#two-scopes': (exchange) => {
     expect(body(exchange).scope).toBe('read:orders write:orders');
   },
