@@ -344,6 +344,18 @@ describe('token endpoint: body parsing', () => {
     expect(pulls).toBeLessThan(8);
   });
 
+  it('rejects a declared Content-Length over 64 KiB before reading the body', async () => {
+    const server = await makeServer();
+    const r = await send(
+      server,
+      raw('grant_type=client_credentials', 'application/x-www-form-urlencoded', {
+        'content-length': '70000',
+      }),
+    );
+    expectError(r, 400, 'invalid_request', /larger than 65536 bytes/);
+    expect(lastLog(server).error?.detail).toBe('Content-Length: 70000');
+  });
+
   it('rejects a form parameter sent twice', async () => {
     const server = await makeServer();
     const r = await send(
@@ -612,6 +624,17 @@ describe('token endpoint: grant type, scope, audience', () => {
         /scope is malformed/,
       );
     }
+  });
+
+  it('refuses a client with no allowed scopes when scope is omitted', async () => {
+    const server = await makeServer();
+    await server.admin.putClient('empty', { client_secret: 'e', scopes: [] });
+    const r = await send(server, form({ ...cc, client_id: 'empty', client_secret: 'e' }));
+    expect(r.body).toEqual({
+      error: 'invalid_scope',
+      error_description:
+        'Client empty is not allowed any scope. Register scopes for it (PUT /__admin/clients/empty).',
+    });
   });
 
   it('down-scopes to the allowed part when scopePolicy is downscope', async () => {
