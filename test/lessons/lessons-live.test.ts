@@ -7,7 +7,7 @@
  * (a header, an empty body, a field's absence) are asserted in EXTRA.
  */
 import { readdirSync, readFileSync } from 'node:fs';
-import { decodeJwt, exportJWK, generateKeyPair, type JWK } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import {
   basicCredentials,
@@ -183,6 +183,17 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '05-access-token-anatomy.md#fail-only-aud': [
+    {
+      block: 'try-mint',
+      source: [
+        'POST https://auth.example.com/__admin/mint',
+        'Content-Type: application/json',
+        '',
+        '{"claims": {"aud": "https://reports.example.com"}, "sign_with": "server"}',
+      ].join('\n'),
+    },
+  ],
   '04-scopes.md#make-403': [
     {
       block: 'try-api',
@@ -251,7 +262,49 @@ const tokenResponse: Extra = (exchange) => {
   expect(header(exchange, 'pragma')).toBe('no-cache');
 };
 
+/** The description of an invalid_token challenge names the failed check. */
+const failedCheck =
+  (check: string): Extra =>
+  (exchange) => {
+    expect(header(exchange, 'www-authenticate')).toContain(`failed the ${check} check`);
+  };
+
 const EXTRA: Record<string, Extra> = {
+  '05-access-token-anatomy.md#token': (exchange) => {
+    const token = String(body(exchange).access_token);
+    const h = decodeProtectedHeader(token);
+    expect([h.typ, h.alg, typeof h.kid]).toEqual(['at+jwt', 'ES256', 'string']);
+    expect(Object.keys(decodeJwt(token)).sort()).toEqual([
+      'aud',
+      'client_id',
+      'exp',
+      'iat',
+      'iss',
+      'jti',
+      'scope',
+      'sub',
+    ]);
+  },
+  '05-access-token-anatomy.md#discovery': (exchange) => {
+    expect(body(exchange).jwks_uri).toBe(`${ISSUER}/.well-known/jwks.json`);
+  },
+  '05-access-token-anatomy.md#jwks': (exchange, run) => {
+    const kid = decodeProtectedHeader(run.vars.access_token ?? '').kid;
+    const keys = body(exchange).keys as { kid: string; use: string; alg: string; d?: string }[];
+    expect(keys.find((k) => k.kid === kid)).toMatchObject({ use: 'sig', alg: 'ES256' });
+    expect(keys.every((k) => k.d === undefined)).toBe(true);
+  },
+  '05-access-token-anatomy.md#mint-none': (exchange) => {
+    expect(decodeProtectedHeader(String(body(exchange).token)).alg).toBe('none');
+  },
+  '05-access-token-anatomy.md#expired-default': failedCheck('exp'),
+  '05-access-token-anatomy.md#leeway-max': (exchange) => {
+    expect(body(exchange).leewaySeconds).toBe(300);
+  },
+  '05-access-token-anatomy.md#beyond-window': failedCheck('exp'),
+  '05-access-token-anatomy.md#clock-back': (exchange) => {
+    expect(body(exchange).offset).toBe(0);
+  },
   '04-scopes.md#metadata': (exchange) => {
     expect(body(exchange).scopes_supported).toEqual(['read:users', 'read:orders', 'write:orders']);
   },
