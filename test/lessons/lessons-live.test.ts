@@ -183,6 +183,27 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '06-opaque-tokens-introspection.md#opaque-least-privilege': [
+    {
+      block: 'try-opaque',
+      source: form(
+        [TOKEN, 'Authorization: Basic {{$basic reporting-job reporting-secret}}'],
+        'grant_type=client_credentials&scope=read:orders',
+      ),
+    },
+  ],
+  '07-revocation.md#revoke-orders-token': [
+    {
+      block: 'try-revoke',
+      source: form(
+        [
+          'POST https://auth.example.com/oauth/revoke',
+          'Authorization: Basic {{$basic orders-service orders-secret}}',
+        ],
+        'token={{orders_token}}',
+      ),
+    },
+  ],
   '05-access-token-anatomy.md#fail-only-aud': [
     {
       block: 'try-mint',
@@ -269,7 +290,36 @@ const failedCheck =
     expect(header(exchange, 'www-authenticate')).toContain(`failed the ${check} check`);
   };
 
+const emptyBody: Extra = (exchange) => {
+  expect(exchange.bodyText).toBe('');
+};
+const inactive: Extra = (exchange) => {
+  expect(exchange.json).toEqual({ active: false });
+};
+
 const EXTRA: Record<string, Extra> = {
+  '06-opaque-tokens-introspection.md#opaque-token': (exchange, run) => {
+    tokenResponse(exchange, run);
+    expect(String(body(exchange).access_token)).not.toContain('.');
+  },
+  '06-opaque-tokens-introspection.md#introspect-live': (exchange) => {
+    expect(body(exchange)).toMatchObject({
+      active: true,
+      client_id: 'reporting-job',
+      sub: 'reporting-job',
+      scope: 'read:users read:orders',
+      aud: API,
+      iss: ISSUER,
+    });
+    for (const k of ['exp', 'iat', 'jti']) expect(body(exchange)[k]).toBeDefined();
+  },
+  '06-opaque-tokens-introspection.md#introspect-garbage': inactive,
+  '06-opaque-tokens-introspection.md#revoke-opaque': emptyBody,
+  '07-revocation.md#revoke': emptyBody,
+  '07-revocation.md#after': failedCheck('revoked'),
+  '07-revocation.md#introspect-revoked': inactive,
+  '07-revocation.md#revoke-again': emptyBody,
+  '07-revocation.md#revoke-unknown': emptyBody,
   '05-access-token-anatomy.md#token': (exchange) => {
     const token = String(body(exchange).access_token);
     const h = decodeProtectedHeader(token);
