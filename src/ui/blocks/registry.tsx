@@ -32,6 +32,20 @@ export const blockComponents: BlockComponents = {
   curl: lazy(() =>
     import('./curl-block/curl-block.tsx').then((m) => ({ default: m.CurlBlockView })),
   ),
+  jwt: lazy(() => import('./jwt-block/jwt-block.tsx').then((m) => ({ default: m.JwtBlockView }))),
+  negatives: lazy(() =>
+    import('./negatives-block/negatives-block.tsx').then((m) => ({
+      default: m.NegativesBlockView,
+    })),
+  ),
+  flow: lazy(() =>
+    import('./flow-block/flow-block.tsx').then((m) => ({ default: m.FlowBlockView })),
+  ),
+  exercise: lazy(() =>
+    import('./exercise-block/exercise-block.tsx').then((m) => ({
+      default: m.ExerciseBlockView,
+    })),
+  ),
 };
 
 /**

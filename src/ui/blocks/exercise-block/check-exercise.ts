@@ -1,0 +1,124 @@
+import { inspectJwt } from '../../../client/jwt-inspect.ts';
+import type { RecordedExchange } from '../../../client/send-request.ts';
+import type { ExerciseResponseCheck, ExerciseTokenCheck } from '../../../lessons/lesson-types.ts';
+import { responseFacts } from '../negatives-block/response-facts.ts';
+
+export interface CheckResult {
+  ok: boolean;
+  /** Why it is not done yet, most useful first; empty when ok. */
+  reasons: string[];
+}
+
+/** Where the response being checked came from, to say so in the reasons. */
+export type ResponseSource = { kind: 'request'; id: string } | { kind: 'run' } | { kind: 'latest' };
+
+function sourceName(source: ResponseSource): string {
+  switch (source.kind) {
+    case 'request':
+      return `The latest response of “${source.id}”`;
+    case 'run':
+      return 'The check request';
+    case 'latest':
+      return 'Your latest response';
+  }
+}
+
+/**
+ * Compare a response with an exercise's `check.response`. Every mismatch is a reason, with what
+ * came back, so the learner knows what to change.
+ */
+export function checkResponse(
+  check: ExerciseResponseCheck,
+  exchange: RecordedExchange | undefined,
+  source: ResponseSource,
+): CheckResult {
+  if (!exchange) {
+    return {
+      ok: false,
+      reasons: [
+        source.kind === 'request'
+          ? `Send the request “${source.id}” first.`
+          : 'Send a request in this lesson first.',
+      ],
+    };
+  }
+  const facts = responseFacts(exchange);
+  const reasons: string[] = [];
+  const name = sourceName(source);
+  const said = facts.error
+    ? ` (${facts.error}${facts.errorDescription ? `: ${facts.errorDescription}` : ''})`
+    : '';
+  if (check.status !== undefined && facts.status !== check.status) {
+    reasons.push(`${name} has status ${facts.status}${said}; the goal needs ${check.status}.`);
+  }
+  if (check.error !== undefined && facts.error !== check.error) {
+    reasons.push(
+      facts.error === undefined
+        ? `${name} carries no error code; the goal needs ${check.error}.`
+        : `${name} says ${facts.error}; the goal needs ${check.error}.`,
+    );
+  }
+  if (
+    check.www_authenticate !== undefined &&
+    !(facts.wwwAuthenticate ?? '').includes(check.www_authenticate)
+  ) {
+    reasons.push(
+      facts.wwwAuthenticate === undefined
+        ? `${name} has no WWW-Authenticate header; the goal needs one containing ${check.www_authenticate}.`
+        : `${name}'s WWW-Authenticate is ${facts.wwwAuthenticate}; it should contain ${check.www_authenticate}.`,
+    );
+  }
+  return { ok: reasons.length === 0, reasons };
+}
+
+const show = (value: unknown) => (typeof value === 'string' ? `“${value}”` : JSON.stringify(value));
+
+/**
+ * Decode the token in `check.token.variable` (never throws: a malformed or opaque token is a
+ * reason, not a crash) and compare its `scope` and claims.
+ * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.2.3 (the scope claim)
+ */
+export function checkToken(check: ExerciseTokenCheck, token: string | undefined): CheckResult {
+  const variable = `{{${check.variable}}}`;
+  if (token === undefined || token.trim() === '') {
+    return {
+      ok: false,
+      reasons: [`There is no token in ${variable} yet: send a token request that saves it.`],
+    };
+  }
+  const inspection = inspectJwt(token);
+  const payload = inspection.payload;
+  if (!payload) {
+    const why = inspection.errors[0]?.message ?? 'it does not decode.';
+    return { ok: false, reasons: [`The token in ${variable} cannot be read as a JWT: ${why}`] };
+  }
+  const reasons: string[] = [];
+  if (check.scope_includes.length > 0) {
+    const granted =
+      typeof payload.scope === 'string' ? payload.scope.split(' ').filter(Boolean) : [];
+    const missing = check.scope_includes.filter((scope) => !granted.includes(scope));
+    if (missing.length > 0) {
+      reasons.push(
+        `The token’s scope is ${granted.length > 0 ? `“${granted.join(' ')}”` : 'empty'}; it lacks ${missing.join(', ')}.`,
+      );
+    }
+  }
+  for (const [claim, expected] of Object.entries(check.claims)) {
+    const actual = payload[claim];
+    if (actual === undefined)
+      reasons.push(`The token has no ${claim} claim; the goal needs ${show(expected)}.`);
+    else if (JSON.stringify(actual) !== JSON.stringify(expected)) {
+      reasons.push(`The token’s ${claim} is ${show(actual)}; the goal needs ${show(expected)}.`);
+    }
+  }
+  return { ok: reasons.length === 0, reasons };
+}
+
+/** Both checks must pass; the reasons of both are kept. */
+export function combineChecks(...results: (CheckResult | undefined)[]): CheckResult {
+  const present = results.filter((r): r is CheckResult => r !== undefined);
+  return {
+    ok: present.every((r) => r.ok),
+    reasons: present.flatMap((r) => r.reasons),
+  };
+}

@@ -1,0 +1,278 @@
+import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { findVariables, type RecordedExchange } from '../../../client/index.ts';
+import type { ExerciseBlock, ResponseExpectation } from '../../../lessons/lesson-types.ts';
+import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import type { BlockProps } from '../registry.tsx';
+import { type CheckResult, checkResponse, checkToken, combineChecks } from './check-exercise.ts';
+import './exercise-block.css';
+
+type Verdict =
+  | { state: 'idle' }
+  | { state: 'checking' }
+  | { state: 'passed'; earlier?: boolean }
+  | { state: 'not-yet'; reasons: string[] };
+
+/** The runtime key of the request an exercise sends itself (`check.response.run`). */
+export function exerciseRunKey(id: string): string {
+  return `${id}#check`;
+}
+
+/**
+ * The variables whose new values may change the outcome: the token variable, and those the
+ * `run` request uses. A change to one of them re-checks the exercise on its own.
+ */
+function watchedVariables(block: ExerciseBlock): string[] {
+  const names = new Set<string>();
+  if (block.check.token) names.add(block.check.token.variable);
+  const run = block.check.response?.run;
+  if (run) {
+    const text = [run.url, ...run.headers.map(([, v]) => v), run.body].join('\n');
+    for (const name of findVariables(text)) if (!name.startsWith('$')) names.add(name);
+  }
+  return [...names];
+}
+
+function expectationOf(block: ExerciseBlock): ResponseExpectation | undefined {
+  const response = block.check.response;
+  if (response?.status === undefined) return undefined;
+  return {
+    status: response.status,
+    ...(response.error && { error: response.error }),
+    ...(response.www_authenticate && { www_authenticate: response.www_authenticate }),
+  };
+}
+
+/**
+ * Run an exercise's checks against the lesson's current state. `auto` checks never send a
+ * request unless the token check (if any) already passes, so browsing the lesson does not fill
+ * the server log with check requests.
+ */
+async function evaluate(
+  block: ExerciseBlock,
+  runtime: LessonRuntime,
+  mode: 'check' | 'auto',
+): Promise<CheckResult | undefined> {
+  const { response, token } = block.check;
+  const tokenResult = token ? checkToken(token, runtime.vars[token.variable]) : undefined;
+  let responseResult: CheckResult | undefined;
+  if (response?.run) {
+    if (mode === 'auto' && tokenResult && !tokenResult.ok) return tokenResult;
+    const expect = expectationOf(block);
+    const outcome = await runtime.send(exerciseRunKey(block.id), response.run, {
+      ...(expect && { expect }),
+    });
+    responseResult =
+      'error' in outcome
+        ? { ok: false, reasons: [`The check request was not sent: ${outcome.error}`] }
+        : checkResponse(response, outcome.exchange, { kind: 'run' });
+  } else if (response?.request) {
+    responseResult = checkResponse(response, runtime.exchanges[response.request], {
+      kind: 'request',
+      id: response.request,
+    });
+  } else if (response) {
+    const last = runtime.lastExchange;
+    const exchange = last && !last.key.startsWith(`${block.id}#`) ? last.exchange : undefined;
+    responseResult = checkResponse(response, exchange, { kind: 'latest' });
+  }
+  return combineChecks(tokenResult, responseResult);
+}
+
+/**
+ * A task the learner does alone, checked by the page: on "Check", and on its own as soon as a
+ * relevant request arrives (so "Done!" appears right after the right request).
+ */
+export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
+  const runtime = useLessonRuntime();
+  const doneEarlier = runtime.progress[block.id] === 'done';
+  const [verdict, setVerdict] = useState<Verdict>(() =>
+    doneEarlier ? { state: 'passed', earlier: true } : { state: 'idle' },
+  );
+  const [hintShown, setHintShown] = useState(false);
+  const [askedOnce, setAskedOnce] = useState(false);
+  const headingId = useId();
+  const hintId = useId();
+  const runtimeRef = useRef(runtime);
+  runtimeRef.current = runtime;
+  const sequence = useRef(0);
+
+  const run = useCallback(
+    async (mode: 'check' | 'auto') => {
+      // A newer check supersedes an older one still waiting for its response.
+      const ticket = ++sequence.current;
+      if (mode === 'check') setVerdict({ state: 'checking' });
+      const result = await evaluate(block, runtimeRef.current, mode);
+      if (ticket !== sequence.current || !result) return;
+      if (result.ok) {
+        runtimeRef.current.setProgress(block.id, 'done');
+        setVerdict({ state: 'passed' });
+      } else if (mode === 'check' || askedOnceRef.current) {
+        setVerdict({ state: 'not-yet', reasons: result.reasons });
+      }
+    },
+    [block],
+  );
+
+  // Auto-checks report a failure only once the learner has asked for a check themselves.
+  const askedOnceRef = useRef(askedOnce);
+  askedOnceRef.current = askedOnce;
+
+  // What counts as "a relevant exchange arrived" depends on the check.
+  const watched = useMemo(() => watchedVariables(block), [block]);
+  const response = block.check.response;
+  const trigger = [
+    ...watched.map((name) => runtime.vars[name] ?? ''),
+    response?.request ? runtime.exchanges[response.request] : undefined,
+    response && !response.run && !response.request ? latestForeign(runtime, block.id) : undefined,
+  ];
+  const previous = useRef(trigger);
+  useEffect(() => {
+    const before = previous.current;
+    previous.current = trigger;
+    const changed = trigger.some((value, index) => value !== before[index]);
+    if (!changed) return;
+    // Once done, later experiments must not turn the exercise back to "not yet".
+    if (runtimeRef.current.progress[block.id] === 'done' && !askedOnceRef.current) {
+      setVerdict({ state: 'passed' });
+      return;
+    }
+    void run('auto');
+  });
+
+  const onCheck = () => {
+    if (verdict.state === 'checking') return;
+    setAskedOnce(true);
+    askedOnceRef.current = true;
+    void run('check');
+  };
+
+  return (
+    <section
+      className={`card exercise-block exercise-block--${verdict.state}`}
+      aria-labelledby={headingId}
+    >
+      <header className="card__header">
+        <h3 className="exercise-block__title" id={headingId}>
+          <span className="block-kind">Exercise</span>
+          <span>{block.title ?? 'Your turn'}</span>
+        </h3>
+        {verdict.state === 'passed' ? <span className="badge badge--success">Done</span> : null}
+      </header>
+      <div className="card__body exercise-block__body">
+        <p className="exercise-block__goal">
+          <strong>Goal: </strong>
+          {block.goal}
+        </p>
+        {block.hint ? (
+          <div className="exercise-block__hint">
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              aria-expanded={hintShown}
+              aria-controls={hintId}
+              onClick={() => setHintShown((shown) => !shown)}
+            >
+              {hintShown ? 'Hide hint' : 'Show hint'}
+            </button>
+            <p id={hintId} hidden={!hintShown} className="exercise-block__hint-text">
+              {block.hint}
+            </p>
+          </div>
+        ) : null}
+        <CheckList block={block} />
+        <div className="exercise-block__actions">
+          <button
+            type="button"
+            className="btn btn--primary"
+            aria-disabled={verdict.state === 'checking'}
+            onClick={onCheck}
+          >
+            {verdict.state === 'checking' ? 'Checking…' : 'Check'}
+          </button>
+        </div>
+        <div className="exercise-block__result" role="status">
+          <Result verdict={verdict} />
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
+  const last = runtime.lastExchange;
+  return last && !last.key.startsWith(`${id}#`) ? last.exchange : undefined;
+}
+
+function Result({ verdict }: { verdict: Verdict }) {
+  switch (verdict.state) {
+    case 'idle':
+    case 'checking':
+      return null;
+    case 'passed':
+      return (
+        <p className="exercise-result exercise-result--passed">
+          <span aria-hidden="true">✓ </span>
+          {verdict.earlier
+            ? 'Done! You completed this exercise earlier.'
+            : 'Done! Every check passes.'}
+        </p>
+      );
+    case 'not-yet':
+      return (
+        <div className="exercise-result exercise-result--not-yet">
+          <p>
+            <strong>Not yet.</strong>
+          </p>
+          <ul>
+            {verdict.reasons.map((reason) => (
+              <li key={reason}>{reason}</li>
+            ))}
+          </ul>
+        </div>
+      );
+  }
+}
+
+/** What "done" means, in words, so the goal is testable before pressing Check. */
+function CheckList({ block }: { block: ExerciseBlock }) {
+  const { response, token } = block.check;
+  const items: string[] = [];
+  if (token) {
+    if (token.scope_includes.length > 0) {
+      items.push(
+        `the token in {{${token.variable}}} has the scope ${token.scope_includes.join(' ')}`,
+      );
+    }
+    for (const [claim, value] of Object.entries(token.claims)) {
+      items.push(
+        `the token’s ${claim} is ${typeof value === 'string' ? value : JSON.stringify(value)}`,
+      );
+    }
+  }
+  if (response) {
+    const outcome = [
+      response.status !== undefined ? `status ${response.status}` : '',
+      response.error ?? '',
+      response.www_authenticate ? `WWW-Authenticate containing ${response.www_authenticate}` : '',
+    ]
+      .filter(Boolean)
+      .join(', ');
+    items.push(
+      response.run
+        ? `a request the page sends for you (${response.run.method} ${response.run.url}) gets ${outcome}`
+        : response.request
+          ? `the latest response of “${response.request}” has ${outcome}`
+          : `your latest response in this lesson has ${outcome}`,
+    );
+  }
+  return (
+    <div className="exercise-block__checks">
+      <p className="muted">Checked automatically:</p>
+      <ul>
+        {items.map((item) => (
+          <li key={item}>{item}</li>
+        ))}
+      </ul>
+    </div>
+  );
+}

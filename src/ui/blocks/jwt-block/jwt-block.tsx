@@ -1,0 +1,367 @@
+import { useId, useMemo } from 'react';
+import {
+  claimExplanations,
+  inspectJwt,
+  type JwtInspection,
+  type VerifyStep,
+} from '../../../client/index.ts';
+import type { MockServer } from '../../../protocol/index.ts';
+import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { useMockServerStatus } from '../../server/mock-server-context.tsx';
+import type { BlockProps } from '../registry.tsx';
+import { describeExpiry, describeRelative, formatUtc } from './describe-time.ts';
+import { useServerNow } from './use-server-now.ts';
+import { useTokenVerification } from './use-token-verification.ts';
+import './jwt-block.css';
+
+/**
+ * The JWT inspector: a token in its three colour-coded parts, its header and claims explained in
+ * plain words, and the resource API's checks run on it, step by step, against the issuer's JWKS.
+ */
+export function JwtBlockView({ block }: BlockProps<'jwt'>) {
+  const runtime = useOptionalLessonRuntime();
+  const variable = block.from ?? 'access_token';
+  const token = block.token ?? runtime?.vars[variable];
+  const headingId = useId();
+  return (
+    <section className="card jwt-block" aria-labelledby={headingId}>
+      <header className="card__header">
+        <h3 className="jwt-block__title" id={headingId}>
+          <span className="block-kind">JWT inspector</span>
+          {block.title ? <span>{block.title}</span> : null}
+        </h3>
+        <span className="card__subtitle">
+          {block.token ? 'an example token' : <code>{`{{${variable}}}`}</code>}
+        </span>
+      </header>
+      <div className="card__body jwt-block__body">
+        {token === undefined || token.trim() === '' ? (
+          <p className="jwt-block__empty">
+            <strong>No token yet.</strong> Send the request above first: it saves the token in{' '}
+            <code>{`{{${variable}}}`}</code>, and it appears here decoded.
+          </p>
+        ) : (
+          <TokenView token={token} highlight={block.highlight} />
+        )}
+      </div>
+    </section>
+  );
+}
+
+function TokenView({ token, highlight }: { token: string; highlight: string[] }) {
+  const inspection = useMemo(() => inspectJwt(token), [token]);
+  const status = useMockServerStatus();
+  const server = status.state === 'ready' ? status.server : undefined;
+  const now = useServerNow(server);
+  const leeway = server?.admin.settings().leewaySeconds ?? 60;
+  const decoded = inspection.header !== undefined || inspection.payload !== undefined;
+  const highlighted = new Set(highlight);
+  return (
+    <>
+      <TokenParts inspection={inspection} />
+      {inspection.errors.length > 0 ? <TokenProblems inspection={inspection} /> : null}
+      {decoded ? (
+        <div className="jwt-block__tables">
+          {inspection.header ? (
+            <ClaimTable
+              caption="Header"
+              part="header"
+              claims={inspection.header}
+              highlighted={highlighted}
+              now={now}
+              leeway={leeway}
+            />
+          ) : null}
+          {inspection.payload ? (
+            <ClaimTable
+              caption="Payload (claims)"
+              part="payload"
+              claims={inspection.payload}
+              highlighted={highlighted}
+              now={now}
+              leeway={leeway}
+            />
+          ) : null}
+        </div>
+      ) : null}
+      {decoded && server && now !== undefined ? (
+        <Verification token={token} server={server} now={now} />
+      ) : decoded ? (
+        <p className="muted">The checks run once the mock servers have started…</p>
+      ) : null}
+    </>
+  );
+}
+
+/** The token as written, each part in its own colour, with a legend. */
+function TokenParts({ inspection }: { inspection: JwtInspection }) {
+  const { parts } = inspection;
+  const compact = parts.length === 3;
+  return (
+    <figure className="jwt-token">
+      <pre className="jwt-token__text">
+        {compact ? (
+          <code>
+            <span className="jwt-part jwt-part--header">{parts[0]}</span>
+            <span className="jwt-dot">.</span>
+            <span className="jwt-part jwt-part--payload">{parts[1]}</span>
+            <span className="jwt-dot">.</span>
+            <span className="jwt-part jwt-part--signature">{parts[2]}</span>
+          </code>
+        ) : (
+          <code>{parts.join('.')}</code>
+        )}
+      </pre>
+      {compact ? (
+        <figcaption className="jwt-token__legend">
+          <span className="jwt-legend jwt-legend--header">Header</span>
+          <span className="jwt-legend jwt-legend--payload">Payload</span>
+          <span className="jwt-legend jwt-legend--signature">
+            Signature{parts[2] === '' ? ' (empty)' : ''}
+          </span>
+          <span className="muted">each part base64url, separated by dots</span>
+        </figcaption>
+      ) : null}
+    </figure>
+  );
+}
+
+function TokenProblems({ inspection }: { inspection: JwtInspection }) {
+  const opaque = inspection.parts.length === 1;
+  return (
+    <div className={`callout ${opaque ? '' : 'callout--warning'} jwt-block__problems`}>
+      <p className="callout__title">
+        {opaque ? 'Not a JWT: an opaque token' : 'This token is not a well-formed JWT'}
+      </p>
+      <ul>
+        {inspection.errors.map((problem) => (
+          <li key={`${problem.part}:${problem.message}`}>
+            {problem.part === 'token' ? null : <strong>{problem.part}: </strong>}
+            {problem.message}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
+
+function ClaimTable({
+  caption,
+  part,
+  claims,
+  highlighted,
+  now,
+  leeway,
+}: {
+  caption: string;
+  part: 'header' | 'payload';
+  claims: Record<string, unknown>;
+  highlighted: ReadonlySet<string>;
+  now: number | undefined;
+  leeway: number;
+}) {
+  return (
+    <div className="table-scroll">
+      <table className={`jwt-claims jwt-claims--${part}`}>
+        <caption>{caption}</caption>
+        <thead>
+          <tr>
+            <th scope="col">Claim</th>
+            <th scope="col">Value and meaning</th>
+          </tr>
+        </thead>
+        <tbody>
+          {Object.entries(claims).map(([name, value]) => {
+            const explanation = claimExplanations[name];
+            const isHighlighted = highlighted.has(name);
+            return (
+              <tr key={name} className={isHighlighted ? 'jwt-claim--highlight' : undefined}>
+                <th scope="row">
+                  <code className="jwt-claim__name">{name}</code>
+                  {explanation ? (
+                    <span className="jwt-claim__label">{explanation.label}</span>
+                  ) : null}
+                  {isHighlighted ? <span className="badge badge--accent">look here</span> : null}
+                </th>
+                <td>
+                  <ClaimValue name={name} value={value} now={now} leeway={leeway} />
+                  <p className="jwt-claim__explanation">
+                    {explanation ? (
+                      <>
+                        {explanation.explanation}{' '}
+                        <a href={explanation.url} target="_blank" rel="noreferrer">
+                          spec
+                        </a>
+                      </>
+                    ) : part === 'header' ? (
+                      'A header parameter the standards for access tokens do not use.'
+                    ) : (
+                      'A claim this server added; the access token standards do not define it.'
+                    )}
+                  </p>
+                </td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function ClaimValue({
+  name,
+  value,
+  now,
+  leeway,
+}: {
+  name: string;
+  value: unknown;
+  now: number | undefined;
+  leeway: number;
+}) {
+  if (name === 'scope' && typeof value === 'string') {
+    return (
+      <p className="jwt-claim__value jwt-claim__scopes">
+        {value
+          .split(' ')
+          .filter(Boolean)
+          .map((scope) => (
+            <code key={scope} className="jwt-scope">
+              {scope}
+            </code>
+          ))}
+      </p>
+    );
+  }
+  const shown = typeof value === 'string' ? value : JSON.stringify(value);
+  if (TIME_CLAIMS.has(name) && typeof value === 'number' && Number.isFinite(value)) {
+    return (
+      <p className="jwt-claim__value">
+        <code>{shown}</code> <span className="jwt-claim__time">{formatUtc(value)}</span>
+        {now === undefined ? null : name === 'exp' ? (
+          <Countdown exp={value} now={now} leeway={leeway} />
+        ) : (
+          <span className="jwt-claim__relative">
+            {name === 'iat' ? 'issued ' : value > now ? 'valid ' : 'valid since '}
+            {describeRelative(value, now)}
+          </span>
+        )}
+      </p>
+    );
+  }
+  return (
+    <p className="jwt-claim__value">
+      <code>{shown}</code>
+    </p>
+  );
+}
+
+function Countdown({ exp, now, leeway }: { exp: number; now: number; leeway: number }) {
+  const expiry = describeExpiry(exp, now, leeway);
+  return (
+    <span className={`jwt-countdown jwt-countdown--${expiry.state}`}>
+      {/* Only the state is announced when it changes, not every second. */}
+      <span aria-hidden="true">{expiry.text}</span>
+      <span className="visually-hidden">
+        {expiry.state === 'valid'
+          ? 'still valid'
+          : expiry.state === 'leeway'
+            ? 'expired, within leeway'
+            : 'expired'}
+      </span>
+    </span>
+  );
+}
+
+const STEP_MARKS: Record<VerifyStep['status'], string> = {
+  passed: '✓',
+  failed: '✗',
+  not_reached: '–',
+  skipped: '–',
+  server_side: '?',
+};
+
+const STEP_WORDS: Record<VerifyStep['status'], string> = {
+  passed: 'passed',
+  failed: 'failed',
+  not_reached: 'not reached',
+  skipped: 'skipped',
+  server_side: 'checked by the API',
+};
+
+function Verification({ token, server, now }: { token: string; server: MockServer; now: number }) {
+  const verification = useTokenVerification(token, server, now);
+  const headingId = useId();
+  return (
+    <section className="jwt-verify" aria-labelledby={headingId}>
+      <h4 id={headingId} className="jwt-verify__title">
+        What the API checks, in order
+      </h4>
+      {verification.state === 'loading' ? (
+        <p className="muted">{verification.message}</p>
+      ) : verification.state === 'error' ? (
+        <p className="callout callout--danger">{verification.message}</p>
+      ) : (
+        <VerificationResult
+          steps={verification.result.steps}
+          ok={verification.result.ok}
+          jwksUri={verification.jwksUri}
+        />
+      )}
+    </section>
+  );
+}
+
+function VerificationResult({
+  steps,
+  ok,
+  jwksUri,
+}: {
+  steps: VerifyStep[];
+  ok: boolean;
+  jwksUri: string;
+}) {
+  const signature = steps.find((s) => s.name === 'checkSignature');
+  const failed = steps.find((s) => s.status === 'failed');
+  return (
+    <>
+      <p className="jwt-verify__summary">
+        {signature?.status === 'passed' ? (
+          <span className="badge badge--success">Signature verified</span>
+        ) : signature?.status === 'failed' ? (
+          <span className="badge badge--danger">Signature invalid</span>
+        ) : (
+          <span className="badge">Signature not checked</span>
+        )}{' '}
+        {ok ? (
+          <span>The API would accept this token (unless it was revoked).</span>
+        ) : failed ? (
+          <span>
+            The API would refuse it at <strong>{failed.label}</strong>: 401{' '}
+            <code>invalid_token</code>.
+          </span>
+        ) : null}
+        <span className="jwt-verify__source muted">
+          Keys from <code>{jwksUri}</code>, found through the issuer’s metadata.
+        </span>
+      </p>
+      <ol className="jwt-steps">
+        {steps.map((step) => (
+          <li key={step.name} className={`jwt-step jwt-step--${step.status}`}>
+            <span className="jwt-step__mark" aria-hidden="true">
+              {STEP_MARKS[step.status]}
+            </span>
+            <span className="jwt-step__label">{step.label}</span>
+            <span className="jwt-step__status">{STEP_WORDS[step.status]}</span>
+            {step.status !== 'not_reached' ? (
+              <span className="jwt-step__detail">{step.detail}</span>
+            ) : null}
+          </li>
+        ))}
+      </ol>
+    </>
+  );
+}
