@@ -183,6 +183,19 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '08-token-caching.md#unthrottle': [
+    {
+      block: 'clock-forward',
+      source: [
+        'POST https://auth.example.com/__admin/clock',
+        'Content-Type: application/json',
+        '',
+        '{"advance": 60}',
+      ].join('\n'),
+    },
+    { block: 'cron-retry' },
+  ],
+  '08-token-caching.md#habit-four': [{ block: 'refetch' }],
   '06-opaque-tokens-introspection.md#opaque-least-privilege': [
     {
       block: 'try-opaque',
@@ -298,6 +311,19 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '08-token-caching.md#sixth': (exchange) => {
+    const retryAfter = Number(header(exchange, 'retry-after'));
+    expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
+    expect(body(exchange).error).toBe('too_many_requests');
+  },
+  '08-token-caching.md#clock-back': (exchange) => {
+    // Back to where the learner left it after the throttle exercise (60 s in the solution).
+    expect(body(exchange).offset).toBe(60);
+  },
+  '08-token-caching.md#cron-retry': (exchange) => {
+    // Sent top to bottom, within the same minute: still throttled until the learner acts.
+    expect(exchange.status).toBe(429);
+  },
   '06-opaque-tokens-introspection.md#opaque-token': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(String(body(exchange).access_token)).not.toContain('.');
