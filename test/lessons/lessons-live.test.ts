@@ -183,6 +183,15 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '09-what-to-test.md#omitted-scope': [
+    {
+      block: 'try-token',
+      source: form(
+        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
+        'grant_type=client_credentials',
+      ),
+    },
+  ],
   '08-token-caching.md#unthrottle': [
     {
       block: 'clock-forward',
@@ -311,6 +320,25 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '09-what-to-test.md#fifty-granted': (exchange) => {
+    expect(String(body(exchange).scope).split(' ')).toHaveLength(50);
+  },
+  '09-what-to-test.md#token-b': (exchange, run) => {
+    const a = decodeJwt(run.vars.token_a ?? '');
+    const b = decodeJwt(String(body(exchange).access_token));
+    expect(run.vars.token_a).not.toBe(body(exchange).access_token);
+    expect(a.jti).not.toBe(b.jti);
+  },
+  '09-what-to-test.md#introspect-b': (exchange) => {
+    expect(body(exchange).active).toBe(true);
+  },
+  '09-what-to-test.md#introspect-a': inactive,
+  '09-what-to-test.md#leeway-hour': (exchange) => {
+    expect(body(exchange).leewaySeconds).toBe(300);
+  },
+  '09-what-to-test.md#leeway-restore': (exchange) => {
+    expect(body(exchange).leewaySeconds).toBe(60);
+  },
   '08-token-caching.md#sixth': (exchange) => {
     const retryAfter = Number(header(exchange, 'retry-after'));
     expect(Number.isInteger(retryAfter) && retryAfter >= 1 && retryAfter <= 60).toBe(true);
