@@ -1,6 +1,8 @@
 import type { ComponentType } from 'react';
 import type { NavItem } from '../ui/layout/app-header';
-import { LessonsPlaceholder } from '../ui/layout/lessons-placeholder';
+import { LessonPage } from '../ui/lesson/lesson-page';
+import { findLesson } from '../ui/lesson/use-lessons';
+import { LessonsHome } from '../ui/lessons-home/lessons-home';
 import { ServerPage } from '../ui/server/server-page';
 
 /** What a routed page receives: the `:params` of its pattern. */
@@ -22,7 +24,12 @@ export interface AppRoute {
  * in `MockServerGate`.
  */
 export const routes: AppRoute[] = [
-  { path: '/', title: 'Lessons', component: LessonsPlaceholder },
+  { path: '/', title: 'Lessons', component: LessonsHome },
+  {
+    path: '/lessons/:slug',
+    title: (params) => findLesson(params.slug ?? '')?.title ?? 'Lesson not found',
+    component: LessonPage,
+  },
   { path: '/server', title: 'Server', component: ServerPage },
 ];
 

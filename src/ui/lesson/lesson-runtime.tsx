@@ -23,6 +23,8 @@ import type {
   CompiledLesson,
   FlowStep,
   HttpRequestTemplate,
+  MarkdownNode,
+  RequestBlock,
   ResponseExpectation,
   SaveRule,
 } from '../../lessons/lesson-types.ts';
@@ -96,6 +98,10 @@ export interface LessonRuntime {
   serverLog(requestId: string | undefined): LogEntry | undefined;
   /** Clears this lesson's vars, exchanges, progress and edits. */
   reset(): void;
+  /** The lesson's request block with this id (curl blocks and exercises refer to them). */
+  requestBlock(id: string): RequestBlock | undefined;
+  /** The text a request block sends now: the learner's edit, else the lesson's source. */
+  requestText(id: string): string | undefined;
 }
 
 const LessonRuntimeContext = createContext<LessonRuntime | undefined>(undefined);
@@ -189,23 +195,28 @@ export function readJsonPath(json: unknown, path: readonly string[]): string | u
   return undefined;
 }
 
-/** Which block saves a variable, for "send X first" messages. */
-function saversOf(lesson: CompiledLesson | undefined): Map<string, string> {
-  const savers = new Map<string, string>();
-  if (!lesson) return savers;
-  const visit = (nodes: CompiledLesson['body']) => {
-    for (const node of nodes) {
-      if (node.type === 'block' && node.block.kind === 'request') {
-        for (const rule of node.block.save) {
-          if (!savers.has(rule.variable)) {
-            savers.set(rule.variable, node.block.title ?? node.block.id);
-          }
-        }
-      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
+/** The request blocks of a lesson, in order. */
+export function requestBlocksOf(nodes: readonly MarkdownNode[]): RequestBlock[] {
+  const blocks: RequestBlock[] = [];
+  const visit = (list: readonly MarkdownNode[]) => {
+    for (const node of list) {
+      if (node.type === 'block' && node.block.kind === 'request') blocks.push(node.block);
+      else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
       else if (node.type === 'list') for (const item of node.items) visit(item.children);
     }
   };
-  visit(lesson.body);
+  visit(nodes);
+  return blocks;
+}
+
+/** Which block saves a variable, for "send X first" messages. */
+function saversOf(blocks: readonly RequestBlock[]): Map<string, string> {
+  const savers = new Map<string, string>();
+  for (const block of blocks) {
+    for (const rule of block.save) {
+      if (!savers.has(rule.variable)) savers.set(rule.variable, block.title ?? block.id);
+    }
+  }
   return savers;
 }
 
@@ -239,10 +250,10 @@ async function signAssertionFor(clientId: string, url: string): Promise<string |
 }
 
 /**
- * Fill a request's variables. Parts are filled one by one (never re-parsed, so a value may hold
+ * Fill a request's variables (what Send, "Copy as curl" and the curl block use). Parts are filled one by one (never re-parsed, so a value may hold
  * any character); one assertion is signed per client and send.
  */
-async function fillRequest(
+export async function fillRequestVariables(
   request: HttpRequestModel,
   vars: Readonly<Record<string, string>>,
 ): Promise<{ request: HttpRequestModel; missing: string[]; errors: string[] }> {
@@ -295,7 +306,12 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
   const mutation = useMutation(sendRequestMutationOptions());
   const mutateAsync = mutation.mutateAsync;
   const [pending, setPending] = useState<Record<string, boolean>>({});
-  const savers = useMemo(() => saversOf(lesson), [lesson]);
+  const requestBlocks = useMemo(() => requestBlocksOf(lesson?.body ?? []), [lesson]);
+  const savers = useMemo(() => saversOf(requestBlocks), [requestBlocks]);
+  const requestBlock = useCallback(
+    (id: string) => requestBlocks.find((b) => b.id === id),
+    [requestBlocks],
+  );
 
   const setVar = useCallback(
     (name: string, value: string) =>
@@ -330,7 +346,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     ): Promise<SendOutcome> => {
       setPending((p) => ({ ...p, [key]: true }));
       try {
-        const filled = await fillRequest(toModel(request), getLessonState(slug).vars);
+        const filled = await fillRequestVariables(toModel(request), getLessonState(slug).vars);
         if (filled.missing.length > 0) return { error: missingMessage(filled.missing, savers) };
         if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
         let exchange: RecordedExchange;
@@ -395,6 +411,12 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
 
   const reset = useCallback(() => resetLesson(slug), [slug]);
 
+  const drafts = state.drafts;
+  const requestText = useCallback(
+    (id: string) => drafts[id] ?? requestBlock(id)?.request.source,
+    [drafts, requestBlock],
+  );
+
   const runtime = useMemo<LessonRuntime>(() => {
     const activeFlowStep = state.lastExchange
       ? flowStepOf(state.lastExchange.exchange.request.url)
@@ -415,8 +437,22 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       ...(activeFlowStep && { activeFlowStep }),
       serverLog,
       reset,
+      requestBlock,
+      requestText,
     };
-  }, [slug, state, setVar, send, pending, setProgress, setDraft, serverLog, reset]);
+  }, [
+    slug,
+    state,
+    setVar,
+    send,
+    pending,
+    setProgress,
+    setDraft,
+    serverLog,
+    reset,
+    requestBlock,
+    requestText,
+  ]);
 
   return <LessonRuntimeContext.Provider value={runtime}>{children}</LessonRuntimeContext.Provider>;
 }

@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { ResetIcon } from '../layout/icons';
+import { resetAllLessons } from '../lesson/lesson-store';
 import { useMockServerStatus } from './mock-server-context';
 import { useResetServer } from './server-queries';
 
@@ -25,7 +26,13 @@ export function ResetServerButton() {
   const confirm = () => {
     dialogRef.current?.close();
     setDone(false);
-    reset.mutate(undefined, { onSuccess: () => setDone(true) });
+    reset.mutate(undefined, {
+      onSuccess: () => {
+        // One reset for the whole playground: a lesson's saved token would not verify anyway.
+        resetAllLessons();
+        setDone(true);
+      },
+    });
   };
 
   return (
@@ -53,7 +60,8 @@ export function ResetServerButton() {
         <p id={descriptionId}>
           Clients, the clock, revoked tokens and rate limits go back to the seeded state, the
           request log is emptied, and the server signs with a new key: tokens issued before the
-          reset stop verifying.
+          reset stop verifying. Your lesson progress, saved variables and edited requests are
+          cleared too.
         </p>
         <form method="dialog" className="dialog__actions">
           <button type="submit" className="btn">

@@ -1,6 +1,329 @@
-import { BlockFallback } from '../../markdown/block-fallback.tsx';
+import {
+  type KeyboardEvent,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
+import {
+  findVariables,
+  type HttpRequestModel,
+  type HttpSyntaxError,
+  parseHttpRequest,
+  type TokenRequestForm,
+  toCurl,
+  toFetch,
+} from '../../../client/index.ts';
+import {
+  fillRequestVariables,
+  matchesExpectation,
+  useLessonRuntime,
+} from '../../lesson/lesson-runtime.tsx';
+import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
+import { CopyButton } from './copy-button.tsx';
+import { ResponseView, statusLine, statusTone } from './response-view.tsx';
+import { isTokenEndpoint, printTokenRequest, readTokenForm } from './token-form.ts';
+import { TokenFormFields } from './token-form-fields.tsx';
+import './request-block.css';
 
+const DEFAULT_FORM: TokenRequestForm = {
+  grantType: 'client_credentials',
+  clientId: 'demo-client',
+  clientSecret: 'demo-secret',
+  authMethod: 'client_secret_post',
+  scope: [],
+};
+
+function describeSyntaxError(error: HttpSyntaxError): string {
+  return `Line ${error.line}, column ${error.column}: ${error.message}`;
+}
+
+function isMac(): boolean {
+  return /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
+}
+
+/**
+ * A lesson's request: the builder (for token requests) and the raw `.http` editor, Send and the
+ * export buttons, then the response with its explanation. Sends go through the lesson runtime
+ * (a TanStack Query mutation), which records the exchange, saves variables and marks progress.
+ */
 export function RequestBlockView({ block }: BlockProps<'request'>) {
-  return <BlockFallback block={block} />;
+  const runtime = useLessonRuntime();
+  const server = useMockServer();
+  const ids = useId();
+  const textareaRef = useRef<HTMLTextAreaElement>(null);
+
+  const draft = runtime.drafts[block.id];
+  const text = draft ?? block.request.source;
+  const edited = draft !== undefined && draft !== block.request.source;
+  const parsed = useMemo(() => parseHttpRequest(text), [text]);
+  const isToken = isTokenEndpoint(parsed.ok ? parsed.request.url : block.request.url);
+  const [editing, setEditing] = useState(block.editable || isToken || edited);
+  const focusEditor = useRef(false);
+
+  const [sendError, setSendError] = useState<string>();
+  const [saved, setSaved] = useState<string[]>();
+  const exchange = runtime.exchanges[block.id];
+  const expectation =
+    exchange && block.expect ? matchesExpectation(exchange, block.expect) : undefined;
+  const pending = runtime.pending[block.id] === true;
+  const lastStatus = runtime.statuses[block.id];
+  const progress = runtime.progress[block.id];
+
+  // The builder shows the last request it could read while the raw text is mid-edit.
+  const lastForm = useRef<TokenRequestForm>(DEFAULT_FORM);
+  const formResult = isToken && parsed.ok ? readTokenForm(parsed.request) : undefined;
+  if (formResult?.ok) lastForm.current = formResult.form;
+  const blockedReason = !isToken
+    ? undefined
+    : !parsed.ok
+      ? 'the raw request has a syntax error.'
+      : formResult && !formResult.ok
+        ? formResult.reason
+        : undefined;
+
+  // The editor grows with its text (wrapped lines included), up to a limit, then scrolls.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
+  useLayoutEffect(() => {
+    const area = textareaRef.current;
+    if (!area) return;
+    area.style.height = 'auto';
+    area.style.height = `${Math.min(area.scrollHeight + 2, 480)}px`;
+  }, [text, editing]);
+
+  useEffect(() => {
+    if (editing && focusEditor.current) {
+      focusEditor.current = false;
+      textareaRef.current?.focus();
+    }
+  }, [editing]);
+
+  const setText = (next: string) => {
+    runtime.setDraft(block.id, next === block.request.source ? undefined : next);
+  };
+
+  const onFormChange = (form: TokenRequestForm) => {
+    const url = parsed.ok ? parsed.request.url : block.request.url;
+    setText(printTokenRequest(form, url));
+  };
+
+  const send = async () => {
+    if (pending) return;
+    if (!parsed.ok) {
+      setSendError(
+        `The request cannot be sent until it parses. ${parsed.errors.map(describeSyntaxError).join(' ')}`,
+      );
+      textareaRef.current?.focus();
+      return;
+    }
+    setSendError(undefined);
+    const outcome = await runtime.send(block.id, parsed.request, {
+      save: block.save,
+      ...(block.expect && { expect: block.expect }),
+    });
+    if ('error' in outcome) {
+      setSendError(outcome.error);
+      setSaved(undefined);
+    } else {
+      setSaved(outcome.saved);
+    }
+  };
+
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
+      event.preventDefault();
+      void send();
+    }
+  };
+
+  const exportText = async (format: (request: HttpRequestModel) => string) => {
+    const request = parsed.ok ? parsed.request : block.request;
+    const filled = await fillRequestVariables(request, runtime.vars);
+    return format(filled.request);
+  };
+
+  const variables = findVariables(text).filter((name) => !name.startsWith('$'));
+  const headingId = `${ids}-title`;
+  const errorsId = `${ids}-errors`;
+  const hintId = `${ids}-hint`;
+  const shortcut = isMac() ? '⌘ Enter' : 'Ctrl+Enter';
+
+  return (
+    <section
+      id={`request-${block.id}`}
+      className="request-block"
+      aria-labelledby={headingId}
+      data-request-id={block.id}
+      data-progress={progress}
+    >
+      <header className="request-block__header">
+        <div className="request-block__heading">
+          <span className="request-block__kind">Request</span>
+          <h3 id={headingId} className="request-block__title">
+            {block.title ?? block.id}
+          </h3>
+        </div>
+        <div className="request-block__badges">
+          {block.expect ? (
+            <span className="badge" title="What this step expects">
+              expects {block.expect.status}
+              {block.expect.error ? ` ${block.expect.error}` : ''}
+            </span>
+          ) : null}
+          {progress === 'done' ? (
+            <span className="badge badge--success">✓ Done</span>
+          ) : progress === 'failed' ? (
+            <span className="badge badge--warning">Not yet</span>
+          ) : null}
+        </div>
+      </header>
+      <div className="request-block__panes">
+        {/* biome-ignore lint/a11y/noStaticElementInteractions: Ctrl/Cmd+Enter anywhere in the editor sends, as in editor REST clients; the Send button is the primary control */}
+        <div className="request-pane" onKeyDown={onKeyDown}>
+          {isToken ? (
+            <TokenFormFields
+              form={formResult?.ok ? formResult.form : lastForm.current}
+              clients={server.admin.listClients()}
+              onChange={onFormChange}
+              blockedReason={blockedReason}
+            />
+          ) : null}
+          {editing ? (
+            <div className="raw-editor">
+              <label htmlFor={`${ids}-raw`} className="raw-editor__label">
+                Raw HTTP request
+                {edited ? <span className="badge badge--info">edited</span> : null}
+              </label>
+              <textarea
+                id={`${ids}-raw`}
+                ref={textareaRef}
+                className="raw-editor__textarea"
+                value={text}
+                rows={4}
+                spellCheck={false}
+                autoCapitalize="off"
+                autoComplete="off"
+                aria-invalid={!parsed.ok || undefined}
+                aria-describedby={`${parsed.ok ? '' : `${errorsId} `}${hintId}`}
+                onChange={(e) => setText(e.target.value)}
+              />
+              {!parsed.ok ? (
+                <ul id={errorsId} className="raw-editor__errors" aria-live="polite">
+                  {parsed.errors.map((error) => (
+                    <li key={`${error.line}:${error.column}:${error.message}`}>
+                      {describeSyntaxError(error)}
+                    </li>
+                  ))}
+                </ul>
+              ) : null}
+            </div>
+          ) : (
+            <pre className="raw-view">
+              <code>{text}</code>
+            </pre>
+          )}
+          {variables.length > 0 ? (
+            <ul className="var-chips" aria-label="Variables this request uses">
+              {variables.map((name) => {
+                const value = runtime.vars[name];
+                return (
+                  <li key={name} className="var-chip" data-set={value !== undefined}>
+                    <code>{`{{${name}}}`}</code>
+                    <span className="var-chip__value">
+                      {value === undefined
+                        ? 'not set yet'
+                        : value.length > 24
+                          ? `${value.slice(0, 20)}…`
+                          : value}
+                    </span>
+                  </li>
+                );
+              })}
+            </ul>
+          ) : null}
+          <div className="request-actions">
+            <button
+              type="button"
+              className="btn btn--primary request-actions__send"
+              onClick={() => void send()}
+              aria-busy={pending || undefined}
+              aria-describedby={hintId}
+            >
+              {pending ? <span className="spinner spinner--on-accent" aria-hidden="true" /> : null}
+              Send
+            </button>
+            <span id={hintId} className="request-actions__hint">
+              or <kbd>{shortcut}</kbd> in the editor
+            </span>
+          </div>
+          <div className="request-tools">
+            {!editing ? (
+              <button
+                type="button"
+                className="btn btn--small"
+                onClick={() => {
+                  focusEditor.current = true;
+                  setEditing(true);
+                }}
+              >
+                Edit
+              </button>
+            ) : null}
+            <CopyButton label="Copy as curl" getText={() => exportText((r) => toCurl(r))} />
+            <CopyButton label="Copy as fetch" getText={() => exportText(toFetch)} />
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              disabled={!edited}
+              onClick={() => {
+                setText(block.request.source);
+                setSendError(undefined);
+                if (!(block.editable || isTokenEndpoint(block.request.url))) setEditing(false);
+              }}
+            >
+              Reset request
+            </button>
+          </div>
+        </div>
+        <div className="response-pane">
+          <div className="response-pane__header">
+            <span className="response-pane__label">Response</span>
+            <p
+              role="status"
+              aria-live="polite"
+              className="response-pane__status"
+              data-tone={!pending && exchange ? statusTone(exchange.status) : undefined}
+            >
+              {pending ? 'Sending…' : exchange ? statusLine(exchange) : ''}
+            </p>
+          </div>
+          {sendError ? (
+            <div className="callout callout--danger response-pane__error" role="alert">
+              <p className="callout__title">Not sent</p>
+              <p>{sendError}</p>
+            </div>
+          ) : null}
+          {exchange ? (
+            <ResponseView
+              exchange={exchange}
+              expect={block.expect}
+              expectation={expectation}
+              saved={saved}
+              log={runtime.serverLog(exchange.requestId)}
+              showStatus={false}
+            />
+          ) : !sendError ? (
+            <p className="response-pane__empty">
+              {lastStatus !== undefined
+                ? `Last answer before the reload: ${lastStatus}. Send again to see the full response.`
+                : 'Press Send to see what the server answers.'}
+            </p>
+          ) : null}
+        </div>
+      </div>
+    </section>
+  );
 }

@@ -1,0 +1,198 @@
+import { useEffect, useId, useState } from 'react';
+import type { ClientAuthMethod, TokenRequestForm } from '../../../client/index.ts';
+import { clientAuthMethods } from '../../../client/index.ts';
+import type { ClientView } from '../../../protocol/index.ts';
+import { AUTH_METHOD_LABELS, KNOWN_SCOPES } from './token-form.ts';
+
+const CUSTOM = '__custom__';
+
+function splitScopes(text: string): string[] {
+  return text.split(/\s+/).filter((s) => s !== '');
+}
+
+/**
+ * The request builder's fields for a token request. Every change goes straight back into the raw
+ * request; when the raw request is something the form cannot show, the fields are disabled and
+ * `blockedReason` says why.
+ */
+export function TokenFormFields({
+  form,
+  clients,
+  onChange,
+  blockedReason,
+}: {
+  form: TokenRequestForm;
+  clients: readonly ClientView[];
+  onChange: (form: TokenRequestForm) => void;
+  blockedReason?: string | undefined;
+}) {
+  const id = useId();
+  const seeded = clients.find((c) => c.client_id === form.clientId);
+  const extraScopes = form.scope.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
+  const extraJoined = extraScopes.join(' ');
+  // The text box keeps what is typed (a trailing space, say) until the scopes really differ.
+  const [extraText, setExtraText] = useState(extraJoined);
+  useEffect(() => {
+    setExtraText((text) => (splitScopes(text).join(' ') === extraJoined ? text : extraJoined));
+  }, [extraJoined]);
+  const set = (patch: Partial<TokenRequestForm>) => onChange({ ...form, ...patch });
+
+  const pickClient = (value: string) => {
+    if (value === CUSTOM) {
+      set({ clientId: '', clientSecret: '' });
+      return;
+    }
+    const client = clients.find((c) => c.client_id === value);
+    if (!client) return;
+    const authMethod: ClientAuthMethod =
+      client.token_endpoint_auth_method === 'private_key_jwt'
+        ? 'private_key_jwt'
+        : form.authMethod === 'private_key_jwt'
+          ? 'client_secret_post'
+          : form.authMethod;
+    set({ clientId: client.client_id, clientSecret: client.client_secret ?? '', authMethod });
+  };
+
+  const toggleScope = (scope: string, on: boolean) => {
+    const next = form.scope.filter((s) => s !== scope);
+    if (on) next.push(scope);
+    // Keep the known scopes in a stable order, then whatever else was typed.
+    set({
+      scope: [
+        ...KNOWN_SCOPES.filter((s) => next.includes(s)),
+        ...next.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s)),
+      ],
+    });
+  };
+
+  return (
+    <fieldset className="token-form" disabled={blockedReason !== undefined}>
+      <legend className="visually-hidden">Token request builder</legend>
+      {blockedReason ? (
+        <p className="token-form__blocked" id={`${id}-blocked`}>
+          The builder cannot show this request: {blockedReason} Edit the raw request below, or press
+          “Reset request”.
+        </p>
+      ) : null}
+      <div className="token-form__grid">
+        <label className="field">
+          <span className="field__label">Client</span>
+          <select
+            className="input"
+            value={seeded ? seeded.client_id : CUSTOM}
+            onChange={(e) => pickClient(e.target.value)}
+          >
+            {clients.map((c) => (
+              <option key={c.client_id} value={c.client_id}>
+                {c.client_id}
+              </option>
+            ))}
+            <option value={CUSTOM}>Custom…</option>
+          </select>
+        </label>
+        <label className="field">
+          <span className="field__label">
+            <code>client_id</code>
+          </span>
+          <input
+            className="input mono"
+            value={form.clientId}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => set({ clientId: e.target.value })}
+          />
+        </label>
+        {form.authMethod !== 'private_key_jwt' ? (
+          <label className="field">
+            <span className="field__label">
+              <code>client_secret</code>
+            </span>
+            <input
+              className="input mono"
+              value={form.clientSecret}
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => set({ clientSecret: e.target.value })}
+            />
+          </label>
+        ) : (
+          <p className="field field--note">
+            <span className="field__label">Assertion</span>
+            <span className="muted">
+              Signed in this page with the client’s private key on each Send.
+            </span>
+          </p>
+        )}
+        <label className="field">
+          <span className="field__label">
+            <code>audience</code> <span className="muted">(optional)</span>
+          </span>
+          <input
+            className="input mono"
+            value={form.audience ?? ''}
+            placeholder="https://api.example.com"
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => {
+              const { audience: _, ...rest } = form;
+              onChange(e.target.value === '' ? rest : { ...rest, audience: e.target.value });
+            }}
+          />
+        </label>
+      </div>
+      <fieldset className="token-form__group">
+        <legend className="field__label">Client authentication</legend>
+        <div className="segmented">
+          {clientAuthMethods.map((method) => (
+            <label key={method} className="segmented__option">
+              <input
+                type="radio"
+                name={`${id}-auth`}
+                value={method}
+                checked={form.authMethod === method}
+                onChange={() => set({ authMethod: method })}
+              />
+              <span>{AUTH_METHOD_LABELS[method]}</span>
+            </label>
+          ))}
+        </div>
+      </fieldset>
+      <fieldset className="token-form__group">
+        <legend className="field__label">
+          <code>scope</code>
+        </legend>
+        <div className="token-form__scopes">
+          {KNOWN_SCOPES.map((scope) => (
+            <label key={scope} className="check">
+              <input
+                type="checkbox"
+                checked={form.scope.includes(scope)}
+                onChange={(e) => toggleScope(scope, e.target.checked)}
+              />
+              <code>{scope}</code>
+            </label>
+          ))}
+          <label className="field field--inline">
+            <span className="field__label">Other scopes</span>
+            <input
+              className="input mono"
+              value={extraText}
+              placeholder="space separated"
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => {
+                setExtraText(e.target.value);
+                set({
+                  scope: [
+                    ...form.scope.filter((s) => (KNOWN_SCOPES as readonly string[]).includes(s)),
+                    ...splitScopes(e.target.value),
+                  ],
+                });
+              }}
+            />
+          </label>
+        </div>
+      </fieldset>
+    </fieldset>
+  );
+}

@@ -1,0 +1,134 @@
+import {
+  basicCredentials,
+  CLIENT_ASSERTION_TYPE,
+  type ClientAuthMethod,
+  type FormFromHttpRequestResult,
+  formFromHttpRequest,
+  getHeader,
+  type HttpRequestModel,
+  type TokenRequestForm,
+} from '../../../client/index.ts';
+
+/** The scopes the mock API knows (CONTRACT.md, "Resource API"). */
+export const KNOWN_SCOPES = ['read:users', 'read:orders', 'write:orders'] as const;
+
+export const AUTH_METHOD_LABELS: Record<ClientAuthMethod, string> = {
+  client_secret_post_json: 'JSON body',
+  client_secret_post: 'Form body',
+  client_secret_basic: 'Basic header',
+  private_key_jwt: 'Signed JWT assertion',
+};
+
+/** Is this a request to a token endpoint (`…/oauth/token`)? */
+export function isTokenEndpoint(url: string): boolean {
+  try {
+    return new URL(url).pathname.endsWith('/oauth/token');
+  } catch {
+    return /\/oauth\/token(?:$|[?#])/.test(url);
+  }
+}
+
+/**
+ * Form-urlencode a value for the editor: what URLSearchParams would send, except that `:` and
+ * `/` stay readable (both are allowed as-is in a form body) and `{{placeholders}}` stay intact so
+ * the page can still fill them.
+ */
+export function readableFormEncode(value: string): string {
+  return value
+    .split(/(\{\{[^}]*\}\})/)
+    .map((part, i) =>
+      i % 2 === 1
+        ? part
+        : encodeURIComponent(part)
+            .replace(/%20/g, '+')
+            .replace(/%3A/gi, ':')
+            .replace(/%2F/gi, '/')
+            .replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`),
+    )
+    .join('');
+}
+
+/** One `{{$basic}}` argument: bare when it can be, else double-quoted. */
+function basicArg(value: string): string {
+  if (/^\{\{[^}]*\}\}$/.test(value) || /^[^\s"{}]+$/.test(value)) return value;
+  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
+}
+
+const BASIC_HELPER = /^\s*basic\s+\{\{\s*\$basic\s+(.*?)\s*\}\}\s*$/i;
+
+function helperArgs(raw: string): string[] {
+  const args: string[] = [];
+  for (const m of raw.matchAll(/"((?:[^"\\]|\\.)*)"|(\{\{[^}]*\}\})|([^\s"]+)/g)) {
+    args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
+  }
+  return args;
+}
+
+/** The parameters of the form in the order the RFC lists them, empty ones left out. */
+function formParams(form: TokenRequestForm, auth: [string, string][]): [string, string][] {
+  const params: [string, string][] = [];
+  if (form.grantType !== '') params.push(['grant_type', form.grantType]);
+  params.push(...auth);
+  const scope = form.scope.filter((s) => s !== '').join(' ');
+  if (scope !== '') params.push(['scope', scope]);
+  if (form.audience) params.push(['audience', form.audience]);
+  if (form.resource) params.push(['resource', form.resource]);
+  return params;
+}
+
+/**
+ * The `.http` text of a token request built from the form. Unlike `buildTokenRequest`, which
+ * makes a request ready to send, this keeps the request readable and re-fillable: Basic
+ * credentials as `{{$basic id secret}}` and a fresh `{{$client_assertion id}}` on every send.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2
+ */
+export function printTokenRequest(form: TokenRequestForm, url: string): string {
+  const id: [string, string][] = form.clientId !== '' ? [['client_id', form.clientId]] : [];
+  const secret: [string, string][] =
+    form.clientSecret !== '' ? [['client_secret', form.clientSecret]] : [];
+  const formBody = (pairs: [string, string][]) =>
+    pairs.map(([k, v]) => `${k}=${readableFormEncode(v)}`).join('&');
+  const formType = 'Content-Type: application/x-www-form-urlencoded';
+  switch (form.authMethod) {
+    case 'client_secret_post_json': {
+      const body = Object.fromEntries(formParams(form, [...id, ...secret]));
+      return `POST ${url}\nContent-Type: application/json\n\n${JSON.stringify(body, null, 2)}\n`;
+    }
+    case 'client_secret_post':
+      return `POST ${url}\n${formType}\n\n${formBody(formParams(form, [...id, ...secret]))}\n`;
+    case 'client_secret_basic':
+      return `POST ${url}\n${formType}\nAuthorization: Basic {{$basic ${basicArg(form.clientId)} ${basicArg(form.clientSecret)}}}\n\n${formBody(formParams(form, []))}\n`;
+    case 'private_key_jwt':
+      return `POST ${url}\n${formType}\n\n${formBody(
+        formParams(form, [
+          ...id,
+          ['client_assertion_type', CLIENT_ASSERTION_TYPE],
+          ['client_assertion', `{{$client_assertion ${form.clientId || 'signing-client'}}}`],
+        ]),
+      )}\n`;
+  }
+}
+
+/**
+ * The form a raw token request describes, or why the form cannot show it. Understands what
+ * {@link printTokenRequest} writes: `{{$basic …}}` credentials and `{{$client_assertion …}}`.
+ */
+export function readTokenForm(request: HttpRequestModel): FormFromHttpRequestResult {
+  const authorization = getHeader(request.headers, 'authorization');
+  const helper = authorization === undefined ? undefined : BASIC_HELPER.exec(authorization);
+  if (!helper) return formFromHttpRequest(request);
+  const args = helperArgs(helper[1] ?? '');
+  if (args.length !== 2) {
+    return { ok: false, reason: '{{$basic}} takes two arguments, client_id and client_secret.' };
+  }
+  // Swap in the header the helper would produce, so the shared reader checks everything else.
+  const swapped: HttpRequestModel = {
+    ...request,
+    headers: request.headers.map(([n, v]) =>
+      n.toLowerCase() === 'authorization'
+        ? [n, `Basic ${basicCredentials(args[0] ?? '', args[1] ?? '')}`]
+        : [n, v],
+    ),
+  };
+  return formFromHttpRequest(swapped);
+}

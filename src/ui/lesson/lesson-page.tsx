@@ -1,0 +1,227 @@
+import { useEffect, useId, useMemo, useState } from 'react';
+import type { CompiledLesson, LessonEntry } from '../../lessons/lesson-types.ts';
+import { renderLessonBlock } from '../blocks/registry.tsx';
+import { hrefFor, Link } from '../layout/router.tsx';
+import { MarkdownView } from '../markdown/markdown-view.tsx';
+import { LessonErrorCard } from './lesson-error-card.tsx';
+import { LessonRuntimeProvider, useLessonRuntime } from './lesson-runtime.tsx';
+import { lessonSteps, useLessons } from './use-lessons.ts';
+import './lesson-page.css';
+
+/** `/lessons/:slug`: one lesson, its table of contents, progress and neighbours. */
+export function LessonPage({ params }: { params: Record<string, string> }) {
+  const lessons = useLessons();
+  const slug = params.slug ?? '';
+  const index = lessons.findIndex((l) => l.slug === slug);
+  const lesson = lessons[index];
+
+  if (!lesson) {
+    return (
+      <div className="page page--narrow">
+        <header className="page-header">
+          <p className="page-header__eyebrow">Lessons</p>
+          <h1>No lesson called “{slug}”</h1>
+          <p className="page-header__lead">
+            It may have been renamed. <Link to="/">See all lessons</Link>.
+          </p>
+        </header>
+      </div>
+    );
+  }
+
+  const neighbours = { prev: lessons[index - 1], next: lessons[index + 1] };
+  if (lesson.status === 'broken') {
+    return (
+      <div className="page page--narrow lesson-page">
+        <header className="page-header">
+          <p className="page-header__eyebrow">Lesson {index + 1}</p>
+          <h1>{lesson.title}</h1>
+        </header>
+        <LessonErrorCard lesson={lesson} />
+        <LessonPager {...neighbours} />
+      </div>
+    );
+  }
+  return (
+    // Keyed by slug: moving to the next lesson starts a fresh runtime and table of contents.
+    <LessonRuntimeProvider key={lesson.slug} slug={lesson.slug} lesson={lesson}>
+      <LessonView lesson={lesson} number={index + 1} lessons={lessons} {...neighbours} />
+    </LessonRuntimeProvider>
+  );
+}
+
+function fileName(path: string): string {
+  return path.slice(path.lastIndexOf('/') + 1);
+}
+
+/** Lessons link to each other as files (`./02-first-token.md#x`, which works on GitHub too). */
+function useResolveHref(lessons: LessonEntry[]) {
+  return useMemo(() => {
+    const byFile = new Map(lessons.map((l) => [fileName(l.file), l.slug]));
+    return (href: string) => {
+      const m = /^(?:\.\/)?([^/?#]+\.md)(#.*)?$/.exec(href);
+      const slug = m ? byFile.get(m[1] ?? '') : undefined;
+      return slug === undefined ? href : hrefFor(`/lessons/${slug}`) + (m?.[2] ?? '');
+    };
+  }, [lessons]);
+}
+
+/** The id of the section heading nearest above the top of the viewport. */
+function useCurrentSection(ids: readonly string[]): string | undefined {
+  const [current, setCurrent] = useState<string | undefined>(ids[0]);
+  useEffect(() => {
+    const headings = ids
+      .map((id) => document.getElementById(id))
+      .filter((el): el is HTMLElement => el !== null);
+    if (headings.length === 0) return;
+    const update = () => {
+      let active = headings[0]?.id;
+      for (const heading of headings) {
+        if (heading.getBoundingClientRect().top < 120) active = heading.id;
+      }
+      setCurrent(active);
+    };
+    update();
+    addEventListener('scroll', update, { passive: true });
+    return () => removeEventListener('scroll', update);
+  }, [ids]);
+  return current;
+}
+
+interface LessonViewProps {
+  lesson: CompiledLesson;
+  number: number;
+  lessons: LessonEntry[];
+  prev?: LessonEntry | undefined;
+  next?: LessonEntry | undefined;
+}
+
+function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
+  const runtime = useLessonRuntime();
+  const resolveHref = useResolveHref(lessons);
+  const steps = useMemo(() => lessonSteps(lesson), [lesson]);
+  const done = steps.filter((s) => runtime.progress[s.key] === 'done').length;
+  const sectionIds = useMemo(() => lesson.sections.map((s) => s.id), [lesson]);
+  const current = useCurrentSection(sectionIds);
+  const tocId = useId();
+
+  // The content renders after the script runs, so the browser's own jump to #section missed it.
+  useEffect(() => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    if (id) document.getElementById(id)?.scrollIntoView();
+  }, []);
+
+  return (
+    <div className="lesson-layout">
+      <article className="lesson" aria-labelledby="lesson-title">
+        <header className="lesson-header">
+          <p className="page-header__eyebrow">
+            Lesson {number} <span aria-hidden="true">·</span> {lesson.duration}
+          </p>
+          <h1 id="lesson-title">{lesson.title}</h1>
+          <p className="page-header__lead">{lesson.summary}</p>
+          {steps.length > 0 ? <LessonProgress done={done} total={steps.length} /> : null}
+        </header>
+        <MarkdownView
+          nodes={lesson.body}
+          renderBlock={renderLessonBlock}
+          resolveHref={resolveHref}
+        />
+        <LessonPager prev={prev} next={next} />
+      </article>
+      {lesson.sections.length > 0 ? (
+        <aside className="lesson-aside">
+          <nav className="lesson-toc" aria-labelledby={tocId}>
+            <h2 id={tocId} className="lesson-toc__title">
+              On this page
+            </h2>
+            <ol>
+              {lesson.sections.map((section) => (
+                <li key={section.id}>
+                  <a
+                    href={`#${section.id}`}
+                    aria-current={current === section.id ? 'location' : undefined}
+                  >
+                    {section.title}
+                  </a>
+                </li>
+              ))}
+            </ol>
+            {steps.length > 0 ? (
+              <div className="lesson-toc__progress">
+                <p>
+                  <strong>
+                    {done}/{steps.length}
+                  </strong>{' '}
+                  steps done
+                </p>
+                <button
+                  type="button"
+                  className="btn btn--small btn--ghost"
+                  onClick={() => runtime.reset()}
+                >
+                  Start this lesson over
+                </button>
+              </div>
+            ) : null}
+          </nav>
+        </aside>
+      ) : null}
+    </div>
+  );
+}
+
+function LessonProgress({ done, total }: { done: number; total: number }) {
+  const complete = done === total;
+  return (
+    <div className="lesson-progress">
+      <progress value={done} max={total} aria-label="Lesson progress" />
+      <p className="lesson-progress__text">
+        {complete ? (
+          <span className="badge badge--success">Complete</span>
+        ) : (
+          <span>
+            <strong>{done}</strong> of {total} steps done
+          </span>
+        )}
+      </p>
+    </div>
+  );
+}
+
+function LessonPager({
+  prev,
+  next,
+}: {
+  prev?: LessonEntry | undefined;
+  next?: LessonEntry | undefined;
+}) {
+  if (!prev && !next) return null;
+  return (
+    <nav className="lesson-pager" aria-label="Lessons">
+      {prev ? (
+        <Link to={`/lessons/${prev.slug}`} className="lesson-pager__link" rel="prev">
+          <span className="lesson-pager__dir">← Previous</span>
+          <span className="lesson-pager__title">{prev.title}</span>
+        </Link>
+      ) : (
+        <span />
+      )}
+      {next ? (
+        <Link
+          to={`/lessons/${next.slug}`}
+          className="lesson-pager__link lesson-pager__link--next"
+          rel="next"
+        >
+          <span className="lesson-pager__dir">Next →</span>
+          <span className="lesson-pager__title">{next.title}</span>
+        </Link>
+      ) : (
+        <Link to="/" className="lesson-pager__link lesson-pager__link--next">
+          <span className="lesson-pager__dir">Done →</span>
+          <span className="lesson-pager__title">Back to all lessons</span>
+        </Link>
+      )}
+    </nav>
+  );
+}
