@@ -183,6 +183,24 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '10-common-mistakes.md#play-the-attacker': [
+    {
+      block: 'try-attack',
+      source: form(
+        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
+        'grant_type=client_credentials&scope=write:orders',
+      ),
+    },
+  ],
+  '10-common-mistakes.md#secret-from-vault': [
+    {
+      block: 'try-vault',
+      source: form(
+        [TOKEN],
+        'grant_type=client_credentials&client_id=billing-export&client_secret={{vault_secret}}',
+      ),
+    },
+  ],
   '09-what-to-test.md#omitted-scope': [
     {
       block: 'try-token',
@@ -320,6 +338,23 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '10-common-mistakes.md#spa-token': (exchange) => {
+    expect(exchange.request.body).toContain('"client_secret": "orders-secret"');
+  },
+  '10-common-mistakes.md#read-log': (exchange) => {
+    const entries = body(exchange).entries as { endpoint: string; request: { body?: string } }[];
+    const text = JSON.stringify(entries);
+    for (const secret of ['demo-secret', 'orders-secret', 'reporting-secret', 'cron-secret']) {
+      expect(text).not.toContain(secret);
+    }
+    const tokenEntries = entries.filter((e) => e.endpoint === 'token');
+    expect(tokenEntries.at(-1)?.request.body).toContain('client_secret=%5Bredacted%5D');
+    expect(text).toContain('Basic [redacted]');
+    expect(text).toContain('\\"access_token\\":\\"[redacted]\\"');
+  },
+  '10-common-mistakes.md#rotate': (exchange) => {
+    expect(String(body(exchange).client_secret)).toMatch(/^[0-9a-f-]{36}$/);
+  },
   '09-what-to-test.md#fifty-granted': (exchange) => {
     expect(String(body(exchange).scope).split(' ')).toHaveLength(50);
   },
