@@ -183,6 +183,7 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
+  '11-whats-next.md#safety-net': [{ block: 'token' }],
   '10-common-mistakes.md#play-the-attacker': [
     {
       block: 'try-attack',
@@ -338,6 +339,11 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '11-whats-next.md#token': (exchange, run) => {
+    tokenResponse(exchange, run);
+    expect(body(exchange)).not.toHaveProperty('refresh_token');
+  },
+  '11-whats-next.md#expired-call': failedCheck('exp'),
   '10-common-mistakes.md#spa-token': (exchange) => {
     expect(exchange.request.body).toContain('"client_secret": "orders-secret"');
   },
