@@ -125,8 +125,10 @@ function mismatches(exchange: RecordedExchange, want: Partial<ResponseExpectatio
   if (want.status !== undefined && exchange.status !== want.status) {
     out.push(`status ${exchange.status}, expected ${want.status}`);
   }
-  if (want.error !== undefined && !errorCodes(exchange).includes(want.error)) {
-    out.push(`error ${errorCodes(exchange).join('/') || 'none'}, expected ${want.error}`);
+  // Every place that names an error (JSON body, Bearer challenge) must name the expected one.
+  const codes = errorCodes(exchange);
+  if (want.error !== undefined && (codes.length === 0 || codes.some((c) => c !== want.error))) {
+    out.push(`error ${codes.join('/') || 'none'}, expected ${want.error}`);
   }
   if (want.www_authenticate !== undefined) {
     const header = getHeader(exchange.headers, 'www-authenticate') ?? '';
@@ -452,6 +454,13 @@ const EXTRA: Record<string, Extra> = {
   },
   '04-scopes.md#metadata': (exchange) => {
     expect(body(exchange).scopes_supported).toEqual(['read:users', 'read:orders', 'write:orders']);
+  },
+  '04-scopes.md#write-denied': (exchange) => {
+    const challenge = findChallenge(
+      parseWwwAuthenticate(header(exchange, 'www-authenticate') ?? ''),
+      'Bearer',
+    );
+    expect(challenge?.params).toMatchObject({ error: 'insufficient_scope', scope: 'write:orders' });
   },
   '04-scopes.md#downscoped': (exchange) => {
     expect(exchange.status).toBe(200);
