@@ -13,6 +13,9 @@ const systemChromium =
 
 export default defineConfig({
   testDir: 'e2e',
+  // Journeys start a service worker and reload several times; shared CI runners are slow.
+  timeout: 60_000,
+  expect: { timeout: 10_000 },
   fullyParallel: true,
   forbidOnly: CI,
   workers: 2,

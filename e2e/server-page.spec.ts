@@ -169,3 +169,25 @@ test('server state and the signing-client key survive reloads; unreadable state 
   expect(await ids()).toEqual(seeded);
   expect(await signingKid()).toBe(kid);
 });
+
+test('after a hard reload, which starts uncontrolled, the page recovers before sending requests', async ({
+  mockReady,
+  app,
+}) => {
+  // Shift+Reload: the new page bypasses the service worker until msw takes it back.
+  const cdp = await mockReady.context().newCDPSession(mockReady);
+  await Promise.all([
+    mockReady.waitForEvent('load'),
+    cdp.send('Page.reload', { ignoreCache: true }),
+  ]);
+  await app.waitForMockServers();
+  await app.navigate('Server');
+  await expect(mockReady.getByRole('heading', { name: 'Clients' })).toBeVisible();
+  const discovery = await fetchInPage(
+    mockReady,
+    `${ISSUER}/.well-known/oauth-authorization-server`,
+  );
+  expect(discovery.status).toBe(200);
+  expect(discovery.fromServiceWorker).toBe(true);
+  expect(JSON.parse(discovery.text)).toMatchObject({ issuer: ISSUER });
+});
