@@ -294,6 +294,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
             <p
               role="status"
               aria-live="polite"
+              aria-label="Response status"
               className="response-pane__status"
               data-tone={!pending && exchange ? statusTone(exchange.status) : undefined}
             >
