@@ -58,10 +58,8 @@ export function ResetServerButton() {
       >
         <h2 id={titleId}>Reset the mock servers?</h2>
         <p id={descriptionId}>
-          Clients, the clock, revoked tokens and rate limits go back to the seeded state, the
-          request log is emptied, and the server signs with a new key: tokens issued before the
-          reset stop verifying. Your lesson progress, saved variables and edited requests are
-          cleared too.
+          Clients, the clock, revoked tokens, rate limits and the request log go back to their
+          seeded state.
         </p>
         <form method="dialog" className="dialog__actions">
           <button type="submit" className="btn">
