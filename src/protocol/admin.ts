@@ -51,7 +51,7 @@ export interface MintInput {
 
 /** The control API: the same functions `/__admin` reaches and the playground's panels call. */
 export interface Admin {
-  /** Back to the seeded state, with a fresh signing key (docs/decisions/reset-makes-new-keys.md). */
+  /** Back to the seeded state; the signing keys stay (docs/decisions/reset-keeps-keys.md). */
   reset(): Promise<void>;
   clock(): ClockView;
   /** `{advance: seconds}` (may be negative) or `{set: epochSeconds}`. */

@@ -94,12 +94,14 @@ export abstract class BearerError extends OAuthError {
     super(code, description, { status, detail });
     this.realm = realm;
   }
-  /** The challenge's attributes after `realm`. */
+  /**
+   * The challenge's auth-params. With an error they lead with it, in exactly the shape
+   * CONTRACT.md gives (`Bearer error="invalid_token", error_description="..."`); only the bare
+   * challenge names the realm.
+   */
   protected abstract challengeAttributes(): string;
   override headers(): Record<string, string> {
-    return {
-      'WWW-Authenticate': `Bearer realm="${challengeValue(this.realm)}"${this.challengeAttributes()}`,
-    };
+    return { 'WWW-Authenticate': `Bearer ${this.challengeAttributes()}` };
   }
 }
 
@@ -110,7 +112,7 @@ export class MissingToken extends BearerError {
     this.name = 'MissingToken';
   }
   protected challengeAttributes(): string {
-    return '';
+    return `realm="${challengeValue(this.realm)}"`;
   }
 }
 
@@ -121,7 +123,7 @@ export class InvalidBearerRequest extends BearerError {
     this.name = 'InvalidBearerRequest';
   }
   protected challengeAttributes(): string {
-    return `, error="invalid_request", error_description="${challengeValue(this.description)}"`;
+    return `error="invalid_request", error_description="${challengeValue(this.description)}"`;
   }
 }
 
@@ -132,7 +134,7 @@ export class InvalidToken extends BearerError {
     this.name = 'InvalidToken';
   }
   protected challengeAttributes(): string {
-    return `, error="invalid_token", error_description="${challengeValue(this.description)}"`;
+    return `error="invalid_token", error_description="${challengeValue(this.description)}"`;
   }
 }
 
@@ -145,7 +147,8 @@ export class InsufficientScope extends BearerError {
     this.scope = scope;
   }
   protected challengeAttributes(): string {
-    return `, error="insufficient_scope", scope="${challengeValue(this.scope)}", error_description="${challengeValue(this.description)}"`;
+    // The description travels in the JSON body; the challenge names the scope to ask for.
+    return `error="insufficient_scope", scope="${challengeValue(this.scope)}"`;
   }
 }
 

@@ -76,12 +76,13 @@ function endpointsFor(options: MockServerOptions): Endpoints {
 async function seedState(
   signingClientJwks: JSONWebKeySet | undefined,
   nowSeconds: number,
+  keptKeys?: ServerSnapshot['keys'],
 ): Promise<ServerSnapshot> {
   const settings = defaultSettings();
   return {
     version: 1,
     clients: seedClients(signingClientJwks),
-    keys: [await generateSigningKey(settings.signingAlg, nowSeconds)],
+    keys: keptKeys ?? [await generateSigningKey(settings.signingAlg, nowSeconds)],
     settings,
     clockOffsetMs: 0,
     issued: [],
@@ -147,11 +148,12 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   if (!fromStore) context.changed();
   pruneExpired(context, true);
 
+  // Reset restores everything the contract lists but keeps the signing keys: keys change only
+  // when asked (rotate), so a token issued before a reset verifies after it unless the reset
+  // undid what made it valid (docs/decisions/reset-keeps-keys.md).
   const reset = async () => {
-    const state = await seedState(options.signingClientJwks, Math.floor(wall() / 1000));
-    const keys = await KeyRing.load(state.keys);
-    context.state = state;
-    context.keys = keys;
+    const nowSeconds = Math.floor(wall() / 1000);
+    context.state = await seedState(options.signingClientJwks, nowSeconds, context.state.keys);
     context.clientKeyCache.clear();
     context.changed();
   };
