@@ -59,7 +59,7 @@ export function ResetServerButton() {
         <h2 id={titleId}>Reset the mock servers?</h2>
         <p id={descriptionId}>
           Clients, the clock, revoked tokens, rate limits and the request log go back to their
-          seeded state.
+          seeded state. Your lesson progress, saved variables and edited requests are cleared too.
         </p>
         <form method="dialog" className="dialog__actions">
           <button type="submit" className="btn">
