@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { findVariables, type RecordedExchange } from '../../../client/index.ts';
 import type { ExerciseBlock, ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
@@ -153,8 +153,7 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     >
       <header className="card__header">
         <h3 className="exercise-block__title" id={headingId}>
-          <span className="block-kind">Exercise</span>
-          <span>{block.title ?? 'Your turn'}</span>
+          <span className="block-kind">Exercise</span> <span>{block.title ?? 'Your turn'}</span>
         </h3>
         {verdict.state === 'passed' ? <span className="badge badge--success">Done</span> : null}
       </header>
@@ -236,41 +235,66 @@ function Result({ verdict }: { verdict: Verdict }) {
 /** What "done" means, in words, so the goal is testable before pressing Check. */
 function CheckList({ block }: { block: ExerciseBlock }) {
   const { response, token } = block.check;
-  const items: string[] = [];
+  const items: { key: string; node: ReactNode }[] = [];
   if (token) {
     if (token.scope_includes.length > 0) {
-      items.push(
-        `the token in {{${token.variable}}} has the scope ${token.scope_includes.join(' ')}`,
-      );
+      items.push({
+        key: 'scope',
+        node: (
+          <>
+            the token in <code>{`{{${token.variable}}}`}</code> has the scope{' '}
+            <code>{token.scope_includes.join(' ')}</code>
+          </>
+        ),
+      });
     }
     for (const [claim, value] of Object.entries(token.claims)) {
-      items.push(
-        `the token’s ${claim} is ${typeof value === 'string' ? value : JSON.stringify(value)}`,
-      );
+      items.push({
+        key: `claim:${claim}`,
+        node: (
+          <>
+            the token’s <code>{claim}</code> is{' '}
+            <code>{typeof value === 'string' ? value : JSON.stringify(value)}</code>
+          </>
+        ),
+      });
     }
   }
   if (response) {
     const outcome = [
-      response.status !== undefined ? `status ${response.status}` : '',
+      response.status !== undefined ? `${response.status}` : '',
       response.error ?? '',
-      response.www_authenticate ? `WWW-Authenticate containing ${response.www_authenticate}` : '',
+      response.www_authenticate ? `WWW-Authenticate: …${response.www_authenticate}…` : '',
     ]
       .filter(Boolean)
-      .join(', ');
-    items.push(
-      response.run
-        ? `a request the page sends for you (${response.run.method} ${response.run.url}) gets ${outcome}`
-        : response.request
-          ? `the latest response of “${response.request}” has ${outcome}`
-          : `your latest response in this lesson has ${outcome}`,
-    );
+      .join(' ');
+    items.push({
+      key: 'response',
+      node: response.run ? (
+        <>
+          a request the page sends for you,{' '}
+          <code>
+            {response.run.method} {response.run.url}
+          </code>
+          , gets <code>{outcome}</code>
+        </>
+      ) : response.request ? (
+        <>
+          the latest response of “{response.request}” is <code>{outcome}</code>
+        </>
+      ) : (
+        <>
+          your latest response in this lesson is <code>{outcome}</code>
+        </>
+      ),
+    });
   }
   return (
     <div className="exercise-block__checks">
       <p className="muted">Checked automatically:</p>
       <ul>
         {items.map((item) => (
-          <li key={item}>{item}</li>
+          <li key={item.key}>{item.node}</li>
         ))}
       </ul>
     </div>

@@ -43,8 +43,7 @@ export function FlowBlockView({ block }: BlockProps<'flow'>) {
     <figure className="card flow-block">
       <figcaption className="card__header flow-block__caption">
         <span className="flow-block__title">
-          <span className="block-kind">Flow</span>
-          <span>{title}</span>
+          <span className="block-kind">Flow</span> <span>{title}</span>
         </span>
         <span className="flow-block__legend">
           {highlighted.length > 0 ? (
@@ -177,8 +176,9 @@ function FlowDiagram({
             viewBox="0 0 10 10"
             refX="9"
             refY="5"
-            markerWidth="7"
-            markerHeight="7"
+            markerUnits="userSpaceOnUse"
+            markerWidth="9"
+            markerHeight="9"
             orient="auto-start-reverse"
           >
             <path className={`flow-marker flow-marker--${kind}`} d="M0 0 L10 5 L0 10 z" />

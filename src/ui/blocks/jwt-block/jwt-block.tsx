@@ -27,7 +27,7 @@ export function JwtBlockView({ block }: BlockProps<'jwt'>) {
     <section className="card jwt-block" aria-labelledby={headingId}>
       <header className="card__header">
         <h3 className="jwt-block__title" id={headingId}>
-          <span className="block-kind">JWT inspector</span>
+          <span className="block-kind">JWT inspector</span>{' '}
           {block.title ? <span>{block.title}</span> : null}
         </h3>
         <span className="card__subtitle">
@@ -179,10 +179,10 @@ function ClaimTable({
             return (
               <tr key={name} className={isHighlighted ? 'jwt-claim--highlight' : undefined}>
                 <th scope="row">
-                  <code className="jwt-claim__name">{name}</code>
+                  <code className="jwt-claim__name">{name}</code>{' '}
                   {explanation ? (
                     <span className="jwt-claim__label">{explanation.label}</span>
-                  ) : null}
+                  ) : null}{' '}
                   {isHighlighted ? <span className="badge badge--accent">look here</span> : null}
                 </th>
                 <td>

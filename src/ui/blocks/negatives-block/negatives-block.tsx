@@ -80,7 +80,7 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
     <section className="card negatives-block" aria-labelledby={headingId}>
       <header className="card__header">
         <h3 className="negatives-block__title" id={headingId}>
-          <span className="block-kind">Negative cases</span>
+          <span className="block-kind">Negative cases</span>{' '}
           {block.title ? <span>{block.title}</span> : null}
         </h3>
         <button
@@ -273,14 +273,16 @@ const NegativeRow = memo(function NegativeRow({
     <>
       <tr role="row" className={`negatives-row negatives-row--${state}`}>
         <td role="cell" className="negatives-case">
-          <span className="negatives-index" aria-hidden="true">
-            {index + 1}
-          </span>
-          <div>
-            <p className="negatives-name" id={nameId}>
-              {negative.name}
-            </p>
-            {negative.why ? <p className="negatives-why">{negative.why}</p> : null}
+          <div className="negatives-case__inner">
+            <span className="negatives-index" aria-hidden="true">
+              {index + 1}
+            </span>
+            <div>
+              <p className="negatives-name" id={nameId}>
+                {negative.name}
+              </p>
+              {negative.why ? <p className="negatives-why">{negative.why}</p> : null}
+            </div>
           </div>
         </td>
         <td role="cell" data-label="Expected">
