@@ -19,9 +19,8 @@ export interface AppRoute {
 }
 
 /**
- * The app's pages, first match wins. Extend this table to add pages (the lessons home replaces
- * the placeholder at '/', a lesson page adds '/lessons/:slug'); wrap panels that send requests
- * in `MockServerGate`.
+ * The app's pages, first match wins. Extend this table to add pages; wrap panels that send
+ * requests in `MockServerGate`.
  */
 export const routes: AppRoute[] = [
   { path: '/', title: 'Lessons', component: LessonsHome },
