@@ -16,6 +16,7 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   page,
   app,
 }) => {
+  test.slow(); // the longest journey: three page loads, a service worker start, axe
   // Hold back the lazily loaded mock-server chunk, so the start-up state is observable.
   let release = () => {};
   const held = new Promise<void>((resolve) => {
