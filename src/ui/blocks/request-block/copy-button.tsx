@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import './request-block.css';
 
 /** Copy text to the clipboard; falls back to a hidden textarea where the API is unavailable. */
 export async function copyText(text: string): Promise<void> {
