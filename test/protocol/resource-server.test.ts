@@ -10,9 +10,7 @@ function expectInvalidToken(r: Sent, description: RegExp) {
   expect(body.error).toBe('invalid_token');
   expect(body.error_description).toMatch(description);
   const challenge = r.headers.get('www-authenticate') ?? '';
-  expect(
-    challenge.startsWith(`Bearer error="invalid_token", error_description="`),
-  ).toBe(true);
+  expect(challenge.startsWith(`Bearer error="invalid_token", error_description="`)).toBe(true);
   // RFC 6750 §3: only %x20-21 / %x23-5B / %x5D-7E inside the quoted description
   const description_ = /error_description="([^"]*)"$/.exec(challenge)?.[1] ?? '';
   expect(description_).toMatch(/^[\x20\x21\x23-\x5B\x5D-\x7E]+$/);
