@@ -47,13 +47,11 @@ export function FlowBlockView({ block }: BlockProps<'flow'>) {
         </span>
         <span className="flow-block__legend">
           {highlighted.length > 0 ? (
-            <span className="flow-legend flow-legend--highlight">
-              Focus: steps {range(highlighted)}
-            </span>
+            <span className="flow-legend flow-legend--highlight">Focus: {range(highlighted)}</span>
           ) : null}
           {active ? (
             <span className="flow-legend flow-legend--live">
-              Your latest request: steps {range(liveArrows)}
+              Your latest request: {range(liveArrows)}
             </span>
           ) : null}
         </span>
@@ -94,11 +92,15 @@ export function FlowBlockView({ block }: BlockProps<'flow'>) {
 }
 
 function range(arrows: readonly FlowArrow[]): string {
-  const numbers = arrows.map((a) => a.number);
-  if (numbers.length === 0) return '';
-  const first = Math.min(...numbers);
-  const last = Math.max(...numbers);
-  return first === last ? String(first) : `${first}–${last}`;
+  const numbers = arrows.map((a) => a.number).sort((a, b) => a - b);
+  const first = numbers[0];
+  const last = numbers[numbers.length - 1];
+  if (first === undefined || last === undefined) return '';
+  if (first === last) return `step ${first}`;
+  // "steps 1–2" when they follow each other; "steps 3 and 6" around a nested exchange.
+  return last - first === numbers.length - 1
+    ? `steps ${first}–${last}`
+    : `steps ${numbers.slice(0, -1).join(', ')} and ${last}`;
 }
 
 /** The frame's content width in px, kept current as the layout changes. */
@@ -271,7 +273,7 @@ function FlowDiagram({
             <text
               className="flow-arrow__label"
               x={mid}
-              y={y - (arrow.detail ? 22 : 8)}
+              y={y - (arrow.detail ? 27 : 13)}
               textAnchor="middle"
               fontSize={font}
             >
@@ -281,7 +283,7 @@ function FlowDiagram({
               <text
                 className="flow-arrow__detail"
                 x={mid}
-                y={y - 8}
+                y={y - 13}
                 textAnchor="middle"
                 fontSize={font - 1}
               >

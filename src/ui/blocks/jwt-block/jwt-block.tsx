@@ -131,7 +131,7 @@ function TokenProblems({ inspection }: { inspection: JwtInspection }) {
   return (
     <div className={`callout ${opaque ? '' : 'callout--warning'} jwt-block__problems`}>
       <p className="callout__title">
-        {opaque ? 'Not a JWT: an opaque token' : 'This token is not a well-formed JWT'}
+        {opaque ? 'Not a JWT: probably an opaque token' : 'This token is not a well-formed JWT'}
       </p>
       <ul>
         {inspection.errors.map((problem) => (
@@ -306,6 +306,7 @@ function Verification({ token, server, now }: { token: string; server: MockServe
         <p className="callout callout--danger">{verification.message}</p>
       ) : (
         <VerificationResult
+          unsigned={verification.result.header?.alg === 'none'}
           steps={verification.result.steps}
           ok={verification.result.ok}
           jwksUri={verification.jwksUri}
@@ -316,10 +317,12 @@ function Verification({ token, server, now }: { token: string; server: MockServe
 }
 
 function VerificationResult({
+  unsigned,
   steps,
   ok,
   jwksUri,
 }: {
+  unsigned: boolean;
   steps: VerifyStep[];
   ok: boolean;
   jwksUri: string;
@@ -329,7 +332,9 @@ function VerificationResult({
   return (
     <>
       <p className="jwt-verify__summary">
-        {signature?.status === 'passed' ? (
+        {unsigned ? (
+          <span className="badge badge--danger">Unsigned (alg none)</span>
+        ) : signature?.status === 'passed' ? (
           <span className="badge badge--success">Signature verified</span>
         ) : signature?.status === 'failed' ? (
           <span className="badge badge--danger">Signature invalid</span>

@@ -111,9 +111,6 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
               <th role="columnheader" scope="col">
                 Result
               </th>
-              <th role="columnheader" scope="col">
-                <span className="visually-hidden">Actions</span>
-              </th>
             </tr>
           </thead>
           <tbody role="rowgroup">
@@ -192,7 +189,7 @@ function Expected({ expect }: { expect: ResponseExpectation }) {
         <>
           <dt>WWW-Authenticate contains</dt>
           <dd>
-            <code>{expect.www_authenticate}</code>
+            <code className="negatives-challenge">{expect.www_authenticate}</code>
           </dd>
         </>
       ) : null}
@@ -220,7 +217,7 @@ function Actual({ exchange }: { exchange: RecordedExchange }) {
         <>
           <dt>WWW-Authenticate</dt>
           <dd>
-            <code>{facts.wwwAuthenticate}</code>
+            <code className="negatives-challenge">{facts.wwwAuthenticate}</code>
           </dd>
         </>
       ) : null}
@@ -288,7 +285,7 @@ const NegativeRow = memo(function NegativeRow({
         <td role="cell" data-label="Expected">
           <Expected expect={negative.expect} />
         </td>
-        <td role="cell" data-label="Actual">
+        <td role="cell" data-label="Actual" className="negatives-actual">
           {failure !== undefined ? (
             <p className="negatives-failure">Not sent: {failure}</p>
           ) : exchange ? (
@@ -297,35 +294,35 @@ const NegativeRow = memo(function NegativeRow({
             <span className="muted">{running ? 'sending…' : 'not run'}</span>
           )}
         </td>
-        <td role="cell" data-label="Result">
+        <td role="cell" data-label="Result" className="negatives-result">
           <Verdict state={state} reasons={verdict?.reasons ?? []} />
-        </td>
-        <td role="cell" className="negatives-actions">
-          <button
-            type="button"
-            className="btn btn--small"
-            aria-describedby={nameId}
-            aria-disabled={disabled || running}
-            onClick={() => {
-              if (!disabled && !running) void onReplay(index);
-            }}
-          >
-            Replay
-          </button>
-          <button
-            type="button"
-            className="btn btn--small btn--ghost"
-            aria-expanded={expanded}
-            aria-controls={detailsId}
-            aria-describedby={nameId}
-            onClick={() => onToggle(index)}
-          >
-            {expanded ? 'Hide details' : 'Details'}
-          </button>
+          <div className="negatives-actions">
+            <button
+              type="button"
+              className="btn btn--small"
+              aria-describedby={nameId}
+              aria-disabled={disabled || running}
+              onClick={() => {
+                if (!disabled && !running) void onReplay(index);
+              }}
+            >
+              Replay
+            </button>
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              aria-expanded={expanded}
+              aria-controls={detailsId}
+              aria-describedby={nameId}
+              onClick={() => onToggle(index)}
+            >
+              {expanded ? 'Hide details' : 'Details'}
+            </button>
+          </div>
         </td>
       </tr>
       <tr role="row" className="negatives-details-row" id={detailsId} hidden={!expanded}>
-        <td role="cell" colSpan={5}>
+        <td role="cell" colSpan={4}>
           {expanded ? (
             exchange ? (
               <ExchangeDetails exchange={exchange} log={serverLog(exchange.requestId)} />
