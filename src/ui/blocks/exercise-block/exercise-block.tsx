@@ -1,7 +1,7 @@
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { findVariables, type RecordedExchange } from '../../../client/index.ts';
 import type { ExerciseBlock, ResponseExpectation } from '../../../lessons/lesson-types.ts';
-import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { type CheckResult, checkResponse, checkToken, combineChecks } from './check-exercise.ts';
 import './exercise-block.css';
@@ -124,6 +124,7 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     ...watched.map((name) => runtime.vars[name] ?? ''),
     response?.request ? runtime.exchanges[response.request] : undefined,
     response && !response.run && !response.request ? latestForeign(runtime, block.id) : undefined,
+    response?.run ? latestServerChange(runtime, block.id) : undefined,
   ];
   const previous = useRef(trigger);
   useEffect(() => {
@@ -200,6 +201,16 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
 function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
   const last = runtime.lastExchange;
   return last && !last.key.startsWith(`${id}#`) ? last.exchange : undefined;
+}
+
+/**
+ * A learner's request that may have changed what the `run` request gets: a successful call to
+ * the authorization server (a new token, a revocation, a moved clock). API calls only read.
+ */
+function latestServerChange(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
+  const exchange = latestForeign(runtime, id);
+  if (!exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
+  return flowStepOf(exchange.request.url) === 'api' ? undefined : exchange;
 }
 
 function Result({ verdict }: { verdict: Verdict }) {
