@@ -6,6 +6,14 @@ import type { Params } from './parse-body.ts';
 import type { ClientRecord } from './state.ts';
 import { check, type Trace } from './trace.ts';
 
+/**
+ * One public answer for an unknown client_id and a wrong secret, so the token endpoint cannot be
+ * used to find out which client ids exist. The private detail (what the playground shows as
+ * "what the server knew") says which of the two it was.
+ */
+const CREDENTIALS_REFUSED =
+  'The client_id and client_secret do not match a registered client. Check both for typos (the Server page lists the seeded clients and their secrets).';
+
 /** How a client proved who it is (RFC 7591 names). */
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -161,7 +169,7 @@ export async function authenticateClient(
     if (!found) {
       timingSafeEqual(secret, 'not-a-real-secret');
       throw new InvalidClient(
-        `No client ${id} is registered. Check the client_id (seeded ones: demo-client, orders-service, reporting-job, cron-sync, signing-client).`,
+        CREDENTIALS_REFUSED,
         `unknown client_id ${JSON.stringify(id)}`,
         challenge,
       );
@@ -179,7 +187,7 @@ export async function authenticateClient(
   check(trace, 'checkClientSecret', () => {
     if (!timingSafeEqual(secret, client.client_secret ?? '')) {
       throw new InvalidClient(
-        `The client_secret for ${client.client_id} is wrong. Check it for typos, or use the secret the client was registered with.`,
+        CREDENTIALS_REFUSED,
         `secret mismatch for ${client.client_id} (sent ${secret.length} characters, expected ${(client.client_secret ?? '').length})`,
         challenge,
       );

@@ -420,7 +420,7 @@ describe('token endpoint: client authentication', () => {
     expect(r.body).toEqual({
       error: 'invalid_client',
       error_description:
-        'The client_secret for demo-client is wrong. Check it for typos, or use the secret the client was registered with.',
+        'The client_id and client_secret do not match a registered client. Check both for typos (the Server page lists the seeded clients and their secrets).',
     });
     expect(r.status).toBe(401);
     expect(r.headers.get('www-authenticate')).toBeNull();
@@ -438,14 +438,16 @@ describe('token endpoint: client authentication', () => {
     expect(r.headers.get('www-authenticate')).toBe('Basic realm="https://auth.example.com"');
   });
 
-  it('rejects an unknown client as invalid_client', async () => {
+  it('rejects an unknown client as invalid_client, saying no more in public than for a wrong secret', async () => {
     const server = await makeServer();
-    expectError(
-      await send(server, form({ ...cc, client_id: 'ghost', client_secret: 'x' })),
-      401,
-      'invalid_client',
-      /No client ghost is registered/,
+    const unknown = await send(server, form({ ...cc, client_id: 'ghost', client_secret: 'x' }));
+    expectError(unknown, 401, 'invalid_client', /do not match a registered client/);
+    expect(lastLog(server).error?.detail).toBe('unknown client_id "ghost"');
+    const wrongSecret = await send(
+      server,
+      form({ ...cc, client_id: 'demo-client', client_secret: 'x' }),
     );
+    expect(wrongSecret.body).toEqual(unknown.body);
     const viaBasic = await send(server, form(cc, { authorization: basic('ghost', 'x') }));
     expect(viaBasic.headers.get('www-authenticate')).toBe('Basic realm="https://auth.example.com"');
   });
