@@ -33,15 +33,15 @@ export function ExchangeDetails({
     <div className="exchange-details">
       <div className="exchange-details__wire">
         <section>
-          <h5>Request sent</h5>
+          <h4>Request sent</h4>
           <pre className="exchange-details__code">
             <code>{printHttpRequest(exchange.request)}</code>
           </pre>
         </section>
         <section>
-          <h5>
+          <h4>
             Response <span className="muted">({Math.round(exchange.durationMs)} ms)</span>
-          </h5>
+          </h4>
           <pre className="exchange-details__code">
             <code>{printResponse(exchange)}</code>
           </pre>
@@ -49,9 +49,9 @@ export function ExchangeDetails({
       </div>
       {explanation ? (
         <section className="exchange-details__explanation">
-          <h5>
+          <h4>
             <code>{explanation.code}</code>: {explanation.title}
-          </h5>
+          </h4>
           <p>{explanation.meaning}</p>
           {explanation.serverSays ? (
             <p>
@@ -76,7 +76,7 @@ export function ExchangeDetails({
       ) : null}
       {log ? (
         <section className="exchange-details__server">
-          <h5>What the server checked</h5>
+          <h4>What the server checked</h4>
           <ol className="exchange-details__steps">
             {log.steps.map((step, index) => (
               // biome-ignore lint/suspicious/noArrayIndexKey: a log entry's steps never change
