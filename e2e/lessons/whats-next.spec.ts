@@ -1,0 +1,61 @@
+import { expect, test } from '../fixtures';
+import { LessonPage } from '../fixtures/lesson-page';
+
+test('whats-next: no refresh token, the token runs out, recover from expiry without touching the clock, clock back', async ({
+  page,
+  mockServer,
+}) => {
+  const lesson = new LessonPage(page);
+  await lesson.openFromHome('Recap and what comes next');
+  await lesson.expectStepsDone(0, 5);
+  // The course table links every earlier lesson.
+  await expect(lesson.main.getByRole('link', { name: 'Caching' })).toHaveAttribute(
+    'href',
+    /\/lessons\/token-caching$/,
+  );
+
+  const token = lesson.request('A token response, one more time');
+  await token.sendAndExpect(200, '200');
+  await expect(token.root.getByText(/"expires_in": 3600/)).toBeVisible();
+  await expect(token.root.getByText(/refresh_token/)).toHaveCount(0);
+
+  await lesson.request('Clock + 3661 s').sendAndExpect(200, '200');
+  await lesson.request('The call fails').sendAndExpect(401, '401 invalid_token');
+
+  // The learner checks first: the expired token does not pass.
+  const exercise = lesson.exercise('Recover from expiry');
+  await exercise.check();
+  await expect(exercise.result).toContainText('Not yet.');
+  // The safety net: fetch a new token with the request at the top; the check passes by itself.
+  await token.sendAndExpect(200, '200');
+  await exercise.expectPassed();
+
+  await lesson.request('Clock back').sendAndExpect(200, '200');
+  expect((await mockServer.clock()).offset).toBe(0);
+  await lesson.expectComplete();
+  // The last lesson's pager leads back to all lessons.
+  await lesson.main.getByRole('link', { name: /Back to all lessons/ }).click();
+  await expect(
+    page.getByRole('progressbar', { name: 'Recap and what comes next: progress' }),
+  ).toHaveJSProperty('value', 5);
+});
+
+// Known app bug (reported): an exercise whose only check is a request the page runs passes as
+// soon as the watched variable is first saved, before the situation it asks to fix exists.
+// Remove `test.fail` once the exercise waits for the learner to get there.
+test('whats-next: "Recover from expiry" is not done while the call still fails', async ({
+  page,
+  mockReady: _,
+}) => {
+  test.fail();
+  const lesson = new LessonPage(page);
+  await lesson.openFromHome('Recap and what comes next');
+  await lesson.request('A token response, one more time').sendAndExpect(200, '200');
+  await lesson.request('Clock + 3661 s').sendAndExpect(200, '200');
+  await lesson.request('The call fails').sendAndExpect(401, '401 invalid_token');
+  // Three steps done; the exercise must still be open (today it is already "Done").
+  await expect(lesson.exercise('Recover from expiry').result).not.toContainText('Done', {
+    timeout: 2_000,
+  });
+  await lesson.expectStepsDone(3, 5);
+});
