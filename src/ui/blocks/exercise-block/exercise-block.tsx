@@ -1,7 +1,12 @@
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { findVariables, type RecordedExchange } from '../../../client/index.ts';
-import type { ExerciseBlock, ResponseExpectation } from '../../../lessons/lesson-types.ts';
+import type {
+  ExerciseBlock,
+  MarkdownNode,
+  ResponseExpectation,
+} from '../../../lessons/lesson-types.ts';
 import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { findLesson } from '../../lesson/use-lessons.ts';
 import type { BlockProps } from '../registry.tsx';
 import { type CheckResult, checkResponse, checkToken, combineChecks } from './check-exercise.ts';
 import './exercise-block.css';
@@ -43,20 +48,25 @@ function expectationOf(block: ExerciseBlock): ResponseExpectation | undefined {
 }
 
 /**
- * Run an exercise's checks against the lesson's current state. `auto` checks never send a
- * request unless the token check (if any) already passes, so browsing the lesson does not fill
- * the server log with check requests.
+ * Run an exercise's checks against the lesson's current state. `auto` checks send a request
+ * only when the token check already passes, or (without one) when `mayAutoSend`: so sending the
+ * lesson's other requests neither fills the server log with check requests nor makes the flow
+ * diagram light up a call the learner did not make.
  */
 async function evaluate(
   block: ExerciseBlock,
   runtime: LessonRuntime,
   mode: 'check' | 'auto',
+  mayAutoSend: boolean,
 ): Promise<CheckResult | undefined> {
   const { response, token } = block.check;
   const tokenResult = token ? checkToken(token, runtime.vars[token.variable]) : undefined;
   let responseResult: CheckResult | undefined;
   if (response?.run) {
     if (mode === 'auto' && tokenResult && !tokenResult.ok) return tokenResult;
+    // Without a local token check to pass first, only a request from the exercise's own
+    // section (or a learner who pressed Check) is worth a request of our own.
+    if (mode === 'auto' && !tokenResult && !mayAutoSend) return undefined;
     const expect = expectationOf(block);
     const outcome = await runtime.send(exerciseRunKey(block.id), response.run, {
       ...(expect && { expect }),
@@ -97,11 +107,11 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
   const sequence = useRef(0);
 
   const run = useCallback(
-    async (mode: 'check' | 'auto') => {
+    async (mode: 'check' | 'auto', mayAutoSend = false) => {
       // A newer check supersedes an older one still waiting for its response.
       const ticket = ++sequence.current;
       if (mode === 'check') setVerdict({ state: 'checking' });
-      const result = await evaluate(block, runtimeRef.current, mode);
+      const result = await evaluate(block, runtimeRef.current, mode, mayAutoSend);
       if (ticket !== sequence.current || !result) return;
       if (result.ok) {
         runtimeRef.current.setProgress(block.id, 'done');
@@ -119,6 +129,10 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
 
   // What counts as "a relevant exchange arrived" depends on the check.
   const watched = useMemo(() => watchedVariables(block), [block]);
+  const neighbours = useMemo(
+    () => requestsInSameSection(runtime.slug, block),
+    [runtime.slug, block],
+  );
   const response = block.check.response;
   const trigger = [
     ...watched.map((name) => runtime.vars[name] ?? ''),
@@ -137,7 +151,8 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
       setVerdict({ state: 'passed' });
       return;
     }
-    void run('auto');
+    const key = runtimeRef.current.lastExchange?.key;
+    void run('auto', askedOnceRef.current || (key !== undefined && neighbours.has(key)));
   });
 
   const onCheck = () => {
@@ -196,6 +211,31 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
       </div>
     </section>
   );
+}
+
+/**
+ * The request blocks in the same `##` section as the exercise: lessons put a challenge beside
+ * the request the learner edits for it.
+ */
+function requestsInSameSection(slug: string, exercise: ExerciseBlock): ReadonlySet<string> {
+  const lesson = findLesson(slug);
+  if (lesson?.status !== 'ok') return new Set();
+  const sections: string[][] = [[]];
+  let exerciseSection = -1;
+  const visit = (nodes: MarkdownNode[]) => {
+    for (const node of nodes) {
+      if (node.type === 'heading' && node.depth === 2) sections.push([]);
+      else if (node.type === 'block') {
+        if (node.block.kind === 'request') sections[sections.length - 1]?.push(node.block.id);
+        else if (node.block.kind === 'exercise' && node.block.id === exercise.id) {
+          exerciseSection = sections.length - 1;
+        }
+      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
+      else if (node.type === 'list') for (const item of node.items) visit(item.children);
+    }
+  };
+  visit(lesson.body);
+  return new Set(sections[exerciseSection] ?? []);
 }
 
 function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
