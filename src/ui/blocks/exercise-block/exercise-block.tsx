@@ -49,9 +49,10 @@ function expectationOf(block: ExerciseBlock): ResponseExpectation | undefined {
 
 /**
  * Run an exercise's checks against the lesson's current state. `auto` checks send a request
- * only when the token check already passes, or (without one) when `mayAutoSend`: so sending the
- * lesson's other requests neither fills the server log with check requests nor makes the flow
- * diagram light up a call the learner did not make.
+ * only when the token check already passes, or (without one) when `mayAutoSend`: so the
+ * lesson's earlier requests neither pass the exercise before its situation exists, nor fill the
+ * server log with check requests, nor light up a call on the flow diagram the learner did not
+ * make.
  */
 async function evaluate(
   block: ExerciseBlock,
@@ -64,8 +65,8 @@ async function evaluate(
   let responseResult: CheckResult | undefined;
   if (response?.run) {
     if (mode === 'auto' && tokenResult && !tokenResult.ok) return tokenResult;
-    // Without a local token check to pass first, only a request from the exercise's own
-    // section (or a learner who pressed Check) is worth a request of our own.
+    // Without a local token check to pass first, send only once the exercise is in play (or the
+    // learner pressed Check): else sending the lesson's first token would already pass it.
     if (mode === 'auto' && !tokenResult && !mayAutoSend) return undefined;
     const expect = expectationOf(block);
     const outcome = await runtime.send(exerciseRunKey(block.id), response.run, {
@@ -129,10 +130,13 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
 
   // What counts as "a relevant exchange arrived" depends on the check.
   const watched = useMemo(() => watchedVariables(block), [block]);
-  const neighbours = useMemo(
-    () => requestsInSameSection(runtime.slug, block),
-    [runtime.slug, block],
-  );
+  const scene = useMemo(() => sceneRequestOf(runtime.slug, block), [runtime.slug, block]);
+  // The exercise is in play once its scene is set: the request right above it was sent (now or
+  // before a reload). Until then an auto-check would pass on a situation that does not exist yet.
+  const inPlay =
+    scene === undefined ||
+    runtime.statuses[scene] !== undefined ||
+    runtime.exchanges[scene] !== undefined;
   const response = block.check.response;
   const trigger = [
     ...watched.map((name) => runtime.vars[name] ?? ''),
@@ -151,8 +155,7 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
       setVerdict({ state: 'passed' });
       return;
     }
-    const key = runtimeRef.current.lastExchange?.key;
-    void run('auto', askedOnceRef.current || (key !== undefined && neighbours.has(key)));
+    void run('auto', askedOnceRef.current || inPlay);
   });
 
   const onCheck = () => {
@@ -214,28 +217,30 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
 }
 
 /**
- * The request blocks in the same `##` section as the exercise: lessons put a challenge beside
- * the request the learner edits for it.
+ * The last request block before the exercise: the one that sets its scene (an expired token, a
+ * token to revoke...). Lessons put the request a challenge needs right above it.
  */
-function requestsInSameSection(slug: string, exercise: ExerciseBlock): ReadonlySet<string> {
+function sceneRequestOf(slug: string, exercise: ExerciseBlock): string | undefined {
   const lesson = findLesson(slug);
-  if (lesson?.status !== 'ok') return new Set();
-  const sections: string[][] = [[]];
-  let exerciseSection = -1;
+  if (lesson?.status !== 'ok') return undefined;
+  let last: string | undefined;
+  let scene: string | undefined;
+  let found = false;
   const visit = (nodes: MarkdownNode[]) => {
     for (const node of nodes) {
-      if (node.type === 'heading' && node.depth === 2) sections.push([]);
-      else if (node.type === 'block') {
-        if (node.block.kind === 'request') sections[sections.length - 1]?.push(node.block.id);
+      if (found) return;
+      if (node.type === 'block') {
+        if (node.block.kind === 'request') last = node.block.id;
         else if (node.block.kind === 'exercise' && node.block.id === exercise.id) {
-          exerciseSection = sections.length - 1;
+          scene = last;
+          found = true;
         }
       } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
       else if (node.type === 'list') for (const item of node.items) visit(item.children);
     }
   };
   visit(lesson.body);
-  return new Set(sections[exerciseSection] ?? []);
+  return scene;
 }
 
 function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
