@@ -14,6 +14,8 @@ interface BenchModule {
 const benches: (() => Promise<BenchModule>)[] = [
   () => import('./node-throughput.ts'),
   () => import('./msw-overhead.ts'),
+  () => import('./browser-worker-latency.ts'),
+  () => import('./browser-lessons.ts'),
 ];
 
 const only = process.argv[2];

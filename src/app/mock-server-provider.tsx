@@ -1,11 +1,13 @@
+import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { StartedMockServer } from '../mocks/browser';
+import type { MockServer } from '../protocol';
 import {
   type MockServerStatus,
   MockServerStatusContext,
   type MockStartProblem,
 } from '../ui/server/mock-server-context';
-import { useServerLiveUpdates } from '../ui/server/server-queries';
+import { serverKeys } from '../ui/server/server-queries';
 
 let starting: Promise<StartedMockServer> | undefined;
 
@@ -43,6 +45,39 @@ const FALLBACK_NOTICE: MockStartProblem = {
   fix: 'Open the playground in a normal window, or allow service workers for this site.',
 };
 
+/** At most one refresh of the Server page's queries per this many ms while requests flow. */
+const LIVE_UPDATE_INTERVAL_MS = 250;
+
+/**
+ * Keep the server queries (clients, keys, clock, log) fresh as requests arrive, like
+ * `useServerLiveUpdates`, but refresh once per burst instead of once per request: each refresh
+ * re-reads and re-renders the whole request log, which on the Server page cost more than the
+ * request itself (seconds per request during a replay). The first request of a burst refreshes
+ * on the next task; later ones within LIVE_UPDATE_INTERVAL_MS share one refresh at its end.
+ */
+function useCoalescedServerUpdates(server: MockServer | undefined): void {
+  const queryClient = useQueryClient();
+  useEffect(() => {
+    if (!server) return;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    let lastRefresh = Number.NEGATIVE_INFINITY;
+    const refresh = () => {
+      timer = undefined;
+      lastRefresh = performance.now();
+      void queryClient.invalidateQueries({ queryKey: serverKeys.all });
+    };
+    const unsubscribe = server.subscribe(() => {
+      if (timer !== undefined) return;
+      const wait = Math.max(0, lastRefresh + LIVE_UPDATE_INTERVAL_MS - performance.now());
+      timer = setTimeout(refresh, wait);
+    });
+    return () => {
+      unsubscribe();
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [server, queryClient]);
+}
+
 export function MockServerProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<MockServerStatus>({ state: 'starting' });
 
@@ -70,7 +105,7 @@ export function MockServerProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  useServerLiveUpdates(status.state === 'ready' ? status.server : undefined);
+  useCoalescedServerUpdates(status.state === 'ready' ? status.server : undefined);
 
   return (
     <MockServerStatusContext.Provider value={status}>{children}</MockServerStatusContext.Provider>

@@ -87,7 +87,25 @@ export async function startMockServer(): Promise<StartedMockServer> {
   } catch (cause) {
     throw explainStartFailure(cause);
   }
+  globalThis.__playground = { server, mode };
   return { server, mode };
+}
+
+/**
+ * A debug handle on the running mock servers, for DevTools, Playwright tests and `npm run bench`:
+ * `await __playground.server.handle(new Request('https://auth.example.com/oauth/token', {...}))`
+ * calls the core directly in the page, without the service worker, and
+ * `__playground.server.admin` reaches the control functions. Set once `startMockServer()` has
+ * resolved (the `<html data-mock="ready">` attribute says when); undefined before that.
+ */
+export interface PlaygroundDebugHandle {
+  server: MockServer;
+  mode: MockMode;
+}
+
+declare global {
+  /** See {@link PlaygroundDebugHandle}. */
+  var __playground: PlaygroundDebugHandle | undefined;
 }
 
 function checkEnvironment(): void {

@@ -3,8 +3,18 @@ import type { ServerSnapshot, StateStore } from '../protocol';
 /** Bump when the snapshot shape changes: older records are then ignored and the seed is used. */
 const STORE_VERSION = 1;
 const DEFAULT_KEY = 'ccp:server-state';
-/** Writes are coalesced: the core may save after every request, localStorage is synchronous. */
-const WRITE_DELAY_MS = 200;
+/**
+ * Writes are deferred: localStorage is synchronous, and a write serializes the whole snapshot
+ * (log, issued-token index, keys), a few milliseconds on a busy machine. A burst of requests
+ * (a learner's Send, "Replay all", a bench) ends in one write, made when the page is idle:
+ * after WRITE_DELAY_MS without a save, or at the latest WRITE_MAX_WAIT_MS after the first
+ * unsaved change. `flush()` writes at once: the browser runtime calls it on `pagehide` and when
+ * the tab is hidden, so a reload or a closed tab never loses a change.
+ */
+const WRITE_DELAY_MS = 1000;
+const WRITE_MAX_WAIT_MS = 5000;
+/** How long an idle callback may wait for an idle moment before it runs anyway. */
+const IDLE_TIMEOUT_MS = 1000;
 
 interface StoredRecord {
   v: number;
@@ -33,12 +43,19 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
   const storage = options.storage ?? safeLocalStorage();
   let pending: ServerSnapshot | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
+  let idle: number | undefined;
+  /** When the oldest unsaved change was handed over (for the max wait). */
+  let firstPendingAt = 0;
+
+  function cancelScheduled(): void {
+    if (timer !== undefined) clearTimeout(timer);
+    timer = undefined;
+    if (idle !== undefined) globalThis.cancelIdleCallback?.(idle);
+    idle = undefined;
+  }
 
   function write(): void {
-    if (timer !== undefined) {
-      clearTimeout(timer);
-      timer = undefined;
-    }
+    cancelScheduled();
     if (pending === undefined || storage === undefined) return;
     const record: StoredRecord = { v: STORE_VERSION, snapshot: pending };
     pending = undefined;
@@ -48,6 +65,30 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
       // Quota exceeded or storage disabled: the servers keep working, only without persistence.
       console.warn('[playground] could not persist the mock server state', error);
     }
+  }
+
+  function writeWhenIdle(): void {
+    timer = undefined;
+    if (typeof globalThis.requestIdleCallback === 'function') {
+      idle = globalThis.requestIdleCallback(
+        () => {
+          idle = undefined;
+          write();
+        },
+        { timeout: IDLE_TIMEOUT_MS },
+      );
+    } else {
+      write();
+    }
+  }
+
+  function schedule(): void {
+    if (idle !== undefined) return; // a write is already waiting for an idle moment
+    const now = Date.now();
+    if (timer === undefined) firstPendingAt = now;
+    else clearTimeout(timer);
+    const delay = Math.min(WRITE_DELAY_MS, Math.max(0, firstPendingAt + WRITE_MAX_WAIT_MS - now));
+    timer = setTimeout(writeWhenIdle, delay);
   }
 
   return {
@@ -72,14 +113,14 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
       return undefined;
     },
     async save(snapshot) {
+      // The core hands over its live state: holding the reference is enough until the write.
       pending = snapshot;
-      if (timer === undefined) timer = setTimeout(write, WRITE_DELAY_MS);
+      schedule();
     },
     flush: write,
     clear() {
       pending = undefined;
-      if (timer !== undefined) clearTimeout(timer);
-      timer = undefined;
+      cancelScheduled();
       try {
         storage?.removeItem(key);
       } catch {

@@ -1,0 +1,295 @@
+/**
+ * Issue "lessons": the budgets a learner feels, on the production build in headless Chromium.
+ *
+ * (a) JavaScript before the first lesson shows: the scripts the page had loaded (Resource
+ *     Timing `responseEnd`) when the lesson's title and first paragraph were in the document,
+ *     each gzip-compressed from the build output. The mock server chunk (msw, ~157 kB gzip) is
+ *     listed apart: it must not be in the entry's static imports (checked in the Vite manifest),
+ *     and if it loaded before the lesson showed, it loaded in parallel, not in the way.
+ * (b) Time from navigation to: lesson visible (title + first body paragraph), "Send" usable (the
+ *     request block rendered and the mock servers ready: `<html data-mock="ready">`, service
+ *     worker in control). Cold = a fresh browser context (empty cache, no service worker: the
+ *     visit also registers it); warm = a reload in that context.
+ * (c) "Replay all" on lesson 09's "Requests that must fail, and how": click to the summary
+ *     "N of N as expected." (timed in the page), median of a few runs.
+ */
+import { readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import type { BrowserContext, Page } from '@playwright/test';
+import {
+  type ManifestChunk,
+  median,
+  newBenchContext,
+  OUT_DIR,
+  previewOnce,
+  readManifest,
+  shutdown,
+  verdict,
+} from './browser-preview.ts';
+
+export const name =
+  'browser: lessons budgets (first-lesson JavaScript, time to usable, Replay all)';
+
+const FIRST_LESSON = '/lessons/what-and-why';
+/** The first lesson with a request block (a "Send" button). */
+const FIRST_SEND_LESSON = '/lessons/first-token';
+const REPLAY_LESSON = '/lessons/what-to-test';
+const NEGATIVES_TITLE = 'Requests that must fail, and how';
+const JS_BUDGET_KB = 120;
+const VISIBLE_BUDGET_MS = 500;
+const USABLE_BUDGET_MS = 1000;
+const REPLAY_BUDGET_MS = 1000;
+const LOAD_RUNS = 3;
+const REPLAY_RUNS = 5;
+
+/**
+ * Runs in the page before its own scripts: records, relative to navigation start, when the
+ * lesson first shows and when Send first becomes usable (checked on every DOM change, stamped at
+ * the next animation frame, i.e. when it can paint).
+ */
+const MARKS_SCRIPT = `(() => {
+  const marks = (globalThis.__benchMarks = {});
+  const stamp = (name) => {
+    if (marks[name] !== undefined || marks[name + ':pending']) return;
+    marks[name + ':pending'] = true;
+    requestAnimationFrame(() => { marks[name] = performance.now(); });
+  };
+  const check = () => {
+    const title = document.querySelector('article.lesson h1');
+    const body = document.querySelector('article.lesson > :not(header) p');
+    if (title && title.textContent && body && body.textContent && body.getClientRects().length) {
+      stamp('visible');
+    }
+    const send = [...document.querySelectorAll('article.lesson button')].find(
+      (b) => b.textContent.trim() === 'Send' && !b.disabled,
+    );
+    if (document.documentElement.dataset.mock === 'ready') {
+      if (navigator.serviceWorker && navigator.serviceWorker.controller) stamp('mockReady');
+      if (send) stamp('sendUsable');
+    }
+    if (marks.visible !== undefined && marks.sendUsable !== undefined) observer.disconnect();
+  };
+  const observer = new MutationObserver(check);
+  observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
+  navigator.serviceWorker?.addEventListener('controllerchange', check);
+})();`;
+
+interface Marks {
+  visible?: number;
+  sendUsable?: number;
+  mockReady?: number;
+}
+
+interface ScriptLoad {
+  file: string;
+  responseEnd: number;
+}
+
+async function loadAndMark(
+  page: Page,
+  path: string,
+  wantSend: boolean,
+  reload: boolean,
+): Promise<{ marks: Marks; scripts: ScriptLoad[] }> {
+  if (reload) await page.reload();
+  else await page.goto(path);
+  await page.waitForFunction(
+    (wantSend) => {
+      const m = (globalThis as unknown as { __benchMarks?: Marks }).__benchMarks;
+      return m?.visible !== undefined && (!wantSend || m.sendUsable !== undefined);
+    },
+    wantSend,
+    { timeout: 30_000 },
+  );
+  await page.waitForFunction(() => document.documentElement.dataset.mock === 'ready');
+  return page.evaluate(() => {
+    const marks = (globalThis as unknown as { __benchMarks: Marks }).__benchMarks;
+    const scripts = performance
+      .getEntriesByType('resource')
+      .filter((e) => new URL(e.name).pathname.endsWith('.js'))
+      .map((e) => ({
+        file: new URL(e.name).pathname.replace(/^\//, ''),
+        responseEnd: (e as PerformanceResourceTiming).responseEnd,
+      }));
+    return {
+      marks: { visible: marks.visible, sendUsable: marks.sendUsable, mockReady: marks.mockReady },
+      scripts,
+    };
+  });
+}
+
+const gzipCache = new Map<string, number>();
+function gzipKb(file: string): number {
+  let bytes = gzipCache.get(file);
+  if (bytes === undefined) {
+    bytes = gzipSync(readFileSync(`${OUT_DIR}/${file}`)).length;
+    gzipCache.set(file, bytes);
+  }
+  return bytes / 1000;
+}
+
+/** Files statically reachable from the entry: what the first paint cannot do without. */
+function staticClosure(manifest: Record<string, ManifestChunk>): Set<string> {
+  const entry = Object.entries(manifest).find(([, c]) => c.isEntry);
+  const seen = new Set<string>();
+  const visit = (key: string) => {
+    const chunk = manifest[key];
+    if (!chunk || seen.has(chunk.file)) return;
+    seen.add(chunk.file);
+    for (const imported of chunk.imports ?? []) visit(imported);
+  };
+  if (entry) visit(entry[0]);
+  return seen;
+}
+
+function mockChunkFile(manifest: Record<string, ManifestChunk>): string | undefined {
+  return manifest['src/mocks/browser.ts']?.file;
+}
+
+async function jsBudget(context: BrowserContext, manifest: Record<string, ManifestChunk>) {
+  const closure = staticClosure(manifest);
+  const mockFile = mockChunkFile(manifest);
+  console.log(`  (a) JavaScript loaded before the first lesson showed (gzip, cold visit):`);
+  console.log(
+    `      msw chunk ${mockFile ?? '?'} (${mockFile ? gzipKb(mockFile).toFixed(1) : '?'} kB): ${
+      mockFile && !closure.has(mockFile)
+        ? 'not in the entry’s static imports (lazy)'
+        : 'IN THE ENTRY’S STATIC IMPORTS'
+    }`,
+  );
+  const totals: number[] = [];
+  for (const path of [FIRST_LESSON, FIRST_SEND_LESSON]) {
+    const page = await context.newPage();
+    const { marks, scripts } = await loadAndMark(page, path, false, false);
+    await page.close();
+    const before = scripts.filter((s) => s.responseEnd <= (marks.visible ?? 0));
+    const needed = before.filter((s) => s.file !== mockFile);
+    const total = needed.reduce((sum, s) => sum + gzipKb(s.file), 0);
+    totals.push(total);
+    console.log(
+      `      ${path}: ${total.toFixed(1)} kB in ${needed.length} files (budget ${JS_BUDGET_KB} kB -> ${verdict(total <= JS_BUDGET_KB)})`,
+    );
+    for (const s of needed.sort((x, y) => gzipKb(y.file) - gzipKb(x.file))) {
+      console.log(`        ${gzipKb(s.file).toFixed(1).padStart(6)} kB  ${s.file}`);
+    }
+    if (mockFile && before.some((s) => s.file === mockFile)) {
+      console.log(`        (the msw chunk had also finished loading, in parallel; not counted)`);
+    }
+  }
+  return totals;
+}
+
+async function loadTimes(): Promise<void> {
+  console.log(
+    `  (b) navigation to lesson visible / Send usable (${FIRST_SEND_LESSON}), ${LOAD_RUNS} runs each, ms:`,
+  );
+  const cold: Marks[] = [];
+  const warm: Marks[] = [];
+  for (let i = 0; i < LOAD_RUNS; i++) {
+    const context = await newBenchContext();
+    await context.addInitScript(MARKS_SCRIPT);
+    const page = await context.newPage();
+    cold.push((await loadAndMark(page, FIRST_SEND_LESSON, true, false)).marks);
+    warm.push((await loadAndMark(page, FIRST_SEND_LESSON, true, true)).marks);
+    await context.close();
+  }
+  const show = (label: string, runs: Marks[], key: keyof Marks, budget?: number) => {
+    const values = runs.map((m) => m[key] ?? Number.NaN);
+    const med = median(values);
+    const range = `${Math.min(...values).toFixed(0)}–${Math.max(...values).toFixed(0)}`;
+    console.log(
+      `      ${label.padEnd(44)} median ${med.toFixed(0).padStart(5)}  (range ${range})${
+        budget === undefined ? '' : `   target <= ${budget} -> ${verdict(med <= budget)}`
+      }`,
+    );
+  };
+  show('cold: lesson visible', cold, 'visible', VISIBLE_BUDGET_MS);
+  show('cold: service worker registered and in control', cold, 'mockReady');
+  show('cold: Send usable', cold, 'sendUsable', USABLE_BUDGET_MS);
+  show('warm (reload): lesson visible', warm, 'visible', VISIBLE_BUDGET_MS);
+  show('warm (reload): mock servers ready', warm, 'mockReady');
+  show('warm (reload): Send usable', warm, 'sendUsable', USABLE_BUDGET_MS);
+}
+
+async function replayAll(): Promise<void> {
+  const context = await newBenchContext();
+  const page = await context.newPage();
+  await page.goto(REPLAY_LESSON);
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset.mock === 'ready' &&
+      navigator.serviceWorker.controller !== null,
+    undefined,
+    { timeout: 30_000 },
+  );
+  // Two cases replay a valid token and an expired one: get them as a learner would.
+  for (const title of ['Valid credentials and scope: 200 with a token', 'An expired token']) {
+    const block = page.getByRole('region', { name: title, exact: true });
+    await block.getByRole('button', { name: 'Send', exact: true }).click();
+    await block.getByRole('status').filter({ hasText: /200/ }).waitFor();
+  }
+  const region = page.getByRole('region', { name: `Negative cases ${NEGATIVES_TITLE}` });
+  await region.getByRole('button', { name: 'Replay all', exact: true }).waitFor();
+  const count = await region
+    .getByRole('row')
+    .filter({ has: page.getByRole('button', { name: 'Replay', exact: true }) })
+    .count();
+  const times: number[] = [];
+  const summaries: string[] = [];
+  for (let i = 0; i < REPLAY_RUNS; i++) {
+    const { ms, summary } = await region.evaluate(async (section) => {
+      const button = [...section.querySelectorAll('button')].find(
+        (b) => b.textContent?.trim() === 'Replay all',
+      );
+      const status = section.querySelector('[role="status"]');
+      if (!button || !status) throw new Error('no Replay all button or summary');
+      const t0 = performance.now();
+      button.click();
+      await new Promise<void>((resolve) => {
+        let sawRunning = false;
+        const check = () => {
+          const label = button.textContent?.trim();
+          if (label !== 'Replay all') sawRunning = true;
+          if (
+            sawRunning &&
+            label === 'Replay all' &&
+            /^\d+ of \d+ as expected/.test(status.textContent ?? '')
+          ) {
+            observer.disconnect();
+            resolve();
+          }
+        };
+        const observer = new MutationObserver(check);
+        observer.observe(section, { subtree: true, childList: true, characterData: true });
+        check();
+      });
+      return { ms: performance.now() - t0, summary: status.textContent ?? '' };
+    });
+    times.push(ms);
+    summaries.push(summary);
+  }
+  await context.close();
+  const med = median(times);
+  console.log(
+    `  (c) Replay all, ${count} cases ("${NEGATIVES_TITLE}"), click to summary, ${REPLAY_RUNS} runs:`,
+  );
+  console.log(
+    `      median ${med.toFixed(0)} ms (runs ${times.map((t) => t.toFixed(0)).join(', ')}; ${(med / count).toFixed(1)} ms a case)   target <= ${REPLAY_BUDGET_MS} ms -> ${verdict(med <= REPLAY_BUDGET_MS)}`,
+  );
+  console.log(`      last summary: "${summaries.at(-1)}"`);
+}
+
+export async function run(): Promise<void> {
+  try {
+    await previewOnce();
+    const manifest = readManifest();
+    const context = await newBenchContext();
+    await context.addInitScript(MARKS_SCRIPT);
+    await jsBudget(context, manifest);
+    await context.close();
+    await loadTimes();
+    await replayAll();
+  } finally {
+    await shutdown();
+  }
+}
