@@ -1,4 +1,5 @@
 import { getResponse, type RequestHandler } from 'msw';
+import { BufferedRequest, type MockServer, type SerializedResponse } from '../protocol/index.ts';
 
 /*
  * The node:http types are described structurally here (the few members used), so this file has no
@@ -7,10 +8,13 @@ import { getResponse, type RequestHandler } from 'msw';
  */
 
 /** The part of `http.IncomingMessage` the adapter reads. */
-interface IncomingMessage extends AsyncIterable<Uint8Array> {
+interface IncomingMessage {
   method?: string | undefined;
   url?: string | undefined;
   rawHeaders: string[];
+  on(event: 'data', listener: (chunk: Uint8Array<ArrayBuffer>) => void): unknown;
+  on(event: 'end' | 'close', listener: () => void): unknown;
+  on(event: 'error', listener: (error: Error) => void): unknown;
 }
 
 /** The part of `http.ServerResponse` the adapter writes. */
@@ -25,6 +29,15 @@ export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) =>
 /** Anything that answers a Web `Request`: msw's handlers or the core's `handle` itself. */
 export type ResolveRequest = (request: Request) => Promise<Response | undefined>;
 
+/**
+ * What the adapter serves: a Web `Request -> Response` function (msw's handlers: the page's exact
+ * path), or the core itself, which it calls without making Web bodies: the request carries its
+ * bytes (`BufferedRequest`) and the answer comes back as text (`respond`). In Node 20 the two
+ * body streams that a Request and a Response would make cost more CPU than the rest of the HTTP
+ * handling (bench/node-throughput.ts).
+ */
+export type Served = ResolveRequest | Pick<MockServer, 'respond'>;
+
 /** Resolves requests through the same msw handlers the page and the tests use. */
 export function resolveWithHandlers(handlers: RequestHandler[]): ResolveRequest {
   return (request) => getResponse(handlers, request);
@@ -37,66 +50,157 @@ export interface NodeHttpAdapterOptions {
   maxBodyBytes?: number;
 }
 
+/** What the adapter writes: the core's serialized answer, or a Web Response's bytes. */
+interface WireResponse {
+  status: number;
+  headers: Record<string, string>;
+  body: string | Uint8Array | null;
+}
+
+/** The adapter's own answer when the served function answers nothing (a foreign origin). */
+function notFound(): WireResponse {
+  return {
+    status: 404,
+    headers: { 'content-type': 'application/json' },
+    body: '{"error":"not_found","error_description":"No such endpoint on this server."}',
+  };
+}
+
 /**
- * A `node:http` request listener around a Web `Request -> Response` function. This is what the
- * `@mswjs/http-middleware` package would do, minus Express, and without its Host-header tricks:
- * the server answers for one origin, so the URL is rebuilt on it.
+ * A `node:http` request listener around the core or a Web `Request -> Response` function. This
+ * is what the `@mswjs/http-middleware` package would do, minus Express, and without its
+ * Host-header tricks: the server answers for one origin, so the URL is rebuilt on it.
  */
 export function createNodeHttpAdapter(
-  resolve: ResolveRequest,
+  served: Served,
   { origin, maxBodyBytes = 1024 * 1024 }: NodeHttpAdapterOptions,
 ): NodeRequestListener {
+  const answer = typeof served === 'function' ? viaFetch(served) : viaCore(served);
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const method = req.method ?? 'GET';
+    const url = requestUrl(req.url ?? '/', origin);
+    const headers = new Headers();
+    const raw = req.rawHeaders;
+    for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+    const hasBody = method !== 'GET' && method !== 'HEAD';
+    const body = hasBody ? await readBody(req, maxBodyBytes) : null;
+    send(res, method, await answer(url, method, headers, body));
+  }
   return (req, res) => {
-    answer(req, res).catch((error: unknown) => {
+    serve(req, res).catch((error: unknown) => {
       console.error('node-http-adapter:', error);
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'application/json' });
       res.end(JSON.stringify({ error: 'server_error', error_description: 'The adapter failed.' }));
     });
   };
-
-  async function answer(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const headers = new Headers();
-    for (let i = 0; i < req.rawHeaders.length; i += 2) {
-      headers.append(req.rawHeaders[i] as string, req.rawHeaders[i + 1] as string);
-    }
-    const method = req.method ?? 'GET';
-    const hasBody = method !== 'GET' && method !== 'HEAD';
-    const request = new Request(requestUrl(req.url ?? '/', origin), {
-      method,
-      headers,
-      body: hasBody ? await readBody(req, maxBodyBytes) : null,
-    });
-    const response = (await resolve(request)) ?? notFound();
-    const outHeaders: Record<string, string> = {};
-    response.headers.forEach((value, name) => {
-      outHeaders[name] = value;
-    });
-    const body = new Uint8Array(await response.arrayBuffer());
-    outHeaders['content-length'] = String(body.length);
-    res.writeHead(response.status, outHeaders);
-    res.end(method === 'HEAD' ? undefined : body);
-  }
 }
 
-async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  let kept = 0;
-  for await (const chunk of req) {
-    // Past the limit keep draining (so the client sees an answer) but stop buffering.
-    if (size <= limit) {
-      chunks.push(chunk);
-      kept += chunk.length;
+type Answer = (
+  url: string,
+  method: string,
+  headers: Headers,
+  body: Uint8Array<ArrayBuffer> | null,
+) => Promise<WireResponse>;
+
+function viaCore(server: Pick<MockServer, 'respond'>): Answer {
+  return async (url, method, headers, body) => {
+    const response = await server.respond(new BufferedRequest(url, { method, headers }, body));
+    return response ? wireHeaders(response) : notFound();
+  };
+}
+
+function viaFetch(resolve: ResolveRequest): Answer {
+  return async (url, method, headers, body) => {
+    const response = await resolve(new Request(url, { method, headers, body }));
+    if (!response) return notFound();
+    const out: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      out[name] = value;
+    });
+    return {
+      status: response.status,
+      headers: out,
+      body: new Uint8Array(await response.arrayBuffer()),
+    };
+  };
+}
+
+/**
+ * Header names as a Web `Response` would send them: lower case, sorted, a repeated name's values
+ * joined by ", " (the Fetch standard's "sort and combine"), so both paths put the same bytes on
+ * the wire.
+ */
+function wireHeaders(response: SerializedResponse): WireResponse {
+  const names = Object.keys(response.headers);
+  const out: Record<string, string> = {};
+  const lower: string[] = [];
+  for (const name of names) {
+    const key = name.toLowerCase();
+    const value = response.headers[name] as string;
+    if (out[key] === undefined) {
+      lower.push(key);
+      out[key] = value;
+    } else {
+      out[key] = `${out[key]}, ${value}`;
     }
-    size += chunk.length;
   }
-  const body = new Uint8Array(kept);
-  let offset = 0;
-  for (const chunk of chunks) {
-    body.set(chunk, offset);
-    offset += chunk.length;
+  lower.sort();
+  const sorted: Record<string, string> = {};
+  for (const key of lower) sorted[key] = out[key] as string;
+  return { status: response.status, headers: sorted, body: response.body };
+}
+
+/** One writeHead and one end: node:http then sends the head and a string body in one write. */
+function send(res: ServerResponse, method: string, response: WireResponse): void {
+  const { headers, body } = response;
+  const length = body === null ? 0 : typeof body === 'string' ? utf8Length(body) : body.length;
+  headers['content-length'] = String(length);
+  res.writeHead(response.status, headers);
+  res.end(method === 'HEAD' || body === null ? undefined : body);
+}
+
+/** Bytes of `text` in UTF-8 (a lone surrogate counts as U+FFFD, 3 bytes, as it is sent). */
+export function utf8Length(text: string): number {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 0x80) continue;
+    if (c < 0x800) bytes += 1;
+    else if (c >= 0xd800 && c < 0xdc00 && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a surrogate pair: two UTF-16 units, four bytes
+      i++;
+    } else bytes += 2;
   }
-  return body;
+  return bytes;
+}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Uint8Array<ArrayBuffer>[] = [];
+    let size = 0;
+    let kept = 0;
+    req.on('data', (chunk) => {
+      // Past the limit keep draining (so the client sees an answer) but stop buffering.
+      if (size <= limit) {
+        chunks.push(chunk);
+        kept += chunk.length;
+      }
+      size += chunk.length;
+    });
+    req.on('error', reject);
+    // 'close' after 'end' is a no-op; before it, the client went away mid-body.
+    req.on('close', () => reject(new Error('the request closed before its body ended')));
+    req.on('end', () => {
+      if (chunks.length === 1) return resolve(chunks[0] as Uint8Array<ArrayBuffer>);
+      const body = new Uint8Array(kept);
+      let offset = 0;
+      for (const chunk of chunks) {
+        body.set(chunk, offset);
+        offset += chunk.length;
+      }
+      resolve(body);
+    });
+  });
 }
 
 /**
@@ -104,19 +208,13 @@ async function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array
  * path instead of becoming a host; absolute-form (`http://host/path`, as proxies send) keeps only
  * its path and query; `*` (OPTIONS *) becomes `/`.
  */
-function requestUrl(target: string, origin: string): URL {
-  if (target.startsWith('/')) return new URL(`${origin}${target}`);
+function requestUrl(target: string, origin: string): string {
+  // Parsed once, by the Request; the same string `new URL` would have given it.
+  if (target.startsWith('/')) return `${origin}${target}`;
   try {
     const absolute = new URL(target);
-    return new URL(`${origin}${absolute.pathname}${absolute.search}`);
+    return new URL(`${origin}${absolute.pathname}${absolute.search}`).href;
   } catch {
-    return new URL(`${origin}/`);
+    return `${origin}/`;
   }
-}
-
-function notFound(): Response {
-  return Response.json(
-    { error: 'not_found', error_description: 'No such endpoint on this server.' },
-    { status: 404 },
-  );
 }

@@ -26,8 +26,22 @@ export const NO_STORE: Readonly<Record<string, string>> = {
   Pragma: 'no-cache',
 };
 
+/** A response ready for the wire: the body serialized, no Web `Response` (and no stream) made. */
+export interface SerializedResponse {
+  status: number;
+  headers: Record<string, string>;
+  /** JSON text, or null for an empty body. */
+  body: string | null;
+}
+
+/** Serialize a ProtocolResponse's body; `toResponse` and the Node adapter both send this. */
+export function serialize(response: ProtocolResponse): SerializedResponse {
+  const body = response.body === undefined ? null : JSON.stringify(response.body);
+  return { status: response.status, headers: response.headers, body };
+}
+
 /** Turn a ProtocolResponse into a Web Response. */
 export function toResponse(response: ProtocolResponse): Response {
-  const body = response.body === undefined ? null : JSON.stringify(response.body);
-  return new Response(body, { status: response.status, headers: response.headers });
+  const { status, headers, body } = serialize(response);
+  return new Response(body, { status, headers });
 }

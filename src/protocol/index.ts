@@ -6,6 +6,7 @@ export {
   parseBasicCredentials,
   timingSafeEqual,
 } from './authenticate-client.ts';
+export { BufferedRequest } from './buffered-request.ts';
 export { type Clock, createClock } from './clock.ts';
 export { authorizationServerMetadata } from './discovery.ts';
 export {
@@ -23,7 +24,9 @@ export {
   type OAuthErrorCode,
   TooManyRequests,
 } from './errors.ts';
+export type { SerializedResponse } from './http.ts';
 export type { IntrospectionResponse } from './introspection-endpoint.ts';
+export type { AccessTokenSigner } from './keys.ts';
 export { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
 export { createMockServer, type MockServer } from './mock-server.ts';
 export type { MockServerOptions } from './options.ts';

@@ -3,7 +3,14 @@ import { type Admin, createAdmin } from './admin.ts';
 import { createClock } from './clock.ts';
 import type { Endpoints, ServerContext } from './context.ts';
 import { errorBody, OAuthError } from './errors.ts';
-import { json, NO_STORE, type ProtocolResponse, toResponse } from './http.ts';
+import {
+  json,
+  NO_STORE,
+  type ProtocolResponse,
+  type SerializedResponse,
+  serialize,
+  toResponse,
+} from './http.ts';
 import { generateSigningKey, KeyRing } from './keys.ts';
 import { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
 import type { MockServerOptions } from './options.ts';
@@ -28,6 +35,11 @@ export interface MockServer {
    * 405 + Allow for known paths with the wrong method). Undefined for foreign origins.
    */
   handle(request: Request): Promise<Response | undefined>;
+  /**
+   * `handle` without the Web `Response`: status, headers and body text, for a runtime that writes
+   * HTTP itself (the Node adapter), where a Response's body stream costs more than the answer.
+   */
+  respond(request: Request): Promise<SerializedResponse | undefined>;
   /** The same functions the /__admin API calls; the playground's panels call these directly. */
   readonly admin: Admin;
   /** Live request log: called with each new (redacted) entry. Returns an unsubscribe function. */
@@ -174,7 +186,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     }
   };
 
-  async function handle(request: Request): Promise<Response | undefined> {
+  async function answer(request: Request): Promise<ProtocolResponse | undefined> {
     let url: URL;
     try {
       url = new URL(request.url);
@@ -246,12 +258,19 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
       }
       record(entry);
     }
-    return toResponse(response);
+    return response;
   }
 
   return {
     options,
-    handle,
+    handle: async (request) => {
+      const response = await answer(request);
+      return response && toResponse(response);
+    },
+    respond: async (request) => {
+      const response = await answer(request);
+      return response && serialize(response);
+    },
     admin,
     subscribe(listener) {
       listeners.add(listener);

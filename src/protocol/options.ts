@@ -1,4 +1,5 @@
 import type { JSONWebKeySet } from 'jose';
+import type { AccessTokenSigner } from './keys.ts';
 import type { StateStore } from './state.ts';
 
 /** How a mock server is made: its hosts, its store, its wall clock. */
@@ -15,4 +16,6 @@ export interface MockServerOptions {
   now?: () => number;
   /** Public keys of the seeded `signing-client`. */
   signingClientJwks?: JSONWebKeySet;
+  /** Signs access tokens (default: WebCrypto). Node injects `node:crypto`'s synchronous sign. */
+  signer?: AccessTokenSigner;
 }

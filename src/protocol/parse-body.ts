@@ -1,3 +1,4 @@
+import { BufferedRequest } from './buffered-request.ts';
 import { OAuthError } from './errors.ts';
 import { redactForm, redactJson } from './redact.ts';
 
@@ -39,6 +40,17 @@ async function readLimited(request: Request): Promise<Uint8Array> {
       `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
       `Content-Length: ${declared}`,
     );
+  }
+  if (request instanceof BufferedRequest) {
+    // Already in memory (the Node adapter): the same checks as below, without a stream.
+    const bytes = request.buffered ?? new Uint8Array(0);
+    if (bytes.byteLength > MAX_BODY_BYTES) {
+      throw bad(
+        `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
+        `read more than ${MAX_BODY_BYTES} bytes`,
+      );
+    }
+    return bytes;
   }
   if (request.body === null) return new Uint8Array(0);
   const reader = request.body.getReader();

@@ -283,16 +283,20 @@ export async function issueAccessToken(
     context.state.opaque[token] = record;
     opaqueAdded.set(context.state, (opaqueAdded.get(context.state) ?? 0) + 1);
   } else {
-    token = await signAccessToken(context.keys.active(), {
-      iss: record.iss,
-      sub: clientId,
-      aud: audience,
-      client_id: clientId,
-      scope,
-      iat,
-      exp: record.exp,
-      jti: record.jti,
-    });
+    token = await signAccessToken(
+      context.keys.active(),
+      {
+        iss: record.iss,
+        sub: clientId,
+        aud: audience,
+        client_id: clientId,
+        scope,
+        iat,
+        exp: record.exp,
+        jti: record.jti,
+      },
+      context.options.signer,
+    );
   }
   const issued = context.state.issued;
   issued.push(record);
