@@ -20,6 +20,14 @@ function startOnce(): Promise<StartedMockServer> {
   return starting;
 }
 
+// Begin as soon as the app's code runs, not after the first render commits: downloading and
+// compiling msw and registering the service worker then overlap with rendering the lesson
+// (the network, the worker's thread and the browser do most of that work), and "Send" is
+// usable sooner. The provider's effect picks up the same promise and reports its outcome.
+if (typeof window !== 'undefined' && 'document' in window) {
+  startOnce().catch(() => undefined);
+}
+
 function explain(error: unknown): MockStartProblem {
   if (error instanceof Error && 'fix' in error && typeof error.fix === 'string') {
     return { title: error.message, fix: error.fix };
