@@ -1,0 +1,103 @@
+import AxeBuilder from '@axe-core/playwright';
+import type { Page } from '@playwright/test';
+import { type AppPage, expect, test } from './fixtures';
+import { LessonPage } from './fixtures/lesson-page';
+
+/** WCAG 2.0 and 2.1, levels A and AA. */
+const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
+
+/** The lessons, by title, in course order. */
+const LESSONS = [
+  'What the client credentials grant is for',
+  'Your first token',
+  'Sending your credentials',
+  'Scopes',
+  'Inside the access token',
+  'Opaque tokens and introspection',
+  'Revoking a token',
+  'Caching tokens',
+  'What to test',
+  'Five common mistakes',
+  'Recap and what comes next',
+] as const;
+
+// No colour transitions half-way through a theme switch while axe measures contrast.
+test.use({ reducedMotion: 'reduce' });
+
+type Violation = Awaited<ReturnType<AxeBuilder['analyze']>>['violations'][number];
+
+/** One violation as lines a person can act on: rule, impact, help link, then each element. */
+function describeViolation(violation: Violation): string {
+  const nodes = violation.nodes.slice(0, 8).map((node) => {
+    const why = (node.failureSummary ?? '').split('\n').slice(1, 3).join(' ').trim();
+    return `    - ${node.target.join(' > ')}${why ? `\n      ${why}` : ''}`;
+  });
+  const more = violation.nodes.length > 8 ? [`    … and ${violation.nodes.length - 8} more`] : [];
+  return [
+    `[${violation.impact}] ${violation.id}: ${violation.help}`,
+    `    ${violation.helpUrl}`,
+    ...nodes,
+    ...more,
+  ].join('\n');
+}
+
+/** Scan the page as it is; a serious or critical violation fails the test (softly). */
+async function scan(page: Page, label: string): Promise<void> {
+  const { violations } = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  const blocking = violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = blocking.map(describeViolation).join('\n\n');
+  expect
+    .soft(blocking.length, `${label}: serious or critical WCAG violations\n\n${report}\n`)
+    .toBe(0);
+}
+
+/** Scan in the light theme, switch to dark with the header's toggle, scan again. */
+async function scanBothThemes(page: Page, app: AppPage, label: string): Promise<void> {
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  await scan(page, `${label} (light)`);
+  await app.toggleTheme();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(app.themeToggle()).toHaveAccessibleName(/switch to light theme/i);
+  await scan(page, `${label} (dark)`);
+}
+
+test('home page has no serious or critical WCAG 2.1 AA violations, light and dark', async ({
+  page,
+  app,
+  mockReady: _,
+}) => {
+  await expect(page.getByRole('main').getByRole('link', { name: /^Lesson 1: / })).toBeVisible();
+  await scanBothThemes(page, app, 'Home');
+});
+
+test('Server page has no serious or critical WCAG 2.1 AA violations, light and dark', async ({
+  page,
+  app,
+  mockReady: _,
+}) => {
+  await app.navigate('Server');
+  const main = page.getByRole('main');
+  await expect(main.getByRole('heading', { level: 1, name: 'Server' })).toBeVisible();
+  await expect(main.getByRole('table', { name: /registered clients/i })).toBeVisible();
+  await scanBothThemes(page, app, 'Server');
+});
+
+for (const [index, title] of LESSONS.entries()) {
+  test(`lesson ${index + 1} "${title}" has no serious or critical WCAG 2.1 AA violations after its first request, light and dark`, async ({
+    page,
+    app,
+    mockReady: _,
+  }) => {
+    const lesson = new LessonPage(page);
+    await lesson.openFromHome(title);
+    const send = lesson.main.getByRole('button', { name: 'Send', exact: true });
+    if ((await send.count()) > 0) {
+      // Enter on the focused button: a lesson page still settling cannot move it from under a click.
+      await send.first().press('Enter');
+      await expect(lesson.main.getByRole('status', { name: 'Response status' }).first()).toHaveText(
+        /^\d{3} .* in [\d.]+ ms$/,
+      );
+    }
+    await scanBothThemes(page, app, `Lesson ${index + 1} "${title}"`);
+  });
+}
