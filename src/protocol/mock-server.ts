@@ -175,7 +175,8 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   const record = (entry: LogEntry) => {
     const log = context.state.log;
     log.push(entry);
-    if (log.length > LOG_CAPACITY) log.splice(0, log.length - LOG_CAPACITY);
+    // shift, not splice: O(1) in V8 where splice(0, 1) moves all 200 entries on every request.
+    while (log.length > LOG_CAPACITY) log.shift();
     context.changed();
     for (const listener of listeners) {
       try {
