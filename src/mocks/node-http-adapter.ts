@@ -187,10 +187,15 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<Array
       }
       size += chunk.length;
     });
+    let ended = false;
     req.on('error', reject);
-    // 'close' after 'end' is a no-op; before it, the client went away mid-body.
-    req.on('close', () => reject(new Error('the request closed before its body ended')));
+    req.on('close', () => {
+      // Before 'end': the client went away mid-body. (An Error made on every close would cost
+      // more than the rest of reading the body.)
+      if (!ended) reject(new Error('the request closed before its body ended'));
+    });
     req.on('end', () => {
+      ended = true;
       if (chunks.length === 1) return resolve(chunks[0] as Uint8Array<ArrayBuffer>);
       const body = new Uint8Array(kept);
       let offset = 0;
