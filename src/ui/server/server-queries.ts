@@ -1,5 +1,4 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
 import type { ClientView, LogEntry, MockServer } from '../../protocol';
 
 /**
@@ -55,17 +54,6 @@ export function logQueryOptions(server: MockServer) {
     queryFn: async () => server.admin.log(),
     refetchInterval: BACKSTOP_REFRESH_MS,
   });
-}
-
-/** Keep every server query fresh: each request the core answers may change clients, keys or log. */
-export function useServerLiveUpdates(server: MockServer | undefined): void {
-  const queryClient = useQueryClient();
-  useEffect(() => {
-    if (!server) return;
-    return server.subscribe(() => {
-      void queryClient.invalidateQueries({ queryKey: serverKeys.all });
-    });
-  }, [server, queryClient]);
 }
 
 /** Call the control API (`/__admin/...`) through the service worker; throw its error text. */
