@@ -90,13 +90,17 @@ for (const [index, title] of LESSONS.entries()) {
   }) => {
     const lesson = new LessonPage(page);
     await lesson.openFromHome(title);
+    // Long pages, two full scans: more than the default minute on a busy 2-core runner.
+    test.slow();
     const send = lesson.main.getByRole('button', { name: 'Send', exact: true });
     if ((await send.count()) > 0) {
-      // Enter on the focused button: a lesson page still settling cannot move it from under a click.
-      await send.first().press('Enter');
-      await expect(lesson.main.getByRole('status', { name: 'Response status' }).first()).toHaveText(
-        /^\d{3} .* in [\d.]+ ms$/,
-      );
+      const status = lesson.main.getByRole('status', { name: 'Response status' }).first();
+      // Enter on the focused button. A press the page drops while it settles right after opening
+      // (seen rarely under load, reported) is repeated: this spec is about the scan.
+      await expect(async () => {
+        if ((await status.textContent()) === '') await send.first().press('Enter');
+        await expect(status).toHaveText(/^\d{3} .* in [\d.]+ ms$/, { timeout: 3_000 });
+      }).toPass({ timeout: 20_000 });
     }
     await scanBothThemes(page, app, `Lesson ${index + 1} "${title}"`);
   });

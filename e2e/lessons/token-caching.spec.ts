@@ -29,6 +29,7 @@ test('token-caching: five tokens then 429, past the throttle with Retry-After, t
   await unthrottle.expectPassed();
 
   // A client that ignores expires_in.
+  const habitFour = lesson.exercise('Recover like a good client');
   await lesson.request('Start-up: get a token').sendAndExpect(200, '200');
   await lesson.request('Reuse it').sendAndExpect(200, '200');
   await lesson.request('Clock + 3540 s').sendAndExpect(200, '200');
@@ -42,7 +43,8 @@ test('token-caching: five tokens then 429, past the throttle with Retry-After, t
   await lesson.request('Put the clock back').sendAndExpect(200, '200');
 
   // Challenge: the cached token is revoked behind the client's back; habit 4 recovers.
-  const habitFour = lesson.exercise('Recover like a good client');
+  // A fresh token alone does not complete the challenge: the situation it fixes comes later.
+  await expect(habitFour.result).not.toContainText('Done');
   await lesson.request('Someone revokes the cached token').sendAndExpect(200, '200');
   await lesson.request('The next call').sendAndExpect(401, '401 invalid_token');
   await habitFour.check();
