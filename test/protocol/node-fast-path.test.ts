@@ -108,6 +108,36 @@ describe('the Node fast path answers as the Web path does', () => {
     expect(get.body).toBeNull();
     expect(await get.text()).toBe('');
   });
+
+  it('normalizes and refuses methods as new Request does', () => {
+    const outcome = (make: () => Request) => {
+      try {
+        return make().method;
+      } catch (error) {
+        return error instanceof TypeError ? 'TypeError' : String(error);
+      }
+    };
+    for (const method of ['post', 'Get', 'PATCH', 'patch', 'TRACE', 'connect', 'BAD METHOD', '']) {
+      const init = { method, headers: new Headers() };
+      expect(
+        outcome(() => new BufferedRequest(token, init, null)),
+        method,
+      ).toBe(outcome(() => new Request(token, init)));
+    }
+    expect(
+      outcome(
+        () =>
+          new BufferedRequest(token, { method: 'GET', headers: new Headers() }, new Uint8Array(1)),
+      ),
+    ).toBe('TypeError');
+    expect(
+      new BufferedRequest(
+        'HTTP://Auth.Example.com/a/../oauth/%7etoken?x y',
+        { method: 'GET', headers: new Headers() },
+        null,
+      ).url,
+    ).toBe(new Request('HTTP://Auth.Example.com/a/../oauth/%7etoken?x y').url);
+  });
 });
 
 describe('an injected signer', () => {
