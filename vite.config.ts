@@ -10,12 +10,12 @@ export default defineConfig({
     rolldownOptions: {
       output: {
         // Chunking only, for caching and for reading the bundle (npm run bench lists the chunks a
-        // lesson loads): React and the compiled lessons change at different paces than the app.
-        // Both are needed for the first paint either way; msw and the blocks stay lazy.
+        // lesson loads): React changes at a different pace than the app. The lesson list ships in
+        // the entry; each lesson's body (`virtual:lessons/<slug>`) stays its own lazy chunk, as do
+        // msw and the blocks. Do not group the lesson bodies: the first lesson would load them all.
         codeSplitting: {
           groups: [
             { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
-            { name: 'lessons', test: /virtual:lessons/ },
           ],
         },
       },

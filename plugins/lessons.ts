@@ -2,6 +2,10 @@
  * Vite plugin: compiles `lessons/*.md` at build time and serves them as `virtual:lessons`.
  *
  * - The page receives compiled JSON only: no markdown parser ships.
+ * - `virtual:lessons` holds what the home page and navigation need (titles, summaries, sections,
+ *   step keys; broken lessons whole). Each lesson's body is its own module,
+ *   `virtual:lessons/<slug>`, loaded on demand through `loadLesson(slug)`: the first lesson does not
+ *   wait for the other ten.
  * - A lesson that fails to compile becomes a `BrokenLesson` (the UI shows an error card for it);
  *   every other lesson still works, in dev and in `vite build`. Pass `strict: true` (or set
  *   `LESSONS_STRICT=1`) to fail the build instead.
@@ -15,7 +19,12 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin, ResolvedConfig } from 'vite';
 import { compileLessons, formatDiagnostic } from '../src/lessons/compile-lessons.ts';
-import type { LessonDiagnostic, LessonEntry } from '../src/lessons/lesson-types.ts';
+import { lessonStepKeys } from '../src/lessons/lesson-steps.ts';
+import type {
+  LessonDiagnostic,
+  LessonEntry,
+  LessonListEntry,
+} from '../src/lessons/lesson-types.ts';
 
 export interface LessonsPluginOptions {
   /** Folder of lessons, relative to the Vite root (default `lessons`). */
@@ -26,6 +35,9 @@ export interface LessonsPluginOptions {
 
 export const VIRTUAL_LESSONS_ID = 'virtual:lessons';
 const RESOLVED_ID = `\0${VIRTUAL_LESSONS_ID}`;
+/** One lesson's compiled body: `virtual:lessons/<encoded slug>`. */
+const LESSON_PREFIX = `${VIRTUAL_LESSONS_ID}/`;
+const RESOLVED_LESSON_PREFIX = `\0${LESSON_PREFIX}`;
 
 /** `README.md` is the authoring reference, not a lesson. */
 function isLessonFileName(name: string): boolean {
@@ -39,6 +51,21 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
   const strict = options.strict ?? process.env.LESSONS_STRICT === '1';
   /** What was last printed per file, so an unchanged lesson is not reported again on every edit. */
   const printed = new Map<string, string>();
+
+  /** The last compilation, shared by the index and the per-lesson modules until a file changes. */
+  let compiled: Promise<LessonEntry[]> | undefined;
+
+  async function compileAll(context: { addWatchFile(id: string): void }): Promise<LessonEntry[]> {
+    const names = (await readdir(dir)).filter(isLessonFileName).sort();
+    const sources = await Promise.all(
+      names.map(async (name) => {
+        const absolute = path.join(dir, name);
+        context.addWatchFile(absolute);
+        return { file: `${relativeDir}/${name}`, source: await readFile(absolute, 'utf8') };
+      }),
+    );
+    return compileLessons(sources);
+  }
 
   const isLessonPath = (file: string) =>
     path.dirname(path.resolve(file)) === dir && isLessonFileName(path.basename(file));
@@ -76,25 +103,27 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
     },
 
     resolveId: {
-      filter: { id: /^virtual:lessons$/ },
+      filter: { id: /^virtual:lessons(\/.*)?$/ },
       handler(id) {
-        return id === VIRTUAL_LESSONS_ID ? RESOLVED_ID : undefined;
+        if (id === VIRTUAL_LESSONS_ID) return RESOLVED_ID;
+        return id.startsWith(LESSON_PREFIX) ? `\0${id}` : undefined;
       },
     },
 
     load: {
-      filter: { id: /^\0virtual:lessons$/ },
+      filter: { id: /^\0virtual:lessons(\/.*)?$/ },
       async handler(id) {
+        if (id.startsWith(RESOLVED_LESSON_PREFIX)) {
+          const slug = decodeURIComponent(id.slice(RESOLVED_LESSON_PREFIX.length));
+          compiled ??= compileAll(this);
+          const entry = (await compiled).find((e) => e.slug === slug);
+          if (entry?.status !== 'ok') this.error(`[lessons] no compiled lesson "${slug}"`);
+          return lessonModuleCode(entry);
+        }
         if (id !== RESOLVED_ID) return undefined;
-        const names = (await readdir(dir)).filter(isLessonFileName).sort();
-        const sources = await Promise.all(
-          names.map(async (name) => {
-            const absolute = path.join(dir, name);
-            this.addWatchFile(absolute);
-            return { file: `${relativeDir}/${name}`, source: await readFile(absolute, 'utf8') };
-          }),
-        );
-        const entries = compileLessons(sources);
+        // The index always recompiles: it is what a change invalidates first.
+        compiled = compileAll(this);
+        const entries = await compiled;
         printDiagnostics(entries);
 
         const broken = entries.filter((entry) => entry.status === 'broken');
@@ -116,9 +145,21 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
       },
     },
 
+    watchChange(id) {
+      if (isLessonPath(id)) compiled = undefined;
+    },
+
     hotUpdate({ file, timestamp }) {
       if (!isLessonPath(file)) return undefined;
+      compiled = undefined;
       const graph = this.environment.moduleGraph;
+      // Every lesson body too (which one a file holds is only known after compiling): marked as
+      // hot-updated, the new index imports them with a fresh `?t=`, so the page reloads the body.
+      for (const [id, module] of graph.idToModuleMap) {
+        if (id.startsWith(RESOLVED_LESSON_PREFIX)) {
+          graph.invalidateModule(module, new Set(), timestamp, true);
+        }
+      }
       const module = graph.getModuleById(RESOLVED_ID);
       if (!module) return undefined;
       graph.invalidateModule(module, new Set(), timestamp, true);
@@ -127,20 +168,51 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
   };
 }
 
+/** What the index lists of a lesson: everything but its body (broken lessons whole). */
+function listEntry(entry: LessonEntry): LessonListEntry {
+  if (entry.status === 'broken') return entry;
+  const { body, ...meta } = entry;
+  return { ...meta, stepKeys: lessonStepKeys(body) };
+}
+
+/** One lesson's compiled body, its own chunk in the build. */
+function lessonModuleCode(entry: LessonEntry): string {
+  // JSON.parse of a string literal is faster to load than the same object as JS.
+  return `export default JSON.parse(${JSON.stringify(JSON.stringify(entry))});\n`;
+}
+
 /**
- * The virtual module. In dev it accepts its own hot updates: each new version stores its lessons
- * in `import.meta.hot.data` (shared by every version of the module) and the previous version's
- * accept callback notifies subscribers, so a page that reads lessons through
- * `useSyncExternalStore(subscribe, getLessons)` re-renders without a reload. The plain `lessons`
- * export is the value at first load.
+ * The index module. In dev it accepts its own hot updates: each new version stores its lessons
+ * and loader in `import.meta.hot.data` (shared by every version of the module) and the previous
+ * version's accept callback notifies subscribers, so a page that reads lessons through
+ * `useSyncExternalStore(subscribe, getLessons)` re-renders without a reload (and, seeing new
+ * entries, loads the body again through `loadLesson`, which now imports the updated module).
+ * The plain `lessons` export is the value at first load.
  */
 function virtualModuleCode(entries: LessonEntry[]): string {
-  // JSON.parse of a string literal is faster to load than the same object as JS.
-  return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries))});
+  const loaders = entries
+    .filter((entry) => entry.status === 'ok')
+    .map((entry) => {
+      const id = JSON.stringify(`${LESSON_PREFIX}${encodeURIComponent(entry.slug)}`);
+      return `  ${JSON.stringify(entry.slug)}: () => import(${id}),`;
+    })
+    .join('\n');
+  return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries.map(listEntry)))});
 export default lessons;
-const shared = import.meta.hot?.data.shared ?? { lessons, listeners: new Set() };
+const loaders = {
+${loaders}
+};
+function load(slug) {
+  const loader = Object.hasOwn(loaders, slug) ? loaders[slug] : undefined;
+  return loader
+    ? loader().then((module) => module.default)
+    : Promise.reject(new Error(\`No compiled lesson "\${slug}"\`));
+}
+const shared = import.meta.hot?.data.shared ?? { lessons, load, listeners: new Set() };
 shared.lessons = lessons;
+shared.load = load;
 export function getLessons() { return shared.lessons; }
+export function loadLesson(slug) { return shared.load(slug); }
 export function subscribe(listener) {
   shared.listeners.add(listener);
   return () => shared.listeners.delete(listener);

@@ -1,4 +1,4 @@
-import { decodeJwt, importJWK, type JWK, SignJWT } from 'jose';
+import type { JWK } from 'jose';
 import { basicCredentials, decodeBasicCredentials, type HttpRequestModel } from './http-request.ts';
 
 /**
@@ -88,6 +88,8 @@ export async function signClientAssertion(
   privateJwk: JWK,
   options: Pick<BuildTokenRequestOptions, 'alg' | 'now' | 'jti' | 'assertionLifetime'> = {},
 ): Promise<string> {
+  // jose loads on first signature: most lessons never sign, and the first paint does not wait.
+  const { importJWK, SignJWT } = await import('jose');
   const alg = privateJwk.alg ?? options.alg ?? 'ES256';
   const key = await importJWK(privateJwk, alg);
   const iat = Math.floor((options.now ?? Date.now)() / 1000);
@@ -309,7 +311,7 @@ export function formFromHttpRequest(
     let clientId = param('client_id');
     if (clientId === undefined) {
       try {
-        const iss = decodeJwt(assertion).iss;
+        const iss = jwtPayload(assertion).iss;
         clientId = typeof iss === 'string' ? iss : '';
       } catch {
         clientId = '';
@@ -333,4 +335,21 @@ export function formFromHttpRequest(
       ...target,
     },
   };
+}
+
+/**
+ * The claims of a compact JWS, unverified (what jose's `decodeJwt` does, without loading jose
+ * on the first paint). Throws when the token is not three base64url parts with a JSON object.
+ */
+function jwtPayload(jwt: string): Record<string, unknown> {
+  const parts = jwt.split('.');
+  if (parts.length !== 3) throw new TypeError('Not a compact JWS');
+  const base64 = (parts[1] ?? '').replace(/-/g, '+').replace(/_/g, '/');
+  const binary = atob(base64.padEnd(Math.ceil(base64.length / 4) * 4, '='));
+  const json = new TextDecoder().decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+  const payload: unknown = JSON.parse(json);
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) {
+    throw new TypeError('The JWT payload is not a JSON object');
+  }
+  return payload as Record<string, unknown>;
 }

@@ -253,3 +253,15 @@ export interface BrokenLesson {
 }
 
 export type LessonEntry = CompiledLesson | BrokenLesson;
+
+/**
+ * What `virtual:lessons` lists of a compiled lesson: everything but its body, which loads on
+ * demand (`loadLesson(slug)`), plus the progress keys of its steps for the home page.
+ */
+export interface LessonSummary extends Omit<CompiledLesson, 'body'> {
+  /** The progress keys of the lesson's steps, in reading order (see `lessonSteps`). */
+  stepKeys: string[];
+}
+
+/** An entry of the lesson list: a compiled lesson without its body, or a broken lesson whole. */
+export type LessonListEntry = LessonSummary | BrokenLesson;

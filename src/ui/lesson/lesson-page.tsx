@@ -1,11 +1,11 @@
 import { useEffect, useId, useMemo, useState } from 'react';
-import type { CompiledLesson, LessonEntry } from '../../lessons/lesson-types.ts';
+import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
 import { renderLessonBlock } from '../blocks/registry.tsx';
 import { hrefFor, Link } from '../layout/router.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { LessonErrorCard } from './lesson-error-card.tsx';
 import { LessonRuntimeProvider, useLessonRuntime } from './lesson-runtime.tsx';
-import { lessonSteps, useLessons } from './use-lessons.ts';
+import { lessonSteps, useLessonBody, useLessons } from './use-lessons.ts';
 import './lesson-page.css';
 
 /** `/lessons/:slug`: one lesson, its table of contents, progress and neighbours. */
@@ -42,10 +42,48 @@ export function LessonPage({ params }: { params: Record<string, string> }) {
       </div>
     );
   }
+  // Keyed by slug: moving to the next lesson starts a fresh runtime and table of contents.
+  return <LoadedLesson key={lesson.slug} entry={lesson} number={index + 1} lessons={lessons} />;
+}
+
+interface LoadedLessonProps {
+  entry: LessonSummary;
+  number: number;
+  lessons: LessonListEntry[];
+}
+
+/** Fetches the lesson's body (its own chunk), then renders it; the header shows meanwhile. */
+function LoadedLesson({ entry, number, lessons }: LoadedLessonProps) {
+  const body = useLessonBody(entry);
+  const neighbours = { prev: lessons[number - 2], next: lessons[number] };
+  if (body.status !== 'ready') {
+    return (
+      <div className="page page--narrow lesson-page">
+        <header className="page-header">
+          <p className="page-header__eyebrow">
+            Lesson {number} <span aria-hidden="true">·</span> {entry.duration}
+          </p>
+          <h1>{entry.title}</h1>
+          <p className="page-header__lead">{entry.summary}</p>
+        </header>
+        {body.status === 'loading' ? (
+          <p className="muted" role="status">
+            Loading the lesson…
+          </p>
+        ) : (
+          <p role="alert">
+            This lesson could not be loaded ({body.error.message}).{' '}
+            <a href={location.href}>Reload the page</a> to try again.
+          </p>
+        )}
+        <LessonPager {...neighbours} />
+      </div>
+    );
+  }
+  const lesson = body.lesson;
   return (
-    // Keyed by slug: moving to the next lesson starts a fresh runtime and table of contents.
-    <LessonRuntimeProvider key={lesson.slug} slug={lesson.slug} lesson={lesson}>
-      <LessonView lesson={lesson} number={index + 1} lessons={lessons} {...neighbours} />
+    <LessonRuntimeProvider slug={lesson.slug} lesson={lesson}>
+      <LessonView lesson={lesson} number={number} lessons={lessons} {...neighbours} />
     </LessonRuntimeProvider>
   );
 }
@@ -55,7 +93,7 @@ function fileName(path: string): string {
 }
 
 /** Lessons link to each other as files (`./02-first-token.md#x`, which works on GitHub too). */
-function useResolveHref(lessons: LessonEntry[]) {
+function useResolveHref(lessons: LessonListEntry[]) {
   return useMemo(() => {
     const byFile = new Map(lessons.map((l) => [fileName(l.file), l.slug]));
     return (href: string) => {
@@ -91,9 +129,9 @@ function useCurrentSection(ids: readonly string[]): string | undefined {
 interface LessonViewProps {
   lesson: CompiledLesson;
   number: number;
-  lessons: LessonEntry[];
-  prev?: LessonEntry | undefined;
-  next?: LessonEntry | undefined;
+  lessons: LessonListEntry[];
+  prev?: LessonListEntry | undefined;
+  next?: LessonListEntry | undefined;
 }
 
 function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
@@ -193,8 +231,8 @@ function LessonPager({
   prev,
   next,
 }: {
-  prev?: LessonEntry | undefined;
-  next?: LessonEntry | undefined;
+  prev?: LessonListEntry | undefined;
+  next?: LessonListEntry | undefined;
 }) {
   if (!prev && !next) return null;
   return (

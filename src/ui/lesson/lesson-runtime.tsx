@@ -28,7 +28,6 @@ import type {
   ResponseExpectation,
   SaveRule,
 } from '../../lessons/lesson-types.ts';
-import { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } from '../../mocks/signing-client-key.ts';
 import type { LogEntry } from '../../protocol/index.ts';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import {
@@ -237,6 +236,10 @@ function missingMessage(missing: string[], savers: Map<string, string>): string 
 
 /** Sign `{{$client_assertion signing-client}}` with the key this page made for that client. */
 async function signAssertionFor(clientId: string, url: string): Promise<string | undefined> {
+  // Loaded here, not statically: the key module pulls in jose, which the first paint skips.
+  const { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } = await import(
+    '../../mocks/signing-client-key.ts'
+  );
   if (clientId !== SIGNING_CLIENT_ID) return undefined;
   let audience: string;
   try {

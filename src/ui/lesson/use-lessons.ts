@@ -1,24 +1,78 @@
-import { getLessons, subscribe } from 'virtual:lessons';
-import { useSyncExternalStore } from 'react';
-import type { CompiledLesson, LessonEntry, MarkdownNode } from '../../lessons/lesson-types.ts';
+import { getLessons, loadLesson, subscribe } from 'virtual:lessons';
+import { useEffect, useState, useSyncExternalStore } from 'react';
+import { type LessonStep, lessonSteps as stepsOfBody } from '../../lessons/lesson-steps.ts';
+import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
 import { getLessonState, subscribeLesson } from './lesson-store.ts';
 
-/** Every lesson in order; re-renders when a lesson file is edited during `npm run dev`. */
-export function useLessons(): LessonEntry[] {
+export type { LessonStep } from '../../lessons/lesson-steps.ts';
+
+/** Every lesson in order (bodies not included); re-renders when a lesson file is edited in dev. */
+export function useLessons(): LessonListEntry[] {
   return useSyncExternalStore(subscribe, getLessons, getLessons);
 }
 
 /** The lesson at a slug, from the current list (no hook: route titles use it too). */
-export function findLesson(slug: string): LessonEntry | undefined {
+export function findLesson(slug: string): LessonListEntry | undefined {
   return getLessons().find((lesson) => lesson.slug === slug);
 }
 
-/** A step that counts towards a lesson's progress. */
-export interface LessonStep {
-  /** The progress key: a request id, `negatives-id#index`, or an exercise id. */
-  key: string;
-  label: string;
-  kind: 'request' | 'negative' | 'exercise';
+/** Bodies loaded so far, per list entry (a hot update in dev makes new entries: loaded again). */
+const loaded = new WeakMap<LessonSummary, CompiledLesson>();
+const pending = new WeakMap<LessonSummary, Promise<CompiledLesson>>();
+
+/** The compiled lesson at a slug if its body has loaded (blocks inside a lesson page use it). */
+export function findLoadedLesson(slug: string): CompiledLesson | undefined {
+  const entry = findLesson(slug);
+  return entry?.status === 'ok' ? loaded.get(entry) : undefined;
+}
+
+/** Fetch a lesson's body (its own chunk); one request per entry, retried after a failure. */
+export function loadLessonBody(entry: LessonSummary): Promise<CompiledLesson> {
+  let promise = pending.get(entry);
+  if (!promise) {
+    promise = loadLesson(entry.slug).then((lesson) => {
+      loaded.set(entry, lesson);
+      return lesson;
+    });
+    promise.catch(() => pending.delete(entry));
+    pending.set(entry, promise);
+  }
+  return promise;
+}
+
+export type LessonBodyState =
+  | { status: 'loading' }
+  | { status: 'ready'; lesson: CompiledLesson }
+  | { status: 'failed'; error: Error };
+
+/**
+ * The body of a lesson, loaded on demand. After a hot update the previous body of the same lesson
+ * stays on screen until the new one has loaded.
+ */
+export function useLessonBody(entry: LessonSummary): LessonBodyState {
+  const [result, setResult] = useState<{ entry: LessonSummary; state: LessonBodyState }>();
+  const cached = loaded.get(entry);
+  useEffect(() => {
+    if (loaded.has(entry)) return;
+    let live = true;
+    loadLessonBody(entry).then(
+      (lesson) => {
+        if (live) setResult({ entry, state: { status: 'ready', lesson } });
+      },
+      (error: unknown) => {
+        if (!live) return;
+        const reason = error instanceof Error ? error : new Error(String(error));
+        setResult({ entry, state: { status: 'failed', error: reason } });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [entry]);
+  if (cached) return { status: 'ready', lesson: cached };
+  if (result?.entry === entry) return result.state;
+  if (result?.entry.slug === entry.slug && result.state.status === 'ready') return result.state;
+  return { status: 'loading' };
 }
 
 /**
@@ -26,26 +80,7 @@ export interface LessonStep {
  * that has an id (`<id>#<index>`, index from 0), and each exercise.
  */
 export function lessonSteps(lesson: CompiledLesson): LessonStep[] {
-  const steps: LessonStep[] = [];
-  const visit = (nodes: MarkdownNode[]) => {
-    for (const node of nodes) {
-      if (node.type === 'block') {
-        const block = node.block;
-        if (block.kind === 'request') {
-          steps.push({ key: block.id, label: block.title ?? block.id, kind: 'request' });
-        } else if (block.kind === 'negatives' && block.id !== undefined) {
-          block.cases.forEach((negative, index) => {
-            steps.push({ key: `${block.id}#${index}`, label: negative.name, kind: 'negative' });
-          });
-        } else if (block.kind === 'exercise') {
-          steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'exercise' });
-        }
-      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
-      else if (node.type === 'list') for (const item of node.items) visit(item.children);
-    }
-  };
-  visit(lesson.body);
-  return steps;
+  return stepsOfBody(lesson.body);
 }
 
 export interface LessonProgressSummary {
@@ -53,13 +88,13 @@ export interface LessonProgressSummary {
   total: number;
 }
 
-/** Steps done out of the lesson's steps. */
+/** Steps done out of the lesson's steps (from the list: no body needed). */
 export function summarizeProgress(
-  lesson: CompiledLesson,
+  lesson: LessonSummary,
   progress: Readonly<Record<string, 'done' | 'failed'>>,
 ): LessonProgressSummary {
-  const steps = lessonSteps(lesson);
-  return { done: steps.filter((s) => progress[s.key] === 'done').length, total: steps.length };
+  const keys = lesson.stepKeys;
+  return { done: keys.filter((key) => progress[key] === 'done').length, total: keys.length };
 }
 
 /** A lesson's persisted progress, outside its page (the lessons home). */

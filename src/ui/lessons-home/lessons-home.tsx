@@ -1,4 +1,4 @@
-import type { BrokenLesson, CompiledLesson } from '../../lessons/lesson-types.ts';
+import type { BrokenLesson, LessonSummary } from '../../lessons/lesson-types.ts';
 import { Link } from '../layout/router.tsx';
 import { summarizeProgress, useLessons, useStoredProgress } from '../lesson/use-lessons.ts';
 import '../lesson/lesson-page.css';
@@ -39,7 +39,7 @@ export function LessonsHome() {
   );
 }
 
-function LessonCard({ lesson, number }: { lesson: CompiledLesson; number: number }) {
+function LessonCard({ lesson, number }: { lesson: LessonSummary; number: number }) {
   const progress = useStoredProgress(lesson.slug);
   const { done, total } = summarizeProgress(lesson, progress);
   const complete = total > 0 && done === total;

@@ -6,7 +6,7 @@ import type {
   ResponseExpectation,
 } from '../../../lessons/lesson-types.ts';
 import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import { findLesson } from '../../lesson/use-lessons.ts';
+import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import type { BlockProps } from '../registry.tsx';
 import { type CheckResult, checkResponse, checkToken, combineChecks } from './check-exercise.ts';
 import './exercise-block.css';
@@ -221,8 +221,8 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
  * token to revoke...). Lessons put the request a challenge needs right above it.
  */
 function sceneRequestOf(slug: string, exercise: ExerciseBlock): string | undefined {
-  const lesson = findLesson(slug);
-  if (lesson?.status !== 'ok') return undefined;
+  const lesson = findLoadedLesson(slug);
+  if (!lesson) return undefined;
   let last: string | undefined;
   let scene: string | undefined;
   let found = false;

@@ -1,0 +1,42 @@
+import type { MarkdownNode } from './lesson-types.ts';
+
+/** A step that counts towards a lesson's progress. */
+export interface LessonStep {
+  /** The progress key: a request id, `negatives-id#index`, or an exercise id. */
+  key: string;
+  label: string;
+  kind: 'request' | 'negative' | 'exercise';
+}
+
+/**
+ * The steps of a lesson body, in reading order: each request block, each case of a negatives
+ * block that has an id (`<id>#<index>`, index from 0), and each exercise. Runs in the page and in
+ * the lessons plugin (which ships the keys with the lesson list, so the home page needs no body).
+ */
+export function lessonSteps(body: MarkdownNode[]): LessonStep[] {
+  const steps: LessonStep[] = [];
+  const visit = (nodes: MarkdownNode[]) => {
+    for (const node of nodes) {
+      if (node.type === 'block') {
+        const block = node.block;
+        if (block.kind === 'request') {
+          steps.push({ key: block.id, label: block.title ?? block.id, kind: 'request' });
+        } else if (block.kind === 'negatives' && block.id !== undefined) {
+          block.cases.forEach((negative, index) => {
+            steps.push({ key: `${block.id}#${index}`, label: negative.name, kind: 'negative' });
+          });
+        } else if (block.kind === 'exercise') {
+          steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'exercise' });
+        }
+      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
+      else if (node.type === 'list') for (const item of node.items) visit(item.children);
+    }
+  };
+  visit(body);
+  return steps;
+}
+
+/** The progress keys of a lesson body, in reading order. */
+export function lessonStepKeys(body: MarkdownNode[]): string[] {
+  return lessonSteps(body).map((step) => step.key);
+}
