@@ -32,7 +32,7 @@ if (values.help) {
   --port      port to listen on (0: any free port); the issuer is http://localhost:<port>
   --host      interface to bind (default localhost; 0.0.0.0 to accept other machines)
   --via-msw   route each request through the msw handlers (getResponse) instead of calling the
-              core directly: the page's exact path, about a third slower (see bench/)`);
+              core directly: the page's exact path, several times slower (see bench/)`);
   process.exit(0);
 }
 
