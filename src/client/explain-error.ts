@@ -1,29 +1,13 @@
+import type { OAuthErrorCode } from '../protocol/errors.ts';
 import type { HttpRequestModel } from './http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from './parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange } from './send-request.ts';
 
 /**
- * Every error the mock servers can answer with. The first twelve are the RFC error codes as sent on
- * the wire; the rest name situations that have no RFC code:
- * `missing_token` (a 401 Bearer challenge without an error code, RFC 6750 §3.1),
- * `too_many_requests` (429), `method_not_allowed` (405) and `not_found` (404).
+ * Every error the mock servers can answer with: the protocol core's own union, so a code added
+ * there without an explanation here fails the typecheck (`errorExplanations` is a Record of it).
  */
-export type ExplainedError =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'unsupported_token_type'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'server_error'
-  | 'missing_token'
-  | 'too_many_requests'
-  | 'method_not_allowed'
-  | 'not_found';
+export type ExplainedError = OAuthErrorCode;
 
 export const explainedErrors: readonly ExplainedError[] = [
   'invalid_request',
