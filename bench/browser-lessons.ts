@@ -25,6 +25,7 @@ import {
   readManifest,
   shutdown,
   verdict,
+  waitForMockControl,
 } from './browser-preview.ts';
 
 export const name =
@@ -226,13 +227,7 @@ async function replayAll(): Promise<void> {
   const context = await newBenchContext();
   const page = await context.newPage();
   await page.goto(REPLAY_LESSON);
-  await page.waitForFunction(
-    () =>
-      document.documentElement.dataset.mock === 'ready' &&
-      navigator.serviceWorker.controller !== null,
-    undefined,
-    { timeout: 30_000 },
-  );
+  await waitForMockControl(page);
   // Two cases replay a valid token and an expired one: get them as a learner would.
   for (const title of ['Valid credentials and scope: 200 with a token', 'An expired token']) {
     const block = page.getByRole('region', { name: title, exact: true });

@@ -7,7 +7,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { type Browser, type BrowserContext, chromium } from '@playwright/test';
+import { type Browser, type BrowserContext, chromium, type Page } from '@playwright/test';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vite = `${root}node_modules/vite/bin/vite.js`;
@@ -195,4 +195,15 @@ export function median(values: number[]): number {
 /** "met" or "missed", for reading, never an exit code. */
 export function verdict(ok: boolean): string {
   return ok ? 'met' : 'MISSED';
+}
+
+/** Wait until the app says its mock servers run and the service worker controls the page. */
+export async function waitForMockControl(page: Page): Promise<void> {
+  await page.waitForFunction(
+    () =>
+      document.documentElement.dataset.mock === 'ready' &&
+      navigator.serviceWorker.controller !== null,
+    undefined,
+    { timeout: 30_000 },
+  );
 }

@@ -21,6 +21,7 @@ import {
   previewOnce,
   shutdown,
   verdict,
+  waitForMockControl,
 } from './browser-preview.ts';
 
 export const name = 'browser: token request through the service worker vs the core in the page';
@@ -194,13 +195,7 @@ export async function run(): Promise<void> {
       const context = await newBenchContext();
       const page = await context.newPage();
       await page.goto(route);
-      await page.waitForFunction(
-        () =>
-          document.documentElement.dataset.mock === 'ready' &&
-          navigator.serviceWorker.controller !== null,
-        undefined,
-        { timeout: 30_000 },
-      );
+      await waitForMockControl(page);
       const n = route === '/server' ? SERVER_PAGE_SAMPLES : SAMPLES;
       console.log(`  page ${route} (${n} samples each after ${WARMUP} warm-up, alternating):`);
       const token = await sample(page, 'token', n);
