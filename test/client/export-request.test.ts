@@ -7,22 +7,24 @@ import type { HttpRequestModel } from '../../src/client/http-request.ts';
 const shells = ['bash', 'sh'] as const;
 
 /**
- * Run curl commands in a real shell where `curl` is a function printing its argv NUL-separated,
- * one command per run separated by a marker, and return each command's argv.
+ * Run curl commands in a real shell where `curl` is a function printing its argc and then its
+ * argv, NUL-separated (NUL is the one byte no argument can hold, so no value can fake a
+ * boundary), and return each command's argv.
  */
 function argvOf(commands: string[], shell: (typeof shells)[number]): string[][] {
   const script = [
-    `curl() { for a in "$@"; do printf '%s\\0' "$a"; done; printf '\\036'; }`,
+    `curl() { printf '%s\\0' "$#"; for a in "$@"; do printf '%s\\0' "$a"; done; }`,
     ...commands,
   ].join('\n');
-  const out = execFileSync(shell, ['-c', script], { encoding: 'utf8' });
-  const runs = out.split('\u001e');
-  runs.pop();
-  return runs.map((run) => {
-    const args = run.split('\0');
-    args.pop();
-    return args;
-  });
+  const fields = execFileSync(shell, ['-c', script], { encoding: 'utf8' }).split('\0');
+  fields.pop();
+  const runs: string[][] = [];
+  for (let i = 0; i < fields.length; ) {
+    const count = Number(fields[i]);
+    runs.push(fields.slice(i + 1, i + 1 + count));
+    i += 1 + count;
+  }
+  return runs;
 }
 
 const tokenRequest: HttpRequestModel = {
@@ -61,7 +63,7 @@ describe('toCurl', () => {
         url: "https://auth.example.com/oauth/token?q=it's&x=$HOME",
         headers: [
           ['Authorization', 'Basic ZGVtby1jbGllbnQ6ZGVtby1zZWNyZXQ='],
-          ['X-Odd', `'"$(touch /tmp/pwned)\`id\` \\ ! * ~ ; & | > <`],
+          ['X-Odd', `'"$(touch /tmp/pwned)\`id\` \\ ! * ~ ; & | > < \u001e \u0001`],
         ],
         // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${x} must survive the shell
         body: '@/etc/passwd\nline 2 with \'quotes\' and "double"\n\ttab $PATH ${x} é ☃',
