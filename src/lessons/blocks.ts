@@ -5,12 +5,14 @@
  * Build-time only (imports `yaml` and `zod`); the page imports `lesson-types.ts` instead.
  */
 import { z } from 'zod';
+import { LAB_NAMES, LABS } from './labs/index.ts';
 import type {
   ClientAuthMethod,
   ExerciseBlock,
   ExpectedErrorCode,
   FlowStep,
   HttpRequestTemplate,
+  LabName,
   LessonBlock,
   LessonBlockKind,
   NegativeCase,
@@ -301,10 +303,16 @@ const exerciseSchema = z.strictObject({
           'say what the token must hold: scope_includes or claims',
         )
         .optional(),
+      lab: z
+        .strictObject({
+          id: z.string().regex(ID, 'expected the id of a lab block'),
+          outcome: z.string().min(1),
+        })
+        .optional(),
     })
     .refine(
-      (c) => c.response !== undefined || c.token !== undefined,
-      'give a "response" check, a "token" check, or both',
+      (c) => c.response !== undefined || c.token !== undefined || c.lab !== undefined,
+      'give a "response", "token" or "lab" check (or several)',
     ),
 });
 
@@ -590,6 +598,7 @@ const exercise: BlockSpec<'exercise'> = {
         ...(www_authenticate ? { www_authenticate } : {}),
       };
     }
+    if (check.lab) result.lab = { id: check.lab.id, outcome: check.lab.outcome };
     if (check.token) {
       context.use(check.token.variable, yaml.nodeAt(['check', 'token']));
       result.token = {
@@ -609,8 +618,53 @@ const exercise: BlockSpec<'exercise'> = {
       source: context.source,
     };
   },
-  references: (block) =>
-    block.check.response?.request ? [{ id: block.check.response.request, kinds: ['request'] }] : [],
+  references: (block) => [
+    ...(block.check.response?.request
+      ? [{ id: block.check.response.request, kinds: ['request' as const] }]
+      : []),
+    ...(block.check.lab ? [{ id: block.check.lab.id, kinds: ['lab' as const] }] : []),
+  ],
+};
+
+const lab: BlockSpec<'lab'> = {
+  summary:
+    'An interactive lab (token caching, token forge, server console, behaviour profiles), configured by an optional YAML body.',
+  body: 'optional',
+  options: {
+    name: { ...enumOption('which lab', LAB_NAMES), required: true },
+    id: idOption('names the lab; unique in the lesson; exercises refer to it (check.lab.id)', true),
+    title: textOption('a heading shown above the lab'),
+  },
+  parse(context) {
+    const { options } = context;
+    const name = options.name as LabName | undefined;
+    if (!name) {
+      context.error(`A lab block needs name=<lab>: one of ${LAB_NAMES.join(', ')}.`);
+      return undefined;
+    }
+    const spec = LABS[name];
+    let config: Record<string, unknown>;
+    if (context.body.trim() === '') {
+      const defaults = spec.config.safeParse({});
+      if (!defaults.success) {
+        context.error(`The ${name} lab needs a YAML body: ${defaults.error.issues[0]?.message}.`);
+        return undefined;
+      }
+      config = defaults.data;
+    } else {
+      const yaml = context.parseYaml(spec.config, `${name} lab`);
+      if (!yaml) return undefined;
+      config = yaml.value;
+    }
+    return {
+      kind: 'lab',
+      lab: name,
+      id: options.id as string,
+      ...(options.title ? { title: options.title as string } : {}),
+      config,
+      source: context.source,
+    };
+  },
 };
 
 const curl: BlockSpec<'curl'> = {
@@ -639,6 +693,7 @@ export const BLOCKS: { [K in LessonBlockKind]: BlockSpec<K> } = {
   flow,
   exercise,
   curl,
+  lab,
 };
 
 export const BLOCK_NAMES = Object.keys(BLOCKS) as LessonBlockKind[];

@@ -21,6 +21,7 @@ import {
 } from './blocks.ts';
 import { closest } from './closest.ts';
 import { parseFrontMatter } from './front-matter.ts';
+import { LABS } from './labs/index.ts';
 import type {
   BrokenLesson,
   CalloutKind,
@@ -575,6 +576,9 @@ class TreeCompiler {
         column: infoColumn,
       });
     }
+    if (block.kind === 'exercise' && block.check.lab) {
+      record.refs.push({ id: block.check.lab.id, kinds: ['lab'], line, column: infoColumn });
+    }
     this.records.push({ ...record, block });
     return { type: 'block', block };
   }
@@ -613,6 +617,23 @@ class TreeCompiler {
         )?.block;
         if (record.block.kind === 'curl' && request?.kind === 'request') {
           record.block.command = toCurl(request.request);
+        }
+        const labCheck = record.block.kind === 'exercise' ? record.block.check.lab : undefined;
+        const labBlock = this.records.find(
+          (r) => r.block.kind === 'lab' && r.block.id === ref.id,
+        )?.block;
+        if (labCheck && labBlock?.kind === 'lab') {
+          const outcomes = Object.keys(LABS[labBlock.lab].outcomes);
+          const description = LABS[labBlock.lab].outcomes[labCheck.outcome];
+          if (description !== undefined) labCheck.description = description;
+          if (!outcomes.includes(labCheck.outcome)) {
+            const suggestion = closest(labCheck.outcome, outcomes);
+            this.report(
+              ref.line,
+              ref.column,
+              `The ${labBlock.lab} lab has no outcome "${labCheck.outcome}".${suggestion ? ` Did you mean "${suggestion}"?` : ''} Outcomes: ${outcomes.join(', ') || '(none)'}.`,
+            );
+          }
         }
       }
     }

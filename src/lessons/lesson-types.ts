@@ -182,6 +182,23 @@ export interface ExerciseTokenCheck {
   claims: Record<string, string | number | boolean>;
 }
 
+/**
+ * Look at what a lab reported: the lab block `id` must have reached `outcome` (each lab names
+ * its outcomes in `src/lessons/labs/`).
+ */
+export interface ExerciseLabCheck {
+  id: string;
+  outcome: string;
+  /** What reaching the outcome means, from the lab's spec (filled in by the compiler). */
+  description?: string;
+}
+
+/** What a lab reports for one of its outcomes: reached or not, and why, in one sentence. */
+export interface LabOutcome {
+  ok: boolean;
+  detail: string;
+}
+
 export interface ExerciseBlock {
   kind: 'exercise';
   id: string;
@@ -191,6 +208,7 @@ export interface ExerciseBlock {
   check: {
     response?: ExerciseResponseCheck;
     token?: ExerciseTokenCheck;
+    lab?: ExerciseLabCheck;
   };
   source: SourcePosition;
 }
@@ -204,7 +222,22 @@ export interface CurlBlock {
   source: SourcePosition;
 }
 
+/** The interactive labs a lesson can embed (issue "Labs"); see `src/lessons/labs/`. */
+export type LabName = 'caching' | 'forge' | 'console' | 'profiles';
+
+export interface LabBlock {
+  kind: 'lab';
+  lab: LabName;
+  /** Names the lab in the lesson; exercises refer to it (`check.lab.id`). */
+  id: string;
+  title?: string;
+  /** The lab's options from the block's YAML body, validated by the lab's schema (JSON only). */
+  config: Record<string, unknown>;
+  source: SourcePosition;
+}
+
 export type LessonBlock =
+  | LabBlock
   | RequestBlock
   | JwtBlock
   | NegativesBlock

@@ -46,13 +46,19 @@ export const blockComponents: BlockComponents = {
       default: m.ExerciseBlockView,
     })),
   ),
+  lab: lazy(() => import('../labs/lab-block.tsx').then((m) => ({ default: m.LabBlockView }))),
 };
 
 /**
  * Kinds that send requests: they render only once the mock servers answer (after a hard reload
  * a request sent earlier would reach the real network); before that, the static fallback.
  */
-const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set(['request', 'negatives', 'exercise']);
+const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set([
+  'request',
+  'negatives',
+  'exercise',
+  'lab',
+]);
 
 function ServerReady({ block, children }: { block: LessonBlock; children: ReactNode }) {
   const status = useMockServerStatus();

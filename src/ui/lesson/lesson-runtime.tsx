@@ -23,6 +23,7 @@ import type {
   CompiledLesson,
   FlowStep,
   HttpRequestTemplate,
+  LabOutcome,
   MarkdownNode,
   RequestBlock,
   ResponseExpectation,
@@ -95,6 +96,10 @@ export interface LessonRuntime {
   activeFlowStep?: FlowStep;
   /** The core's log entry for a response's `x-request-id`: what the server knew, step by step. */
   serverLog(requestId: string | undefined): LogEntry | undefined;
+  /** What each lab block reported: `labOutcomes[labId][outcome]` (memory only). */
+  labOutcomes: Readonly<Record<string, Readonly<Record<string, LabOutcome>>>>;
+  /** A lab says whether it reached one of its outcomes; exercises with `check.lab` read it. */
+  reportLabOutcome(labId: string, outcome: string, result: LabOutcome): void;
   /** Clears this lesson's vars, exchanges, progress and edits. */
   reset(): void;
   /** The lesson's request block with this id (curl blocks and exercises refer to them). */
@@ -412,6 +417,22 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     [server],
   );
 
+  const reportLabOutcome = useCallback(
+    (labId: string, outcome: string, result: LabOutcome) =>
+      updateLessonState(slug, (s) => {
+        const previous = s.labOutcomes[labId]?.[outcome];
+        if (previous?.ok === result.ok && previous.detail === result.detail) return s;
+        return {
+          ...s,
+          labOutcomes: {
+            ...s.labOutcomes,
+            [labId]: { ...s.labOutcomes[labId], [outcome]: result },
+          },
+        };
+      }),
+    [slug],
+  );
+
   const reset = useCallback(() => resetLesson(slug), [slug]);
 
   const drafts = state.drafts;
@@ -439,11 +460,14 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       setDraft,
       ...(activeFlowStep && { activeFlowStep }),
       serverLog,
+      labOutcomes: state.labOutcomes,
+      reportLabOutcome,
       reset,
       requestBlock,
       requestText,
     };
   }, [
+    reportLabOutcome,
     slug,
     state,
     setVar,

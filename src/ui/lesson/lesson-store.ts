@@ -1,4 +1,5 @@
 import type { RecordedExchange } from '../../client/index.ts';
+import type { LabOutcome } from '../../lessons/lesson-types.ts';
 
 /**
  * Per-lesson learner state, outside React so that the app-wide reset can clear every lesson at
@@ -17,6 +18,8 @@ export interface LessonState {
   drafts: Record<string, string>;
   /** In memory only. */
   exchanges: Record<string, RecordedExchange>;
+  /** What each lab block reported, per lab id and outcome name. In memory only. */
+  labOutcomes: Record<string, Record<string, LabOutcome>>;
   lastExchange?: { key: string; exchange: RecordedExchange };
 }
 
@@ -28,7 +31,7 @@ const listeners = new Map<string, Set<() => void>>();
 const allListeners = new Set<() => void>();
 
 function emptyState(): LessonState {
-  return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {} };
+  return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {

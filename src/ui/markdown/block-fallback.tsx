@@ -1,5 +1,6 @@
 import type {
   ExerciseBlock,
+  LabBlock,
   LessonBlock,
   ResponseExpectation,
 } from '../../lessons/lesson-types.ts';
@@ -22,6 +23,14 @@ const BLOCK_LABELS: Record<LessonBlock['kind'], string> = {
   flow: 'Flow',
   exercise: 'Exercise',
   curl: 'curl',
+  lab: 'Lab',
+};
+
+const LAB_DESCRIPTIONS: Record<LabBlock['lab'], string> = {
+  caching: 'Token caching lab: a naive client and a caching client run the same job side by side.',
+  forge: 'Token forge: edit a token, re-sign it, and watch which check of the API rejects it.',
+  console: 'Server console: the clients, keys, tokens, log and clock the mock servers hold.',
+  profiles: 'Behaviour profiles: the same request under different servers’ documented behaviours.',
 };
 
 /**
@@ -130,11 +139,13 @@ function BlockFallbackBody({ block }: { block: LessonBlock }) {
       return <ExerciseFallback block={block} />;
     case 'curl':
       return <Code value={block.command} lang="bash" />;
+    case 'lab':
+      return <p>{LAB_DESCRIPTIONS[block.lab]}</p>;
   }
 }
 
 function ExerciseFallback({ block }: { block: ExerciseBlock }) {
-  const { response, token } = block.check;
+  const { response, token, lab } = block.check;
   return (
     <>
       <p>{block.goal}</p>
@@ -177,6 +188,11 @@ function ExerciseFallback({ block }: { block: ExerciseBlock }) {
                 with claims <code>{JSON.stringify(token.claims)}</code>
               </>
             ) : null}
+          </li>
+        ) : null}
+        {lab ? (
+          <li>
+            the lab “{lab.id}” reports <code>{lab.outcome}</code>
           </li>
         ) : null}
       </ul>

@@ -1,6 +1,11 @@
 import { inspectJwt } from '../../../client/jwt-inspect.ts';
 import type { RecordedExchange } from '../../../client/send-request.ts';
-import type { ExerciseResponseCheck, ExerciseTokenCheck } from '../../../lessons/lesson-types.ts';
+import type {
+  ExerciseLabCheck,
+  ExerciseResponseCheck,
+  ExerciseTokenCheck,
+  LabOutcome,
+} from '../../../lessons/lesson-types.ts';
 import { responseFacts } from '../negatives-block/response-facts.ts';
 
 export interface CheckResult {
@@ -114,7 +119,15 @@ export function checkToken(check: ExerciseTokenCheck, token: string | undefined)
   return { ok: reasons.length === 0, reasons };
 }
 
-/** Both checks must pass; the reasons of both are kept. */
+/** Has the lab `check.id` reported `check.outcome` as reached? Its own detail says why not. */
+export function checkLab(check: ExerciseLabCheck, outcome: LabOutcome | undefined): CheckResult {
+  if (!outcome) {
+    return { ok: false, reasons: [`Run the lab “${check.id}” first.`] };
+  }
+  return outcome.ok ? { ok: true, reasons: [] } : { ok: false, reasons: [outcome.detail] };
+}
+
+/** Every check must pass; the reasons of all are kept. */
 export function combineChecks(...results: (CheckResult | undefined)[]): CheckResult {
   const present = results.filter((r): r is CheckResult => r !== undefined);
   return {

@@ -8,7 +8,13 @@ import type {
 import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import type { BlockProps } from '../registry.tsx';
-import { type CheckResult, checkResponse, checkToken, combineChecks } from './check-exercise.ts';
+import {
+  type CheckResult,
+  checkLab,
+  checkResponse,
+  checkToken,
+  combineChecks,
+} from './check-exercise.ts';
 import './exercise-block.css';
 
 type Verdict =
@@ -60,7 +66,8 @@ async function evaluate(
   mode: 'check' | 'auto',
   mayAutoSend: boolean,
 ): Promise<CheckResult | undefined> {
-  const { response, token } = block.check;
+  const { response, token, lab } = block.check;
+  const labResult = lab ? checkLab(lab, runtime.labOutcomes[lab.id]?.[lab.outcome]) : undefined;
   const tokenResult = token ? checkToken(token, runtime.vars[token.variable]) : undefined;
   let responseResult: CheckResult | undefined;
   if (response?.run) {
@@ -86,7 +93,7 @@ async function evaluate(
     const exchange = last && !last.key.startsWith(`${block.id}#`) ? last.exchange : undefined;
     responseResult = checkResponse(response, exchange, { kind: 'latest' });
   }
-  return combineChecks(tokenResult, responseResult);
+  return combineChecks(tokenResult, responseResult, labResult);
 }
 
 /**
@@ -143,6 +150,9 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     response?.request ? runtime.exchanges[response.request] : undefined,
     response && !response.run && !response.request ? latestForeign(runtime, block.id) : undefined,
     response?.run ? latestServerChange(runtime, block.id) : undefined,
+    block.check.lab
+      ? runtime.labOutcomes[block.check.lab.id]?.[block.check.lab.outcome]
+      : undefined,
   ];
   const previous = useRef(trigger);
   useEffect(() => {
@@ -290,8 +300,19 @@ function Result({ verdict }: { verdict: Verdict }) {
 
 /** What "done" means, in words, so the goal is testable before pressing Check. */
 function CheckList({ block }: { block: ExerciseBlock }) {
-  const { response, token } = block.check;
+  const { response, token, lab } = block.check;
   const items: { key: string; node: ReactNode }[] = [];
+  if (lab) {
+    items.push({
+      key: 'lab',
+      node: (
+        <>
+          the lab “{lab.id}” reports <code>{lab.outcome}</code>
+          {lab.description ? `: ${lab.description}` : ''}
+        </>
+      ),
+    });
+  }
   if (token) {
     if (token.scope_includes.length > 0) {
       items.push({
