@@ -64,7 +64,7 @@ describe('front-matter', () => {
 describe('blocks and options', () => {
   it('rejects an unknown block and suggests the closest name', () => {
     expect(bodyProblems(fence('reqest id=a', ...TOKEN_REQUEST))).toEqual([
-      '7:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, curl; plain code takes a language such as json, http or bash.',
+      '7:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, curl, lab; plain code takes a language such as json, http or bash.',
     ]);
   });
 
@@ -76,7 +76,7 @@ describe('blocks and options', () => {
 
   it('rejects options on plain code blocks', () => {
     expect(bodyProblems(fence('json title=x', '{}'))).toEqual([
-      '7:9 A plain "json" code block takes no options. For an interactive block use one of: request, jwt, negatives, flow, exercise, curl.',
+      '7:9 A plain "json" code block takes no options. For an interactive block use one of: request, jwt, negatives, flow, exercise, curl, lab.',
     ]);
   });
 
@@ -403,7 +403,7 @@ describe('YAML bodies', () => {
     ).toEqual([
       '8:16 Invalid YAML in the exercise block: …',
       '11:1 In the exercise block at goal: "goal" is missing.',
-      '12:8 In the exercise block at check: give a "response" check, a "token" check, or both.',
+      '12:8 In the exercise block at check: give a "response", "token" or "lab" check (or several).',
       '18:5 In the exercise block at check.response: give either "request" or "run", not both.',
     ]);
   });
