@@ -31,6 +31,18 @@ export { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
 export { createMockServer, type MockServer } from './mock-server.ts';
 export type { MockServerOptions } from './options.ts';
 export { MAX_BODY_BYTES } from './parse-body.ts';
+export {
+  applyProfile,
+  BEHAVIOUR_PROFILES,
+  type BehaviourCase,
+  type BehaviourProfile,
+  type BehaviourProfileId,
+  behaviourProfile,
+  type ProfileReference,
+  type ProfileView,
+  profileOf,
+  profileView,
+} from './profiles.ts';
 export { REDACTED } from './redact.ts';
 export { ACCESS_TOKEN_ALGS, scopesOf, type VerifiedToken } from './resource-server.ts';
 export { API_SCOPES, DEFAULT_ACCESS_TOKEN_TTL, SAMPLE_USERS, SEEDED_CLIENTS } from './seed.ts';
@@ -45,6 +57,7 @@ export {
   type SigningAlg,
   type StateStore,
   type StoredKey,
+  type TokenReuse,
   type User,
 } from './state.ts';
 export { SCOPE_SYNTAX, type TokenResponse } from './token-endpoint.ts';

@@ -6,6 +6,7 @@ import { empty, json, type ProtocolResponse } from './http.ts';
 import { introspectionEndpoint } from './introspection-endpoint.ts';
 import type { EndpointName } from './log.ts';
 import { readJsonBody } from './parse-body.ts';
+import { applyProfile, profileView } from './profiles.ts';
 import { redactJson } from './redact.ts';
 import { serveApi } from './resource-server.ts';
 import { revocationEndpoint } from './revocation-endpoint.ts';
@@ -215,6 +216,15 @@ export const ROUTES: readonly Route[] = [
     methods: {
       GET: ({ admin }) => ok(admin.settings()),
       PUT: async (i) => ok(await i.admin.updateSettings(await adminBody(i))),
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/profile',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok(profileView(admin.settings())),
+      PUT: async (i) => ok(await applyProfile(i.admin, await adminBody(i))),
     },
   },
 ];

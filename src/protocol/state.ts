@@ -7,6 +7,14 @@ export type SigningAlg = 'ES256' | 'RS256';
 /** How the token endpoint treats a scope the client may not have. */
 export type ScopePolicy = 'strict' | 'downscope';
 
+/**
+ * Whether the token endpoint may answer a repeated request with a token it already issued:
+ * 'never' (default, the contract: every request gets a new token) or 'same-second' (the same
+ * client asking for the same scope and audience within one server second gets the same token
+ * back, as a server that caches its own answers does).
+ */
+export type TokenReuse = 'never' | 'same-second';
+
 /** The server's behaviour profile, changeable through the admin API. */
 export interface ServerSettings {
   /** 'strict' (default): invalid_scope; 'downscope': grant the allowed part. */
@@ -15,6 +23,8 @@ export interface ServerSettings {
   leewaySeconds: number;
   /** Algorithm of keys made from now on (rotation, reset). */
   signingAlg: SigningAlg;
+  /** 'never' (default): a new token per request; 'same-second': repeat within a second reuses. */
+  tokenReuse: TokenReuse;
 }
 
 /** A registered client. A client has a `client_secret` or a `jwks` (private_key_jwt). */
@@ -103,7 +113,7 @@ export interface StateStore {
 
 /** The default settings. */
 export function defaultSettings(): ServerSettings {
-  return { scopePolicy: 'strict', leewaySeconds: 60, signingAlg: 'ES256' };
+  return { scopePolicy: 'strict', leewaySeconds: 60, signingAlg: 'ES256', tokenReuse: 'never' };
 }
 
 /** A prototype-free dictionary. */
@@ -208,7 +218,9 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
     !isFiniteNumber(st.leewaySeconds) ||
     st.leewaySeconds < 0 ||
     st.leewaySeconds > 300 ||
-    !(st.signingAlg === 'ES256' || st.signingAlg === 'RS256')
+    !(st.signingAlg === 'ES256' || st.signingAlg === 'RS256') ||
+    // absent in snapshots saved before the setting existed: the default
+    !(st.tokenReuse === undefined || st.tokenReuse === 'never' || st.tokenReuse === 'same-second')
   ) {
     return undefined;
   }
@@ -240,6 +252,7 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
       scopePolicy: st.scopePolicy,
       leewaySeconds: st.leewaySeconds,
       signingAlg: st.signingAlg,
+      tokenReuse: st.tokenReuse ?? 'never',
     },
     clockOffsetMs: s.clockOffsetMs,
     issued: s.issued,

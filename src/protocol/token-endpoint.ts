@@ -93,21 +93,34 @@ export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
   }),
   step('issueAccessToken', async (t) => {
     const { client } = need(t.auth);
-    const issued = await issueAccessToken(
+    const options = { format: client.token_format, ttl: client.access_token_ttl };
+    const reused = reusableToken(
       t.context,
       client.client_id,
       need(t.scope),
       need(t.audience),
-      {
-        format: client.token_format,
-        ttl: client.access_token_ttl,
-      },
+      options,
     );
-    t.trace.detail = `issued ${issued.record.format} token jti ${issued.record.jti} to ${client.client_id}, scope "${issued.record.scope}", exp ${issued.record.exp}`;
+    const issued =
+      reused ??
+      (await issueAccessToken(
+        t.context,
+        client.client_id,
+        need(t.scope),
+        need(t.audience),
+        options,
+      ));
+    rememberForReuse(t.context, issued);
+    t.trace.detail = reused
+      ? `returned the ${reused.record.format} token jti ${reused.record.jti} issued to ${client.client_id} earlier in this second (tokenReuse: same-second), exp ${reused.record.exp}`
+      : `issued ${issued.record.format} token jti ${issued.record.jti} to ${client.client_id}, scope "${issued.record.scope}", exp ${issued.record.exp}`;
     const body: TokenResponse = {
       access_token: issued.token,
       token_type: 'Bearer',
-      expires_in: client.access_token_ttl,
+      // a reused token has lived part of its second: never claim more than it has left
+      expires_in: reused
+        ? Math.max(0, reused.record.exp - t.context.clock.now())
+        : client.access_token_ttl,
       scope: issued.record.scope,
     };
     t.response = json(200, body, NO_STORE);
@@ -249,6 +262,63 @@ export function requestedAudience(context: ServerContext, params: Params): strin
     );
   }
   return api;
+}
+
+/** The last token per client, scope and audience, kept for `tokenReuse: same-second`. */
+interface ReusableToken {
+  token: string;
+  record: IssuedToken;
+  /** The key that signed it (JWT): a rotation in the same second means a new token. */
+  kid: string | undefined;
+}
+
+/** Per state object, so a reset (a new state) forgets them. Memory only: a second is short. */
+const lastIssued = new WeakMap<object, Map<string, ReusableToken>>();
+
+const reuseKey = (clientId: string, scope: string, audience: string) =>
+  `${clientId}\n${scope}\n${audience}`;
+
+/**
+ * With `tokenReuse: same-second`, the token this client got for the same scope and audience
+ * earlier in the current server second, if it is still good (not revoked, same key, same format
+ * and lifetime). RFC 6749 neither requires nor forbids this; some servers cache their answers.
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.3
+ */
+export function reusableToken(
+  context: ServerContext,
+  clientId: string,
+  scope: string,
+  audience: string,
+  options: { format: 'jwt' | 'opaque'; ttl: number },
+): { token: string; record: IssuedToken } | undefined {
+  if (context.state.settings.tokenReuse !== 'same-second') return undefined;
+  const last = lastIssued.get(context.state)?.get(reuseKey(clientId, scope, audience));
+  if (!last) return undefined;
+  const { record } = last;
+  const usable =
+    record.iat === context.clock.now() &&
+    record.format === options.format &&
+    record.exp - record.iat === options.ttl &&
+    context.state.revoked[record.jti] === undefined &&
+    (record.format === 'opaque'
+      ? context.state.opaque[last.token] !== undefined
+      : last.kid === context.keys.active().stored.kid);
+  return usable ? { token: last.token, record } : undefined;
+}
+
+function rememberForReuse(context: ServerContext, issued: { token: string; record: IssuedToken }) {
+  if (context.state.settings.tokenReuse !== 'same-second') return;
+  let map = lastIssued.get(context.state);
+  if (!map) {
+    map = new Map();
+    lastIssued.set(context.state, map);
+  }
+  const { record } = issued;
+  // one entry per client, scope and audience: the map stays as small as the client list
+  map.set(reuseKey(record.client_id, record.scope, record.aud), {
+    ...issued,
+    kid: record.format === 'jwt' ? context.keys.active().stored.kid : undefined,
+  });
 }
 
 /** How many issued tokens the index keeps, and opaque tokens the map keeps. */

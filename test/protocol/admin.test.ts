@@ -195,12 +195,19 @@ describe('admin API', () => {
       scopePolicy: 'strict',
       leewaySeconds: 60,
       signingAlg: 'ES256',
+      tokenReuse: 'never',
     });
     expect(
       (await send(s, adminCall('PUT', '/settings', { scopePolicy: 'downscope' }))).body,
-    ).toEqual({ scopePolicy: 'downscope', leewaySeconds: 60, signingAlg: 'ES256' });
+    ).toEqual({
+      scopePolicy: 'downscope',
+      leewaySeconds: 60,
+      signingAlg: 'ES256',
+      tokenReuse: 'never',
+    });
     for (const body of [
       { scopePolicy: 'lenient' },
+      { tokenReuse: 'always' },
       { leewaySeconds: -1 },
       { signingAlg: 'HS256' },
       { other: 1 },
