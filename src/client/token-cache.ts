@@ -1,3 +1,4 @@
+import { QueryClient, type QueryKey, queryOptions } from '@tanstack/react-query';
 import type { HttpRequestModel } from './http-request.ts';
 import { OAuthResponseError, responseError } from './oauth-response-error.ts';
 import { getHeader, type RecordedExchange, sendRequest } from './send-request.ts';
@@ -53,6 +54,60 @@ export interface TokenClientOptions {
   /** Wait used when a 429 has no usable Retry-After (default 10 s). */
   defaultRetryAfterSeconds?: number;
   onEvent?: (event: TokenClientEvent) => void;
+  /** Where the token is cached (default: a QueryClient of this client's own). */
+  queryClient?: QueryClient;
+  /** The token's query key (default: one of this client's own); see {@link accessTokenQueryKey}. */
+  queryKey?: QueryKey;
+  /** Reuse tokens until their cache lifetime ends (default true; false: a token per call). */
+  cacheTokens?: boolean;
+  /** On a 401 from the API, discard the token, get a new one and retry once (default true). */
+  retryOn401?: boolean;
+  /** After a 429, send no token request until Retry-After has passed (default true). */
+  honourRetryAfter?: boolean;
+}
+
+/** What the token query caches. Times are epoch ms on the client's clock (`now`). */
+export interface CachedToken {
+  token: string;
+  expiresIn: number | undefined;
+  /** Past this the token is stale (undefined: no expires_in, kept until the API refuses it). */
+  cachedUntil: number | undefined;
+}
+
+/** The token's query key: `['token', clientId, scope]` (scope '' for "all the client's scopes"). */
+export function accessTokenQueryKey(clientId: string, scope: string) {
+  return ['token', clientId, scope] as const;
+}
+
+/**
+ * TanStack Query options for a cached access token. The stale time is the token's cache lifetime
+ * (`expires_in` minus the margin, see {@link cacheSeconds}) measured on `now`, which may be a
+ * simulated clock: TanStack measures staleness on the wall clock from `dataUpdatedAt`, so the
+ * time left on `now` is added to the wall time already spent. gcTime is infinite: nothing
+ * observes the token between calls, and the default 5 minutes would drop a token with 55 minutes
+ * left; expired and refused tokens are removed explicitly instead.
+ */
+export function accessTokenQueryOptions(input: {
+  queryKey: QueryKey;
+  fetchToken: () => Promise<CachedToken>;
+  now: () => number;
+  cacheTokens?: boolean;
+}) {
+  const cache = input.cacheTokens ?? true;
+  return queryOptions<CachedToken, Error, CachedToken, QueryKey>({
+    queryKey: input.queryKey,
+    queryFn: () => input.fetchToken(),
+    staleTime: (query) => {
+      const data = query.state.data;
+      if (!cache || data === undefined) return 0;
+      if (data.cachedUntil === undefined) return Number.POSITIVE_INFINITY;
+      const left = data.cachedUntil - input.now();
+      return left <= 0 ? 0 : Date.now() - query.state.dataUpdatedAt + left;
+    },
+    gcTime: Number.POSITIVE_INFINITY,
+    // a failed token request is not retried here: 429 has its own wait, other errors are final
+    retry: false,
+  });
 }
 
 export interface TokenClientState {
@@ -106,6 +161,9 @@ export function cacheSeconds(expiresIn: number, marginSeconds: number): number {
 /**
  * A client-credentials client that caches its token, as the caching lesson teaches: TTL of
  * `expires_in` minus 60 s, a token on start, one retry after a 401, and no retry storm on 429.
+ * The token lives in a TanStack Query cache ({@link accessTokenQueryOptions}); each habit can be
+ * switched off (`cacheTokens`, `retryOn401`, `honourRetryAfter`) so the caching lab can show
+ * what each one buys.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.3 (expires_in)
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3.1 (401 invalid_token)
@@ -114,19 +172,21 @@ export function cacheSeconds(expiresIn: number, marginSeconds: number): number {
 export function createTokenClient(options: TokenClientOptions): TokenClient {
   const now = options.now ?? Date.now;
   const margin = options.refreshMarginSeconds ?? 60;
+  const cacheTokens = options.cacheTokens ?? true;
+  const retryOn401 = options.retryOn401 ?? true;
+  const honourRetryAfter = options.honourRetryAfter ?? true;
+  const queryClient = options.queryClient ?? new QueryClient();
+  const queryKey = options.queryKey ?? ['token', `client-${crypto.randomUUID()}`];
   const emit = (event: TokenClientEvent) => options.onEvent?.(event);
   const send = (request: HttpRequestModel, signal?: AbortSignal) =>
     sendRequest(request, { fetch: options.fetch, now, signal });
 
-  let token: string | undefined;
-  let cachedUntil: number | undefined;
   let blockedUntil: number | undefined;
   let lastRateLimit: RecordedExchange | undefined;
-  let inFlight: Promise<string> | undefined;
   let tokenRequests = 0;
   let apiCalls = 0;
 
-  async function fetchToken(): Promise<string> {
+  async function fetchToken(): Promise<CachedToken> {
     const request =
       typeof options.tokenRequest === 'function'
         ? await options.tokenRequest()
@@ -149,9 +209,8 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     }
     const expiresIn =
       typeof json.expires_in === 'number' && json.expires_in > 0 ? json.expires_in : undefined;
-    token = json.access_token;
     // count from when the request left: the server's clock started no later than that
-    cachedUntil =
+    const cachedUntil =
       expiresIn === undefined ? undefined : startedAt + cacheSeconds(expiresIn, margin) * 1000;
     emit({
       type: 'token_fetched',
@@ -160,35 +219,44 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       cachedUntil: cachedUntil ?? Number.POSITIVE_INFINITY,
       exchange,
     });
-    return token;
+    return { token: json.access_token, expiresIn, cachedUntil };
   }
 
-  function getToken(): Promise<string> {
+  const tokenQuery = accessTokenQueryOptions({ queryKey, fetchToken, now, cacheTokens });
+  const cached = () => queryClient.getQueryState<CachedToken, Error>(queryKey);
+  const forget = () => queryClient.removeQueries({ queryKey, exact: true });
+  const isFresh = (data: CachedToken, t: number) =>
+    cacheTokens && (data.cachedUntil === undefined || t < data.cachedUntil);
+
+  async function getToken(): Promise<string> {
     const t = now();
-    if (token !== undefined && (cachedUntil === undefined || t < cachedUntil)) {
-      emit({ type: 'token_reused', at: t, cachedUntil: cachedUntil ?? Number.POSITIVE_INFINITY });
-      return Promise.resolve(token);
+    const state = cached();
+    // a token request in flight: share it (TanStack dedupes the fetch)
+    if (state?.fetchStatus === 'fetching') return (await queryClient.query(tokenQuery)).token;
+    const data = state?.data;
+    if (data !== undefined) {
+      if (isFresh(data, t)) {
+        emit({
+          type: 'token_reused',
+          at: t,
+          cachedUntil: data.cachedUntil ?? Number.POSITIVE_INFINITY,
+        });
+        return (await queryClient.query(tokenQuery)).token;
+      }
+      forget();
+      if (cacheTokens) emit({ type: 'token_expired', at: t });
     }
-    if (token !== undefined) {
-      token = undefined;
-      emit({ type: 'token_expired', at: t });
-    }
-    if (inFlight) return inFlight;
-    if (blockedUntil !== undefined && t < blockedUntil && lastRateLimit) {
+    if (honourRetryAfter && blockedUntil !== undefined && t < blockedUntil && lastRateLimit) {
       emit({ type: 'waiting_for_retry_after', at: t, retryAt: blockedUntil });
-      return Promise.reject(new RateLimitedError(lastRateLimit, blockedUntil, t));
+      throw new RateLimitedError(lastRateLimit, blockedUntil, t);
     }
-    inFlight = fetchToken().finally(() => {
-      inFlight = undefined;
-    });
-    return inFlight;
+    return (await queryClient.query(tokenQuery)).token;
   }
 
   function discard(used: string) {
     // only if no newer token replaced it meanwhile (another call may already have refreshed)
-    if (token === used) {
-      token = undefined;
-      cachedUntil = undefined;
+    if (cached()?.data?.token === used) {
+      forget();
       emit({ type: 'token_discarded', at: now(), reason: 'api_401' });
     }
   }
@@ -208,7 +276,7 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     apiCalls++;
     const exchange = await send(withBearer(request, first), callOptions.signal);
     emit({ type: 'api_called', at: now(), attempt: 1, exchange });
-    if (exchange.status !== 401) return exchange;
+    if (exchange.status !== 401 || !retryOn401) return exchange;
     discard(first);
     const second = await getToken();
     apiCalls++;
@@ -224,10 +292,20 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
     getToken,
     callApi,
     invalidate() {
-      if (token !== undefined) emit({ type: 'token_discarded', at: now(), reason: 'invalidated' });
-      token = undefined;
-      cachedUntil = undefined;
+      if (cached()?.data !== undefined) {
+        emit({ type: 'token_discarded', at: now(), reason: 'invalidated' });
+      }
+      forget();
     },
-    state: () => ({ token, cachedUntil, blockedUntil, tokenRequests, apiCalls }),
+    state: () => {
+      const data = cached()?.data;
+      return {
+        token: data?.token,
+        cachedUntil: data?.cachedUntil,
+        blockedUntil,
+        tokenRequests,
+        apiCalls,
+      };
+    },
   };
 }

@@ -1,7 +1,10 @@
+import { QueryClient } from '@tanstack/react-query';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { basicCredentials, type HttpRequestModel } from '../../src/client/http-request.ts';
 import { OAuthResponseError } from '../../src/client/oauth-response-error.ts';
 import {
+  accessTokenQueryKey,
+  accessTokenQueryOptions,
   cacheSeconds,
   createTokenClient,
   parseRetryAfter,
@@ -228,6 +231,89 @@ describe('createTokenClient against the mock server', () => {
     c.invalidate();
     await c.getToken();
     expect(built).toBe(2);
+  });
+});
+
+describe('the TanStack Query cache behind the client', () => {
+  it('keeps the token in the given QueryClient under its key, stale exactly at expires_in - margin', async () => {
+    const queryClient = new QueryClient();
+    const queryKey = accessTokenQueryKey('cron-sync', 'read:users');
+    const { c } = await client({ queryClient, queryKey, refreshMarginSeconds: 120 });
+    const start = t;
+    const token = await c.getToken();
+    const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+    expect(query?.state.data).toMatchObject({
+      token,
+      expiresIn: 3600,
+      cachedUntil: start + 3480_000,
+    });
+    const options = accessTokenQueryOptions({
+      queryKey,
+      fetchToken: () => Promise.reject(new Error('not called')),
+      now: () => t,
+    });
+    const staleTime = () =>
+      typeof options.staleTime === 'function' && query ? options.staleTime(query) : -1;
+    t = start + 3479_000;
+    expect(query?.isStaleByTime(staleTime())).toBe(false);
+    t = start + 3480_000;
+    expect(query?.isStaleByTime(staleTime())).toBe(true);
+  });
+
+  it('two clients with the same key share one token (one cache per client id and scope)', async () => {
+    const queryClient = new QueryClient();
+    const queryKey = accessTokenQueryKey('cron-sync', 'read:users');
+    const a = await client({ queryClient, queryKey });
+    const b = await client({ queryClient, queryKey });
+    expect(await a.c.getToken()).toBe(await b.c.getToken());
+    expect(calls.token).toBe(1);
+  });
+
+  it('a token is not garbage-collected while it is fresh, however long nothing uses it', async () => {
+    const queryClient = new QueryClient();
+    const queryKey = accessTokenQueryKey('cron-sync', '');
+    const { c } = await client({ queryClient, queryKey });
+    await c.getToken();
+    const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+    expect(query?.gcTime).toBe(Number.POSITIVE_INFINITY);
+  });
+});
+
+describe('the habits switched off (what the caching lab compares)', () => {
+  it('cacheTokens: false asks for a token before every call', async () => {
+    const { c } = await client({ cacheTokens: false });
+    for (let i = 0; i < 4; i++) {
+      expect((await c.callApi(users)).status).toBe(200);
+      t += 1000;
+    }
+    expect(calls).toEqual({ token: 4, api: 4 });
+  });
+
+  it('retryOn401: false returns the 401 and keeps the dead token', async () => {
+    const { c } = await client({ retryOn401: false });
+    const first = await c.getToken();
+    await revoke(first);
+    expect((await c.callApi(users)).status).toBe(401);
+    expect((await c.callApi(users)).status).toBe(401);
+    expect(calls).toEqual({ token: 1, api: 2 });
+    expect(c.state().token).toBe(first);
+  });
+
+  it('honourRetryAfter: false sends token requests into the 429 again and again', async () => {
+    const { c } = await client({ cacheTokens: false, honourRetryAfter: false });
+    const statuses: (number | string)[] = [];
+    for (let i = 0; i < 8; i++) {
+      statuses.push(
+        await c.callApi(users).then(
+          (e) => e.status,
+          (e: unknown) => (e instanceof RateLimitedError ? 429 : String(e)),
+        ),
+      );
+      t += 1000;
+    }
+    expect(statuses).toEqual([200, 200, 200, 200, 200, 429, 429, 429]);
+    // every 429 was a real request to the server
+    expect(calls.token).toBe(8);
   });
 });
 
