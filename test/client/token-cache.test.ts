@@ -5,6 +5,7 @@ import { OAuthResponseError } from '../../src/client/oauth-response-error.ts';
 import {
   accessTokenQueryKey,
   accessTokenQueryOptions,
+  type CachedToken,
   cacheSeconds,
   createTokenClient,
   parseRetryAfter,
@@ -241,7 +242,9 @@ describe('the TanStack Query cache behind the client', () => {
     const { c } = await client({ queryClient, queryKey, refreshMarginSeconds: 120 });
     const start = t;
     const token = await c.getToken();
-    const query = queryClient.getQueryCache().find({ queryKey, exact: true });
+    const query = queryClient
+      .getQueryCache()
+      .find<CachedToken, Error, CachedToken>({ queryKey, exact: true });
     expect(query?.state.data).toMatchObject({
       token,
       expiresIn: 3600,
