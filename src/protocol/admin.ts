@@ -9,7 +9,7 @@ import {
 } from 'jose';
 import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
 import type { ServerContext } from './context.ts';
-import { OAuthError } from './errors.ts';
+import { NotFound, OAuthError } from './errors.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
@@ -40,6 +40,23 @@ export interface RotateResult {
   alg: string;
   retired: string[];
   jwks: JSONWebKeySet;
+}
+
+/** A signing key as the console shows it: never the private half. */
+export interface KeyView {
+  kid: string;
+  alg: string;
+  /** 'active' signs new tokens; 'previous' keys still verify until retired. */
+  status: 'active' | 'previous';
+  /** Epoch seconds (server clock) when the key was made. */
+  created_at: number;
+}
+
+/** What `revokeToken` answers. */
+export interface RevokeResult {
+  jti: string;
+  /** False when the token was already revoked. */
+  revoked: boolean;
 }
 
 /** Input of `mint`. */
@@ -75,6 +92,12 @@ export interface Admin {
   updateSettings(input: unknown): Promise<ServerSettings>;
   /** The issued-token index (newest last): what the server remembers of tokens it issued. */
   issuedTokens(): IssuedToken[];
+  /** The published signing keys, oldest first, with which one is active. */
+  keys(): KeyView[];
+  /** Revoke an issued token by its jti (any client's); throws OAuthError when unknown. */
+  revokeToken(jti: unknown): Promise<RevokeResult>;
+  /** The jtis on the revocation list. */
+  revokedTokens(): string[];
 }
 
 const invalid = (description: string, detail?: string) =>
@@ -349,11 +372,11 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
     );
   }
   const unknown = Object.keys(input).filter(
-    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse'].includes(k),
+    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg'].includes(k),
   );
   if (unknown.length > 0) {
     throw invalid(
-      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg, tokenReuse.`,
+      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg.`,
     );
   }
   const next = { ...current };
@@ -377,12 +400,6 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       );
     }
     next.signingAlg = input.signingAlg;
-  }
-  if (input.tokenReuse !== undefined) {
-    if (input.tokenReuse !== 'never' && input.tokenReuse !== 'same-second') {
-      throw invalid('tokenReuse must be "never" or "same-second".');
-    }
-    next.tokenReuse = input.tokenReuse;
   }
   return next;
 }
@@ -459,5 +476,36 @@ export function createAdmin(context: ServerContext, reset: () => Promise<void>):
       return { ...context.state.settings };
     },
     issuedTokens: () => [...context.state.issued],
+    keys: () => {
+      const active = context.keys.active().stored.kid;
+      return context.keys.jwks().keys.map((k) => {
+        const kid = k.kid ?? '';
+        const stored = context.keys.find(kid)?.stored;
+        return {
+          kid,
+          alg: String(k.alg),
+          status: kid === active ? 'active' : 'previous',
+          created_at: stored?.created_at ?? 0,
+        };
+      });
+    },
+    async revokeToken(jti) {
+      if (typeof jti !== 'string' || jti === '') {
+        throw invalid(
+          'Send the jti of an issued token, e.g. {"jti": "…"} (GET the issued tokens).',
+        );
+      }
+      const issued = context.state.issued.find((t) => t.jti === jti);
+      if (!issued) {
+        throw new NotFound(
+          `No issued token has jti ${jti}: it was never issued here, or it expired and was forgotten.`,
+        );
+      }
+      if (context.state.revoked[jti] !== undefined) return { jti, revoked: false };
+      context.state.revoked[jti] = issued.exp;
+      context.changed();
+      return { jti, revoked: true };
+    },
+    revokedTokens: () => Object.keys(context.state.revoked),
   };
 }

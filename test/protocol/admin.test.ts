@@ -326,3 +326,92 @@ describe('admin API', () => {
     ).toBe(200);
   });
 });
+
+describe('admin additions for the server console', () => {
+  it('lists the keys with the active one marked, and the previous one after a rotation', async () => {
+    const s = await makeServer();
+    const [first] = s.admin.keys();
+    expect(first).toEqual({
+      kid: expect.any(String),
+      alg: 'ES256',
+      status: 'active',
+      created_at: T0,
+    });
+    s.wall.ms += 10_000;
+    const rotated = await s.admin.rotateKeys({});
+    expect(s.admin.keys()).toEqual([
+      { ...first, status: 'previous' },
+      { kid: rotated.kid, alg: 'ES256', status: 'active', created_at: T0 + 10 },
+    ]);
+    await s.admin.retireKeys();
+    expect(s.admin.keys().map((k) => k.kid)).toEqual([rotated.kid]);
+  });
+
+  it('key-rotation drill: an old token verifies after a rotation and fails at kid once retired', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    await s.admin.rotateKeys({});
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(200);
+    await s.admin.retireKeys();
+    const r = await send(s, api('/api/v1/users', token));
+    expect(r.status).toBe(401);
+    expect(lastLog(s).steps.at(-1)).toEqual({ name: 'checkKid', ok: false });
+  });
+
+  it('revokes an issued token by jti: the API then refuses it at checkNotRevoked', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    const [issued] = s.admin.issuedTokens();
+    if (!issued) throw new Error('no issued token');
+    expect(await s.admin.revokeToken(issued.jti)).toEqual({ jti: issued.jti, revoked: true });
+    expect(await s.admin.revokeToken(issued.jti)).toEqual({ jti: issued.jti, revoked: false });
+    expect(s.admin.revokedTokens()).toEqual([issued.jti]);
+    const r = await send(s, api('/api/v1/users', token));
+    expect(r.status).toBe(401);
+    expect(lastLog(s).steps.at(-1)).toEqual({ name: 'checkNotRevoked', ok: false });
+  });
+
+  it('revokes an opaque token too', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s, 'reporting-job', 'reporting-secret', { scope: 'read:users' });
+    const issued = s.admin.issuedTokens().at(-1);
+    if (!issued) throw new Error('no issued token');
+    expect(issued.format).toBe('opaque');
+    await s.admin.revokeToken(issued.jti);
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(401);
+  });
+
+  it('refuses to revoke an unknown or malformed jti with a message', async () => {
+    const s = await makeServer();
+    await expect(s.admin.revokeToken('nope')).rejects.toMatchObject({
+      code: 'not_found',
+      status: 404,
+      description: expect.stringContaining('No issued token has jti nope'),
+    });
+    for (const bad of [undefined, 42, '', { jti: 'x' }]) {
+      await expect(s.admin.revokeToken(bad)).rejects.toMatchObject({
+        code: 'invalid_request',
+        description: expect.stringContaining('Send the jti of an issued token'),
+      });
+    }
+    expect(s.admin.revokedTokens()).toEqual([]);
+  });
+
+  it('refuses an invalid client from the console with a message and keeps the registry', async () => {
+    const s = await makeServer();
+    const before = s.admin.listClients();
+    for (const [body, message] of [
+      [{ scopes: ['read:users'] }, 'Send exactly one of client_secret'],
+      [{ client_secret: 's', scopes: 'read:users' }, 'scopes must be an array'],
+      [{ client_secret: 's', scopes: [], access_token_ttl: 0 }, 'access_token_ttl must be'],
+      [{ client_secret: 's', scopes: [], rate_limit_per_minute: 1.5 }, 'rate_limit_per_minute'],
+      [{ client_secret: 's', scopes: [], token_format: 'paseto' }, 'token_format must be'],
+    ] as const) {
+      await expect(s.admin.putClient('console-made', body)).rejects.toMatchObject({
+        code: 'invalid_request',
+        description: expect.stringContaining(message),
+      });
+    }
+    expect(s.admin.listClients()).toEqual(before);
+  });
+});

@@ -1,0 +1,539 @@
+import {
+  base64url,
+  type CryptoKey,
+  exportSPKI,
+  generateKeyPair,
+  importJWK,
+  type JSONWebKeySet,
+  type JWK,
+  SignJWT,
+} from 'jose';
+
+/**
+ * The token forge: take a token apart, change any header field or claim, sign it again (with
+ * the server's key, a stranger's, HMAC keyed with the server's public key, the original
+ * signature, or none), and replay it against the API to see which of the resource server's
+ * checks stops it.
+ */
+
+/** How a forged token is signed. */
+export type ForgeSigning = 'server' | 'stranger' | 'hmac-public-key' | 'keep' | 'none';
+
+export const FORGE_SIGNINGS: readonly ForgeSigning[] = [
+  'server',
+  'stranger',
+  'hmac-public-key',
+  'keep',
+  'none',
+];
+
+export const SIGNING_LABELS: Record<ForgeSigning, string> = {
+  server: "The server's signing key",
+  stranger: "A stranger's key (made in this page)",
+  'hmac-public-key': "HMAC with the server's public key as the secret",
+  keep: 'Keep the original signature',
+  none: 'No signature',
+};
+
+/** What the forge edits: a JOSE header, a claims set, how to sign, and the source's signature. */
+export interface ForgeDraft {
+  header: Record<string, unknown>;
+  payload: Record<string, unknown>;
+  signing: ForgeSigning;
+  /** The third part of the token the draft came from ('' when it had none). */
+  originalSignature: string;
+}
+
+/** The resource server's checks on a bearer token, in the order it runs them (CONTRACT.md). */
+export const RESOURCE_CHECKS = [
+  'extractBearerToken',
+  'checkWellFormed',
+  'checkAlg',
+  'checkTyp',
+  'checkKid',
+  'checkSignature',
+  'checkIssuer',
+  'checkAudience',
+  'checkTimes',
+  'checkNotRevoked',
+  'checkScope',
+] as const;
+export type ResourceCheck = (typeof RESOURCE_CHECKS)[number];
+
+export const CHECK_LABELS: Record<ResourceCheck, string> = {
+  extractBearerToken: 'Bearer token in the Authorization header',
+  checkWellFormed: 'Well-formed JWT',
+  checkAlg: 'Algorithm on the allow-list',
+  checkTyp: 'typ is at+jwt',
+  checkKid: 'Key id known (JWKS)',
+  checkSignature: 'Signature',
+  checkIssuer: 'Issuer (iss)',
+  checkAudience: 'Audience (aud)',
+  checkTimes: 'Time window (exp, nbf, iat)',
+  checkNotRevoked: 'Not revoked',
+  checkScope: 'Scope',
+};
+
+/** The short name an outcome uses for a check: `rejected-at-aud`. */
+export const CHECK_SHORT: Record<ResourceCheck, string> = {
+  extractBearerToken: 'bearer',
+  checkWellFormed: 'well-formed',
+  checkAlg: 'alg',
+  checkTyp: 'typ',
+  checkKid: 'kid',
+  checkSignature: 'signature',
+  checkIssuer: 'iss',
+  checkAudience: 'aud',
+  checkTimes: 'times',
+  checkNotRevoked: 'revoked',
+  checkScope: 'scope',
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+function decodeJsonPart(part: string, name: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(decoder.decode(base64url.decode(part)));
+  } catch {
+    throw new ForgeError(`The token's ${name} is not base64url-encoded JSON.`);
+  }
+  if (!isObject(value)) throw new ForgeError(`The token's ${name} is not a JSON object.`);
+  return value;
+}
+
+/** A forge input the learner can fix: the message says what and how. */
+export class ForgeError extends Error {
+  override name = 'ForgeError';
+}
+
+/**
+ * Split a compact JWS into an editable draft (signing: keep the original signature).
+ * Throws ForgeError with a plain message for anything that is not a JWS.
+ * @see https://www.rfc-editor.org/rfc/rfc7515#section-7.1
+ */
+export function draftFromToken(token: string): ForgeDraft {
+  const trimmed = token.trim();
+  if (trimmed === '') throw new ForgeError('Paste a token first (three base64url parts).');
+  const parts = trimmed.split('.');
+  if (parts.length !== 3) {
+    throw new ForgeError(
+      `This has ${parts.length} dot-separated part${parts.length === 1 ? '' : 's'}; a JWT has 3 (header.payload.signature). Opaque tokens cannot be edited: only the server knows what they mean.`,
+    );
+  }
+  const [h, p, s] = parts as [string, string, string];
+  if (!/^[A-Za-z0-9_-]*$/.test(s)) throw new ForgeError('The signature part is not base64url.');
+  return {
+    header: decodeJsonPart(h, 'header'),
+    payload: decodeJsonPart(p, 'payload'),
+    signing: 'keep',
+    originalSignature: s,
+  };
+}
+
+/** What the forge needs from the mock: the core's admin mint and its published keys. */
+export interface ForgeKeys {
+  /** `admin.mint` (or `POST /__admin/mint`): signs with the server's active key. */
+  mint(input: unknown): Promise<{ token: string }>;
+  /** The server's JWKS (public keys only). */
+  jwks(): JSONWebKeySet;
+}
+
+/** Claims `admin.mint` fills in by default: absent from a draft means "remove" (null). */
+const MINT_DEFAULT_CLAIMS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'exp', 'jti'];
+const MINT_DEFAULT_HEADER = ['typ', 'kid'];
+
+const enc = (v: unknown) => base64url.encode(JSON.stringify(v));
+const utf8 = new TextEncoder();
+
+const strangerKeys = new Map<string, Promise<CryptoKey>>();
+/** A key pair nobody published, made in this page once per algorithm. */
+function strangerKey(alg: 'ES256' | 'RS256'): Promise<CryptoKey> {
+  let key = strangerKeys.get(alg);
+  if (!key) {
+    key = generateKeyPair(alg).then((pair) => pair.privateKey);
+    strangerKeys.set(alg, key);
+  }
+  return key;
+}
+
+/** The PEM (SPKI) text of the server's public key: what the HMAC confusion attack uses as secret. */
+export async function publicKeyPem(jwks: JSONWebKeySet, kid: unknown): Promise<string> {
+  const jwk = jwks.keys.find((k) => typeof kid === 'string' && k.kid === kid) ?? jwks.keys.at(-1);
+  if (!jwk) throw new ForgeError('The server publishes no key to use as an HMAC secret.');
+  const alg = typeof jwk.alg === 'string' ? jwk.alg : 'ES256';
+  const key = (await importJWK(jwk as JWK, alg, { extractable: true })) as CryptoKey;
+  return exportSPKI(key);
+}
+
+/**
+ * Sign a draft as its `signing` says. The header and claims go out exactly as drafted (the
+ * server path removes what the mint would otherwise add).
+ * @see https://www.rfc-editor.org/rfc/rfc8725#section-2.1 (alg none and key confusion)
+ */
+export async function signDraft(draft: ForgeDraft, keys: ForgeKeys): Promise<string> {
+  const { header, payload, signing } = draft;
+  const alg = header.alg;
+  switch (signing) {
+    case 'none':
+    case 'keep': {
+      const sig = signing === 'keep' ? draft.originalSignature : '';
+      return `${enc(header)}.${enc(payload)}.${sig}`;
+    }
+    case 'server': {
+      const claims: Record<string, unknown> = { ...payload };
+      for (const k of MINT_DEFAULT_CLAIMS) if (!(k in claims)) claims[k] = null;
+      const head: Record<string, unknown> = { ...header };
+      for (const k of MINT_DEFAULT_HEADER) if (!(k in head)) head[k] = null;
+      try {
+        return (await keys.mint({ claims, header: head, sign_with: 'server' })).token;
+      } catch (error) {
+        throw new ForgeError(
+          `The server refused to mint it: ${error instanceof Error ? ('description' in error && typeof error.description === 'string' && error.description) || error.message : String(error)}`,
+        );
+      }
+    }
+    case 'stranger': {
+      if (alg !== 'ES256' && alg !== 'RS256') {
+        throw new ForgeError(
+          `A stranger's key signs ES256 or RS256; the header says alg ${JSON.stringify(alg)}. Set alg to ES256 or RS256.`,
+        );
+      }
+      return new SignJWT(payload)
+        .setProtectedHeader({ ...header, alg })
+        .sign(await strangerKey(alg));
+    }
+    case 'hmac-public-key': {
+      if (alg !== 'HS256' && alg !== 'HS384' && alg !== 'HS512') {
+        throw new ForgeError(
+          `HMAC signing needs alg HS256, HS384 or HS512 in the header; it says ${JSON.stringify(alg)}.`,
+        );
+      }
+      const secret = utf8.encode(await publicKeyPem(keys.jwks(), header.kid));
+      return new SignJWT(payload).setProtectedHeader({ ...header, alg }).sign(secret);
+    }
+  }
+}
+
+/** What the forge needs to know of the server to build presets. */
+export interface ForgeEnv {
+  issuer: string;
+  audience: string;
+  /** Server time, epoch seconds. */
+  now: number;
+  leewaySeconds: number;
+  /** The active key's kid and alg. */
+  kid: string;
+  alg: string;
+}
+
+/** A security case from the article, ready to replay. */
+export interface ForgePreset {
+  id: string;
+  label: string;
+  /** What it shows, one sentence. */
+  why: string;
+  /** The check that must stop it; undefined when the token must be accepted. */
+  expected: ResourceCheck | undefined;
+  /** The status the API must answer. */
+  status: number;
+  /** The draft, from the learner's token (`base`, a valid server-signed JWT at best). */
+  build(env: ForgeEnv, base: ForgeDraft): ForgeDraft;
+}
+
+/** A valid demo-client token's parts at the server's time: presets start from it. */
+export function freshDraft(env: ForgeEnv): ForgeDraft {
+  return {
+    header: { alg: env.alg, typ: 'at+jwt', kid: env.kid },
+    payload: {
+      iss: env.issuer,
+      sub: 'demo-client',
+      aud: env.audience,
+      client_id: 'demo-client',
+      scope: 'read:users',
+      iat: env.now,
+      exp: env.now + 3600,
+      jti: crypto.randomUUID(),
+    },
+    signing: 'server',
+    originalSignature: '',
+  };
+}
+
+/**
+ * A preset's starting point: the learner's claims, valid from now (new iat, exp and jti, so an
+ * old or revoked token does not hide the case), under the server's active key.
+ */
+function start(env: ForgeEnv, base: ForgeDraft): ForgeDraft {
+  return {
+    header: { ...base.header, alg: env.alg, typ: 'at+jwt', kid: env.kid },
+    payload: { ...base.payload, iat: env.now, exp: env.now + 3600, jti: crypto.randomUUID() },
+    signing: 'server',
+    originalSignature: base.originalSignature,
+  };
+}
+
+const withPayload = (
+  d: ForgeDraft,
+  payload: Record<string, unknown>,
+  signing: ForgeSigning = d.signing,
+): ForgeDraft => ({ ...d, payload: { ...d.payload, ...payload }, signing });
+
+/**
+ * The article's security cases (and the checks it implies), each built so that exactly one
+ * check fails. Where the order of checks would hide a case (a token from another issuer would
+ * also carry an unknown key), the preset signs with the server's key so the lesson can show the
+ * check the article names.
+ */
+export const FORGE_PRESETS: readonly ForgePreset[] = [
+  {
+    id: 'valid',
+    label: 'Untouched (control)',
+    why: 'Re-signed by the server with nothing changed: every check passes.',
+    expected: undefined,
+    status: 200,
+    build: (env, base) => start(env, base),
+  },
+  {
+    id: 'other-issuer',
+    label: 'Token from another issuer',
+    why: 'iss names an issuer this API does not trust, even though the signature is good.',
+    expected: 'checkIssuer',
+    status: 401,
+    build: (env, base) => withPayload(start(env, base), { iss: 'https://evil.example.com' }),
+  },
+  {
+    id: 'wrong-audience',
+    label: 'Wrong audience',
+    why: 'A genuine token minted for another API (aud) must not open this one.',
+    expected: 'checkAudience',
+    status: 401,
+    build: (env, base) => withPayload(start(env, base), { aud: 'https://billing.example.com' }),
+  },
+  {
+    id: 'expired-beyond-skew',
+    label: 'Expired beyond the skew window',
+    why: 'exp lies further in the past than the clock-skew leeway allows.',
+    expected: 'checkTimes',
+    status: 401,
+    build: (env, base) =>
+      withPayload(start(env, base), {
+        iat: env.now - 3600 - env.leewaySeconds - 30,
+        exp: env.now - env.leewaySeconds - 30,
+      }),
+  },
+  {
+    id: 'expired-within-skew',
+    label: 'Expired, but inside the leeway',
+    why: 'exp passed a few seconds ago, within the leeway: the API still accepts it.',
+    expected: undefined,
+    status: 200,
+    build: (env, base) =>
+      withPayload(start(env, base), {
+        iat: env.now - 3600 + Math.floor(env.leewaySeconds / 2),
+        exp: env.now - Math.floor(env.leewaySeconds / 2),
+      }),
+  },
+  {
+    id: 'not-yet-valid',
+    label: 'Not valid yet (nbf)',
+    why: 'nbf lies beyond the leeway in the future.',
+    expected: 'checkTimes',
+    status: 401,
+    build: (env, base) => withPayload(start(env, base), { nbf: env.now + env.leewaySeconds + 600 }),
+  },
+  {
+    id: 'alg-none',
+    label: 'alg: none',
+    why: 'An unsigned token: anyone can write one. The alg allow-list never includes none.',
+    expected: 'checkAlg',
+    status: 401,
+    build: (env, base) => {
+      const d = start(env, base);
+      return { ...d, header: { ...d.header, alg: 'none' }, signing: 'none' };
+    },
+  },
+  {
+    id: 'tampered-payload',
+    label: 'Tampered payload',
+    why: 'Scopes added to a signed token, the original signature kept: it no longer matches.',
+    expected: 'checkSignature',
+    status: 401,
+    // Only the payload changes: the header and signature stay the learner's token's own.
+    build: (_env, base) =>
+      withPayload({ ...base }, { scope: 'read:users read:orders write:orders' }, 'keep'),
+  },
+  {
+    id: 'hmac-public-key',
+    label: 'HMAC signed with the public key',
+    why: "Key confusion: alg HS256 keyed with the server's public key, which everyone can read.",
+    expected: 'checkAlg',
+    status: 401,
+    build: (env, base) => {
+      const d = start(env, base);
+      return { ...d, header: { ...d.header, alg: 'HS256' }, signing: 'hmac-public-key' };
+    },
+  },
+  {
+    id: 'unknown-kid',
+    label: 'Unknown kid',
+    why: 'The header names a key the server never published (or has retired).',
+    expected: 'checkKid',
+    status: 401,
+    build: (env, base) => {
+      const d = start(env, base);
+      return { ...d, header: { ...d.header, kid: 'retired-2019-key' } };
+    },
+  },
+  {
+    id: 'stranger-key',
+    label: "Signed by a stranger's key",
+    why: "The server's kid in the header, but the signature made by a key pair made in this page.",
+    expected: 'checkSignature',
+    status: 401,
+    build: (env, base) => {
+      const d = start(env, base);
+      return { ...d, header: { ...d.header, alg: 'ES256' }, signing: 'stranger' };
+    },
+  },
+  {
+    id: 'wrong-typ',
+    label: 'Not an access token (typ JWT)',
+    why: 'An ID token or another JWT used as an access token: typ must be at+jwt (RFC 9068).',
+    expected: 'checkTyp',
+    status: 401,
+    build: (env, base) => {
+      const d = start(env, base);
+      return { ...d, header: { ...d.header, typ: 'JWT' } };
+    },
+  },
+  {
+    id: 'insufficient-scope',
+    label: 'Valid token, missing scope',
+    why: 'Every token check passes, but the token lacks the route’s scope: 403, not 401.',
+    expected: 'checkScope',
+    status: 403,
+    build: (env, base) => withPayload(start(env, base), { scope: 'read:orders' }),
+  },
+];
+
+export const PRESET_IDS = FORGE_PRESETS.map((p) => p.id);
+
+/** A step as the core's log records it. */
+export interface LoggedStep {
+  name: string;
+  ok: boolean;
+}
+
+export type CheckStatus = 'passed' | 'failed' | 'not_reached';
+
+export interface CheckRow {
+  name: ResourceCheck;
+  label: string;
+  status: CheckStatus;
+}
+
+/**
+ * The resource server's checks in order, from the steps its log entry recorded: passed, the
+ * one that failed, and the rest not reached. Steps the request never reached (or that do not
+ * apply, like a query-string check) are left out of the token's story.
+ */
+export function checkRows(steps: readonly LoggedStep[]): CheckRow[] {
+  const byName = new Map(steps.map((s) => [s.name, s.ok]));
+  return RESOURCE_CHECKS.map((name) => {
+    const ok = byName.get(name);
+    return {
+      name,
+      label: CHECK_LABELS[name],
+      status: ok === undefined ? 'not_reached' : ok ? 'passed' : 'failed',
+    };
+  });
+}
+
+/** The check that failed, if any. */
+export function failedCheck(steps: readonly LoggedStep[]): ResourceCheck | undefined {
+  const failed = steps.find((s) => !s.ok);
+  return failed && (RESOURCE_CHECKS as readonly string[]).includes(failed.name)
+    ? (failed.name as ResourceCheck)
+    : undefined;
+}
+
+/** The API routes the forge can call. */
+export const FORGE_ROUTES = {
+  users: { method: 'GET', path: '/api/v1/users', scope: 'read:users' },
+  orders: { method: 'GET', path: '/api/v1/orders', scope: 'read:orders' },
+} as const;
+export type ForgeRoute = keyof typeof FORGE_ROUTES;
+
+/** The request that replays a forged token. */
+export function forgeRequest(
+  apiOrigin: string,
+  route: ForgeRoute,
+  token: string,
+): { method: string; url: string; headers: [string, string][]; body: string } {
+  const r = FORGE_ROUTES[route];
+  return {
+    method: r.method,
+    url: `${apiOrigin}${r.path}`,
+    headers: [['Authorization', `Bearer ${token}`]],
+    body: '',
+  };
+}
+
+/** Parse the raw JSON editor's text into an object, or say why not. */
+export function parseJsonObject(text: string, what: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    throw new ForgeError(
+      `The ${what} is not valid JSON: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if (!isObject(value)) throw new ForgeError(`The ${what} must be a JSON object ({...}).`);
+  return value;
+}
+
+/**
+ * Turn what the learner typed in a field into a claim value: numbers stay numbers, JSON arrays
+ * and objects parse, `true`/`false`/`null` are literals, anything else is a string.
+ */
+export function parseFieldValue(text: string): unknown {
+  const t = text.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return Number(t);
+  if (t === 'true') return true;
+  if (t === 'false') return false;
+  if (t === 'null') return null;
+  if ((t.startsWith('[') && t.endsWith(']')) || (t.startsWith('{') && t.endsWith('}'))) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  if (t.startsWith('"') && t.endsWith('"') && t.length >= 2) {
+    try {
+      return JSON.parse(t);
+    } catch {
+      return text;
+    }
+  }
+  return text;
+}
+
+/** A claim value as a field shows it (strings bare, everything else as JSON). */
+export function formatFieldValue(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** A valid token just minted by the server, and its draft: the forge's default starting point. */
+export async function mintedDraft(
+  env: ForgeEnv,
+  keys: ForgeKeys,
+): Promise<{ token: string; draft: ForgeDraft }> {
+  const token = await signDraft(freshDraft(env), keys);
+  return { token, draft: draftFromToken(token) };
+}
