@@ -1,0 +1,189 @@
+/**
+ * What every group of checks shares: the options, the discovered metadata, a recorder that keeps
+ * one result per check id, client authentication and a way to send requests.
+ */
+import { CHECKS, type CheckId, type CheckResult, type Level, type Outcome } from './checks.ts';
+import {
+  type AssertionKey,
+  type AssertionOverrides,
+  assertionAuth,
+  type ClientAuth,
+  type ClientAuthMethod,
+  secretBasic,
+  secretPost,
+  signAssertion,
+} from './client-auth.ts';
+import { type Fetch, type ProbeRequest, type ProbeResponse, probe } from './http-probe.ts';
+import type { ConformanceOptions } from './options.ts';
+
+/** The authorization server metadata (RFC 8414 §2), as far as the runner reads it. */
+export type Metadata = Record<string, unknown>;
+
+export class ConformanceRun {
+  readonly results = new Map<CheckId, CheckResult>();
+  readonly secrets = new Set<string>();
+  metadata: Metadata = {};
+  metadataUrl?: string;
+  tokenEndpoint?: string;
+  /** Methods this run can use, in the order it prefers them for the checks that need any one. */
+  methods: ClientAuthMethod[] = [];
+  assertionKey?: AssertionKey;
+
+  constructor(
+    readonly options: ConformanceOptions,
+    private readonly fetcher?: Fetch,
+  ) {
+    if (options.clientSecret) this.secrets.add(options.clientSecret);
+    if (options.expiredToken) this.secrets.add(options.expiredToken);
+  }
+
+  record(id: CheckId, outcome: Outcome, detail: string, level?: Level): void {
+    if (this.results.has(id)) return;
+    const definition = CHECKS[id];
+    this.results.set(id, {
+      id,
+      group: definition.group,
+      title: definition.title,
+      rfc: definition.rfc,
+      level: level ?? definition.level,
+      outcome,
+      detail,
+    });
+  }
+  pass(id: CheckId, detail: string, level?: Level): void {
+    this.record(id, 'pass', detail, level);
+  }
+  fail(id: CheckId, detail: string, level?: Level): void {
+    this.record(id, 'fail', detail, level);
+  }
+  skip(id: CheckId, reason: string): void {
+    this.record(id, 'skipped', reason);
+  }
+  observe(id: CheckId, detail: string): void {
+    this.record(id, 'observed', detail);
+  }
+  /** Pass or fail on a condition. */
+  expect(id: CheckId, ok: boolean, detail: string, level?: Level): void {
+    this.record(id, ok ? 'pass' : 'fail', detail, level);
+  }
+
+  /**
+   * Run a step that records `ids`; an exception (network failure, a bad key) fails whichever of
+   * them it left unrecorded, with the error's message and never a stack.
+   */
+  async attempt(ids: CheckId | CheckId[], step: () => Promise<void>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      for (const id of Array.isArray(ids) ? ids : [ids]) this.fail(id, message);
+    }
+  }
+
+  /** Skip every listed check not yet recorded. */
+  skipAll(ids: readonly CheckId[], reason: string): void {
+    for (const id of ids) this.skip(id, reason);
+  }
+
+  send(url: string, request: ProbeRequest = {}): Promise<ProbeResponse> {
+    return probe(url, request, { timeoutMs: this.options.timeoutMs, fetch: this.fetcher });
+  }
+
+  /** Remember a token or assertion so the report never shows it. */
+  keepSecret(value: unknown): void {
+    if (typeof value === 'string' && value.length >= 8) this.secrets.add(value);
+  }
+
+  /** Authentication for one request with `method`; assertions are new for every call. */
+  async auth(method: ClientAuthMethod, overrides: AssertionOverrides = {}): Promise<ClientAuth> {
+    const { clientId, clientSecret } = this.options;
+    if (method === 'private_key_jwt') {
+      if (!this.assertionKey || !this.tokenEndpoint) throw new Error('no private key loaded');
+      const assertion = await signAssertion(
+        this.assertionKey,
+        clientId,
+        this.tokenEndpoint,
+        overrides,
+      );
+      this.keepSecret(assertion);
+      return assertionAuth(clientId, assertion);
+    }
+    if (clientSecret === undefined) throw new Error('no client secret given');
+    const auth = method === 'client_secret_basic' ? secretBasic : secretPost;
+    const built = auth(clientId, clientSecret);
+    this.keepSecret(built.headers.authorization?.slice('Basic '.length));
+    return built;
+  }
+
+  /** The method the checks that need "some valid authentication" use. */
+  get primaryMethod(): ClientAuthMethod | undefined {
+    return this.methods[0];
+  }
+
+  /** The extra token-request parameters the user asked for (scope, audience, resource). */
+  tokenParams(): [string, string][] {
+    const params: [string, string][] = [];
+    if (this.options.scope) params.push(['scope', this.options.scope]);
+    if (this.options.audience) params.push(['audience', this.options.audience]);
+    if (this.options.resource) params.push(['resource', this.options.resource]);
+    return params;
+  }
+
+  /** POST to the token endpoint with `auth` and `form`. */
+  async tokenRequest(auth: ClientAuth, form: [string, string][]): Promise<ProbeResponse> {
+    if (!this.tokenEndpoint) throw new Error('no token endpoint');
+    return this.send(this.tokenEndpoint, {
+      method: 'POST',
+      headers: auth.headers,
+      form: [...form, ...auth.form],
+    });
+  }
+
+  /** A client credentials request with the primary method and the user's parameters. */
+  async requestToken(method = this.primaryMethod): Promise<ProbeResponse> {
+    if (!method) throw new Error('no client authentication method available');
+    return this.tokenRequest(await this.auth(method), [
+      ['grant_type', 'client_credentials'],
+      ...this.tokenParams(),
+    ]);
+  }
+
+  /** Replace every secret in `text` with a mask. */
+  mask(text: string): string {
+    let out = text;
+    for (const secret of [...this.secrets].sort((a, b) => b.length - a.length)) {
+      if (secret.length < 4) continue;
+      out = out.split(secret).join('********');
+      const encoded = encodeURIComponent(secret);
+      if (encoded !== secret) out = out.split(encoded).join('********');
+    }
+    return out;
+  }
+}
+
+/** A URL string is absolute https (or http on a loopback host, for local test servers). */
+export function isLoopback(url: string): boolean {
+  try {
+    const { hostname } = new URL(url);
+    return (
+      hostname === 'localhost' ||
+      hostname.endsWith('.localhost') ||
+      /^127\.\d+\.\d+\.\d+$/.test(hostname) ||
+      hostname === '[::1]'
+    );
+  } catch {
+    return false;
+  }
+}
+
+/** The string value of a metadata field, or undefined. */
+export function metaString(metadata: Metadata, name: string): string | undefined {
+  const value = metadata[name];
+  return typeof value === 'string' && value !== '' ? value : undefined;
+}
+
+/** A list of strings in the metadata, or undefined when absent or not such a list. */
+export function metaList(metadata: Metadata, name: string): string[] | undefined {
+  const value = metadata[name];
+  return Array.isArray(value) && value.every((v) => typeof v === 'string') ? value : undefined;
+}
