@@ -25,6 +25,7 @@ const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 /** Fetch the metadata; false when the server cannot be found (the run stops there). */
 export async function discover(run: ConformanceRun): Promise<boolean> {
   const tried: string[] = [];
+  let unreachable = 0;
   let found: { url: string; response: ProbeResponse; body: Record<string, unknown> } | undefined;
   for (const url of metadataUrls(run.options.issuer)) {
     try {
@@ -38,12 +39,18 @@ export async function discover(run: ConformanceRun): Promise<boolean> {
     } catch (error) {
       if (!(error instanceof Unreachable)) throw error;
       tried.push(error.message);
+      unreachable++;
       // A host that cannot be reached at all will not answer the second URL either.
-      if (/refused|not found|lookup|unreachable|TLS/.test(error.message)) break;
+      if (/refused|not found|lookup|unreachable|TLS|bad port/.test(error.message)) break;
     }
   }
   if (!found) {
-    run.fail('discovery.metadata', `No metadata found. Tried: ${tried.join('; ')}`);
+    run.fail(
+      'discovery.metadata',
+      unreachable === tried.length
+        ? `Could not reach the server: ${tried.join('; ')}`
+        : `No metadata found. Tried: ${tried.join('; ')}`,
+    );
     return false;
   }
   const contentType = found.response.headers.get('content-type') ?? '';

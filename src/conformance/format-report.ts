@@ -48,12 +48,29 @@ export function formatReport(report: ConformanceReport, options: { color: boolea
   }
   for (const [group, results] of groups) {
     lines.push('', paint('bold', GROUP_TITLES[group]));
-    for (const r of results) {
+    for (let i = 0; i < results.length; ) {
+      const r = results[i] as CheckResult;
+      // Three or more checks in a row skipped for one reason (no --api, nothing reachable): one line.
+      let end = i + 1;
+      while (
+        r.outcome === 'skipped' &&
+        results[end]?.outcome === 'skipped' &&
+        results[end]?.detail === r.detail
+      )
+        end++;
+      if (end - i >= 3) {
+        const ids = results.slice(i, end).map((x) => x.id);
+        lines.push(`  ${paint('dim', `SKIP ${end - i} checks: ${r.detail}`)}`);
+        lines.push(`              ${paint('dim', ids.join(', '))}`);
+        i = end;
+        continue;
+      }
       const mark = paint(outcomeColor(r), MARKS[r.outcome]);
       const level = r.level.padEnd(6);
       lines.push(`  ${mark} ${level} ${r.title}  ${paint('dim', `[${r.id}, ${r.rfc}]`)}`);
       if (r.detail)
         lines.push(`              ${r.outcome === 'fail' ? r.detail : paint('dim', r.detail)}`);
+      i++;
     }
   }
 

@@ -43,13 +43,16 @@ export function describeFetchError(error: unknown, timeoutMs: number): string {
   if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
     return `no answer within ${timeoutMs} ms (raise --timeout if the server is slow)`;
   }
+  // undici wraps the real failure: TypeError('fetch failed', { cause }), the cause carrying a code.
   let current: unknown = error;
+  let deepest = error instanceof Error ? error.message : String(error);
   for (let depth = 0; depth < 4 && current instanceof Error; depth++) {
     const code = (current as { code?: unknown }).code;
     if (typeof code === 'string') return CAUSES[code] ?? `${code}: ${current.message}`;
+    deepest = current.message || deepest;
     current = (current as { cause?: unknown }).cause;
   }
-  return error instanceof Error ? error.message : String(error);
+  return deepest;
 }
 
 export type Fetch = typeof fetch;
