@@ -1,9 +1,27 @@
 import { z } from 'zod';
 import type { LabSpec } from './index.ts';
 
+export const CONSOLE_PANELS = ['clients', 'keys', 'tokens', 'log', 'clock'] as const;
+
 /** The console lab: build-time spec (config schema and outcomes). */
 export const consoleLab: LabSpec = {
-  summary: 'The console lab.',
-  outcomes: {},
-  config: z.strictObject({}),
+  summary:
+    'The server console: the mock’s clients, signing keys, issued tokens, redacted request log and clock, visible and editable.',
+  outcomes: {
+    'client-saved': 'A client was added or edited through the console.',
+    'client-deleted': 'A client was deleted.',
+    'client-refused': 'The core refused an invalid client and said why.',
+    'keys-rotated': 'A new signing key was made.',
+    'keys-retired': 'The previous signing keys were retired from the JWKS.',
+    'rotation-drill':
+      'The key-rotation drill ran: a token signed by the old key verified after the rotation and was refused at the kid check once the old key was retired.',
+    'token-revoked': 'An issued token was revoked from the console.',
+    'secret-not-logged':
+      'A token request was sent with a client secret and the request log was shown not to contain it.',
+    'clock-moved': 'The server clock was moved.',
+  },
+  config: z.strictObject({
+    /** Which panels to show, in this order (default: all). */
+    panels: z.array(z.enum(CONSOLE_PANELS)).min(1).optional(),
+  }),
 };
