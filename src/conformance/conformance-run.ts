@@ -31,7 +31,7 @@ export class ConformanceRun {
 
   constructor(
     readonly options: ConformanceOptions,
-    private readonly fetcher?: Fetch,
+    readonly fetcher?: Fetch,
   ) {
     if (options.clientSecret) this.secrets.add(options.clientSecret);
     if (options.expiredToken) this.secrets.add(options.expiredToken);

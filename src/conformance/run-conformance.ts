@@ -6,7 +6,12 @@ import { CHECKS, type CheckId, type CheckResult } from './checks.ts';
 import { loadAssertionKey } from './client-auth.ts';
 import { ConformanceRun } from './conformance-run.ts';
 import { checkMetadata, discover } from './discovery-checks.ts';
-import { checkApi, checkIntrospection, checkRevocation } from './endpoint-checks.ts';
+import {
+  checkApi,
+  checkApiRevoked,
+  checkIntrospection,
+  checkRevocation,
+} from './endpoint-checks.ts';
 import type { Fetch } from './http-probe.ts';
 import { checkNegatives } from './negative-checks.ts';
 import type { ConformanceOptions } from './options.ts';
@@ -88,8 +93,8 @@ export async function runConformance(
     await checkJwtAccessToken(run, issued, deps.now);
     await checkNegatives(run);
     await checkIntrospection(run, issued);
-    const revoked = await checkRevocation(run);
-    await checkApi(run, issued, revoked);
+    await checkApi(run, issued);
+    await checkApiRevoked(run, await checkRevocation(run));
   }
   const reason = found ? 'no usable token endpoint' : 'the server metadata could not be read';
   for (const id of Object.keys(CHECKS) as CheckId[]) run.skip(id, reason);

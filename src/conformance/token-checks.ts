@@ -4,7 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
  */
-import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, customFetch, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import type { CheckId, Level } from './checks.ts';
 import type { ClientAuthMethod } from './client-auth.ts';
 import { type ConformanceRun, metaString } from './conformance-run.ts';
@@ -222,7 +222,10 @@ export async function checkJwtAccessToken(
   if (!jwksUri) run.skip('access-token.signature', 'no jwks_uri to verify with');
   else
     await run.attempt('access-token.signature', async () => {
-      const jwks = createRemoteJWKSet(new URL(jwksUri), { timeoutDuration: run.options.timeoutMs });
+      const jwks = createRemoteJWKSet(new URL(jwksUri), {
+        timeoutDuration: run.options.timeoutMs,
+        ...(run.fetcher ? { [customFetch]: run.fetcher } : {}),
+      });
       try {
         const { protectedHeader } = await jwtVerify(first.accessToken, jwks, {
           clockTolerance: SKEW,
@@ -302,9 +305,11 @@ export async function checkJwtAccessToken(
     level,
   );
 
-  const jtis = issued.map((i) => {
+  // A server that hands the same token out twice (token reuse) has not reused a jti.
+  const tokens = [...new Set(issued.map((i) => i.accessToken))];
+  const jtis = tokens.map((token) => {
     try {
-      return decodeJwt(i.accessToken).jti;
+      return decodeJwt(token).jti;
     } catch {
       return undefined;
     }

@@ -1,0 +1,228 @@
+/**
+ * The runner against our own server in-process over node:http, first as is (no failures), then
+ * broken in one specific way at a time: each break must fail exactly the checks it violates.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { exportJWK, generateKeyPair } from 'jose';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { ConformanceOptions } from '../../src/conformance/options.ts';
+import { type ConformanceReport, runConformance } from '../../src/conformance/run-conformance.ts';
+import { type Break, type BrokenServer, startBrokenServer } from './broken-server.ts';
+
+let server: BrokenServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+function demoOptions(origin: string, extra: Partial<ConformanceOptions> = {}): ConformanceOptions {
+  return {
+    issuer: origin,
+    clientId: 'demo-client',
+    clientSecret: 'demo-secret',
+    scope: 'read:users',
+    api: `${origin}/api/v1/users`,
+    timeoutMs: 5_000,
+    json: false,
+    ...extra,
+  };
+}
+
+const failed = (report: ConformanceReport) =>
+  report.results.filter((r) => r.outcome === 'fail').map((r) => r.id);
+const result = (report: ConformanceReport, id: string) => report.results.find((r) => r.id === id);
+
+async function runAgainst(breaks: Break[], extra: Partial<ConformanceOptions> = {}) {
+  server = await startBrokenServer(breaks);
+  return runConformance(demoOptions(server.origin, extra));
+}
+
+describe('conformance against our own server, unbroken', () => {
+  it('passes every check it runs with client secrets and an API', async () => {
+    const report = await runAgainst([]);
+    expect(failed(report)).toEqual([]);
+    expect(report.exitCode).toBe(0);
+    expect(report.summary.mustFailed).toBe(0);
+    expect(result(report, 'negative.unknown-scope')?.detail).toBe('refused: 400 invalid_scope');
+    expect(result(report, 'token.new-token-each-request')?.detail).toBe('a new token each time');
+    expect(result(report, 'discovery.tls')).toMatchObject({
+      outcome: 'skipped',
+      detail: 'plain http on a loopback address (a local test server)',
+    });
+    // private_key_jwt was not given: skipped, with the reason.
+    expect(result(report, 'token.private-key-jwt')).toMatchObject({
+      outcome: 'skipped',
+      detail: 'no --private-key given',
+    });
+  });
+
+  it('passes with private_key_jwt, including the assertion negatives', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+    const privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'ES256' };
+    server = await startBrokenServer([]);
+    await server.core.admin.putClient('signing-client', {
+      jwks: { keys: [publicJwk] },
+      scopes: ['read:users'],
+    });
+    const report = await runConformance({
+      issuer: server.origin,
+      clientId: 'signing-client',
+      privateKey: JSON.stringify(privateJwk),
+      timeoutMs: 5_000,
+      json: false,
+    });
+    expect(failed(report)).toEqual([]);
+    expect(result(report, 'token.private-key-jwt')?.outcome).toBe('pass');
+    expect(result(report, 'negative.expired-assertion')?.detail).toBe(
+      'exp 2 minutes ago: 401 invalid_client',
+    );
+    expect(result(report, 'negative.assertion-wrong-aud')?.outcome).toBe('pass');
+    expect(result(report, 'negative.assertion-replay')?.detail).toBe(
+      'refused the second time: 401 invalid_client',
+    );
+    expect(JSON.stringify(report)).not.toContain(privateJwk.d);
+  });
+
+  it('reports an opaque token and skips the JWT checks', async () => {
+    const report = await runAgainst([], {
+      clientId: 'reporting-job',
+      clientSecret: 'reporting-secret',
+      scope: 'read:users',
+    });
+    expect(failed(report)).toEqual([]);
+    expect(result(report, 'access-token.format')?.detail).toBe(
+      'opaque (not a JWT): only the server can read it',
+    );
+    expect(result(report, 'access-token.signature')).toMatchObject({
+      outcome: 'skipped',
+      detail: 'the access token is opaque',
+    });
+    expect(result(report, 'api.alg-none')?.outcome).toBe('skipped');
+    expect(result(report, 'introspection.active')?.outcome).toBe('pass');
+  });
+
+  it('reports down-scoping as what the server does, not a failure', async () => {
+    server = await startBrokenServer([]);
+    await server.core.admin.updateSettings({ scopePolicy: 'downscope' });
+    const report = await runConformance(demoOptions(server.origin));
+    expect(failed(report)).toEqual([]);
+    expect(result(report, 'negative.unknown-scope')?.detail).toMatch(
+      /^down-scoped: 200 with scope "read:users"/,
+    );
+  });
+
+  it('reports a server that hands the same token out again', async () => {
+    server = await startBrokenServer([]);
+    await server.core.admin.updateSettings({ tokenReuse: 'same-second' });
+    const report = await runConformance(demoOptions(server.origin));
+    expect(failed(report)).toEqual([]);
+    expect(result(report, 'token.new-token-each-request')?.detail).toBe(
+      'the same token came back (the server caches tokens per client)',
+    );
+  });
+
+  it('never shows the secret or a token', async () => {
+    const report = await runAgainst([]);
+    const text = JSON.stringify(report);
+    expect(text).not.toContain('demo-secret');
+    expect(text).not.toMatch(/eyJ[\w-]+\.eyJ/);
+    expect(report.credentials).toEqual(['client_secret']);
+  });
+});
+
+describe('conformance against a broken server', () => {
+  it('fails the Cache-Control MUST and the Pragma SHOULD when token answers may be cached', async () => {
+    const report = await runAgainst(['no-cache-control']);
+    expect(failed(report)).toEqual(['token.cache-control', 'token.pragma']);
+    expect(result(report, 'token.cache-control')).toMatchObject({
+      level: 'MUST',
+      detail: 'Cache-Control: absent',
+    });
+    expect(result(report, 'token.pragma')?.level).toBe('SHOULD');
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails invalid_client as 400 without a Basic challenge', async () => {
+    const report = await runAgainst(['bad-secret-400']);
+    expect(failed(report)).toEqual(['negative.wrong-secret-basic', 'negative.unknown-client']);
+    expect(result(report, 'negative.wrong-secret-basic')?.detail).toBe(
+      '400 invalid_client, WWW-Authenticate: absent',
+    );
+    // 400 is allowed when the secret was in the body.
+    expect(result(report, 'negative.wrong-secret-post')?.outcome).toBe('pass');
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails an issuer that differs by a trailing slash', async () => {
+    const report = await runAgainst(['issuer-mismatch']);
+    expect(failed(report)).toEqual(['discovery.issuer']);
+    expect(result(report, 'discovery.issuer')?.detail).toBe(
+      `the metadata says "${server?.origin}/", the issuer asked for is "${server?.origin}" (they must be identical, including any trailing slash)`,
+    );
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails a JWKS that publishes private key material', async () => {
+    const report = await runAgainst(['private-jwks']);
+    expect(failed(report)).toContain('discovery.jwks-public-only');
+    expect(result(report, 'discovery.jwks-public-only')?.detail).toBe(
+      'PRIVATE KEY MATERIAL PUBLISHED: key 0 has "d"',
+    );
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails an API whose 401s carry no Bearer challenge', async () => {
+    const report = await runAgainst(['api-no-challenge']);
+    expect(failed(report)).toEqual(['api.no-token', 'api.tampered-invalid-token']);
+    expect(result(report, 'api.no-token')?.detail).toBe('401, WWW-Authenticate: absent');
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails token errors that are not JSON', async () => {
+    const report = await runAgainst(['text-errors']);
+    expect(result(report, 'negative.error-format')).toMatchObject({
+      outcome: 'fail',
+      level: 'MUST',
+    });
+    expect(result(report, 'negative.missing-grant-type')?.detail).toBe('400 (body is not JSON)');
+    expect(report.exitCode).toBe(1);
+  });
+});
+
+describe('conformance when the server cannot be reached', () => {
+  it('says what could not be reached and skips the rest', async () => {
+    const probe = createServer();
+    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+    const { port } = probe.address() as AddressInfo;
+    await new Promise<void>((resolve) => probe.close(() => resolve()));
+    const report = await runConformance(demoOptions(`http://127.0.0.1:${port}`));
+    expect(failed(report)).toEqual(['discovery.metadata']);
+    expect(result(report, 'discovery.metadata')?.detail).toBe(
+      `Could not reach the server: GET http://127.0.0.1:${port}/.well-known/oauth-authorization-server: connection refused (is the server running, on this port?)`,
+    );
+    expect(report.summary.skipped).toBe(report.results.length - 1);
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('gives up on a server that never answers after --timeout', async () => {
+    const silent = createServer(() => {
+      // never answers
+    });
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const { port } = silent.address() as AddressInfo;
+    try {
+      const report = await runConformance(
+        demoOptions(`http://127.0.0.1:${port}`, { timeoutMs: 200 }),
+      );
+      expect(result(report, 'discovery.metadata')?.detail).toContain(
+        'no answer within 200 ms (raise --timeout if the server is slow)',
+      );
+      expect(report.exitCode).toBe(1);
+    } finally {
+      silent.closeAllConnections();
+      silent.close();
+    }
+  });
+});
