@@ -1,4 +1,5 @@
 import type { ComponentType } from 'react';
+import { EditorRoute } from '../ui/editor/editor-route';
 import type { NavItem } from '../ui/layout/app-header';
 import { LessonPage } from '../ui/lesson/lesson-page';
 import { findLesson } from '../ui/lesson/use-lessons';
@@ -30,6 +31,7 @@ export const routes: AppRoute[] = [
     component: LessonPage,
   },
   { path: '/server', title: 'Server', component: ServerPage },
+  { path: '/editor', title: 'Lesson editor', component: EditorRoute },
 ];
 
 /** The header's navigation. */

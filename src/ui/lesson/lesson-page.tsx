@@ -158,6 +158,9 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
           </p>
           <h1 id="lesson-title">{lesson.title}</h1>
           <p className="page-header__lead">{lesson.summary}</p>
+          <p className="lesson-header__edit">
+            <Link to={`/editor?lesson=${encodeURIComponent(lesson.file)}`}>Edit this lesson</Link>
+          </p>
           {steps.length > 0 ? <LessonProgress done={done} total={steps.length} /> : null}
         </header>
         <MarkdownView

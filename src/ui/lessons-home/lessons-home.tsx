@@ -17,6 +17,9 @@ export function LessonsHome() {
           API, break every rule on purpose and read why the server said no. Everything runs in this
           tab.
         </p>
+        <p className="lessons-home__edit">
+          Teaching? <Link to="/editor">Write or edit a lesson</Link> in the lesson editor.
+        </p>
       </header>
       {lessons.length === 0 ? (
         <p className="muted">

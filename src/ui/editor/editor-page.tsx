@@ -1,0 +1,530 @@
+import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { checkAuthoring } from '../../lessons/check/authoring-checks.ts';
+import { compileLesson } from '../../lessons/compile-lesson.ts';
+import type { CompiledLesson, LessonDiagnostic } from '../../lessons/lesson-types.ts';
+import { renderLessonBlock } from '../blocks/registry.tsx';
+import { hrefFor, Link } from '../layout/router.tsx';
+import { LessonRuntimeProvider, useLessonRuntime } from '../lesson/lesson-runtime.tsx';
+import { useLessons } from '../lesson/use-lessons.ts';
+import { MarkdownView } from '../markdown/markdown-view.tsx';
+import {
+  deleteDraft,
+  lastEditedFile,
+  listDrafts,
+  readDraft,
+  rememberFile,
+  writeDraft,
+} from './drafts.ts';
+import { LESSON_FILES, loadLessonSource } from './lesson-sources.ts';
+import { LESSON_TEMPLATE, NEW_LESSON_FILE } from './lesson-template.ts';
+import { decodeDraft, encodeDraft, hasSharedDraft } from './share-link.ts';
+import { SourceEditor, type SourceEditorHandle } from './source-editor.tsx';
+import '../lesson/lesson-page.css';
+import './editor.css';
+
+interface EditorDocument {
+  file: string;
+  source: string;
+  /** The lesson as shipped (undefined for a new lesson). */
+  shipped?: string;
+}
+
+type LoadState =
+  | { status: 'loading' }
+  | { status: 'ready'; doc: EditorDocument }
+  | { status: 'failed'; message: string };
+
+const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1);
+
+async function openFile(file: string): Promise<EditorDocument> {
+  const shipped = await loadLessonSource(file);
+  const draft = readDraft(file);
+  if (shipped === undefined && !draft) throw new Error(`There is no lesson ${file}.`);
+  rememberFile(file);
+  return {
+    file,
+    source: draft?.source ?? shipped ?? '',
+    ...(shipped === undefined ? {} : { shipped }),
+  };
+}
+
+/** Where the editor starts: a shared link, `?lesson=<file>`, the last draft, or the first lesson. */
+async function initialDocument(): Promise<{ doc: EditorDocument; notice?: string }> {
+  if (hasSharedDraft(location.hash)) {
+    const shared = await decodeDraft(location.hash);
+    const shipped = await loadLessonSource(shared.file);
+    const previous = readDraft(shared.file);
+    writeDraft(shared.file, shared.source);
+    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    return {
+      doc: { ...shared, ...(shipped === undefined ? {} : { shipped }) },
+      notice: `Opened ${shared.file} from a shared link${previous && previous.source !== shared.source ? ': it replaces your earlier draft of that file' : ''}.`,
+    };
+  }
+  const asked = new URLSearchParams(location.search).get('lesson');
+  if (asked) return { doc: await openFile(asked) };
+  const last = lastEditedFile();
+  if (last && (LESSON_FILES.includes(last) || readDraft(last)))
+    return { doc: await openFile(last) };
+  const first = LESSON_FILES[0];
+  if (!first) return { doc: { file: NEW_LESSON_FILE, source: LESSON_TEMPLATE } };
+  return { doc: await openFile(first) };
+}
+
+interface Compiled {
+  diagnostics: LessonDiagnostic[];
+  lesson?: CompiledLesson;
+}
+
+function compile(source: string, file: string): Compiled {
+  const result = compileLesson(source, file);
+  if (!result.ok) return { diagnostics: [...result.errors, ...result.warnings] };
+  const diagnostics = [...result.lesson.diagnostics, ...checkAuthoring(result.lesson, source)];
+  diagnostics.sort((a, b) => a.line - b.line || a.column - b.column);
+  return { diagnostics, lesson: result.lesson };
+}
+
+/** `/editor`: edit a lesson's markdown beside a live preview rendered by the lesson engine. */
+export function EditorPage() {
+  const [state, setState] = useState<LoadState>({ status: 'loading' });
+  const [notice, setNotice] = useState<string>();
+
+  useEffect(() => {
+    let live = true;
+    initialDocument().then(
+      ({ doc, notice }) => {
+        if (!live) return;
+        setState({ status: 'ready', doc });
+        if (notice) setNotice(notice);
+      },
+      (error: unknown) => {
+        if (live)
+          setState({
+            status: 'failed',
+            message: error instanceof Error ? error.message : String(error),
+          });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, []);
+
+  return (
+    <div className="page editor-page">
+      <header className="page-header">
+        <p className="page-header__eyebrow">For instructors</p>
+        <h1>Lesson editor</h1>
+        <p className="page-header__lead">
+          Edit a lesson's markdown and see it as learners will, blocks and all: the preview sends
+          real requests to the mock servers. Drafts stay in this browser. When it reads well,
+          download the file into <code>lessons/</code> and run <code>npm run lessons:check</code>.
+        </p>
+      </header>
+      {state.status === 'loading' ? (
+        <p className="muted" role="status">
+          Opening the editor…
+        </p>
+      ) : state.status === 'failed' ? (
+        <div className="editor-failed" role="alert">
+          <p>{state.message}</p>
+          <p>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                history.replaceState(null, '', location.pathname);
+                setState({ status: 'loading' });
+                openFile(LESSON_FILES[0] ?? NEW_LESSON_FILE).then(
+                  (doc) => setState({ status: 'ready', doc }),
+                  () =>
+                    setState({
+                      status: 'ready',
+                      doc: { file: NEW_LESSON_FILE, source: LESSON_TEMPLATE },
+                    }),
+                );
+              }}
+            >
+              Open the first lesson instead
+            </button>
+          </p>
+        </div>
+      ) : (
+        <Editor
+          key={state.doc.file}
+          initial={state.doc}
+          notice={notice}
+          onOpen={(doc, message) => {
+            setNotice(message);
+            setState({ status: 'ready', doc });
+          }}
+        />
+      )}
+    </div>
+  );
+}
+
+interface EditorProps {
+  initial: EditorDocument;
+  notice: string | undefined;
+  onOpen(doc: EditorDocument, notice?: string): void;
+}
+
+function Editor({ initial, notice, onOpen }: EditorProps) {
+  const [doc, setDoc] = useState(initial);
+  const [status, setStatus] = useState<string | undefined>(notice);
+  const [share, setShare] = useState<string>();
+  const editor = useRef<SourceEditorHandle>(null);
+  const lessons = useLessons();
+  const ids = { source: useId(), problems: useId(), picker: useId(), share: useId() };
+
+  const deferredSource = useDeferredValue(doc.source);
+  const compiled = useMemo(() => compile(deferredSource, doc.file), [deferredSource, doc.file]);
+  const lastGood = useRef<CompiledLesson | undefined>(compiled.lesson);
+  if (compiled.lesson) lastGood.current = compiled.lesson;
+  const preview = compiled.lesson ?? lastGood.current;
+  const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
+
+  const edit = (source: string) => {
+    setDoc((d) => ({ ...d, source }));
+    setShare(undefined);
+    if (source === doc.shipped) {
+      deleteDraft(doc.file);
+      setStatus('Same as the shipped lesson: no draft kept.');
+    } else if (writeDraft(doc.file, source)) {
+      setStatus(`Draft saved in this browser at ${new Date().toLocaleTimeString()}.`);
+    } else {
+      setStatus(
+        'This browser refused to store the draft (storage full or disabled): download it to keep it.',
+      );
+    }
+  };
+
+  const titles = useMemo(() => new Map(lessons.map((l) => [l.file, l.title])), [lessons]);
+  // Read once per open file: the editor remounts when another file opens.
+  const [newDrafts] = useState(() =>
+    listDrafts()
+      .filter((d) => !LESSON_FILES.includes(d.file))
+      .map((d) => d.file),
+  );
+  const files = [
+    ...LESSON_FILES,
+    ...newDrafts.filter((f) => f !== doc.file),
+    ...(LESSON_FILES.includes(doc.file) || newDrafts.includes(doc.file) ? [] : [doc.file]),
+  ];
+
+  const open = async (file: string) => {
+    try {
+      onOpen(await openFile(file));
+      history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
+    } catch (error) {
+      setStatus(error instanceof Error ? error.message : String(error));
+    }
+  };
+
+  const newLesson = () => {
+    let file = NEW_LESSON_FILE;
+    for (let n = 2; LESSON_FILES.includes(file) || readDraft(file); n++) {
+      file = NEW_LESSON_FILE.replace(/\.md$/, `-${n}.md`);
+    }
+    writeDraft(file, LESSON_TEMPLATE);
+    onOpen({ file, source: LESSON_TEMPLATE }, `New lesson ${file}, from the template.`);
+    history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
+  };
+
+  const download = () => {
+    const url = URL.createObjectURL(
+      new Blob([doc.source], { type: 'text/markdown;charset=utf-8' }),
+    );
+    const link = document.createElement('a');
+    link.href = url;
+    link.download = baseName(doc.file);
+    document.body.append(link);
+    link.click();
+    link.remove();
+    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    setStatus(
+      `Downloaded ${baseName(doc.file)}: put it in lessons/ and run npm run lessons:check.`,
+    );
+  };
+
+  const makeShareLink = async () => {
+    try {
+      const fragment = await encodeDraft({ file: doc.file, source: doc.source });
+      const url = `${location.origin}${hrefFor('/editor')}#${fragment}`;
+      setShare(url);
+      try {
+        await navigator.clipboard.writeText(url);
+        setStatus(
+          `Share link copied (${url.length.toLocaleString()} characters). It carries the whole draft: no server keeps it.`,
+        );
+      } catch {
+        setStatus('Copy the share link below: it carries the whole draft, no server keeps it.');
+      }
+    } catch (error) {
+      setStatus(
+        `Could not make a share link: ${error instanceof Error ? error.message : String(error)}`,
+      );
+    }
+  };
+
+  const revert = () => {
+    if (doc.shipped === undefined) return;
+    deleteDraft(doc.file);
+    setDoc((d) => ({ ...d, source: d.shipped ?? d.source }));
+    setStatus('Back to the shipped lesson; the draft is gone.');
+  };
+
+  const discard = () => {
+    deleteDraft(doc.file);
+    const first = LESSON_FILES[0];
+    if (first) void open(first);
+  };
+
+  const rename = (file: string) => {
+    if (!/^lessons\/[\w.-]+\.md$/.test(file) || LESSON_FILES.includes(file)) return false;
+    deleteDraft(doc.file);
+    writeDraft(file, doc.source);
+    setDoc((d) => ({ ...d, file }));
+    history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
+    return true;
+  };
+
+  const edited = doc.shipped === undefined || doc.source !== doc.shipped;
+  const slug = preview?.slug;
+  const liveLesson = slug
+    ? lessons.find((l) => l.file === doc.file && l.status === 'ok')
+    : undefined;
+
+  return (
+    <>
+      <div className="editor-toolbar" role="toolbar" aria-label="Lesson file">
+        <div className="editor-toolbar__field">
+          <label htmlFor={ids.picker}>Lesson</label>
+          <select
+            id={ids.picker}
+            value={doc.file}
+            onChange={(event) => void open(event.target.value)}
+          >
+            {files.map((file) => (
+              <option key={file} value={file}>
+                {baseName(file)}
+                {titles.get(file) ? ` — ${titles.get(file)}` : ' (new)'}
+              </option>
+            ))}
+          </select>
+        </div>
+        {doc.shipped === undefined ? <FileNameField file={doc.file} onRename={rename} /> : null}
+        <div className="editor-toolbar__actions">
+          <button type="button" className="btn btn--small" onClick={newLesson}>
+            New lesson
+          </button>
+          <button type="button" className="btn btn--small" onClick={download}>
+            Download .md
+          </button>
+          <button
+            type="button"
+            className="btn btn--small btn--primary"
+            onClick={() => void makeShareLink()}
+          >
+            Share link
+          </button>
+          {doc.shipped !== undefined ? (
+            <button
+              type="button"
+              className="btn btn--small btn--ghost"
+              onClick={revert}
+              disabled={!edited}
+            >
+              Revert to shipped
+            </button>
+          ) : (
+            <button type="button" className="btn btn--small btn--ghost" onClick={discard}>
+              Discard draft
+            </button>
+          )}
+        </div>
+      </div>
+      <p className="editor-status" role="status">
+        <span className={`badge ${edited ? 'badge--accent' : ''}`}>
+          {edited ? 'Draft' : 'As shipped'}
+        </span>{' '}
+        {status ??
+          (edited ? 'Your draft is kept in this browser.' : 'Edit the text: the preview follows.')}
+        {liveLesson ? (
+          <>
+            {' '}
+            <Link to={`/lessons/${liveLesson.slug}`}>Open the shipped lesson</Link>
+          </>
+        ) : null}
+      </p>
+      {share ? (
+        <div className="editor-share">
+          <label htmlFor={ids.share}>Share link</label>
+          <input
+            id={ids.share}
+            type="url"
+            readOnly
+            value={share}
+            onFocus={(event) => event.currentTarget.select()}
+          />
+        </div>
+      ) : null}
+      <div className="editor-layout">
+        <section className="editor-pane" aria-labelledby={`${ids.source}-label`}>
+          <h2 className="editor-pane__title" id={`${ids.source}-label`}>
+            <label htmlFor={ids.source}>Markdown</label> <span className="muted">{doc.file}</span>
+          </h2>
+          <SourceEditor
+            ref={editor}
+            id={ids.source}
+            value={doc.source}
+            onChange={edit}
+            diagnostics={compiled.diagnostics}
+            describedBy={ids.problems}
+          />
+          <Problems
+            id={ids.problems}
+            diagnostics={compiled.diagnostics}
+            onJump={(d) => editor.current?.jumpTo(d.line, d.column)}
+          />
+        </section>
+        <section className="editor-pane editor-preview" aria-labelledby={`${ids.source}-preview`}>
+          <h2 className="editor-pane__title" id={`${ids.source}-preview`}>
+            Preview
+          </h2>
+          {errors > 0 ? (
+            <p className="editor-preview__stale" role="note">
+              {preview
+                ? `The lesson has ${errors === 1 ? 'an error' : `${errors} errors`}: the preview shows the last version that compiled.`
+                : 'The lesson does not compile yet: fix the problems listed under the text.'}
+            </p>
+          ) : null}
+          {preview ? (
+            <LessonRuntimeProvider
+              key={preview.slug}
+              slug={`editor~${preview.slug}`}
+              lesson={preview}
+            >
+              <Preview lesson={preview} stale={errors > 0} />
+            </LessonRuntimeProvider>
+          ) : null}
+        </section>
+      </div>
+    </>
+  );
+}
+
+function FileNameField({ file, onRename }: { file: string; onRename(file: string): boolean }) {
+  const [value, setValue] = useState(file);
+  const [error, setError] = useState<string>();
+  const id = useId();
+  const commit = () => {
+    if (value === file) return;
+    if (onRename(value)) setError(undefined);
+    else setError('Use lessons/NN-name.md, not a shipped lesson’s name.');
+  };
+  return (
+    <div className="editor-toolbar__field">
+      <label htmlFor={id}>File name</label>
+      <input
+        id={id}
+        value={value}
+        spellCheck={false}
+        onChange={(event) => setValue(event.target.value)}
+        onBlur={commit}
+        onKeyDown={(event) => {
+          if (event.key === 'Enter') commit();
+        }}
+        aria-invalid={error ? true : undefined}
+        aria-describedby={error ? `${id}-error` : undefined}
+      />
+      {error ? (
+        <span id={`${id}-error`} className="editor-toolbar__error">
+          {error}
+        </span>
+      ) : null}
+    </div>
+  );
+}
+
+function Problems({
+  id,
+  diagnostics,
+  onJump,
+}: {
+  id: string;
+  diagnostics: LessonDiagnostic[];
+  onJump(d: LessonDiagnostic): void;
+}) {
+  if (diagnostics.length === 0) {
+    return (
+      <p id={id} className="editor-problems editor-problems--none">
+        No problems: the lesson compiles. <code>npm run lessons:check</code> also sends its requests
+        to the Node server.
+      </p>
+    );
+  }
+  return (
+    <div id={id} className="editor-problems">
+      <h3 className="editor-problems__title">
+        {diagnostics.length} {diagnostics.length === 1 ? 'problem' : 'problems'}
+      </h3>
+      <ul>
+        {diagnostics.map((d) => (
+          <li key={`${d.line}:${d.column}:${d.message}`}>
+            <button
+              type="button"
+              className={`editor-problem is-${d.severity}`}
+              onClick={() => onJump(d)}
+            >
+              <span className="editor-problem__where">
+                Line {d.line}:{d.column}
+              </span>{' '}
+              {d.severity === 'warning' ? 'Warning: ' : ''}
+              {d.message}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
+
+function Preview({ lesson, stale }: { lesson: CompiledLesson; stale: boolean }) {
+  const runtime = useLessonRuntime();
+  const lessons = useLessons();
+  const resolveHref = useCallback(
+    (href: string) => {
+      const m = /^(?:\.\/)?([^/?#]+\.md)(#.*)?$/.exec(href);
+      const target = m ? lessons.find((l) => baseName(l.file) === m[1]) : undefined;
+      return target ? hrefFor(`/lessons/${target.slug}`) + (m?.[2] ?? '') : href;
+    },
+    [lessons],
+  );
+  return (
+    <article
+      className="lesson editor-preview__lesson"
+      data-stale={stale || undefined}
+      aria-label={`Preview: ${lesson.title}`}
+    >
+      <header className="lesson-header">
+        <p className="page-header__eyebrow">
+          Preview <span aria-hidden="true">·</span> {lesson.duration}
+        </p>
+        <p className="editor-preview__title">{lesson.title}</p>
+        <p className="page-header__lead">{lesson.summary}</p>
+        <p>
+          <button
+            type="button"
+            className="btn btn--small btn--ghost"
+            onClick={() => runtime.reset()}
+          >
+            Start the preview over
+          </button>
+        </p>
+      </header>
+      <MarkdownView nodes={lesson.body} renderBlock={renderLessonBlock} resolveHref={resolveHref} />
+    </article>
+  );
+}
