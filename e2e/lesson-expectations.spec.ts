@@ -1,0 +1,68 @@
+/**
+ * Generated lesson tests: one test per lesson, made at collection time from `lessons/*.md`
+ * (compiled by the build's own compiler). Each walks the lesson top to bottom as a learner
+ * would, through the real service worker: it presses every request block's Send, in order, and
+ * Replay all on every negative-case table, and asserts each expected outcome the lesson states
+ * (`expect=401 error=invalid_token`...) from what the page shows. A lesson edit that breaks an
+ * expectation, or leaves a later step without the state it needs, fails here with the block's
+ * name. A lesson that does not compile fails with its diagnostics.
+ */
+import { expect, test } from './fixtures';
+import {
+  describeDiagnostics,
+  describeExpectation,
+  expectOutcome,
+  hasExpectations,
+  loadLessons,
+  walkSteps,
+} from './fixtures/lesson-walk';
+
+for (const entry of loadLessons()) {
+  if (entry.status === 'broken') {
+    test(`lesson ${entry.file} compiles`, () => {
+      throw new Error(`${entry.file} does not compile:\n${describeDiagnostics(entry)}`);
+    });
+    continue;
+  }
+  const steps = walkSteps(entry.body);
+  if (!hasExpectations(steps)) continue;
+  const expectations = steps.filter((s) => s.kind === 'negatives' || s.block.expect).length;
+
+  test(`lesson "${entry.title}" (${entry.file}): ${expectations} expectations hold, in order`, async ({
+    app,
+    lesson,
+    mockReady: _,
+  }) => {
+    // A long lesson is a few dozen sends and replays: more than one default timeout's worth.
+    test.slow(steps.length > 12);
+    await app.open(`/lessons/${entry.slug}`);
+    await app.waitForMockServers();
+    await lesson.waitForBlocks();
+
+    for (const step of steps) {
+      if (step.kind === 'request') {
+        const { block } = step;
+        const title = block.title ?? block.id;
+        const label = block.expect
+          ? `${block.id}: Send, expect ${describeExpectation(block.expect)}`
+          : `${block.id}: Send (no expectation)`;
+        await test.step(label, async () => {
+          const panel = lesson.requestById(block.id, title);
+          await panel.send();
+          if (block.expect) {
+            await expectOutcome(panel, block.expect);
+          } else {
+            // Sent for the state it leaves (saved variables); any answer will do, but wait for it.
+            await expect(panel.status).toHaveText(/^\d{3} .* in [\d.]+ ms$/);
+          }
+        });
+      } else {
+        const { block } = step;
+        await test.step(`${block.id ?? block.title}: Replay all, ${block.cases.length} cases as expected`, async () => {
+          const table = lesson.negatives(block.title ?? '');
+          expect(await table.replayAllAsExpected()).toBe(block.cases.length);
+        });
+      }
+    }
+  });
+}
