@@ -6,6 +6,8 @@
  *   step keys; broken lessons whole). Each lesson's body is its own module,
  *   `virtual:lessons/<slug>`, loaded on demand through `loadLesson(slug)`: the first lesson does not
  *   wait for the other ten.
+ * - The index also says which block kinds each lesson uses (`blockKindsOf(slug)`), so the page can
+ *   fetch a lesson's body and its blocks' code in parallel instead of one after the other.
  * - A lesson that fails to compile becomes a `BrokenLesson` (the UI shows an error card for it);
  *   every other lesson still works, in dev and in `vite build`. Pass `strict: true` (or set
  *   `LESSONS_STRICT=1`) to fail the build instead.
@@ -17,13 +19,15 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { Plugin, ResolvedConfig } from 'vite';
+import type { HtmlTagDescriptor, Plugin, ResolvedConfig, Rolldown } from 'vite';
 import { compileLessons, formatDiagnostic } from '../src/lessons/compile-lessons.ts';
 import { lessonStepKeys } from '../src/lessons/lesson-steps.ts';
 import type {
+  LessonBlockKind,
   LessonDiagnostic,
   LessonEntry,
   LessonListEntry,
+  MarkdownNode,
 } from '../src/lessons/lesson-types.ts';
 
 export interface LessonsPluginOptions {
@@ -31,6 +35,12 @@ export interface LessonsPluginOptions {
   dir?: string;
   /** Fail `vite build` when a lesson has errors (default: `LESSONS_STRICT=1`). */
   strict?: boolean;
+  /**
+   * The UI's block registry, relative to the Vite root: its loader table (`kind: () =>
+   * import('./…')`) says which chunk holds each block kind, for the lesson preload hints that
+   * the build writes into index.html. Default `src/ui/blocks/registry.tsx`.
+   */
+  registry?: string;
 }
 
 export const VIRTUAL_LESSONS_ID = 'virtual:lessons';
@@ -149,6 +159,22 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
       if (isLessonPath(id)) compiled = undefined;
     },
 
+    transformIndexHtml: {
+      order: 'post',
+      async handler(_html, context) {
+        // Build only: in dev every module is its own request and there is nothing to hint.
+        if (!context.bundle || !compiled) return undefined;
+        const registry = path.resolve(
+          config.root,
+          options.registry ?? 'src/ui/blocks/registry.tsx',
+        );
+        const blockModules = readBlockModules(await readFile(registry, 'utf8'), registry);
+        const preload = lessonPreloads(await compiled, context.bundle, blockModules);
+        for (const warning of preload.warnings) config.logger.warn(`[lessons] ${warning}`);
+        return [preloadScriptTag(preload.files, config.base)];
+      },
+    },
+
     hotUpdate({ file, timestamp }) {
       if (!isLessonPath(file)) return undefined;
       compiled = undefined;
@@ -175,6 +201,20 @@ function listEntry(entry: LessonEntry): LessonListEntry {
   return { ...meta, stepKeys: lessonStepKeys(body) };
 }
 
+/** The block kinds a lesson's body uses, in first-use order (the page preloads their code). */
+export function blockKindsOf(body: readonly MarkdownNode[]): LessonBlockKind[] {
+  const kinds = new Set<LessonBlockKind>();
+  const visit = (nodes: readonly MarkdownNode[]) => {
+    for (const node of nodes) {
+      if (node.type === 'block') kinds.add(node.block.kind);
+      else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
+      else if (node.type === 'list') for (const item of node.items) visit(item.children);
+    }
+  };
+  visit(body);
+  return [...kinds];
+}
+
 /** One lesson's compiled body, its own chunk in the build. */
 function lessonModuleCode(entry: LessonEntry): string {
   // JSON.parse of a string literal is faster to load than the same object as JS.
@@ -197,6 +237,11 @@ function virtualModuleCode(entries: LessonEntry[]): string {
       return `  ${JSON.stringify(entry.slug)}: () => import(${id}),`;
     })
     .join('\n');
+  const kinds = Object.fromEntries(
+    entries.flatMap((entry) =>
+      entry.status === 'ok' ? [[entry.slug, blockKindsOf(entry.body)]] : [],
+    ),
+  );
   return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries.map(listEntry)))});
 export default lessons;
 const loaders = {
@@ -213,6 +258,11 @@ shared.lessons = lessons;
 shared.load = load;
 export function getLessons() { return shared.lessons; }
 export function loadLesson(slug) { return shared.load(slug); }
+const kinds = ${JSON.stringify(kinds)};
+shared.kinds = kinds;
+export function blockKindsOf(slug) {
+  return Object.hasOwn(shared.kinds, slug) ? shared.kinds[slug] : [];
+}
 export function subscribe(listener) {
   shared.listeners.add(listener);
   return () => shared.listeners.delete(listener);
@@ -224,6 +274,87 @@ if (import.meta.hot) {
   });
 }
 `;
+}
+
+/** `kind: () => import('./x.tsx')` entries of the registry's loader table, as absolute paths. */
+function readBlockModules(source: string, registryFile: string): Map<string, string> {
+  const modules = new Map<string, string>();
+  for (const m of source.matchAll(/^\s*(\w+):\s*\(\)\s*=>\s*import\(\s*'([^']+)'\s*\)/gm)) {
+    modules.set(m[1] ?? '', path.resolve(path.dirname(registryFile), m[2] ?? ''));
+  }
+  return modules;
+}
+
+/**
+ * Per lesson, the files its page needs beyond the entry's own preloads: the body chunk and the
+ * chunks (and CSS) of every block kind it uses, with their static imports.
+ */
+function lessonPreloads(
+  entries: LessonEntry[],
+  bundle: Rolldown.OutputBundle,
+  blockModules: Map<string, string>,
+): { files: Record<string, string[]>; warnings: string[] } {
+  const chunks = Object.values(bundle).filter((c): c is Rolldown.OutputChunk => c.type === 'chunk');
+  const byFacade = new Map(chunks.map((c) => [c.facadeModuleId ?? '', c]));
+  const byFile = new Map(chunks.map((c) => [c.fileName, c]));
+  const closure = (chunk: Rolldown.OutputChunk, into: Set<string>) => {
+    if (into.has(chunk.fileName)) return;
+    into.add(chunk.fileName);
+    for (const css of chunk.viteMetadata?.importedCss ?? []) into.add(css);
+    for (const file of chunk.imports) {
+      const imported = byFile.get(file);
+      if (imported) closure(imported, into);
+    }
+  };
+  const inEntry = new Set<string>();
+  for (const chunk of chunks) if (chunk.isEntry) closure(chunk, inEntry);
+  const files: Record<string, string[]> = {};
+  const warnings: string[] = [];
+  for (const entry of entries) {
+    if (entry.status !== 'ok') continue;
+    const needed = new Set<string>();
+    const body = byFacade.get(`${RESOLVED_LESSON_PREFIX}${entry.slug}`);
+    if (body) closure(body, needed);
+    else warnings.push(`no chunk for the body of ${entry.file}: its page will not be preloaded`);
+    for (const kind of blockKindsOf(entry.body)) {
+      const module = blockModules.get(kind);
+      const chunk = module === undefined ? undefined : byFacade.get(module);
+      if (chunk) closure(chunk, needed);
+      else
+        warnings.push(
+          `no chunk found for ${kind} blocks (registry loader table), used in ${entry.file}`,
+        );
+    }
+    files[entry.slug] = [...needed].filter((file) => !inEntry.has(file));
+  }
+  return { files, warnings: [...new Set(warnings)] };
+}
+
+/**
+ * A tiny script for index.html: when the page opened is a lesson, hint its body and block chunks
+ * at once (`modulepreload`, CSS as `preload`), so they download while the entry does, instead of
+ * after it has run (entry -> body -> blocks was a waterfall of three round trips).
+ */
+function preloadScriptTag(files: Record<string, string[]>, base: string): HtmlTagDescriptor {
+  const code = `(() => {
+  var files = ${JSON.stringify(files)};
+  var base = ${JSON.stringify(base)};
+  var path = location.pathname.indexOf(base) === 0 ? location.pathname.slice(base.length) : '';
+  var match = /^lessons\\/([^/]+)\\/?$/.exec(path);
+  var slug;
+  try { slug = match && decodeURIComponent(match[1]); } catch (e) { return; }
+  var list = slug && Object.prototype.hasOwnProperty.call(files, slug) ? files[slug] : [];
+  for (var i = 0; i < list.length; i++) {
+    var link = document.createElement('link');
+    var css = /\\.css$/.test(list[i]);
+    link.rel = css ? 'preload' : 'modulepreload';
+    if (css) link.as = 'style';
+    link.crossOrigin = '';
+    link.href = base + list[i];
+    document.head.appendChild(link);
+  }
+})();`;
+  return { tag: 'script', children: code, injectTo: 'head' };
 }
 
 /** The payload of Vite's error overlay: all errors, located at the first one. */

@@ -8,7 +8,7 @@
  * `useSyncExternalStore(subscribe, getLessons)`, then load the body again for the new entry.
  */
 declare module 'virtual:lessons' {
-  import type { CompiledLesson, LessonListEntry } from './lessons/lesson-types.ts';
+  import type { CompiledLesson, LessonBlockKind, LessonListEntry } from './lessons/lesson-types.ts';
 
   /**
    * Every lesson, sorted by `order`; a lesson that failed to compile is a `BrokenLesson`.
@@ -20,6 +20,8 @@ declare module 'virtual:lessons' {
   export function getLessons(): LessonListEntry[];
   /** The compiled body of a lesson that compiled; rejects for a broken or unknown slug. */
   export function loadLesson(slug: string): Promise<CompiledLesson>;
+  /** The block kinds a lesson's body uses ([] for a broken or unknown slug), without the body. */
+  export function blockKindsOf(slug: string): readonly LessonBlockKind[];
   /** Called after each hot update of the lessons; returns an unsubscribe function. */
   export function subscribe(listener: () => void): () => void;
 }

@@ -11,12 +11,22 @@ import { serverKeys } from '../ui/server/server-queries';
 
 let starting: Promise<StartedMockServer> | undefined;
 
+declare global {
+  interface Window {
+    /** index.html's first-visit registration of the worker script (absent when controlled). */
+    __ccpEarlyWorker?: Promise<ServiceWorkerRegistration>;
+  }
+}
+
 /**
  * Start the mock servers once per page. `import()` keeps msw (~157 kB gzip) out of the entry
- * chunk, so the shell paints before the worker is even downloaded.
+ * chunk, so the shell paints before the worker is even downloaded. On a first visit the worker
+ * itself is already registering (index.html), so its install overlaps the download.
  */
 function startOnce(): Promise<StartedMockServer> {
-  starting ??= import('../mocks/browser').then((module) => module.startMockServer());
+  starting ??= import('../mocks/browser').then((module) =>
+    module.startMockServer({ earlyRegistration: window.__ccpEarlyWorker }),
+  );
   return starting;
 }
 

@@ -43,13 +43,25 @@ export class MockStartError extends Error {
   }
 }
 
+export interface StartMockServerOptions {
+  /**
+   * A registration of the worker script begun before this module loaded (index.html starts one
+   * on a first visit, so the worker installs while the app's code downloads). msw's start must
+   * not run while such a fresh worker is still taking control of the page: seeing a registration
+   * and no controller, msw reloads the page. So this waits for the page to be controlled first.
+   */
+  earlyRegistration?: Promise<ServiceWorkerRegistration> | undefined;
+}
+
 /**
  * Create the protocol core with the `example.com` hosts, persisted in localStorage, and start
  * the msw service worker in front of it. Load this module with `import()`: msw is ~157 kB gzip.
  *
  * Throws a {@link MockStartError} that says plainly what went wrong and how to fix it.
  */
-export async function startMockServer(): Promise<StartedMockServer> {
+export async function startMockServer(
+  options: StartMockServerOptions = {},
+): Promise<StartedMockServer> {
   checkEnvironment();
 
   const store = createLocalStorageStore();
@@ -78,6 +90,7 @@ export async function startMockServer(): Promise<StartedMockServer> {
 
   const mode: MockMode = 'serviceWorker' in navigator ? 'service-worker' : 'in-page-fallback';
   const worker = setupWorker(...createHandlers(server));
+  await untilEarlyWorkerControls(options.earlyRegistration);
   try {
     await worker.start({
       onUnhandledRequest: 'bypass',
@@ -106,6 +119,43 @@ export interface PlaygroundDebugHandle {
 declare global {
   /** See {@link PlaygroundDebugHandle}. */
   var __playground: PlaygroundDebugHandle | undefined;
+}
+
+/** How long a freshly registered worker may take to control the page before msw starts anyway. */
+const EARLY_CONTROL_TIMEOUT_MS = 10_000;
+
+/** See {@link StartMockServerOptions.earlyRegistration}. */
+async function untilEarlyWorkerControls(
+  early: Promise<ServiceWorkerRegistration> | undefined,
+): Promise<void> {
+  if (!early) return;
+  let registration: ServiceWorkerRegistration;
+  try {
+    registration = await early;
+  } catch {
+    return; // msw's own registration fails the same way and explains it
+  }
+  const container = navigator.serviceWorker;
+  if (container.controller) return;
+  // Already activated yet not in control: a hard reload (Shift+Reload) of a page whose worker was
+  // installed earlier. It will not claim this page by itself; msw's start handles that case.
+  if (
+    registration.active?.state === 'activated' &&
+    !registration.installing &&
+    !registration.waiting
+  ) {
+    return;
+  }
+  // A new worker: it activates, then `clients.claim()` (mockServiceWorker.js) takes this page.
+  await new Promise<void>((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      container.removeEventListener('controllerchange', done);
+      resolve();
+    };
+    const timer = setTimeout(done, EARLY_CONTROL_TIMEOUT_MS);
+    container.addEventListener('controllerchange', done);
+  });
 }
 
 function checkEnvironment(): void {

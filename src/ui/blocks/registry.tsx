@@ -16,49 +16,74 @@ export interface BlockProps<K extends LessonBlockKind> {
   block: Extract<LessonBlock, { kind: K }>;
 }
 
+type BlockModule<K extends LessonBlockKind> = { default: ComponentType<BlockProps<K>> };
+type BlockLoaders = { [K in LessonBlockKind]?: () => Promise<BlockModule<K>> };
 type BlockComponents = {
   [K in LessonBlockKind]?: LazyExoticComponent<ComponentType<BlockProps<K>>>;
 };
+
+/** Where each block kind's component lives: one chunk per kind, fetched on first use. */
+const blockLoaders: BlockLoaders = {
+  request: () =>
+    import('./request-block/request-block.tsx').then((m) => ({ default: m.RequestBlockView })),
+  curl: () => import('./curl-block/curl-block.tsx').then((m) => ({ default: m.CurlBlockView })),
+  jwt: () => import('./jwt-block/jwt-block.tsx').then((m) => ({ default: m.JwtBlockView })),
+  negatives: () =>
+    import('./negatives-block/negatives-block.tsx').then((m) => ({
+      default: m.NegativesBlockView,
+    })),
+  flow: () => import('./flow-block/flow-block.tsx').then((m) => ({ default: m.FlowBlockView })),
+  exercise: () =>
+    import('./exercise-block/exercise-block.tsx').then((m) => ({
+      default: m.ExerciseBlockView,
+    })),
+  lab: () => import('../labs/lab-block.tsx').then((m) => ({ default: m.LabBlockView })),
+};
+
+/** One import per kind, shared by `preloadBlocks` and the lazy component (retried after a failure). */
+const loading = new Map<LessonBlockKind, Promise<unknown>>();
+
+function loadBlock<K extends LessonBlockKind>(kind: K): Promise<BlockModule<K>> {
+  let promise = loading.get(kind) as Promise<BlockModule<K>> | undefined;
+  if (!promise) {
+    const loader = blockLoaders[kind] as (() => Promise<BlockModule<K>>) | undefined;
+    if (!loader) return Promise.reject(new Error(`No component for ${kind} blocks.`));
+    promise = loader();
+    promise.catch(() => loading.delete(kind));
+    loading.set(kind, promise);
+  }
+  return promise;
+}
+
+/**
+ * Start fetching the code of these block kinds now (a lesson's kinds are known before its body
+ * arrives: `blockKindsOf(slug)`), so body and blocks load side by side, not one after the other.
+ */
+export function preloadBlocks(kinds: Iterable<LessonBlockKind>): void {
+  for (const kind of kinds) {
+    if (blockLoaders[kind]) loadBlock(kind).catch(() => undefined);
+  }
+}
 
 /**
  * THE block registry: one entry per block kind, each loaded lazily so a lesson's first paint
  * carries no block code. Until a component arrives (and for a kind with no entry) the block
  * shows as its static fallback, the code as written in the lesson.
  */
-export const blockComponents: BlockComponents = {
-  request: lazy(() =>
-    import('./request-block/request-block.tsx').then((m) => ({ default: m.RequestBlockView })),
-  ),
-  curl: lazy(() =>
-    import('./curl-block/curl-block.tsx').then((m) => ({ default: m.CurlBlockView })),
-  ),
-  jwt: lazy(() => import('./jwt-block/jwt-block.tsx').then((m) => ({ default: m.JwtBlockView }))),
-  negatives: lazy(() =>
-    import('./negatives-block/negatives-block.tsx').then((m) => ({
-      default: m.NegativesBlockView,
-    })),
-  ),
-  flow: lazy(() =>
-    import('./flow-block/flow-block.tsx').then((m) => ({ default: m.FlowBlockView })),
-  ),
-  exercise: lazy(() =>
-    import('./exercise-block/exercise-block.tsx').then((m) => ({
-      default: m.ExerciseBlockView,
-    })),
-  ),
-  lab: lazy(() => import('../labs/lab-block.tsx').then((m) => ({ default: m.LabBlockView }))),
-};
+export const blockComponents: BlockComponents = Object.fromEntries(
+  (Object.keys(blockLoaders) as LessonBlockKind[]).map((kind) => [
+    kind,
+    lazy(() => loadBlock(kind)),
+  ]),
+) as BlockComponents;
 
 /**
- * Kinds that send requests: they render only once the mock servers answer (after a hard reload
- * a request sent earlier would reach the real network); before that, the static fallback.
+ * Kinds that need the mock servers' own objects, not only requests: they render once the servers
+ * run; before that, their static fallback. Blocks that only send requests render at once: the
+ * lesson runtime's `send` holds a request until the servers answer (after a hard reload a request
+ * sent earlier would reach the real network), and says so meanwhile.
  */
-const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set([
-  'request',
-  'negatives',
-  'exercise',
-  'lab',
-]);
+const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set(['lab']);
 
 function ServerReady({ block, children }: { block: LessonBlock; children: ReactNode }) {
   const status = useMockServerStatus();

@@ -25,7 +25,8 @@ const RouterContext = createContext<RouterState | undefined>(undefined);
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 
-function currentPath(): string {
+/** The current path without the deploy base, always starting with '/'. */
+export function currentPath(): string {
   const { pathname } = location;
   const path = BASE && pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
   return path === '' ? '/' : path;

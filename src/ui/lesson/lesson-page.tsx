@@ -1,12 +1,31 @@
+import { blockKindsOf } from 'virtual:lessons';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
-import { renderLessonBlock } from '../blocks/registry.tsx';
+import { preloadBlocks, renderLessonBlock } from '../blocks/registry.tsx';
 import { hrefFor, Link } from '../layout/router.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { LessonErrorCard } from './lesson-error-card.tsx';
 import { LessonRuntimeProvider, useLessonRuntime } from './lesson-runtime.tsx';
-import { lessonSteps, useLessonBody, useLessons } from './use-lessons.ts';
+import {
+  findLesson,
+  lessonSteps,
+  loadLessonBody,
+  useLessonBody,
+  useLessons,
+} from './use-lessons.ts';
 import './lesson-page.css';
+
+/**
+ * Start fetching a lesson's body and the code of every block kind it uses, side by side (the
+ * start-up calls this for the page being opened, before React renders; opening a lesson from
+ * the app calls it too). Failures are left to the page, which shows them.
+ */
+export function preloadLesson(slug: string): void {
+  const entry = findLesson(slug);
+  if (entry?.status !== 'ok') return;
+  preloadBlocks(blockKindsOf(slug));
+  loadLessonBody(entry).catch(() => undefined);
+}
 
 /** `/lessons/:slug`: one lesson, its table of contents, progress and neighbours. */
 export function LessonPage({ params }: { params: Record<string, string> }) {
@@ -54,6 +73,8 @@ interface LoadedLessonProps {
 
 /** Fetches the lesson's body (its own chunk), then renders it; the header shows meanwhile. */
 function LoadedLesson({ entry, number, lessons }: LoadedLessonProps) {
+  // Blocks' code in parallel with the body (before this effect, the body's own effect would be first).
+  useEffect(() => preloadBlocks(blockKindsOf(entry.slug)), [entry.slug]);
   const body = useLessonBody(entry);
   const neighbours = { prev: lessons[number - 2], next: lessons[number] };
   if (body.status !== 'ready') {

@@ -4,7 +4,9 @@ import {
   type ReactNode,
   useCallback,
   useContext,
+  useEffect,
   useMemo,
+  useRef,
   useState,
   useSyncExternalStore,
 } from 'react';
@@ -81,8 +83,13 @@ export interface LessonRuntime {
     request: HttpRequestTemplate | HttpRequestModel,
     options?: SendOptions,
   ): Promise<SendOutcome>;
-  /** Step keys with a request in flight. */
+  /** Step keys with a request in flight (or waiting for the mock servers to start). */
   pending: Readonly<Record<string, boolean>>;
+  /**
+   * The mock servers are still starting: a `send` now waits for them (it never lets a request
+   * reach the real network) and goes out as soon as they answer. Blocks say so on their status.
+   */
+  serverStarting: boolean;
   /** Persisted; keys = request ids, `negatives-id#index`, exercise ids. */
   progress: Readonly<Record<string, 'done' | 'failed'>>;
   setProgress(key: string, state: 'done' | 'failed'): void;
@@ -297,6 +304,40 @@ function toModel(request: HttpRequestTemplate | HttpRequestModel): HttpRequestMo
   return { method: request.method, url: request.url, headers: request.headers, body: request.body };
 }
 
+type MockServerStatus = ReturnType<typeof useMockServerStatus>;
+
+/**
+ * A promise that resolves once the mock servers run (rejects, with the reason, if they cannot
+ * start): what a Send pressed during start-up waits for. One per provider; settled from an effect,
+ * so it follows the app's status exactly.
+ */
+function useServerReady(status: MockServerStatus): () => Promise<void> {
+  const deferred = useRef<{
+    promise: Promise<void>;
+    resolve: () => void;
+    reject: (error: Error) => void;
+  }>(undefined);
+  if (!deferred.current) {
+    let resolve = () => {};
+    let reject: (error: Error) => void = () => {};
+    const promise = new Promise<void>((res, rej) => {
+      resolve = res;
+      reject = rej;
+    });
+    promise.catch(() => undefined);
+    deferred.current = { promise, resolve, reject };
+  }
+  useEffect(() => {
+    if (status.state === 'ready') deferred.current?.resolve();
+    else if (status.state === 'failed') {
+      deferred.current?.reject(
+        new Error(`The mock servers could not start, so nothing was sent: ${status.problem.title}`),
+      );
+    }
+  }, [status]);
+  return useCallback(() => deferred.current?.promise ?? Promise.resolve(), []);
+}
+
 export interface LessonRuntimeProviderProps {
   slug: string;
   /** The compiled lesson, so messages can name the block that saves a missing variable. */
@@ -311,6 +352,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
   const state: LessonState = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
   const status = useMockServerStatus();
   const server = status.state === 'ready' ? status.server : undefined;
+  const serverReady = useServerReady(status);
   const mutation = useMutation(sendRequestMutationOptions());
   const mutateAsync = mutation.mutateAsync;
   const [pending, setPending] = useState<Record<string, boolean>>({});
@@ -357,6 +399,9 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         const filled = await fillRequestVariables(toModel(request), getLessonState(slug).vars);
         if (filled.missing.length > 0) return { error: missingMessage(filled.missing, savers) };
         if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
+        // Pressed while the servers start (a first visit registers the service worker): hold the
+        // request until they answer instead of letting it reach the real network.
+        await serverReady();
         let exchange: RecordedExchange;
         try {
           exchange = await mutateAsync(filled.request);
@@ -406,7 +451,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         });
       }
     },
-    [slug, mutateAsync, savers],
+    [slug, mutateAsync, savers, serverReady],
   );
 
   const serverLog = useCallback(
@@ -453,6 +498,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       ...(state.lastExchange && { lastExchange: state.lastExchange }),
       send,
       pending,
+      serverStarting: status.state === 'starting',
       progress: state.progress,
       setProgress,
       statuses: state.statuses,
@@ -473,6 +519,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     setVar,
     send,
     pending,
+    status.state,
     setProgress,
     setDraft,
     serverLog,

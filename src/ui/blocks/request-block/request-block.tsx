@@ -21,7 +21,7 @@ import {
   matchesExpectation,
   useLessonRuntime,
 } from '../../lesson/lesson-runtime.tsx';
-import { useMockServer } from '../../server/mock-server-context.tsx';
+import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { ResponseView, statusLine, statusTone } from './response-view.tsx';
@@ -52,7 +52,8 @@ function isMac(): boolean {
  */
 export function RequestBlockView({ block }: BlockProps<'request'>) {
   const runtime = useLessonRuntime();
-  const server = useMockServer();
+  // Rendered at once, before the mock servers run: a Send then waits for them (the runtime's).
+  const status = useMockServerStatus();
   const ids = useId();
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
@@ -186,7 +187,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
           {isToken ? (
             <TokenFormFields
               form={formResult?.ok ? formResult.form : lastForm.current}
-              clients={server.admin.listClients()}
+              clients={status.state === 'ready' ? status.server.admin.listClients() : undefined}
               onChange={onFormChange}
               blockedReason={blockedReason}
             />
@@ -298,7 +299,13 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               className="response-pane__status"
               data-tone={!pending && exchange ? statusTone(exchange.status) : undefined}
             >
-              {pending ? 'Sending…' : exchange ? statusLine(exchange) : ''}
+              {pending
+                ? runtime.serverStarting
+                  ? 'Starting the mock servers… it goes out as soon as they answer.'
+                  : 'Sending…'
+                : exchange
+                  ? statusLine(exchange)
+                  : ''}
             </p>
           </div>
           {sendError ? (

@@ -22,12 +22,14 @@ export function TokenFormFields({
   blockedReason,
 }: {
   form: TokenRequestForm;
-  clients: readonly ClientView[];
+  /** The servers' clients; undefined while they start (the picker offers the current one). */
+  clients: readonly ClientView[] | undefined;
   onChange: (form: TokenRequestForm) => void;
   blockedReason?: string | undefined;
 }) {
   const id = useId();
-  const seeded = clients.find((c) => c.client_id === form.clientId);
+  const known = clients ?? [];
+  const seeded = known.find((c) => c.client_id === form.clientId);
   const extraScopes = form.scope.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
   const extraJoined = extraScopes.join(' ');
   // The text box keeps what is typed (a trailing space, say) until the scopes really differ.
@@ -42,7 +44,7 @@ export function TokenFormFields({
       set({ clientId: '', clientSecret: '' });
       return;
     }
-    const client = clients.find((c) => c.client_id === value);
+    const client = known.find((c) => c.client_id === value);
     if (!client) return;
     const authMethod: ClientAuthMethod =
       client.token_endpoint_auth_method === 'private_key_jwt'
@@ -79,10 +81,14 @@ export function TokenFormFields({
           <span className="field__label">Client</span>
           <select
             className="input"
-            value={seeded ? seeded.client_id : CUSTOM}
+            value={seeded ? seeded.client_id : clients ? CUSTOM : form.clientId || CUSTOM}
             onChange={(e) => pickClient(e.target.value)}
           >
-            {clients.map((c) => (
+            {clients === undefined && form.clientId !== '' ? (
+              // The servers are still starting: the registered clients are not known yet.
+              <option value={form.clientId}>{form.clientId}</option>
+            ) : null}
+            {known.map((c) => (
               <option key={c.client_id} value={c.client_id}>
                 {c.client_id}
               </option>
