@@ -126,7 +126,10 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
   const [result, setResult] = useState<ForgeResult>();
   const [replays, setReplays] = useState<Record<string, ForgeResult>>({});
 
+  /** The learner changed the draft since the last load: do not replace it under them. */
+  const dirty = useRef(false);
   const load = useCallback((token: string, draft: ForgeDraft, source: Source) => {
+    dirty.current = false;
     setBase({ token, draft, source });
     setHeaderRows(rowsFrom(draft.header));
     setPayloadRows(rowsFrom(draft.payload));
@@ -146,21 +149,27 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
     }
   }, [server, load]);
 
-  // Start from the lesson's token when it is a JWT, else from one minted now.
+  // Start from the lesson's token when it is a JWT, else from one minted now. A lesson token
+  // that arrives (or changes) later replaces the starting token, unless the learner has pasted
+  // one or begun editing.
   const started = useRef(false);
+  const followed = useRef<string | undefined>(undefined);
   useEffect(() => {
-    if (started.current) return;
+    const first = !started.current;
     started.current = true;
-    if (lessonToken) {
-      try {
-        load(lessonToken, draftFromToken(lessonToken), 'lesson');
-        return;
-      } catch {
-        // an opaque or broken lesson token: mint one instead
+    if (lessonToken && lessonToken !== followed.current) {
+      followed.current = lessonToken;
+      if (first || (!dirty.current && base?.source !== 'pasted')) {
+        try {
+          load(lessonToken, draftFromToken(lessonToken), 'lesson');
+          return;
+        } catch {
+          // an opaque or broken lesson token: keep (or mint) another
+        }
       }
     }
-    void mint();
-  }, [lessonToken, load, mint]);
+    if (first) void mint();
+  }, [lessonToken, load, mint, base?.source]);
 
   const applyPreset = (preset: ForgePreset) => {
     if (!base) return;
@@ -169,6 +178,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
     setPayloadRows(rowsFrom(draft.payload));
     setSigning(draft.signing);
     setPresetId(preset.id);
+    dirty.current = true;
     setResult(undefined);
     setProblem(undefined);
   };
@@ -417,6 +427,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
             onChange={(rows) => {
               setHeaderRows(rows);
               setPresetId(undefined);
+              dirty.current = true;
             }}
             now={now}
             suggestions={HEADER_SUGGESTIONS}
@@ -428,6 +439,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
             onChange={(rows) => {
               setPayloadRows(rows);
               setPresetId(undefined);
+              dirty.current = true;
             }}
             now={now}
             suggestions={CLAIM_SUGGESTIONS}
@@ -452,6 +464,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
                 onChange={() => {
                   setSigning(s);
                   setPresetId(undefined);
+                  dirty.current = true;
                 }}
               />
               <span>{SIGNING_LABELS[s]}</span>
