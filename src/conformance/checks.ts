@@ -405,6 +405,12 @@ export const CHECKS = {
     'RFC 6750 §2.3, RFC 9700 §4.3.2',
     'A token in the query string (?access_token=) is refused',
   ),
+  'api.insufficient-scope': check(
+    'api',
+    'SHOULD',
+    'RFC 6750 §3.1',
+    'A route the token has no scope for: 403 insufficient_scope',
+  ),
   'api.revoked-token': check(
     'api',
     'SHOULD',

@@ -16,8 +16,12 @@ export function metadataUrls(issuer: string): string[] {
   const url = new URL(issuer);
   const path = url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '');
   const oauth = `${url.origin}/.well-known/oauth-authorization-server${path}`;
-  const oidc = `${issuer.replace(/\/$/, '')}/.well-known/openid-configuration`;
-  return [oauth, oidc];
+  const base = issuer.replace(/\/$/, '');
+  const oidc = `${base}/.well-known/openid-configuration`;
+  // Keycloak and others also serve RFC 8414's document appended to a path issuer.
+  return path === ''
+    ? [oauth, oidc]
+    : [oauth, oidc, `${base}/.well-known/oauth-authorization-server`];
 }
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
@@ -141,6 +145,15 @@ export async function checkMetadata(run: ConformanceRun): Promise<void> {
     } else if (have) usable.push(method);
   }
   run.methods = usable;
+  if (usable.length === 0) {
+    // Nothing below could run: a report with every MUST "passed" would be a lie.
+    run.fail(
+      'discovery.auth-methods',
+      `nothing to test with: the server accepts ${methods.join(', ')}, and the credentials given fit none of them${notes.length ? ` (${notes.join('; ')})` : ''}`,
+      'MUST',
+    );
+    return checkJwks(run);
+  }
   run.observe(
     'discovery.auth-methods',
     `${advertised ? `[${advertised.join(', ')}]` : 'absent (default client_secret_basic)'}; testing ${usable.length ? usable.join(', ') : 'none'}${notes.length ? ` (${notes.join('; ')})` : ''}`,

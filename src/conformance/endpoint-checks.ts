@@ -133,6 +133,7 @@ const API_CHECKS: CheckId[] = [
   'api.alg-none',
   'api.expired-token',
   'api.query-token',
+  'api.insufficient-scope',
   'api.revoked-token',
 ];
 
@@ -234,6 +235,25 @@ export async function checkApi(run: ConformanceRun, issued: IssuedToken[]): Prom
         r.status === 401 && challengeError(challenge) === 'invalid_token',
         `${r.status}, WWW-Authenticate: ${challenge || 'absent'}`,
       );
+    });
+  const forbidden = run.options.forbiddenApi;
+  if (!forbidden) run.skip('api.insufficient-scope', 'no --forbidden-api given');
+  else
+    await run.attempt('api.insufficient-scope', async () => {
+      const r = await get({ authorization: `Bearer ${token}` }, forbidden);
+      const challenge = r.headers.get('www-authenticate') ?? '';
+      if (ok(r))
+        run.fail(
+          'api.insufficient-scope',
+          `${r.status}: GET ${forbidden} accepted a token without its scope`,
+          'MUST',
+        );
+      else
+        run.expect(
+          'api.insufficient-scope',
+          r.status === 403 && challengeError(challenge) === 'insufficient_scope',
+          `GET ${forbidden}: ${r.status}, WWW-Authenticate: ${challenge || 'absent'}`,
+        );
     });
   await run.attempt('api.query-token', async () => {
     const url = new URL(api);

@@ -21,6 +21,8 @@ export interface ConformanceOptions {
   resource?: string;
   /** A resource API URL to try the token on (GET). */
   api?: string;
+  /** An API URL the token's scope does not cover. */
+  forbiddenApi?: string;
   /** A token that has expired, for the API's expiry check. */
   expiredToken?: string;
   timeoutMs: number;
@@ -53,6 +55,7 @@ Token request:
 
 Resource API (optional):
   --api <url>                an API URL that accepts the token with GET
+  --forbidden-api <url>      an API URL the token has no scope for: expects 403 insufficient_scope
   --expired-token <jwt>      a token that has expired, to check that the API refuses it
 
 Output:
@@ -77,6 +80,7 @@ const SPECS: Record<string, Spec> = {
   audience: { type: 'string' },
   resource: { type: 'string' },
   api: { type: 'string' },
+  'forbidden-api': { type: 'string' },
   'expired-token': { type: 'string' },
   timeout: { type: 'string' },
   json: { type: 'boolean' },
@@ -200,6 +204,19 @@ export function parseConformanceArgs(
   if (values.has('expired-token') && !values.has('api')) {
     return { kind: 'error', message: '--expired-token needs --api <url> to send it to.' };
   }
+  if (values.has('forbidden-api') && !values.has('api')) {
+    return {
+      kind: 'error',
+      message: '--forbidden-api needs --api <url> too (a route the token may call).',
+    };
+  }
+  const forbiddenApi = str('forbidden-api');
+  if (forbiddenApi !== undefined && !isHttpUrl(forbiddenApi)) {
+    return {
+      kind: 'error',
+      message: `--forbidden-api must be an http(s) URL, got "${forbiddenApi}".`,
+    };
+  }
 
   const options: ConformanceOptions = {
     issuer,
@@ -216,6 +233,7 @@ export function parseConformanceArgs(
     ['audience', 'audience'],
     ['resource', 'resource'],
     ['api', 'api'],
+    ['forbidden-api', 'forbiddenApi'],
     ['expired-token', 'expiredToken'],
   ] as const;
   for (const [flag, key] of copy) {

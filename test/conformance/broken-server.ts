@@ -20,7 +20,9 @@ export type Break =
   /** The API's 401s have no WWW-Authenticate (RFC 6750 §3). */
   | 'api-no-challenge'
   /** The token endpoint answers errors as text/plain, not JSON (RFC 6749 §5.2). */
-  | 'text-errors';
+  | 'text-errors'
+  /** The metadata advertises private_key_jwt as the only client authentication. */
+  | 'only-private-key-jwt';
 
 export interface BrokenServer {
   origin: string;
@@ -48,6 +50,13 @@ async function breakResponse(
   }
   if (breaks.has('issuer-mismatch') && path === '/.well-known/oauth-authorization-server') {
     text = JSON.stringify({ ...JSON.parse(text), issuer: `${origin}/` });
+  }
+  if (breaks.has('only-private-key-jwt') && path === '/.well-known/oauth-authorization-server') {
+    const metadata = JSON.parse(text) as Record<string, unknown>;
+    text = JSON.stringify({
+      ...metadata,
+      token_endpoint_auth_methods_supported: ['private_key_jwt'],
+    });
   }
   if (breaks.has('private-jwks') && path === '/.well-known/jwks.json') {
     const jwks = JSON.parse(text) as { keys: Record<string, unknown>[] };

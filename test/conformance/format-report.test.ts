@@ -119,6 +119,7 @@ describe('metadataUrls', () => {
     expect(metadataUrls('https://sso.example.com/realms/demo')).toEqual([
       'https://sso.example.com/.well-known/oauth-authorization-server/realms/demo',
       'https://sso.example.com/realms/demo/.well-known/openid-configuration',
+      'https://sso.example.com/realms/demo/.well-known/oauth-authorization-server',
     ]);
     expect(metadataUrls('https://auth.example.com')).toEqual([
       'https://auth.example.com/.well-known/oauth-authorization-server',

@@ -23,6 +23,7 @@ function demoOptions(origin: string, extra: Partial<ConformanceOptions> = {}): C
     clientSecret: 'demo-secret',
     scope: 'read:users',
     api: `${origin}/api/v1/users`,
+    forbiddenApi: `${origin}/api/v1/orders`,
     timeoutMs: 5_000,
     json: false,
     ...extra,
@@ -46,6 +47,9 @@ describe('conformance against our own server, unbroken', () => {
     expect(report.summary.mustFailed).toBe(0);
     expect(result(report, 'negative.unknown-scope')?.detail).toBe('refused: 400 invalid_scope');
     expect(result(report, 'token.new-token-each-request')?.detail).toBe('a new token each time');
+    expect(result(report, 'api.insufficient-scope')?.detail).toBe(
+      `GET ${server?.origin}/api/v1/orders: 403, WWW-Authenticate: Bearer error="insufficient_scope", scope="read:orders"`,
+    );
     expect(result(report, 'discovery.tls')).toMatchObject({
       outcome: 'skipped',
       detail: 'plain http on a loopback address (a local test server)',
@@ -187,6 +191,20 @@ describe('conformance against a broken server', () => {
       level: 'MUST',
     });
     expect(result(report, 'negative.missing-grant-type')?.detail).toBe('400 (body is not JSON)');
+    expect(report.exitCode).toBe(1);
+  });
+
+  it('fails a run that has nothing to test with, instead of passing it', async () => {
+    const report = await runAgainst(['only-private-key-jwt']);
+    expect(failed(report)).toEqual(['discovery.auth-methods']);
+    expect(result(report, 'discovery.auth-methods')).toMatchObject({
+      level: 'MUST',
+      detail:
+        'nothing to test with: the server accepts private_key_jwt, and the credentials given fit none of them (client_secret_basic not advertised; client_secret_post not advertised)',
+    });
+    expect(result(report, 'token.client-secret-basic')?.detail).toBe(
+      'the server does not advertise client_secret_basic',
+    );
     expect(report.exitCode).toBe(1);
   });
 });
