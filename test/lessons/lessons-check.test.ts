@@ -118,7 +118,7 @@ describe('lessons:check against the servers', () => {
   it('the CLI passes every real lesson, live, and exits 0', async () => {
     const { code, stdout } = await cli();
     expect(stdout.trim()).toMatch(
-      /^lessons:check: 11 lessons OK; \d+ requests sent, \d+ expectations checked live\.$/,
+      /^lessons:check: \d+ lessons OK; \d+ requests sent, \d+ expectations checked live\.$/,
     );
     expect(code).toBe(0);
   });

@@ -140,6 +140,32 @@ describe('runCachingJob against the mock server', () => {
     expect(noRetry.verdict.zeroAvoidable.detail).toMatch(/calls failed/);
   });
 
+  it("lesson 12's scenario: the five habits reach zero avoidable requests, without the retry calls fail", async () => {
+    const job = { hours: 6, everyMinutes: 20, callsPerRun: 6 };
+    const script = [{ atHour: 2.5, skewSeconds: 1800 }];
+    const good = await run({ job, script, yours: { ...GOOD_HABITS, fetchOnStart: false } });
+    expect(good.verdict.zeroAvoidable.ok).toBe(true);
+    expect(good.verdict.recoveredFrom401.ok).toBe(true);
+
+    server = await createMockServer({ issuer, apiOrigin: api, audience: api, now: () => T0 });
+    const lessonStart = await run({
+      job,
+      script,
+      yours: {
+        cacheTokens: false,
+        ttlMarginSeconds: 1800,
+        retryOn401: false,
+        honourRetryAfter: false,
+        fetchOnStart: false,
+      },
+    });
+    expect(lessonStart.verdict.zeroAvoidable.ok).toBe(false);
+
+    server = await createMockServer({ issuer, apiOrigin: api, audience: api, now: () => T0 });
+    const noRetry = await run({ job, script, yours: { ...GOOD_HABITS, retryOn401: false } });
+    expect(noRetry.result.totals.yours.callsFailed).toBeGreaterThan(0);
+  });
+
   it('a jump of the clocks makes the good client refresh at once, without an avoidable request', async () => {
     const { result, marks } = await run({
       script: [{ atHour: 1.5, jumpSeconds: 3600 }],

@@ -324,10 +324,10 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
           <button
             type="button"
             className="btn btn--small"
-            onClick={() => queueTravel({ skewSeconds: 600 })}
-            disabled={skew === 600}
+            onClick={() => queueTravel({ skewSeconds: 1800 })}
+            disabled={skew === 1800}
           >
-            Server clock 10 min ahead
+            Server clock 30 min ahead
           </button>
           <button
             type="button"
