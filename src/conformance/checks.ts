@@ -103,7 +103,7 @@ export const CHECKS = {
   'discovery.jwks-public-only': check(
     'discovery',
     'MUST',
-    'RFC 7517 §9.2, RFC 7518 §6',
+    'RFC 7517 §9, RFC 7518 §6.2.2, §6.3.2',
     'The JWKS holds public keys only (no d, p, q, k ...)',
   ),
   'discovery.jwks-kid': check(
