@@ -84,3 +84,279 @@ export function toFetch(request: HttpRequestModel): string {
   lines.push('console.log(response.status, await response.text());');
   return `${lines.join('\n')}\n`;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Export as a Playwright test
+// ---------------------------------------------------------------------------------------------
+
+/** What a step's answer must look like (a lesson's `expect=`). */
+export interface ExportExpectation {
+  status: number;
+  /** The JSON body's `error`, or the `WWW-Authenticate` challenge's. */
+  error?: string;
+  /** A substring of the `WWW-Authenticate` header. */
+  www_authenticate?: string;
+}
+
+/** One request of an exported test; its texts may hold `{{variables}}` and built-ins. */
+export interface ExportStep {
+  /** Names the step in the test report: the block's title, or a negative case's name. */
+  title: string;
+  request: HttpRequestModel;
+  /** Variables to save from a 2xx JSON answer: `{ variable, path }` as the lesson's `save=`. */
+  save?: readonly { variable: string; path: readonly string[] }[];
+  /** Without one, the step only has to be answered without a server error (status < 500). */
+  expect?: ExportExpectation;
+}
+
+export interface PlaywrightTestInput {
+  /** The request block's id: the file is `<id>.spec.ts`. */
+  id: string;
+  /** The lesson the block belongs to, for the test's title and comment. */
+  lesson?: { slug: string; title: string };
+  /**
+   * The lesson's requests before this one, in order: replayed first, since they leave what it
+   * relies on (tokens in variables, registered clients, the clock, revocations, rate limits).
+   */
+  setup: readonly ExportStep[];
+  /** The request itself, as the page would send it now (the learner's edit included). */
+  step: ExportStep;
+  /** Values of variables no step saves (what the page holds now); others are left out. */
+  vars?: Readonly<Record<string, string>>;
+}
+
+export type PlaywrightTestExport =
+  | {
+      ok: true;
+      fileName: string;
+      code: string;
+      /** How many earlier requests the test replays first. */
+      setupSteps: number;
+      /** Titles of earlier requests left out (they sign with the page's own key). */
+      skipped: string[];
+    }
+  | { ok: false; reason: string };
+
+const ASSERTION_CALL = /\{\{\s*\$client_assertion\b/;
+const PLAIN_VARIABLE_USE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
+
+function texts(request: HttpRequestModel): string[] {
+  return [request.url, request.body, ...request.headers.flat()];
+}
+
+function signsAssertion(step: ExportStep): boolean {
+  return texts(step.request).some((text) => ASSERTION_CALL.test(text));
+}
+
+/** A line of a block comment: no `*\/` that would end it early, no line breaks. */
+function commentText(text: string): string {
+  return text.replace(/\s+/g, ' ').replace(/\*\//g, '*\\/').trim();
+}
+
+/** A file name made of the id's safe characters (`acme:reporting` -> `acme-reporting`). */
+function specFileName(id: string): string {
+  const base = id.replace(/[^A-Za-z0-9_.-]+/g, '-').replace(/^[-.]+|-+$/g, '');
+  return `${base === '' ? 'request' : base}.spec.ts`;
+}
+
+function stepLiteral(step: ExportStep): string {
+  const value: Record<string, unknown> = {
+    title: step.title,
+    method: step.request.method,
+    url: step.request.url,
+    headers: step.request.headers,
+    body: step.request.body,
+  };
+  if (step.save && step.save.length > 0) {
+    value.save = step.save.map((rule) => [rule.variable, rule.path]);
+  }
+  if (step.expect) value.expect = step.expect;
+  return JSON.stringify(value);
+}
+
+/**
+ * A runnable Playwright spec for one request of the playground: it opens the playground, waits
+ * until the service worker controls the page, resets the mock servers, replays `setup` (each
+ * step checked against its own expectation, variables saved as the lesson saves them), then
+ * sends the request through the page's `fetch` — the service worker answers it, as in the
+ * playground — and asserts the expected status, error and `WWW-Authenticate`.
+ *
+ * The spec needs only `@playwright/test`: run it where the playground is served
+ * (`PLAYGROUND_URL`, or the config's `baseURL`). Requests that sign a client assertion with the
+ * page's own key (`{{$client_assertion}}`) cannot be replayed from outside the page: the request
+ * itself is refused with a reason, and such setup steps are left out (named in a comment).
+ */
+export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExport {
+  if (input.id.trim() === '') return { ok: false, reason: 'The request block has no id.' };
+  if (signsAssertion(input.step)) {
+    return {
+      ok: false,
+      reason:
+        'This request signs a client assertion ({{$client_assertion}}) with the key pair this page made; a test outside the page cannot sign it. Copy it as curl or fetch instead.',
+    };
+  }
+  const setup = input.setup.filter((step) => !signsAssertion(step));
+  const skipped = input.setup.filter(signsAssertion);
+
+  // Variables a step uses before any earlier step saves them: take the page's current values.
+  const saved = new Set<string>();
+  const vars: Record<string, string> = {};
+  for (const step of [...setup, input.step]) {
+    for (const text of texts(step.request)) {
+      for (const match of text.matchAll(PLAIN_VARIABLE_USE)) {
+        const name = match[1] ?? '';
+        const value = input.vars?.[name];
+        if (!saved.has(name) && value !== undefined && Object.hasOwn(input.vars ?? {}, name)) {
+          vars[name] = value;
+        }
+      }
+    }
+    for (const rule of step.save ?? []) saved.add(rule.variable);
+  }
+
+  const title = input.step.title;
+  const testTitle = input.lesson ? `${input.lesson.title} — ${title}` : title;
+  const origin = input.lesson
+    ? `lesson "${commentText(input.lesson.title)}" (/lessons/${commentText(input.lesson.slug)}), request block "${commentText(input.id)}"`
+    : `request block "${commentText(input.id)}"`;
+  const lines = [
+    '/**',
+    ` * ${commentText(title)}`,
+    ` * Exported from the Client Credentials Playground: ${origin}.`,
+    ' *',
+    ' * Run it where the playground is served (npm run dev, npm run preview, or a deployment):',
+    ` *   PLAYGROUND_URL=http://localhost:5173 npx playwright test ${specFileName(input.id)}`,
+    " * or drop it into the playground's e2e/ folder, whose config serves the app and sets baseURL.",
+    " * The mock servers live behind the page's service worker, so every request goes through the",
+    " * page's fetch. The test resets them, replays the lesson's earlier requests (they leave the",
+    ' * tokens, clients, clock and revocations this one relies on), then sends this request.',
+    ...(skipped.length > 0
+      ? [
+          ' *',
+          ' * Left out (they sign a client assertion with the key pair only the page holds):',
+          ...skipped.map((step) => ` * - ${commentText(step.title)}`),
+        ]
+      : []),
+    ' */',
+    "import { expect, type Page, test } from '@playwright/test';",
+    '',
+    'interface Step {',
+    '  title: string;',
+    '  method: string;',
+    '  url: string;',
+    '  headers: [string, string][];',
+    '  body: string;',
+    '  /** [variable, JSON path] pairs saved from a 2xx answer. */',
+    '  save?: [string, string[]][];',
+    '  expect?: { status: number; error?: string; www_authenticate?: string };',
+    '}',
+    '',
+    `const VARS: Record<string, string> = ${JSON.stringify(vars, null, 2)};`,
+    '',
+    `const SETUP: Step[] = [${setup.map((step) => `\n  ${stepLiteral(step)},`).join('')}${setup.length > 0 ? '\n' : ''}];`,
+    '',
+    `const REQUEST: Step = ${stepLiteral(input.step)};`,
+    '',
+    `test(${JSON.stringify(testTitle)}, async ({ page }) => {`,
+    '  await openPlayground(page);',
+    '  const vars = { ...VARS };',
+    "  for (const step of SETUP) await test.step('setup: ' + step.title, () => run(page, step, vars));",
+    '  await test.step(REQUEST.title, () => run(page, REQUEST, vars));',
+    '});',
+    '',
+    PLAYWRIGHT_HELPERS,
+  ];
+  return {
+    ok: true,
+    fileName: specFileName(input.id),
+    code: `${lines.join('\n')}\n`,
+    setupSteps: setup.length,
+    skipped: skipped.map((step) => step.title),
+  };
+}
+
+/** The generated spec's helpers: the same in every export, so kept as one literal. */
+const PLAYWRIGHT_HELPERS = String.raw`interface Answer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+/** Open the playground and wait until its service worker controls the page; reset the servers. */
+async function openPlayground(page: Page): Promise<void> {
+  const url = process.env.PLAYGROUND_URL ?? test.info().project.use.baseURL;
+  if (!url) throw new Error('Set PLAYGROUND_URL (or baseURL in the config) to where the playground runs.');
+  await page.goto(url);
+  await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready', { timeout: 20_000 });
+  await page.waitForFunction(() => navigator.serviceWorker?.controller != null);
+  const reset = await send(page, { method: 'POST', url: 'https://auth.example.com/__admin/reset', headers: [], body: '' });
+  expect(reset.status, 'POST /__admin/reset').toBeLessThan(300);
+}
+
+/** Send one step through the page's fetch (the service worker answers), check it, save variables. */
+async function run(page: Page, step: Step, vars: Record<string, string>): Promise<void> {
+  const request = {
+    method: step.method,
+    url: fill(step.url, vars),
+    headers: step.headers.map(([name, value]): [string, string] => [name, fill(value, vars)]),
+    body: fill(step.body, vars),
+  };
+  const answer = await send(page, request);
+  const what = step.title + ' (' + step.method + ' ' + request.url + ') answered ' + answer.status + ' ' + answer.body;
+  if (step.expect) {
+    expect(answer.status, what).toBe(step.expect.status);
+    if (step.expect.error !== undefined) expect(errorCode(answer), what).toBe(step.expect.error);
+    if (step.expect.www_authenticate !== undefined) {
+      expect(answer.headers['www-authenticate'] ?? '', what).toContain(step.expect.www_authenticate);
+    }
+  } else {
+    expect(answer.status, what).toBeLessThan(500);
+  }
+  if (answer.status < 200 || answer.status > 299) return;
+  for (const [variable, path] of step.save ?? []) {
+    let value: unknown = JSON.parse(answer.body);
+    for (const key of path) value = (value as Record<string, unknown> | undefined)?.[key];
+    if (value === undefined || value === null) throw new Error(step.title + ': no ' + path.join('.') + ' in ' + answer.body);
+    vars[variable] = typeof value === 'string' ? value : JSON.stringify(value);
+  }
+}
+
+async function send(page: Page, request: Omit<Step, 'title'>): Promise<Answer> {
+  return page.evaluate(async ({ method, url, headers, body }) => {
+    const response = await fetch(url, { method, headers, body: body === '' ? undefined : body });
+    const seen: Record<string, string> = {};
+    response.headers.forEach((value, name) => {
+      seen[name] = value;
+    });
+    return { status: response.status, headers: seen, body: await response.text() };
+  }, request);
+}
+
+/** The error an answer names: the JSON body's, else the WWW-Authenticate challenge's. */
+function errorCode(answer: Answer): string | undefined {
+  try {
+    const json = JSON.parse(answer.body) as { error?: unknown };
+    if (typeof json.error === 'string') return json.error;
+  } catch {
+    // not JSON: look at the challenge
+  }
+  return /\berror="([^"]*)"/.exec(answer.headers['www-authenticate'] ?? '')?.[1];
+}
+
+/** {{name}} from the saved variables, then {{$basic id secret}}, {{$uuid}}, {{$timestamp}}. */
+function fill(text: string, vars: Record<string, string>): string {
+  const plain = text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g, (_, name: string) => {
+    if (!Object.hasOwn(vars, name)) throw new Error('No value for {{' + name + '}}: no earlier step saved it.');
+    return vars[name] as string;
+  });
+  return plain.replace(/\{\{\s*\$(\w+)((?:\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{}]+))*)\s*\}\}/g, (call, name: string, raw: string) => {
+    const args = [...raw.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s"]+)/g)].map((m) => m[1]?.replace(/\\(.)/g, '$1') ?? m[2] ?? '');
+    if (name === 'uuid') return crypto.randomUUID();
+    if (name === 'timestamp') return String(Math.floor(Date.now() / 1000));
+    if (name === 'basic' && args.length === 2) {
+      const form = (value: string) => new URLSearchParams([['', value]]).toString().slice(1);
+      return Buffer.from(form(args[0] as string) + ':' + form(args[1] as string)).toString('base64');
+    }
+    throw new Error('Cannot fill ' + call + ' outside the playground page.');
+  });
+}`;

@@ -1,7 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { shellQuote, toCurl, toFetch } from '../../src/client/export-request.ts';
+import {
+  type ExportStep,
+  shellQuote,
+  toCurl,
+  toFetch,
+  toPlaywrightTest,
+} from '../../src/client/export-request.ts';
 import type { HttpRequestModel } from '../../src/client/http-request.ts';
 
 const shells = ['bash', 'sh'] as const;
@@ -214,5 +220,174 @@ console.log(response.status, await response.text());
         body: '',
       }),
     ).toContain('headers: [\n    ["X-A", "1"],\n    ["X-A", "2"],\n  ],');
+  });
+});
+
+describe('toPlaywrightTest', () => {
+  const tokenStep: ExportStep = {
+    title: 'A token for demo-client',
+    request: {
+      method: 'POST',
+      url: 'https://auth.example.com/oauth/token',
+      headers: [
+        ['Authorization', 'Basic {{$basic demo-client demo-secret}}'],
+        ['Content-Type', 'application/x-www-form-urlencoded'],
+      ],
+      body: 'grant_type=client_credentials',
+    },
+    save: [{ variable: 'access_token', path: ['access_token'] }],
+    expect: { status: 200 },
+  };
+  const revokeStep: ExportStep = {
+    title: 'Revoke the token',
+    request: {
+      method: 'POST',
+      url: 'https://auth.example.com/oauth/revoke',
+      headers: [['Authorization', 'Basic {{$basic demo-client demo-secret}}']],
+      body: 'token={{access_token}}',
+    },
+    expect: { status: 200 },
+  };
+  const afterStep: ExportStep = {
+    title: 'The API, after revocation',
+    request: {
+      method: 'GET',
+      url: 'https://api.example.com/api/v1/users',
+      headers: [['Authorization', 'Bearer {{access_token}}']],
+      body: '',
+    },
+    expect: {
+      status: 401,
+      error: 'invalid_token',
+      www_authenticate: 'Bearer error="invalid_token"',
+    },
+  };
+
+  /** A literal the generated code declares, read back as JSON. */
+  function literal(code: string, name: string): unknown {
+    const match = new RegExp(`^const ${name}(?::[^=]+)? = ([\\s\\S]*?);$`, 'm').exec(code);
+    if (!match?.[1]) throw new Error(`no ${name} in the generated code`);
+    return JSON.parse(match[1].replace(/,(\s*[\]}])/g, '$1'));
+  }
+
+  it('names the file after the block and replays the earlier steps before asserting this one', () => {
+    const result = toPlaywrightTest({
+      id: 'after',
+      lesson: { slug: 'revocation', title: 'Revoking a token' },
+      setup: [tokenStep, revokeStep],
+      step: afterStep,
+      vars: { access_token: 'stale-token-from-the-page' },
+    });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.fileName).toBe('after.spec.ts');
+    expect(result.setupSteps).toBe(2);
+    expect(result.code).toContain("import { expect, type Page, test } from '@playwright/test';");
+    expect(result.code).toContain('test("Revoking a token — The API, after revocation"');
+    expect(result.code).toContain(
+      'lesson "Revoking a token" (/lessons/revocation), request block "after"',
+    );
+    expect(literal(result.code, 'SETUP')).toEqual([
+      {
+        title: tokenStep.title,
+        method: 'POST',
+        url: tokenStep.request.url,
+        headers: tokenStep.request.headers,
+        body: 'grant_type=client_credentials',
+        save: [['access_token', ['access_token']]],
+        expect: { status: 200 },
+      },
+      {
+        title: revokeStep.title,
+        method: 'POST',
+        url: revokeStep.request.url,
+        headers: revokeStep.request.headers,
+        body: 'token={{access_token}}',
+        expect: { status: 200 },
+      },
+    ]);
+    expect(literal(result.code, 'REQUEST')).toEqual({
+      title: afterStep.title,
+      method: 'GET',
+      url: afterStep.request.url,
+      headers: afterStep.request.headers,
+      body: '',
+      expect: afterStep.expect,
+    });
+    // access_token is saved by the first step: the page's (stale) value is not baked in.
+    expect(literal(result.code, 'VARS')).toEqual({});
+  });
+
+  it("carries the page's values of variables no earlier step saves", () => {
+    const result = toPlaywrightTest({
+      id: 'after',
+      setup: [],
+      step: afterStep,
+      vars: { access_token: 'eyJ.token.here', unrelated: 'x' },
+    });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.setupSteps).toBe(0);
+    expect(literal(result.code, 'VARS')).toEqual({ access_token: 'eyJ.token.here' });
+    expect(literal(result.code, 'SETUP')).toEqual([]);
+    expect(result.code).toContain('test("The API, after revocation"');
+  });
+
+  it("refuses a request that signs a client assertion with the page's key, and says why", () => {
+    const result = toPlaywrightTest({
+      id: 'assertion',
+      setup: [],
+      step: {
+        title: 'signing-client proves itself',
+        request: {
+          method: 'POST',
+          url: 'https://auth.example.com/oauth/token',
+          headers: [['Content-Type', 'application/x-www-form-urlencoded']],
+          body: 'grant_type=client_credentials&client_assertion={{$client_assertion signing-client}}',
+        },
+        expect: { status: 200 },
+      },
+    });
+    expect(result).toEqual({
+      ok: false,
+      reason: expect.stringContaining('signs a client assertion ({{$client_assertion}})'),
+    });
+  });
+
+  it('leaves out earlier steps that sign a client assertion and names them', () => {
+    const signing: ExportStep = {
+      ...tokenStep,
+      title: 'signing-client */ proves itself',
+      request: {
+        ...tokenStep.request,
+        body: 'client_assertion={{ $client_assertion signing-client }}',
+      },
+    };
+    const result = toPlaywrightTest({ id: 'after', setup: [signing, tokenStep], step: afterStep });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.setupSteps).toBe(1);
+    expect(result.skipped).toEqual(['signing-client */ proves itself']);
+    // The title lands in the doc comment without closing it.
+    expect(result.code).toContain(' * - signing-client *\\/ proves itself');
+    expect(literal(result.code, 'SETUP')).toHaveLength(1);
+  });
+
+  it('makes a safe file name from any id, and refuses an empty one', () => {
+    const named = (id: string) => {
+      const result = toPlaywrightTest({ id, setup: [], step: afterStep });
+      return result.ok ? result.fileName : result.reason;
+    };
+    expect(named('acme:reporting')).toBe('acme-reporting.spec.ts');
+    expect(named('../../etc/passwd')).toBe('etc-passwd.spec.ts');
+    expect(named('  ')).toBe('The request block has no id.');
+  });
+
+  it('keeps any request text intact as a JSON string literal', () => {
+    const awkward = 'a "quote", a \\ backslash, a ${template} and `ticks`\nnew line';
+    const result = toPlaywrightTest({
+      id: 'x',
+      setup: [],
+      step: { ...afterStep, request: { ...afterStep.request, method: 'POST', body: awkward } },
+    });
+    if (!result.ok) throw new Error(result.reason);
+    expect((literal(result.code, 'REQUEST') as { body: string }).body).toBe(awkward);
   });
 });

@@ -11,19 +11,24 @@ import {
   findVariables,
   type HttpRequestModel,
   type HttpSyntaxError,
+  type PlaywrightTestExport,
   parseHttpRequest,
   type TokenRequestForm,
   toCurl,
   toFetch,
+  toPlaywrightTest,
 } from '../../../client/index.ts';
 import {
   fillRequestVariables,
   matchesExpectation,
   useLessonRuntime,
 } from '../../lesson/lesson-runtime.tsx';
+import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { CopyButton } from './copy-button.tsx';
+import { requestStep, stepsBefore } from './export-steps.ts';
+import { PlaywrightExportPanel } from './playwright-export-panel.tsx';
 import { ResponseView, statusLine, statusTone } from './response-view.tsx';
 import { isTokenEndpoint, printTokenRequest, readTokenForm } from './token-form.ts';
 import { TokenFormFields } from './token-form-fields.tsx';
@@ -144,6 +149,27 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     const request = parsed.ok ? parsed.request : block.request;
     const filled = await fillRequestVariables(request, runtime.vars);
     return format(filled.request);
+  };
+
+  const [playwright, setPlaywright] = useState<PlaywrightTestExport>();
+  const exportPlaywright = () => {
+    if (playwright) {
+      setPlaywright(undefined);
+      return;
+    }
+    const lesson = findLoadedLesson(runtime.slug);
+    const request = parsed.ok ? parsed.request : block.request;
+    // The lesson's expectation; without one, the answer the learner last saw.
+    const want = block.expect ?? (exchange ? { status: exchange.status } : undefined);
+    setPlaywright(
+      toPlaywrightTest({
+        id: block.id,
+        ...(lesson && { lesson: { slug: lesson.slug, title: lesson.title } }),
+        setup: (lesson && stepsBefore(lesson.body, block.id)) ?? [],
+        step: { ...requestStep(block), request, ...(want && { expect: want }) },
+        vars: runtime.vars,
+      }),
+    );
   };
 
   const variables = findVariables(text).filter((name) => !name.startsWith('$'));
@@ -277,6 +303,15 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
             <CopyButton label="Copy as fetch" getText={() => exportText(toFetch)} />
             <button
               type="button"
+              className="btn btn--small"
+              aria-expanded={playwright !== undefined}
+              aria-controls={playwright ? `${ids}-playwright` : undefined}
+              onClick={exportPlaywright}
+            >
+              Export as Playwright test
+            </button>
+            <button
+              type="button"
               className="btn btn--small btn--ghost"
               disabled={!edited}
               onClick={() => {
@@ -288,6 +323,9 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               Reset request
             </button>
           </div>
+          {playwright ? (
+            <PlaywrightExportPanel id={`${ids}-playwright`} result={playwright} />
+          ) : null}
         </div>
         <div className="response-pane">
           <div className="response-pane__header">

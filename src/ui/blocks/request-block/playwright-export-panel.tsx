@@ -1,0 +1,84 @@
+import { useEffect, useRef } from 'react';
+import type { PlaywrightTestExport } from '../../../client/index.ts';
+import { CopyButton } from './copy-button.tsx';
+
+/** Save text as a file the browser downloads (no server involved). */
+function download(fileName: string, text: string): void {
+  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
+  const link = document.createElement('a');
+  link.href = url;
+  link.download = fileName;
+  document.body.append(link);
+  link.click();
+  link.remove();
+  // Give the browser a moment to start the download before the URL goes away.
+  setTimeout(() => URL.revokeObjectURL(url), 1000);
+}
+
+/**
+ * The "Export as Playwright test" result under a request panel: the spec, to copy or download as
+ * `<block-id>.spec.ts`, or why this request cannot be exported.
+ */
+export function PlaywrightExportPanel({
+  id,
+  result,
+}: {
+  id: string;
+  result: PlaywrightTestExport;
+}) {
+  const regionRef = useRef<HTMLElement>(null);
+  useEffect(() => {
+    regionRef.current?.scrollIntoView({ block: 'nearest' });
+  }, []);
+  if (!result.ok) {
+    return (
+      <section
+        id={id}
+        ref={regionRef}
+        className="callout callout--warning playwright-export"
+        aria-label="Playwright test"
+      >
+        <p className="callout__title">Cannot export this request</p>
+        <p>{result.reason}</p>
+      </section>
+    );
+  }
+  const steps = result.setupSteps;
+  return (
+    <section
+      id={id}
+      ref={regionRef}
+      className="playwright-export"
+      aria-label={`Playwright test ${result.fileName}`}
+    >
+      <p className="playwright-export__intro">
+        A Playwright spec that opens the playground, resets the mock servers
+        {steps > 0 ? `, replays the ${steps} earlier requests of this lesson` : ''} and sends this
+        request through the service worker, checking what the lesson expects. Run it with{' '}
+        <code>PLAYGROUND_URL=http://localhost:5173 npx playwright test {result.fileName}</code>.
+      </p>
+      <label className="visually-hidden" htmlFor={`${id}-code`}>
+        {result.fileName}
+      </label>
+      <textarea
+        id={`${id}-code`}
+        className="playwright-export__code"
+        value={result.code}
+        readOnly
+        rows={14}
+        spellCheck={false}
+        wrap="off"
+      />
+      <div className="playwright-export__actions">
+        <CopyButton label="Copy test" getText={() => result.code} />
+        <button
+          type="button"
+          className="btn btn--small"
+          onClick={() => download(result.fileName, result.code)}
+        >
+          Download {result.fileName}
+        </button>
+      </div>
+    </section>
+  );
+}
