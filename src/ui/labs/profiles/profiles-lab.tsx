@@ -1,6 +1,272 @@
+import { useId, useState } from 'react';
+import { printHttpRequest } from '../../../client/http-request.ts';
+import type { MockServer } from '../../../protocol';
+import {
+  BEHAVIOUR_PROFILES,
+  type BehaviourCase,
+  type BehaviourProfileId,
+  profileOf,
+} from '../../../protocol/profiles.ts';
+import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
 import type { LabProps } from '../lab-block.tsx';
+import {
+  CASES,
+  caseRequests,
+  type ProfileRun,
+  profilesById,
+  replayUnderProfiles,
+  sawDifference,
+} from './profiles-replay.ts';
+import './profiles-lab.css';
 
-/** The profiles lab (being built: see issue 4). */
+interface ProfilesConfig {
+  profiles: BehaviourProfileId[];
+  case: BehaviourCase;
+}
+
+const ALL_IDS = BEHAVIOUR_PROFILES.map((p) => p.id);
+
+function readConfig(config: Record<string, unknown>): ProfilesConfig {
+  const ids = Array.isArray(config.profiles)
+    ? (config.profiles.filter((id) => ALL_IDS.includes(id)) as BehaviourProfileId[])
+    : ALL_IDS;
+  return {
+    profiles: ids.length >= 2 ? ids : ALL_IDS,
+    case: config.case === 'same-second-token' ? 'same-second-token' : 'unauthorized-scope',
+  };
+}
+
+const OUTCOME: Record<BehaviourCase, string> = {
+  'unauthorized-scope': 'scope-compared',
+  'same-second-token': 'reuse-compared',
+};
+
+/** The profiles lab: the same request under several server behaviour profiles, side by side. */
 export function ProfilesLab({ block }: LabProps) {
-  return <p>The {block.lab} lab is being built.</p>;
+  const headingId = useId();
+  return (
+    <section className="card lab profiles-lab" aria-labelledby={headingId}>
+      <header className="card__header">
+        <h3 id={headingId} className="profiles-lab__title">
+          <span className="block-kind">Lab</span> {block.title ?? 'Behaviour profiles'}
+        </h3>
+        <span className="card__subtitle">
+          Where the RFC lets servers differ, replay one request under each behaviour and compare.
+        </span>
+      </header>
+      <div className="card__body">
+        <MockServerGate>
+          <Lab labId={block.id} config={readConfig(block.config)} />
+        </MockServerGate>
+      </div>
+    </section>
+  );
+}
+
+function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
+  const server = useMockServer();
+  const runtime = useOptionalLessonRuntime();
+  const ids = useId();
+  const [current, setCurrent] = useState<BehaviourCase>(config.case);
+  const [chosen, setChosen] = useState<BehaviourProfileId[]>(config.profiles);
+  const [runs, setRuns] = useState<{ case: BehaviourCase; runs: ProfileRun[] } | undefined>();
+  const [busy, setBusy] = useState(false);
+  const [failure, setFailure] = useState<string | undefined>();
+  const [active, setActive] = useState(() => profileOf(server.admin.settings())?.id);
+
+  const requests = caseRequests(current, server.options.issuer);
+  const tooFew = chosen.length < 2;
+
+  async function replay() {
+    if (tooFew || busy) return;
+    setBusy(true);
+    setFailure(undefined);
+    try {
+      const result = await replayUnderProfiles(replayDeps(server), current, profilesById(chosen));
+      setRuns({ case: current, runs: result });
+      const differ = sawDifference(result);
+      runtime?.reportLabOutcome(labId, OUTCOME[current], {
+        ok: differ,
+        detail: differ
+          ? `Replayed under ${result.map((r) => r.profile.name).join(', ')}: the answers differ.`
+          : 'These profiles answer this case the same way: pick profiles that differ.',
+      });
+    } catch (error) {
+      setFailure(
+        `The replay failed: ${error instanceof Error ? error.message : String(error)}. The server's settings were put back.`,
+      );
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function keep(id: BehaviourProfileId) {
+    const profile = BEHAVIOUR_PROFILES.find((p) => p.id === id);
+    if (!profile) return;
+    await server.admin.updateSettings(profile.settings);
+    setActive(id);
+  }
+
+  return (
+    <div className="profiles-lab__body">
+      <fieldset className="profiles-lab__fieldset">
+        <legend>The case</legend>
+        {(Object.keys(CASES) as BehaviourCase[]).map((c) => (
+          <label key={c} className="profiles-lab__choice">
+            <input
+              type="radio"
+              name={`${ids}-case`}
+              value={c}
+              checked={current === c}
+              onChange={() => setCurrent(c)}
+              disabled={busy}
+            />
+            <span>
+              <strong>{CASES[c].title}</strong>
+              <span className="profiles-lab__muted"> {CASES[c].question}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      <fieldset className="profiles-lab__fieldset">
+        <legend>Profiles to compare</legend>
+        {BEHAVIOUR_PROFILES.map((p) => (
+          <label key={p.id} className="profiles-lab__choice">
+            <input
+              type="checkbox"
+              checked={chosen.includes(p.id)}
+              disabled={busy}
+              onChange={(e) =>
+                setChosen((list) =>
+                  e.target.checked
+                    ? ALL_IDS.filter((id) => id === p.id || list.includes(id))
+                    : list.filter((id) => id !== p.id),
+                )
+              }
+            />
+            <span>
+              <strong>{p.name}</strong>
+              <span className="profiles-lab__muted"> {p.summary}</span>
+            </span>
+          </label>
+        ))}
+        {tooFew ? (
+          <p className="profiles-lab__problem" role="alert">
+            Pick at least two profiles to compare.
+          </p>
+        ) : null}
+      </fieldset>
+
+      <div className="profiles-lab__request">
+        <p className="profiles-lab__label">
+          {requests.length === 2 ? 'Sent twice, back to back, in one server second:' : 'Sent once:'}
+        </p>
+        <pre className="profiles-lab__code">
+          <code>{requests[0] ? printHttpRequest(requests[0]) : ''}</code>
+        </pre>
+      </div>
+
+      <div className="profiles-lab__actions">
+        <button
+          type="button"
+          className="btn btn--primary"
+          onClick={replay}
+          disabled={busy || tooFew}
+        >
+          {busy ? 'Replaying…' : 'Replay under each profile'}
+        </button>
+        <span className="profiles-lab__muted" role="status">
+          Server now:{' '}
+          {BEHAVIOUR_PROFILES.find((p) => p.id === active)?.name ?? 'a custom mix of settings'}
+        </span>
+      </div>
+      {failure ? (
+        <p className="profiles-lab__problem" role="alert">
+          {failure}
+        </p>
+      ) : null}
+
+      {runs ? (
+        <section aria-label="Answers side by side" aria-live="polite">
+          <p className="profiles-lab__summary">
+            {sawDifference(runs.runs)
+              ? 'Same request, different answers: a client (and a test) must be ready for either.'
+              : 'These profiles answer this case alike.'}
+          </p>
+          <ul className="profiles-lab__columns">
+            {runs.runs.map((run) => (
+              <li key={run.profile.id} className="profiles-lab__column">
+                <h4 className="profiles-lab__column-title">{run.profile.name}</h4>
+                <p className="profiles-lab__verdict">{run.verdict}</p>
+                {run.exchanges.map((e, i) => (
+                  <div
+                    // biome-ignore lint/suspicious/noArrayIndexKey: the exchanges of one replay never reorder
+                    key={i}
+                    className="profiles-lab__exchange"
+                  >
+                    <span
+                      className={`badge ${e.status < 300 ? 'badge--success' : 'badge--danger'}`}
+                    >
+                      {run.exchanges.length > 1 ? `#${i + 1} ` : ''}
+                      {e.status}
+                    </span>
+                    <pre className="profiles-lab__code profiles-lab__code--small">
+                      <code>{bodyPreview(e.json, e.bodyText)}</code>
+                    </pre>
+                  </div>
+                ))}
+                <p className="profiles-lab__muted">
+                  {run.profile.behaviour[runs.case]}{' '}
+                  {run.profile.references.map((r, i) => (
+                    <span key={r.url}>
+                      {i === 0 ? 'See ' : ', '}
+                      <a href={r.url} target="_blank" rel="noreferrer">
+                        {r.label}
+                      </a>
+                    </span>
+                  ))}
+                  .
+                </p>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => keep(run.profile.id)}
+                  disabled={active === run.profile.id}
+                  aria-label={`Keep the server on ${run.profile.name}`}
+                >
+                  {active === run.profile.id ? 'The server uses this' : 'Keep the server on this'}
+                </button>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+function replayDeps(server: MockServer) {
+  return {
+    settings: () => server.admin.settings(),
+    updateSettings: (input: unknown) => server.admin.updateSettings(input),
+    toNextSecond: async () => {
+      await server.admin.setClock({ set: server.admin.clock().now + 1 });
+    },
+    issuer: server.options.issuer,
+  };
+}
+
+/** The JSON body, tokens shortened so three columns fit. */
+function bodyPreview(json: unknown, text: string): string {
+  if (json === undefined) return text || '(empty body)';
+  return JSON.stringify(
+    json,
+    (key, value) =>
+      key === 'access_token' && typeof value === 'string' && value.length > 24
+        ? `${value.slice(0, 12)}…${value.slice(-8)}`
+        : value,
+    2,
+  );
 }
