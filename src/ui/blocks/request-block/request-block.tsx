@@ -30,7 +30,7 @@ import { CopyButton } from './copy-button.tsx';
 import { requestStep, stepsBefore } from './export-steps.ts';
 import { PlaywrightExportPanel } from './playwright-export-panel.tsx';
 import { ResponseView, statusLine, statusTone } from './response-view.tsx';
-import { isTokenEndpoint, printTokenRequest, readTokenForm } from './token-form.ts';
+import { isTokenEndpoint, readTokenForm, updateTokenRequestText } from './token-form.ts';
 import { TokenFormFields } from './token-form-fields.tsx';
 import './request-block.css';
 
@@ -113,7 +113,8 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
 
   const onFormChange = (form: TokenRequestForm) => {
     const url = parsed.ok ? parsed.request.url : block.request.url;
-    setText(printTokenRequest(form, url));
+    // Into the text as written: the learner's comments and header order stay.
+    setText(updateTokenRequestText(text, form, url));
   };
 
   const send = async () => {

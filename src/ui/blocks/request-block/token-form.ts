@@ -6,6 +6,7 @@ import {
   formFromHttpRequest,
   getHeader,
   type HttpRequestModel,
+  parseHttpRequest,
   type TokenRequestForm,
 } from '../../../client/index.ts';
 
@@ -131,4 +132,87 @@ export function readTokenForm(request: HttpRequestModel): FormFromHttpRequestRes
     ),
   };
   return formFromHttpRequest(swapped);
+}
+
+/** The headers the builder writes; every other header is the learner's and stays as typed. */
+const FORM_HEADERS = new Set(['content-type', 'authorization']);
+
+function isCommentLine(line: string): boolean {
+  const t = line.trimStart();
+  return (t.startsWith('#') && !t.startsWith('###')) || t.startsWith('//');
+}
+
+function isSeparatorLine(line: string): boolean {
+  return line.trimStart().startsWith('###');
+}
+
+/**
+ * The raw text after a builder edit: the request {@link printTokenRequest} makes of `form`, laid
+ * into the text the learner (or the lesson) wrote. Comment lines (`#`, `//`) and blank lines
+ * before the request line, comments among the headers, the order of the headers, headers the
+ * builder does not manage (`Accept`, say), the request line as written when its method and URL
+ * are unchanged, and whatever follows a `###` line all stay; the builder's own headers
+ * (`Content-Type`, `Authorization`) change in place, go when the new request has none and come
+ * after the last header when new; the body is the new one. Text that does not parse is reprinted.
+ */
+export function updateTokenRequestText(
+  previous: string,
+  form: TokenRequestForm,
+  url: string,
+): string {
+  const printed = printTokenRequest(form, url);
+  const before = parseHttpRequest(previous);
+  const next = parseHttpRequest(printed);
+  if (!before.ok || !next.ok) return printed;
+
+  const lines = previous.split(/\r\n|\r|\n/);
+  const out: string[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const line = lines[i] ?? '';
+    if (line.trim() !== '' && !isCommentLine(line) && !isSeparatorLine(line)) break;
+    out.push(line);
+    i++;
+  }
+
+  const requestLines = [lines[i] ?? ''];
+  for (i++; i < lines.length && /^\s+[?&]/.test(lines[i] ?? ''); i++)
+    requestLines.push(lines[i] ?? '');
+  const sameTarget =
+    before.request.method === next.request.method && before.request.url === next.request.url;
+  out.push(...(sameTarget ? requestLines : [`${next.request.method} ${next.request.url}`]));
+
+  const wanted = new Map(next.request.headers.map(([name, value]) => [name.toLowerCase(), value]));
+  const written = new Set<string>();
+  let afterLastHeader = out.length;
+  for (; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (line.trim() === '' || isSeparatorLine(line)) break;
+    if (isCommentLine(line)) {
+      out.push(line);
+      continue;
+    }
+    const colon = line.indexOf(':');
+    const name = line.slice(0, colon).trim();
+    const key = name.toLowerCase();
+    if (FORM_HEADERS.has(key)) {
+      const value = wanted.get(key);
+      if (value === undefined || written.has(key)) continue; // the new request does not send it
+      out.push(`${name}: ${value}`);
+      written.add(key);
+    } else {
+      out.push(line);
+    }
+    afterLastHeader = out.length;
+  }
+  const added = next.request.headers
+    .filter(([name]) => FORM_HEADERS.has(name.toLowerCase()) && !written.has(name.toLowerCase()))
+    .map(([name, value]) => `${name}: ${value}`);
+  out.splice(afterLastHeader, 0, ...added);
+
+  // The old body goes; a `###` line and what follows it stay.
+  while (i < lines.length && !isSeparatorLine(lines[i] ?? '')) i++;
+  const tail = lines.slice(i);
+  const body = printed.slice(printed.indexOf('\n\n') + 2);
+  return `${out.join('\n')}\n\n${body}${tail.length > 0 ? tail.join('\n') : ''}`;
 }
