@@ -1,7 +1,13 @@
 import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
 import type { MockServer } from '../../protocol';
+import { ClientForm } from './client-form';
+import { adminCall, emptyClientForm, formFromClient, type Send } from './console-model';
+import { useConsoleReporter } from './console-outcomes';
 import { MaskedSecret } from './masked-secret';
-import { type ClientView, clientsQueryOptions } from './server-queries';
+import { type ClientView, clientsQueryOptions, useServerChange } from './server-queries';
+
+const send: Send = (request) => fetch(request);
 
 /** The registered method, plus the body variant every secret client may also use. */
 function authMethods(client: ClientView): string[] {
@@ -16,9 +22,20 @@ function formatTtl(seconds: number): string {
   return `${seconds} s`;
 }
 
-/** The registered clients: who may ask for which scopes, and what they get. */
+/** The registered clients: who may ask for which scopes, and what they get; add, edit, delete. */
 export function ClientsPanel({ server }: { server: MockServer }) {
   const { data: clients, error } = useQuery(clientsQueryOptions(server));
+  const report = useConsoleReporter();
+  /** The form: closed, adding, or editing one client. */
+  const [form, setForm] = useState<{ editing?: ClientView } | undefined>(undefined);
+  const [confirmDelete, setConfirmDelete] = useState<string>();
+  const [notice, setNotice] = useState<string>();
+  const save = useServerChange(({ id, body }: { id: string; body: Record<string, unknown> }) =>
+    adminCall(server, send, 'PUT', `/clients/${encodeURIComponent(id)}`, body),
+  );
+  const remove = useServerChange((id: string) =>
+    adminCall(server, send, 'DELETE', `/clients/${encodeURIComponent(id)}`),
+  );
   return (
     <section className="card server-clients" aria-labelledby="clients-heading">
       <div className="card__header">
@@ -26,9 +43,62 @@ export function ClientsPanel({ server }: { server: MockServer }) {
           <h2 id="clients-heading">Clients</h2>
           {clients && <span className="badge">{clients.length}</span>}
         </div>
-        <p className="card__subtitle">Restored by Reset server</p>
+        <div className="console-actions">
+          <p className="card__subtitle">Restored by Reset server</p>
+          <button
+            type="button"
+            className="btn btn--small"
+            disabled={form !== undefined && form.editing === undefined}
+            onClick={() => {
+              save.reset();
+              setNotice(undefined);
+              setForm({});
+            }}
+          >
+            Add a client
+          </button>
+        </div>
       </div>
       {error && <p className="card__body panel-error">{error.message}</p>}
+      {notice && (
+        <p className="card__body console-notice" role="status">
+          {notice}
+        </p>
+      )}
+      {form && (
+        <div className="card__body">
+          <ClientForm
+            key={form.editing?.client_id ?? 'new'}
+            initial={form.editing ? formFromClient(form.editing) : emptyClientForm()}
+            editing={form.editing !== undefined}
+            saving={save.isPending}
+            serverError={save.error?.message}
+            onCancel={() => setForm(undefined)}
+            onSave={(id, body) => {
+              const existed = clients?.some((c) => c.client_id === id) ?? false;
+              if (!form.editing && existed) {
+                setNotice(`A client ${id} exists already: use its Edit button to change it.`);
+                return;
+              }
+              setNotice(undefined);
+              save.mutate(
+                { id, body },
+                {
+                  onSuccess: () => {
+                    setForm(undefined);
+                    setNotice(`${existed ? 'Saved' : 'Added'} ${id}.`);
+                    report('client-saved', {
+                      ok: true,
+                      detail: `${existed ? 'edited' : 'added'} ${id}`,
+                    });
+                  },
+                  onError: (e) => report('client-refused', { ok: true, detail: e.message }),
+                },
+              );
+            }}
+          />
+        </div>
+      )}
       {clients && (
         <div className="table-scroll">
           <table className="table clients-table">
@@ -44,6 +114,9 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                 <th scope="col">Token</th>
                 <th scope="col">TTL</th>
                 <th scope="col">Rate limit</th>
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -93,6 +166,61 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                       <span className="muted">none</span>
                     ) : (
                       `${client.rate_limit_per_minute} / min`
+                    )}
+                  </td>
+                  <td className="nowrap console-row-actions">
+                    {confirmDelete === client.client_id ? (
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn--small btn--danger-solid"
+                          disabled={remove.isPending}
+                          onClick={() =>
+                            remove.mutate(client.client_id, {
+                              onSuccess: () => {
+                                setConfirmDelete(undefined);
+                                setNotice(
+                                  `Deleted ${client.client_id}: its tokens keep working until they expire.`,
+                                );
+                                report('client-deleted', { ok: true, detail: client.client_id });
+                              },
+                              onError: (e) => setNotice(e.message),
+                            })
+                          }
+                        >
+                          Confirm delete {client.client_id}
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn--small btn--ghost"
+                          onClick={() => setConfirmDelete(undefined)}
+                        >
+                          Keep
+                        </button>
+                      </>
+                    ) : (
+                      <>
+                        <button
+                          type="button"
+                          className="btn btn--small btn--ghost"
+                          aria-label={`Edit ${client.client_id}`}
+                          onClick={() => {
+                            save.reset();
+                            setNotice(undefined);
+                            setForm({ editing: client });
+                          }}
+                        >
+                          Edit
+                        </button>
+                        <button
+                          type="button"
+                          className="btn btn--small btn--ghost btn--danger"
+                          aria-label={`Delete ${client.client_id}`}
+                          onClick={() => setConfirmDelete(client.client_id)}
+                        >
+                          Delete
+                        </button>
+                      </>
                     )}
                   </td>
                 </tr>

@@ -1,6 +1,18 @@
 import { useQuery } from '@tanstack/react-query';
+import { useId, useState } from 'react';
 import type { MockServer } from '../../protocol';
-import { clockQueryOptions, useSetClock } from './server-queries';
+import { useConsoleReporter } from './console-outcomes';
+import { type ClockChange, clockQueryOptions, useSetClock } from './server-queries';
+
+/** Seconds typed by the learner, or why they are not usable. */
+export function parseSeconds(text: string): number | string {
+  const t = text.trim();
+  if (t === '') return 'Type a number of seconds, e.g. 90 or -30.';
+  if (!/^[-+]?\d+$/.test(t)) return 'Whole seconds only, e.g. 90 or -30.';
+  const n = Number(t);
+  if (Math.abs(n) > 100 * 365 * 86400) return 'At most ±100 years.';
+  return n;
+}
 
 /** "+1 h 5 min", "−30 s", "none". */
 export function formatOffset(seconds: number): string {
@@ -38,7 +50,18 @@ function formatTime(epochSeconds: number): { time: string; date: string } {
 /** The servers' shared clock: what `iat` and `exp` are measured against. */
 export function ClockPanel({ server }: { server: MockServer }) {
   const { data: clock } = useQuery(clockQueryOptions(server));
-  const setClock = useSetClock(server);
+  const clockChange = useSetClock(server);
+  const report = useConsoleReporter();
+  const ids = useId();
+  const [text, setText] = useState('');
+  const [textError, setTextError] = useState<string>();
+  const setClock = {
+    ...clockChange,
+    mutate: (change: ClockChange) =>
+      clockChange.mutate(change, {
+        onSuccess: () => report('clock-moved', { ok: true, detail: JSON.stringify(change) }),
+      }),
+  };
   const shown = clock && formatTime(clock.now);
   return (
     <section className="card server-clock" aria-labelledby="clock-heading">
@@ -90,6 +113,44 @@ export function ClockPanel({ server }: { server: MockServer }) {
             Reset offset
           </button>
         </fieldset>
+        <form
+          className="clock__custom"
+          noValidate
+          onSubmit={(event) => {
+            event.preventDefault();
+            const seconds = parseSeconds(text);
+            if (typeof seconds === 'string') {
+              setTextError(seconds);
+              return;
+            }
+            setTextError(undefined);
+            setClock.mutate({ advance: seconds });
+          }}
+        >
+          <label htmlFor={`${ids}-advance`}>Move by (seconds, negative goes back)</label>
+          <div className="clock__custom-row">
+            <input
+              id={`${ids}-advance`}
+              className="console-input"
+              inputMode="numeric"
+              value={text}
+              aria-invalid={textError !== undefined}
+              aria-describedby={textError ? `${ids}-advance-error` : undefined}
+              onChange={(e) => {
+                setText(e.target.value);
+                setTextError(undefined);
+              }}
+            />
+            <button type="submit" className="btn btn--small" disabled={setClock.isPending}>
+              Move clock
+            </button>
+          </div>
+          {textError && (
+            <span id={`${ids}-advance-error`} className="console-field__error">
+              {textError}
+            </span>
+          )}
+        </form>
         {setClock.isError && (
           <p className="panel-error" role="alert">
             {setClock.error.message}

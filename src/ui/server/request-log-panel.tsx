@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo } from 'react';
 import type { MockServer } from '../../protocol';
+import { RedactionProbeView } from './redaction-probe';
 import { type LogEntry, logQueryOptions } from './server-queries';
 
 function statusTone(status: number): string {
@@ -58,6 +59,7 @@ export function RequestLogPanel({ server }: { server: MockServer }) {
         <p className="card__subtitle">Secrets, assertions and tokens redacted by the server</p>
       </div>
       {error && <p className="card__body panel-error">{error.message}</p>}
+      <RedactionProbeView server={server} />
       {entries.length === 0 ? (
         <p className="request-log__empty muted">
           No requests yet. Get a token in a lesson and each request appears here, with every check

@@ -1,10 +1,12 @@
+import { lazy, Suspense } from 'react';
 import type { MockServer } from '../../protocol';
-import { ClientsPanel } from './clients-panel';
-import { ClockPanel } from './clock-panel';
-import { JwksPanel } from './jwks-panel';
 import { MockServerGate, useMockServer } from './mock-server-context';
-import { RequestLogPanel } from './request-log-panel';
 import './server-page.css';
+
+// The console (forms, the drill, the log) loads with the page that shows it, not with the app.
+const ServerConsole = lazy(() =>
+  import('./server-console').then((m) => ({ default: m.ServerConsole })),
+);
 
 /** Everything the mock authorization server and API know, live. */
 export function ServerPage() {
@@ -15,7 +17,7 @@ export function ServerPage() {
         <h1>Server</h1>
         <p className="page-header__lead">
           The authorization server and the API answering your requests, running in this tab. What
-          they hold, the time they keep, and every request they see.
+          they hold, the time they keep, and every request they see: change any of it here.
         </p>
       </header>
       <MockServerGate>
@@ -30,12 +32,16 @@ function ServerPanels() {
   return (
     <>
       <HostList server={server} />
-      <div className="server-grid">
-        <ClientsPanel server={server} />
-        <ClockPanel server={server} />
-        <JwksPanel server={server} />
-        <RequestLogPanel server={server} />
-      </div>
+      <Suspense
+        fallback={
+          <div className="mock-gate" role="status">
+            <span className="spinner" aria-hidden="true" />
+            <span>Loading the console…</span>
+          </div>
+        }
+      >
+        <ServerConsole server={server} />
+      </Suspense>
     </>
   );
 }

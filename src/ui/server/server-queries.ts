@@ -12,6 +12,8 @@ export const serverKeys = {
   jwks: ['server', 'jwks'] as const,
   clock: ['server', 'clock'] as const,
   log: ['server', 'log'] as const,
+  keys: ['server', 'keys'] as const,
+  tokens: ['server', 'tokens'] as const,
 };
 
 export type { ClientView, LogEntry };
@@ -102,6 +104,39 @@ export function useSetClock(server: MockServer) {
   const queryClient = useQueryClient();
   return useMutation({
     mutationFn: (change: ClockChange) => adminRequest(server, 'POST', '/clock', change),
+    onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
+  });
+}
+
+export type KeyView = ReturnType<MockServer['admin']['keys']>[number];
+export type IssuedTokenView = ReturnType<MockServer['admin']['issuedTokens']>[number];
+
+export function keysQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.keys,
+    queryFn: async () => server.admin.keys(),
+    refetchInterval: BACKSTOP_REFRESH_MS,
+  });
+}
+
+/** Issued tokens (newest first) with the revocation list and the leeway to judge them by. */
+export function tokensQueryOptions(server: MockServer) {
+  return queryOptions({
+    queryKey: serverKeys.tokens,
+    queryFn: async () => ({
+      tokens: [...server.admin.issuedTokens()].reverse(),
+      revoked: new Set(server.admin.revokedTokens()),
+      leewaySeconds: server.admin.settings().leewaySeconds,
+    }),
+    refetchInterval: BACKSTOP_REFRESH_MS,
+  });
+}
+
+/** Any console change: run it, then refresh everything the console shows. */
+export function useServerChange<I, O>(run: (input: I) => Promise<O>) {
+  const queryClient = useQueryClient();
+  return useMutation({
+    mutationFn: run,
     onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
   });
 }

@@ -1,0 +1,184 @@
+import { useId, useState } from 'react';
+import { type ClientFormErrors, type ClientFormValues, clientBodyFromForm } from './console-model';
+
+/**
+ * Add or edit a client. Field errors show as the learner saves; what the core says when it
+ * refuses the client shows under the form, word for word.
+ */
+export function ClientForm({
+  initial,
+  editing,
+  saving,
+  serverError,
+  onSave,
+  onCancel,
+}: {
+  initial: ClientFormValues;
+  /** Editing an existing client: its id is fixed. */
+  editing: boolean;
+  saving: boolean;
+  serverError: string | undefined;
+  onSave(id: string, body: Record<string, unknown>): void;
+  onCancel(): void;
+}) {
+  const ids = useId();
+  const [values, setValues] = useState(initial);
+  const [errors, setErrors] = useState<ClientFormErrors>({});
+  const set = <K extends keyof ClientFormValues>(key: K, value: ClientFormValues[K]) => {
+    setValues((v) => ({ ...v, [key]: value }));
+    setErrors((e) => ({ ...e, [key]: undefined }));
+  };
+  const field = (key: keyof ClientFormValues) => ({
+    id: `${ids}-${key}`,
+    'aria-invalid': errors[key] !== undefined,
+    'aria-describedby': errors[key] ? `${ids}-${key}-error` : undefined,
+  });
+  const error = (key: keyof ClientFormValues) =>
+    errors[key] ? (
+      <span id={`${ids}-${key}-error`} className="console-field__error">
+        {errors[key]}
+      </span>
+    ) : null;
+
+  return (
+    <form
+      className="console-form"
+      aria-label={editing ? `Edit client ${initial.id}` : 'Add a client'}
+      noValidate
+      onSubmit={(event) => {
+        event.preventDefault();
+        const parsed = clientBodyFromForm(values);
+        if (!parsed.ok) {
+          setErrors(parsed.errors);
+          return;
+        }
+        onSave(parsed.id, parsed.body);
+      }}
+    >
+      <div className="console-form__grid">
+        <div className="console-field">
+          <label htmlFor={`${ids}-id`}>Client ID</label>
+          <input
+            {...field('id')}
+            className="console-input mono"
+            value={values.id}
+            readOnly={editing}
+            spellCheck={false}
+            autoComplete="off"
+            onChange={(e) => set('id', e.target.value)}
+          />
+          {error('id')}
+        </div>
+        <fieldset className="console-field console-field--choice">
+          <legend>Credentials</legend>
+          <label>
+            <input
+              type="radio"
+              name={`${ids}-credential`}
+              checked={values.credential === 'secret'}
+              onChange={() => set('credential', 'secret')}
+            />{' '}
+            Secret
+          </label>
+          <label>
+            <input
+              type="radio"
+              name={`${ids}-credential`}
+              checked={values.credential === 'jwks'}
+              onChange={() => set('credential', 'jwks')}
+            />{' '}
+            Public keys (private_key_jwt)
+          </label>
+        </fieldset>
+        {values.credential === 'secret' ? (
+          <div className="console-field">
+            <label htmlFor={`${ids}-secret`}>Client secret</label>
+            <input
+              {...field('secret')}
+              className="console-input mono"
+              value={values.secret}
+              spellCheck={false}
+              autoComplete="off"
+              onChange={(e) => set('secret', e.target.value)}
+            />
+            {error('secret')}
+          </div>
+        ) : (
+          <div className="console-field console-field--wide">
+            <label htmlFor={`${ids}-jwks`}>JWKS (public keys only)</label>
+            <textarea
+              {...field('jwks')}
+              className="console-input mono"
+              rows={4}
+              value={values.jwks}
+              spellCheck={false}
+              placeholder='{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…"}]}'
+              onChange={(e) => set('jwks', e.target.value)}
+            />
+            {error('jwks')}
+          </div>
+        )}
+        <div className="console-field console-field--wide">
+          <label htmlFor={`${ids}-scopes`}>Allowed scopes (space-separated)</label>
+          <input
+            {...field('scopes')}
+            className="console-input mono"
+            value={values.scopes}
+            spellCheck={false}
+            onChange={(e) => set('scopes', e.target.value)}
+          />
+          {error('scopes')}
+        </div>
+        <div className="console-field">
+          <label htmlFor={`${ids}-format`}>Token format</label>
+          <select
+            id={`${ids}-format`}
+            className="console-input"
+            value={values.tokenFormat}
+            onChange={(e) => set('tokenFormat', e.target.value === 'opaque' ? 'opaque' : 'jwt')}
+          >
+            <option value="jwt">JWT</option>
+            <option value="opaque">opaque</option>
+          </select>
+        </div>
+        <div className="console-field">
+          <label htmlFor={`${ids}-ttl`}>Token lifetime (seconds)</label>
+          <input
+            {...field('ttl')}
+            className="console-input"
+            inputMode="numeric"
+            value={values.ttl}
+            onChange={(e) => set('ttl', e.target.value)}
+          />
+          {error('ttl')}
+        </div>
+        <div className="console-field">
+          <label htmlFor={`${ids}-rateLimit`}>Rate limit (token requests a minute)</label>
+          <input
+            {...field('rateLimit')}
+            className="console-input"
+            inputMode="numeric"
+            placeholder="none"
+            value={values.rateLimit}
+            onChange={(e) => set('rateLimit', e.target.value)}
+          />
+          {error('rateLimit')}
+        </div>
+      </div>
+      {serverError && (
+        <p className="callout callout--danger console-form__server-error" role="alert">
+          <strong>The server refused it: </strong>
+          {serverError}
+        </p>
+      )}
+      <div className="console-form__actions">
+        <button type="submit" className="btn btn--primary btn--small" disabled={saving}>
+          {saving ? 'Saving…' : editing ? 'Save client' : 'Add client'}
+        </button>
+        <button type="button" className="btn btn--small btn--ghost" onClick={onCancel}>
+          Cancel
+        </button>
+      </div>
+    </form>
+  );
+}

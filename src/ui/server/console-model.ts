@@ -1,0 +1,348 @@
+/**
+ * The server console's logic, apart from React: the client form (validated here for quick,
+ * field-level messages; the core validates again and has the last word), the key-rotation drill
+ * and the "never log the client secret" probe. Each drives the mock through `send`, which is
+ * `fetch` in the page (through the service worker) and `server.handle` in tests.
+ */
+import type { ClientView, LogEntry, MockServer } from '../../protocol';
+
+export type Send = (request: Request) => Promise<Response>;
+
+/** What the client form holds: text as typed. */
+export interface ClientFormValues {
+  id: string;
+  credential: 'secret' | 'jwks';
+  secret: string;
+  jwks: string;
+  /** Space-separated. */
+  scopes: string;
+  tokenFormat: 'jwt' | 'opaque';
+  /** Seconds, as typed. */
+  ttl: string;
+  /** Requests a minute, as typed; empty means no limit. */
+  rateLimit: string;
+}
+
+export type ClientFormErrors = Partial<Record<keyof ClientFormValues, string>>;
+
+export function emptyClientForm(): ClientFormValues {
+  return {
+    id: '',
+    credential: 'secret',
+    secret: '',
+    jwks: '',
+    scopes: 'read:users',
+    tokenFormat: 'jwt',
+    ttl: '3600',
+    rateLimit: '',
+  };
+}
+
+export function formFromClient(client: ClientView): ClientFormValues {
+  return {
+    id: client.client_id,
+    credential: client.jwks ? 'jwks' : 'secret',
+    secret: client.client_secret ?? '',
+    jwks: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
+    scopes: client.scopes.join(' '),
+    tokenFormat: client.token_format,
+    ttl: String(client.access_token_ttl),
+    rateLimit: client.rate_limit_per_minute === null ? '' : String(client.rate_limit_per_minute),
+  };
+}
+
+const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
+
+/**
+ * The PUT body a form stands for, or a message per field. Mirrors the core's rules so the
+ * learner sees mistakes before sending; the core's answer is shown too when it disagrees.
+ */
+export function clientBodyFromForm(
+  values: ClientFormValues,
+):
+  | { ok: true; id: string; body: Record<string, unknown> }
+  | { ok: false; errors: ClientFormErrors } {
+  const errors: ClientFormErrors = {};
+  const id = values.id;
+  if (id.trim() === '') errors.id = 'Give the client an id, e.g. billing-job.';
+  else if (!/^(?! )[\x20-\x7E]{1,128}(?<! )$/.test(id))
+    errors.id = 'Use 1 to 128 printable ASCII characters, no leading or trailing space.';
+
+  const body: Record<string, unknown> = {};
+  if (values.credential === 'secret') {
+    if (values.secret === '') errors.secret = 'Give a secret, or choose public keys (JWKS).';
+    else if (!/^[\x20-\x7E]{1,256}$/.test(values.secret))
+      errors.secret = 'Use 1 to 256 printable ASCII characters.';
+    else body.client_secret = values.secret;
+  } else {
+    try {
+      const jwks: unknown = JSON.parse(values.jwks);
+      if (
+        typeof jwks !== 'object' ||
+        jwks === null ||
+        !Array.isArray((jwks as { keys?: unknown }).keys)
+      ) {
+        errors.jwks = 'Paste a JWKS: {"keys": [ {public JWK} ]}.';
+      } else {
+        body.jwks = jwks;
+      }
+    } catch {
+      errors.jwks = 'This is not valid JSON. Paste a JWKS: {"keys": [ {public JWK} ]}.';
+    }
+  }
+
+  const scopes = values.scopes.split(/\s+/).filter((s) => s !== '');
+  if (scopes.length > 50) errors.scopes = 'At most 50 scopes.';
+  else if (!scopes.every((s) => SCOPE.test(s)))
+    errors.scopes = 'Scope names cannot contain quotes or backslashes; separate them with spaces.';
+  else body.scopes = scopes;
+
+  body.token_format = values.tokenFormat;
+
+  const ttl = Number(values.ttl);
+  if (values.ttl.trim() === '' || !Number.isInteger(ttl) || ttl < 1 || ttl > 86400)
+    errors.ttl = 'A whole number of seconds from 1 to 86400.';
+  else body.access_token_ttl = ttl;
+
+  if (values.rateLimit.trim() === '') body.rate_limit_per_minute = null;
+  else {
+    const limit = Number(values.rateLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 100_000)
+      errors.rateLimit = 'A whole number from 1 to 100000, or empty for no limit.';
+    else body.rate_limit_per_minute = limit;
+  }
+
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, id, body };
+}
+
+/** Read a response's JSON (or undefined). */
+async function jsonOf(response: Response): Promise<unknown> {
+  const text = await response.text();
+  try {
+    return text ? JSON.parse(text) : undefined;
+  } catch {
+    return text;
+  }
+}
+
+/** Call the control API; throw its error_description. */
+export async function adminCall(
+  server: MockServer,
+  send: Send,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<unknown> {
+  const response = await send(
+    new Request(`${server.options.issuer}/__admin${path}`, {
+      method,
+      ...(body === undefined
+        ? {}
+        : { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) }),
+    }),
+  );
+  const parsed = await jsonOf(response);
+  if (!response.ok) {
+    const description =
+      typeof parsed === 'object' && parsed !== null && 'error_description' in parsed
+        ? String(parsed.error_description)
+        : `HTTP ${response.status}`;
+    throw new Error(description);
+  }
+  return parsed;
+}
+
+/** A client with a secret to get tokens with (demo-client when it is there). */
+export function secretClient(server: MockServer): ClientView | undefined {
+  const clients = server.admin.listClients().filter((c) => c.client_secret !== undefined);
+  return clients.find((c) => c.client_id === 'demo-client') ?? clients[0];
+}
+
+/** One step of the key-rotation drill. */
+export interface DrillStep {
+  label: string;
+  ok: boolean;
+  detail: string;
+}
+
+export interface DrillResult {
+  steps: DrillStep[];
+  /** Every step as expected: old token verified after rotation, refused after retirement. */
+  ok: boolean;
+}
+
+const kidOf = (token: string): string | undefined => {
+  try {
+    const header = JSON.parse(
+      atob((token.split('.')[0] ?? '').replace(/-/g, '+').replace(/_/g, '/')),
+    ) as { kid?: unknown };
+    return typeof header.kid === 'string' ? header.kid : undefined;
+  } catch {
+    return undefined;
+  }
+};
+
+/**
+ * The key-rotation drill: get a token, rotate the signing key, show the old token still
+ * verifies (its key stays in the JWKS), retire the old key, show the old token is now refused at
+ * the kid check and a new token works. Stops at the first step that went wrong.
+ */
+export async function runRotationDrill(server: MockServer, send: Send): Promise<DrillResult> {
+  const steps: DrillStep[] = [];
+  const done = () => ({ steps, ok: steps.length === 6 && steps.every((s) => s.ok) });
+  const client = secretClient(server);
+  if (!client?.client_secret) {
+    steps.push({
+      label: 'Get a token',
+      ok: false,
+      detail: 'No client with a secret is registered. Reset the server or add one.',
+    });
+    return done();
+  }
+  const { issuer, apiOrigin } = server.options;
+  const getToken = async () => {
+    const response = await send(
+      new Request(`${issuer}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          grant_type: 'client_credentials',
+          client_id: client.client_id,
+          client_secret: client.client_secret ?? '',
+        }).toString(),
+      }),
+    );
+    const body = (await jsonOf(response)) as { access_token?: string; error_description?: string };
+    return { status: response.status, token: body?.access_token, body };
+  };
+  const callApi = async (token: string) => {
+    const response = await send(
+      new Request(`${apiOrigin}/api/v1/users`, { headers: { authorization: `Bearer ${token}` } }),
+    );
+    await response.text();
+    return {
+      status: response.status,
+      challenge: response.headers.get('www-authenticate') ?? '',
+    };
+  };
+
+  const first = await getToken();
+  const oldKid = first.token ? kidOf(first.token) : undefined;
+  if (!first.token || !oldKid) {
+    steps.push({
+      label: `Get a token for ${client.client_id}`,
+      ok: false,
+      detail:
+        first.token && !oldKid
+          ? `${client.client_id} gets opaque tokens; the drill needs a JWT client.`
+          : `The token endpoint answered ${first.status}: ${first.body?.error_description ?? ''}`,
+    });
+    return done();
+  }
+  steps.push({
+    label: `Get a token for ${client.client_id}`,
+    ok: true,
+    detail: `signed by key ${oldKid.slice(0, 10)}…`,
+  });
+
+  const rotated = (await adminCall(server, send, 'POST', '/keys/rotate', {})) as { kid: string };
+  steps.push({
+    label: 'Rotate the signing key',
+    ok: rotated.kid !== oldKid,
+    detail: `new active key ${rotated.kid.slice(0, 10)}…; the old one stays in the JWKS`,
+  });
+
+  const afterRotate = await callApi(first.token);
+  steps.push({
+    label: 'Call the API with the old token',
+    ok: afterRotate.status === 200,
+    detail:
+      afterRotate.status === 200
+        ? '200: the old key is still published, so the token verifies'
+        : `${afterRotate.status}: ${afterRotate.challenge}`,
+  });
+  if (afterRotate.status !== 200) return done();
+
+  const retired = (await adminCall(server, send, 'POST', '/keys/retire')) as { retired: string[] };
+  steps.push({
+    label: 'Retire the old key',
+    ok: retired.retired.includes(oldKid),
+    detail: `removed from the JWKS: ${retired.retired.map((k) => `${k.slice(0, 10)}…`).join(', ') || 'nothing'}`,
+  });
+
+  const afterRetire = await callApi(first.token);
+  steps.push({
+    label: 'Call the API with the old token again',
+    ok: afterRetire.status === 401 && afterRetire.challenge.includes('kid check'),
+    detail: `${afterRetire.status}: ${afterRetire.challenge || 'no challenge'}`,
+  });
+
+  const fresh = await getToken();
+  const freshCall = fresh.token ? await callApi(fresh.token) : undefined;
+  steps.push({
+    label: 'A new token works',
+    ok: freshCall?.status === 200,
+    detail: freshCall ? `${freshCall.status} with a token signed by the new key` : 'no token',
+  });
+  return done();
+}
+
+/** What the redaction probe found. */
+export interface RedactionProbe {
+  clientId: string;
+  secret: string;
+  status: number;
+  /** The log entry of the probe request. */
+  entry: LogEntry | undefined;
+  /** How many times the secret appears anywhere in that entry. */
+  occurrences: number;
+}
+
+/**
+ * "Never log the client secret", shown working: send a token request with the secret in the
+ * body (client_secret_post, where a careless log would keep it), then search the server's log
+ * entry for it.
+ */
+export async function probeSecretRedaction(
+  server: MockServer,
+  send: Send,
+): Promise<RedactionProbe> {
+  const client = secretClient(server);
+  if (!client?.client_secret) {
+    throw new Error('No client with a secret is registered. Reset the server or add one.');
+  }
+  const secret = client.client_secret;
+  const response = await send(
+    new Request(`${server.options.issuer}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.client_id,
+        client_secret: secret,
+      }).toString(),
+    }),
+  );
+  await response.text();
+  const id = response.headers.get('x-request-id');
+  const entry = server.admin.log().find((e) => e.id === id);
+  const text = entry ? JSON.stringify(entry) : '';
+  return {
+    clientId: client.client_id,
+    secret,
+    status: response.status,
+    entry,
+    occurrences: secret === '' ? 0 : text.split(secret).length - 1,
+  };
+}
+
+/** An issued token's state at the server's time. */
+export function tokenState(
+  token: { jti: string; exp: number },
+  now: number,
+  leewaySeconds: number,
+  revoked: ReadonlySet<string>,
+): 'live' | 'expired' | 'revoked' {
+  if (revoked.has(token.jti)) return 'revoked';
+  return token.exp + leewaySeconds <= now ? 'expired' : 'live';
+}

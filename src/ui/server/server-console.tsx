@@ -1,0 +1,44 @@
+import type { MockServer } from '../../protocol';
+import { ClientsPanel } from './clients-panel';
+import { ClockPanel } from './clock-panel';
+import { KeysPanel } from './keys-panel';
+import { RequestLogPanel } from './request-log-panel';
+import { TokensPanel } from './tokens-panel';
+import './server-page.css';
+import './server-console.css';
+
+export type ConsolePanel = 'clients' | 'keys' | 'tokens' | 'log' | 'clock';
+
+export const ALL_CONSOLE_PANELS: readonly ConsolePanel[] = [
+  'clients',
+  'keys',
+  'tokens',
+  'log',
+  'clock',
+];
+
+/**
+ * Everything the mock holds, visible and editable: the Server page shows all of it, the
+ * console lab the panels a lesson picks. Changes go through the `/__admin` API (revocation,
+ * which has no HTTP route, through the same core function).
+ */
+export function ServerConsole({
+  server,
+  panels = ALL_CONSOLE_PANELS,
+}: {
+  server: MockServer;
+  panels?: readonly ConsolePanel[];
+}) {
+  const show = new Set(panels);
+  return (
+    <div
+      className={`server-grid${panels.length === ALL_CONSOLE_PANELS.length ? '' : ' server-grid--some'}`}
+    >
+      {show.has('clients') && <ClientsPanel server={server} />}
+      {show.has('clock') && <ClockPanel server={server} />}
+      {show.has('keys') && <KeysPanel server={server} />}
+      {show.has('tokens') && <TokensPanel server={server} />}
+      {show.has('log') && <RequestLogPanel server={server} />}
+    </div>
+  );
+}
