@@ -591,10 +591,10 @@ describe('every lesson keeps its promises against the mock server', () => {
       const blocks = blocksOf(lesson.body);
 
       if (file >= '02') {
-        it('has a Recap section and at least one exercise, each with a worked solution', () => {
+        // Challenges are optional (lessons/README.md, "A lesson's skeleton"); a Recap is not.
+        it('has a Recap section, and a worked solution for each exercise', () => {
           expect(lesson.sections.map((s) => s.title)).toContain('Recap');
           const exercises = blocks.filter((b) => b.kind === 'exercise');
-          expect(exercises.length).toBeGreaterThan(0);
           // a lab's outcome is reported by the lab in the page: its e2e journey solves it
           for (const e of exercises.filter((x) => !x.check.lab)) {
             expect(Object.keys(SOLUTIONS)).toContain(`${file}#${e.id}`);

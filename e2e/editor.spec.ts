@@ -1,0 +1,137 @@
+import type { Locator, Page } from '@playwright/test';
+import { expect, test } from './fixtures';
+import { AppPage } from './fixtures/app-page';
+import { RequestBlockPanel } from './fixtures/lesson-page';
+
+/** The lesson editor as an instructor uses it. */
+class LessonEditor {
+  readonly source: Locator;
+  readonly preview: Locator;
+  readonly problems: Locator;
+
+  constructor(readonly page: Page) {
+    this.source = page.getByRole('textbox', { name: 'Markdown' });
+    this.preview = page.getByRole('region', { name: 'Preview' });
+    this.problems = page.getByRole('button', { name: /^Line \d+:\d+ / });
+  }
+
+  problem(line: number, column: number): Locator {
+    return this.page.getByRole('button', { name: new RegExp(`^Line ${line}:${column} `) });
+  }
+
+  /** The line and column the caret is on. */
+  caret(): Promise<{ line: number; column: number }> {
+    return this.source.evaluate((element) => {
+      const textarea = element as HTMLTextAreaElement;
+      const before = textarea.value.slice(0, textarea.selectionStart).split('\n');
+      return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
+    });
+  }
+}
+
+test('an instructor edits a lesson beside its preview, sees an error at its line, keeps the draft and shares it', async ({
+  mockReady: page,
+  app,
+  browser,
+}) => {
+  test.slow();
+  await app.open('/lessons/first-token');
+  await page.getByRole('link', { name: 'Edit this lesson' }).click();
+  await expect(page).toHaveURL(/\/editor\?lesson=lessons%2F02-first-token\.md$/);
+
+  const editor = new LessonEditor(page);
+  await expect(editor.source).toHaveValue(/\ntitle: Your first token\n/);
+  await expect(editor.preview.getByText('Your first token', { exact: true })).toBeVisible();
+  await expect(page.getByText('No problems: the lesson compiles.')).toBeVisible();
+
+  // The preview is rendered by the lesson engine, with working blocks.
+  const shipped = await editor.source.inputValue();
+  const edited = shipped
+    .replace('title: Your first token', 'title: Your first token, revised')
+    .replace('```request id=token-form', '```reqest id=token-form');
+  const typoLine = edited.split('\n').findIndex((line) => line.startsWith('```reqest')) + 1;
+  await editor.source.fill(edited);
+
+  // The error shows at its line; the preview keeps the last version that compiled.
+  await expect(editor.problems).toHaveCount(1);
+  await expect(editor.problem(typoLine, 4)).toContainText(
+    'Unknown block "reqest". Did you mean "request"?',
+  );
+  await expect(
+    editor.preview.getByText(/the preview shows the last version that compiled/),
+  ).toBeVisible();
+  await expect(editor.source).toHaveAttribute('aria-invalid', 'true');
+  await editor.problem(typoLine, 4).click();
+  await expect(editor.source).toBeFocused();
+  expect(await editor.caret()).toEqual({ line: typoLine, column: 4 });
+
+  // Fix it: the preview follows the text.
+  const fixed = edited.replace('```reqest id=token-form', '```request id=token-form');
+  await editor.source.fill(fixed);
+  await expect(editor.problems).toHaveCount(0);
+  await expect(
+    editor.preview.getByText('Your first token, revised', { exact: true }),
+  ).toBeVisible();
+
+  // The preview's blocks send real requests to the mock servers.
+  const request = new RequestBlockPanel(
+    page,
+    'A token request with a JSON body',
+    editor.preview.getByRole('region', { name: 'A token request with a JSON body', exact: true }),
+  );
+  await request.sendAndExpect(200, '200');
+
+  // A reload keeps the draft.
+  await page.reload();
+  await expect(editor.source).toHaveValue(fixed);
+  await expect(page.getByText('Draft', { exact: true })).toBeVisible();
+
+  // The share link carries the draft: a stranger's browser opens the same lesson text.
+  await page.getByRole('button', { name: 'Share link' }).click();
+  const link = await page.getByRole('textbox', { name: 'Share link' }).inputValue();
+  expect(link).toMatch(/\/editor#draft=[A-Za-z0-9_-]+$/);
+
+  const stranger = await browser.newContext();
+  const other = await stranger.newPage();
+  await other.goto(link);
+  const theirs = new LessonEditor(other);
+  await expect(theirs.source).toHaveValue(fixed);
+  await expect(
+    other.getByText(/Opened lessons\/02-first-token\.md from a shared link/),
+  ).toBeVisible();
+  await expect(
+    theirs.preview.getByText('Your first token, revised', { exact: true }),
+  ).toBeVisible();
+  await new AppPage(other).waitForMockServers();
+  await stranger.close();
+
+  // Revert drops the draft.
+  await page.getByRole('button', { name: 'Revert to shipped' }).click();
+  await expect(editor.source).toHaveValue(shipped);
+});
+
+test('a new lesson starts from the template, and a damaged share link says so', async ({
+  mockReady: page,
+}) => {
+  await page.getByRole('link', { name: 'Write or edit a lesson' }).click();
+  await page.getByRole('button', { name: 'New lesson' }).click();
+  const editor = new LessonEditor(page);
+  await expect(editor.source).toHaveValue(/^---\ntitle: My new lesson\n/);
+  await expect(page.getByRole('textbox', { name: 'File name' })).toHaveValue(
+    'lessons/12-my-new-lesson.md',
+  );
+  await expect(editor.preview.getByText('My new lesson', { exact: true })).toBeVisible();
+  await expect(page.getByText('No problems: the lesson compiles.')).toBeVisible();
+
+  const download = page.waitForEvent('download');
+  await page.getByRole('button', { name: 'Download .md' }).click();
+  expect((await download).suggestedFilename()).toBe('12-my-new-lesson.md');
+
+  await page.getByRole('button', { name: 'Discard draft' }).click();
+  await expect(editor.source).toHaveValue(/title: What the client credentials grant is for/);
+
+  await page.goto('/editor#draft=not-a-real-draft');
+  await expect(page.getByRole('alert')).toContainText('The shared link is damaged');
+  await page.getByRole('button', { name: 'Open the first lesson instead' }).click();
+  await expect(editor.source).toBeVisible();
+});
