@@ -5,6 +5,7 @@
  * them: arguments, the key file, output and the exit code.
  */
 import { readFile } from 'node:fs/promises';
+import { loadAssertionKey } from '../src/conformance/client-auth.ts';
 import { formatReport, formatReportJson } from '../src/conformance/format-report.ts';
 import { parseConformanceArgs, USAGE } from '../src/conformance/options.ts';
 import { runConformance } from '../src/conformance/run-conformance.ts';
@@ -27,6 +28,16 @@ if (options.privateKeyFile !== undefined) {
     console.error(
       `--private-key ${options.privateKeyFile}: ${code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'not allowed to read it' : (error as Error).message}`,
     );
+    process.exit(2);
+  }
+  // A key that cannot sign is a usage error, said before any request is sent.
+  try {
+    await loadAssertionKey(options.privateKey, {
+      ...(options.alg ? { alg: options.alg } : {}),
+      ...(options.kid ? { kid: options.kid } : {}),
+    });
+  } catch (error) {
+    console.error(`--private-key ${options.privateKeyFile}: ${(error as Error).message}`);
     process.exit(2);
   }
 }

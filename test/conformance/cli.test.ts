@@ -4,6 +4,9 @@
  * output never holds a secret or a stack trace.
  */
 import { spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConformanceReport } from '../../src/conformance/run-conformance.ts';
@@ -143,6 +146,27 @@ describe('npm run conformance exit codes', () => {
     ]);
     expect(run.code).toBe(2);
     expect(run.stderr).toBe('--private-key /nonexistent/key.json: no such file\n');
+  }, 60_000);
+
+  it('exits 2 for a key file that holds a public key', async () => {
+    const file = join(tmpdir(), `conformance-public-${process.pid}.jwk.json`);
+    await writeFile(file, JSON.stringify({ kty: 'EC', crv: 'P-256', x: 'AAAA', y: 'AAAA' }));
+    try {
+      const run = await conformance([
+        '--issuer',
+        server.origin,
+        '--client-id',
+        'signing-client',
+        '--private-key',
+        file,
+      ]);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toBe(
+        `--private-key ${file}: the JWK has no private part ("d"): give the private key, not the public one\n`,
+      );
+    } finally {
+      await rm(file, { force: true });
+    }
   }, 60_000);
 
   it('exits 1 without a stack trace when nothing listens', async () => {
