@@ -99,12 +99,9 @@ export class ConformanceRun {
     const { clientId, clientSecret } = this.options;
     if (method === 'private_key_jwt') {
       if (!this.assertionKey || !this.tokenEndpoint) throw new Error('no private key loaded');
-      const assertion = await signAssertion(
-        this.assertionKey,
-        clientId,
-        this.tokenEndpoint,
-        overrides,
-      );
+      const audience =
+        this.options.assertionAud === 'issuer' ? this.options.issuer : this.tokenEndpoint;
+      const assertion = await signAssertion(this.assertionKey, clientId, audience, overrides);
       this.keepSecret(assertion);
       return assertionAuth(clientId, assertion);
     }

@@ -16,6 +16,8 @@ export interface ConformanceOptions {
   alg?: string;
   /** kid for client assertions; the JWK's own kid when absent. */
   kid?: string;
+  /** What the client assertion's aud names (RFC 7523 §3 allows either). */
+  assertionAud?: 'token-endpoint' | 'issuer';
   scope?: string;
   audience?: string;
   resource?: string;
@@ -47,6 +49,7 @@ Credentials (at least one):
   --private-key <file>       a private JWK (JSON) or PKCS#8 PEM file: tests private_key_jwt
   --alg <alg>                the assertion's alg (default: the JWK's alg, else from the key type)
   --kid <kid>                the assertion's kid (default: the JWK's kid)
+  --assertion-aud <which>    the assertion's aud: token-endpoint (default) or issuer
 
 Token request:
   --scope "<a b>"            scope to ask for (default: none, the server's default)
@@ -76,6 +79,7 @@ const SPECS: Record<string, Spec> = {
   'private-key': { type: 'string' },
   alg: { type: 'string' },
   kid: { type: 'string' },
+  'assertion-aud': { type: 'string' },
   scope: { type: 'string' },
   audience: { type: 'string' },
   resource: { type: 'string' },
@@ -201,6 +205,18 @@ export function parseConformanceArgs(
   if (values.has('kid') && privateKeyFile === undefined) {
     return { kind: 'error', message: '--kid only applies with --private-key <file>.' };
   }
+  const assertionAud = str('assertion-aud');
+  if (assertionAud !== undefined) {
+    if (privateKeyFile === undefined) {
+      return { kind: 'error', message: '--assertion-aud only applies with --private-key <file>.' };
+    }
+    if (assertionAud !== 'token-endpoint' && assertionAud !== 'issuer') {
+      return {
+        kind: 'error',
+        message: `--assertion-aud is token-endpoint or issuer, got "${assertionAud}".`,
+      };
+    }
+  }
   if (values.has('expired-token') && !values.has('api')) {
     return { kind: 'error', message: '--expired-token needs --api <url> to send it to.' };
   }
@@ -239,6 +255,9 @@ export function parseConformanceArgs(
   for (const [flag, key] of copy) {
     const value = str(flag);
     if (value !== undefined) options[key] = value;
+  }
+  if (assertionAud === 'issuer' || assertionAud === 'token-endpoint') {
+    options.assertionAud = assertionAud;
   }
   if (values.has('color')) options.color = true;
   if (values.has('no-color')) options.color = false;

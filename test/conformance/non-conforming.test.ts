@@ -78,6 +78,16 @@ describe('conformance against our own server, unbroken', () => {
       json: false,
     });
     expect(failed(report)).toEqual([]);
+    // aud = the issuer works too (RFC 7523 §3: it identifies the authorization server).
+    const byIssuer = await runConformance({
+      issuer: server.origin,
+      clientId: 'signing-client',
+      privateKey: JSON.stringify(privateJwk),
+      assertionAud: 'issuer',
+      timeoutMs: 5_000,
+      json: false,
+    });
+    expect(failed(byIssuer)).toEqual([]);
     expect(result(report, 'token.private-key-jwt')?.outcome).toBe('pass');
     expect(result(report, 'negative.expired-assertion')?.detail).toBe(
       'exp 2 minutes ago: 401 invalid_client',

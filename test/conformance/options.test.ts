@@ -47,10 +47,20 @@ describe('parseConformanceArgs', () => {
 
   it('keeps the private key as a path, with --alg and --kid', () => {
     expect(
-      parseConformanceArgs([...base, '--private-key', 'key.pem', '--alg', 'RS256', '--kid', 'k']),
+      parseConformanceArgs([
+        ...base,
+        '--private-key',
+        'key.pem',
+        '--alg',
+        'RS256',
+        '--kid',
+        'k',
+        '--assertion-aud',
+        'issuer',
+      ]),
     ).toMatchObject({
       kind: 'run',
-      options: { privateKeyFile: 'key.pem', alg: 'RS256', kid: 'k' },
+      options: { privateKeyFile: 'key.pem', alg: 'RS256', kid: 'k', assertionAud: 'issuer' },
     });
   });
 
