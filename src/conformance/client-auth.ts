@@ -4,14 +4,7 @@
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
  */
-import {
-  type CryptoKey,
-  decodeProtectedHeader,
-  importJWK,
-  importPKCS8,
-  type JWK,
-  SignJWT,
-} from 'jose';
+import { type CryptoKey, importJWK, importPKCS8, type JWK, SignJWT } from 'jose';
 
 export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
 
@@ -96,14 +89,14 @@ export async function loadAssertionKey(
     if (!alg) throw new Error(`cannot tell the alg of a ${jwk.kty} key: pass --alg`);
     try {
       const key = await importJWK(jwk, alg);
-      if (!(key instanceof Object) || key instanceof Uint8Array) {
+      if (key instanceof Uint8Array) {
         throw new Error('a symmetric key cannot sign a private_key_jwt assertion');
       }
       const secrets = ['d', 'p', 'q', 'dp', 'dq', 'qi']
         .map((k) => (jwk as Record<string, unknown>)[k])
         .filter((v): v is string => typeof v === 'string');
       const kid = options.kid ?? jwk.kid;
-      return { key: key as CryptoKey, alg, secrets, ...(kid ? { kid } : {}) };
+      return { key, alg, secrets, ...(kid ? { kid } : {}) };
     } catch (error) {
       throw new Error(
         `the JWK cannot be used with alg ${alg}: ${error instanceof Error ? error.message : String(error)}`,
@@ -173,13 +166,4 @@ export function assertionAuth(clientId: string, assertion: string): ClientAuth {
       ['client_assertion', assertion],
     ],
   };
-}
-
-/** The alg in a compact JWS header, or undefined. */
-export function headerAlg(jws: string): string | undefined {
-  try {
-    return decodeProtectedHeader(jws).alg;
-  } catch {
-    return undefined;
-  }
 }
