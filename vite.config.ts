@@ -16,6 +16,20 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            // Only blocks use these (a response's explanation, the export formats). Left alone,
+            // the bundler merges them into the chunk the entry shares with the blocks, and every
+            // page, a lesson without requests too, downloads them before its first paint.
+            // Without their dependencies, which the entry needs (getHeader, the request parser).
+            {
+              name: 'explain-error',
+              test: /[\\/]src[\\/]client[\\/]explain-error\.ts$/,
+              includeDependenciesRecursively: false,
+            },
+            {
+              name: 'export-request',
+              test: /[\\/]src[\\/]client[\\/]export-request\.ts$/,
+              includeDependenciesRecursively: false,
+            },
           ],
         },
       },

@@ -35,12 +35,6 @@ export interface LessonsPluginOptions {
   dir?: string;
   /** Fail `vite build` when a lesson has errors (default: `LESSONS_STRICT=1`). */
   strict?: boolean;
-  /**
-   * The UI's block registry, relative to the Vite root: its loader table (`kind: () =>
-   * import('./…')`) says which chunk holds each block kind, for the lesson preload hints that
-   * the build writes into index.html. Default `src/ui/blocks/registry.tsx`.
-   */
-  registry?: string;
 }
 
 export const VIRTUAL_LESSONS_ID = 'virtual:lessons';
@@ -164,12 +158,7 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
       async handler(_html, context) {
         // Build only: in dev every module is its own request and there is nothing to hint.
         if (!context.bundle || !compiled) return undefined;
-        const registry = path.resolve(
-          config.root,
-          options.registry ?? 'src/ui/blocks/registry.tsx',
-        );
-        const blockModules = readBlockModules(await readFile(registry, 'utf8'), registry);
-        const preload = lessonPreloads(await compiled, context.bundle, blockModules);
+        const preload = lessonPreloads(await compiled, context.bundle);
         for (const warning of preload.warnings) config.logger.warn(`[lessons] ${warning}`);
         return [preloadScriptTag(preload.files, config.base)];
       },
@@ -276,23 +265,14 @@ if (import.meta.hot) {
 `;
 }
 
-/** `kind: () => import('./x.tsx')` entries of the registry's loader table, as absolute paths. */
-function readBlockModules(source: string, registryFile: string): Map<string, string> {
-  const modules = new Map<string, string>();
-  for (const m of source.matchAll(/^\s*(\w+):\s*\(\)\s*=>\s*import\(\s*'([^']+)'\s*\)/gm)) {
-    modules.set(m[1] ?? '', path.resolve(path.dirname(registryFile), m[2] ?? ''));
-  }
-  return modules;
-}
-
 /**
- * Per lesson, the files its page needs beyond the entry's own preloads: the body chunk and the
- * chunks (and CSS) of every block kind it uses, with their static imports.
+ * Per lesson, the files its page needs first beyond the entry's own preloads: the body chunk
+ * (with any static imports). Block code is not in it on purpose: the lesson shows with static
+ * fallbacks, and the blocks' chunks load once it has (their import starts as they render).
  */
 function lessonPreloads(
   entries: LessonEntry[],
   bundle: Rolldown.OutputBundle,
-  blockModules: Map<string, string>,
 ): { files: Record<string, string[]>; warnings: string[] } {
   const chunks = Object.values(bundle).filter((c): c is Rolldown.OutputChunk => c.type === 'chunk');
   const byFacade = new Map(chunks.map((c) => [c.facadeModuleId ?? '', c]));
@@ -316,24 +296,15 @@ function lessonPreloads(
     const body = byFacade.get(`${RESOLVED_LESSON_PREFIX}${entry.slug}`);
     if (body) closure(body, needed);
     else warnings.push(`no chunk for the body of ${entry.file}: its page will not be preloaded`);
-    for (const kind of blockKindsOf(entry.body)) {
-      const module = blockModules.get(kind);
-      const chunk = module === undefined ? undefined : byFacade.get(module);
-      if (chunk) closure(chunk, needed);
-      else
-        warnings.push(
-          `no chunk found for ${kind} blocks (registry loader table), used in ${entry.file}`,
-        );
-    }
     files[entry.slug] = [...needed].filter((file) => !inEntry.has(file));
   }
   return { files, warnings: [...new Set(warnings)] };
 }
 
 /**
- * A tiny script for index.html: when the page opened is a lesson, hint its body and block chunks
- * at once (`modulepreload`, CSS as `preload`), so they download while the entry does, instead of
- * after it has run (entry -> body -> blocks was a waterfall of three round trips).
+ * A tiny script for index.html: when the page opened is a lesson, hint its body chunk at once
+ * (`modulepreload`; CSS, if any, as `preload`), so it downloads while the entry does instead of
+ * after the entry has run and rendered (entry -> body was a waterfall).
  */
 function preloadScriptTag(files: Record<string, string[]>, base: string): HtmlTagDescriptor {
   const code = `(() => {

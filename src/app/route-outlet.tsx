@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { Suspense, useEffect, useRef } from 'react';
 import { NotFoundPage } from '../ui/layout/not-found-page';
 import { matchPath, useRouter } from '../ui/layout/router';
 import type { AppRoute } from './routes';
@@ -41,5 +41,16 @@ export function RouteOutlet({ routes }: { routes: readonly AppRoute[] }) {
 
   if (!match) return <NotFoundPage path={path} />;
   const Page = match.route.component;
-  return <Page params={match.params} />;
+  // Pages may be lazy (their own chunk): a quiet line until the code arrives.
+  return (
+    <Suspense
+      fallback={
+        <p className="page muted" role="status">
+          Loading…
+        </p>
+      }
+    >
+      <Page params={match.params} />
+    </Suspense>
+  );
 }

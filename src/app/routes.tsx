@@ -1,10 +1,14 @@
-import type { ComponentType } from 'react';
+import { type ComponentType, lazy } from 'react';
 import { EditorRoute } from '../ui/editor/editor-route';
 import type { NavItem } from '../ui/layout/app-header';
 import { LessonPage } from '../ui/lesson/lesson-page';
 import { findLesson } from '../ui/lesson/use-lessons';
 import { LessonsHome } from '../ui/lessons-home/lessons-home';
-import { ServerPage } from '../ui/server/server-page';
+
+// Its own chunk: the server's panels are not what a lesson's first paint needs.
+const ServerPage = lazy(() =>
+  import('../ui/server/server-page').then((m) => ({ default: m.ServerPage })),
+);
 
 /** What a routed page receives: the `:params` of its pattern. */
 export interface RouteProps {

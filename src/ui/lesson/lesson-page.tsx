@@ -16,15 +16,13 @@ import {
 import './lesson-page.css';
 
 /**
- * Start fetching a lesson's body and the code of every block kind it uses, side by side (the
- * start-up calls this for the page being opened, before React renders; opening a lesson from
- * the app calls it too). Failures are left to the page, which shows them.
+ * Start fetching a lesson's body now: the start-up calls this for the page being opened, before
+ * React renders (index.html's hint has usually fetched the chunk already). Block code is left
+ * for after the lesson shows. Failures are left to the page, which shows them.
  */
 export function preloadLesson(slug: string): void {
   const entry = findLesson(slug);
-  if (entry?.status !== 'ok') return;
-  preloadBlocks(blockKindsOf(slug));
-  loadLessonBody(entry).catch(() => undefined);
+  if (entry?.status === 'ok') loadLessonBody(entry).catch(() => undefined);
 }
 
 /** `/lessons/:slug`: one lesson, its table of contents, progress and neighbours. */
@@ -73,7 +71,8 @@ interface LoadedLessonProps {
 
 /** Fetches the lesson's body (its own chunk), then renders it; the header shows meanwhile. */
 function LoadedLesson({ entry, number, lessons }: LoadedLessonProps) {
-  // Blocks' code in parallel with the body (before this effect, the body's own effect would be first).
+  // Every block's code once the page has painted (in parallel with the body, if that still loads)
+  // rather than only as each block renders: one round of requests, not body first, then blocks.
   useEffect(() => preloadBlocks(blockKindsOf(entry.slug)), [entry.slug]);
   const body = useLessonBody(entry);
   const neighbours = { prev: lessons[number - 2], next: lessons[number] };

@@ -10,17 +10,13 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
-import {
-  fillVariablesAsync,
-  getHeader,
-  type HttpRequestModel,
-  parseWwwAuthenticate,
-  type RecordedExchange,
-  SendRequestError,
-  sendRequestMutationOptions,
-  signClientAssertion,
-  tokenEndpointOf,
-} from '../../client/index.ts';
+// From the modules themselves, not the client's index: this file ships in the entry, and the
+// index would also bring the explanation tables and export formats only blocks need.
+import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-request.ts';
+import { parseWwwAuthenticate } from '../../client/parse-www-authenticate.ts';
+import { sendRequestMutationOptions } from '../../client/queries.ts';
+import { getHeader, type RecordedExchange, SendRequestError } from '../../client/send-request.ts';
+import { signClientAssertion, tokenEndpointOf } from '../../client/token-request.ts';
 import type {
   CompiledLesson,
   FlowStep,
