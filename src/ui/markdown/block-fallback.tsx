@@ -4,6 +4,7 @@ import type {
   LessonBlock,
   ResponseExpectation,
 } from '../../lessons/lesson-types.ts';
+import { CodeBlock, codeLabel } from './code-block.tsx';
 
 /** `401 invalid_client`, plus the challenge when one is expected. */
 export function describeExpectation(expect: ResponseExpectation): string {
@@ -53,9 +54,9 @@ export function BlockFallback({ block }: { block: LessonBlock }) {
 
 function Code({ value, lang }: { value: string; lang: string }) {
   return (
-    <pre className="markdown-code">
+    <CodeBlock label={codeLabel(lang)}>
       <code className={`language-${lang}`}>{value}</code>
-    </pre>
+    </CodeBlock>
   );
 }
 

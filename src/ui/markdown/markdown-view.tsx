@@ -2,6 +2,7 @@ import type { ReactNode } from 'react';
 import type { InlineNode, LessonBlock, MarkdownNode } from '../../lessons/lesson-types.ts';
 import { IMAGE_SCHEMES, isSafeUrl, LINK_SCHEMES } from '../../lessons/safe-url.ts';
 import { BlockFallback } from './block-fallback.tsx';
+import { CodeBlock, codeLabel } from './code-block.tsx';
 import './markdown.css';
 
 export interface MarkdownViewProps {
@@ -106,9 +107,9 @@ function renderBlockNode(node: MarkdownNode, context: RenderContext, key: number
       );
     case 'code':
       return (
-        <pre key={key} className="markdown-code">
+        <CodeBlock key={key} label={codeLabel(node.lang)}>
           <code className={node.lang ? `language-${node.lang}` : undefined}>{node.value}</code>
-        </pre>
+        </CodeBlock>
       );
     case 'table': {
       const [head = [], ...rows] = node.rows;
@@ -151,9 +152,9 @@ function renderBlockNode(node: MarkdownNode, context: RenderContext, key: number
     case 'rawHtml':
       // Shown as text, never as markup: React escapes the string.
       return (
-        <pre key={key} className="markdown-raw-html">
+        <CodeBlock key={key} label="HTML, shown as text" className="markdown-raw-html">
           <code>{node.value}</code>
-        </pre>
+        </CodeBlock>
       );
     case 'block':
       return (
