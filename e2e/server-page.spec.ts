@@ -70,12 +70,12 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
     'private_key_jwt',
   );
 
-  // The JWKS: one ES256 signing key.
+  // The JWKS: one ES256 signing key, the active one.
   const keys = main.getByRole('region', { name: 'Signing keys' });
   const keyTable = keys.getByRole('table', { name: /json web key set/i });
   await expect(keyTable.getByRole('row')).toHaveCount(2);
   await expect(keyTable.getByRole('row').nth(1)).toContainText('ES256');
-  await expect(keyTable.getByRole('row').nth(1)).toContainText('sig');
+  await expect(keyTable.getByRole('row').nth(1)).toContainText('signs new tokens');
 
   // The log shows the request live, its steps, and redacts the secret.
   const log = main.getByRole('list', { name: 'Requests, newest first' });
@@ -191,4 +191,77 @@ test('after a hard reload, which starts uncontrolled, the page recovers before s
   expect(discovery.status).toBe(200);
   expect(discovery.fromServiceWorker).toBe(true);
   expect(JSON.parse(discovery.text)).toMatchObject({ issuer: ISSUER });
+});
+
+test("the console edits what the mock holds: clients (refused with the core's reason when invalid), keys, tokens, clock", async ({
+  mockReady,
+  app,
+  mockServer,
+  serverConsole,
+}) => {
+  await app.navigate('Server');
+  const { clients } = serverConsole;
+
+  // Add a client; the page checks fields first.
+  const form = await serverConsole.submitNewClient({ id: 'billing-job', secret: '', ttl: '0' });
+  await expect(form.getByText('Give a secret, or choose public keys (JWKS).')).toBeVisible();
+  await expect(form.getByText('A whole number of seconds from 1 to 86400.')).toBeVisible();
+  await form.getByRole('button', { name: 'Cancel' }).click();
+  await serverConsole.addClient({
+    id: 'billing-job',
+    secret: 'b1ll-secret',
+    scopes: 'read:orders write:orders',
+    format: 'opaque',
+    ttl: '600',
+    rateLimit: '3',
+  });
+  const row = serverConsole.clientRow('billing-job');
+  await expect(row).toContainText('opaque');
+  await expect(row).toContainText('10 min');
+  await expect(row).toContainText('3 / min');
+  expect(await mockServer.client('billing-job')).toMatchObject({
+    client_secret: 'b1ll-secret',
+    scopes: ['read:orders', 'write:orders'],
+    token_format: 'opaque',
+    access_token_ttl: 600,
+    rate_limit_per_minute: 3,
+  });
+
+  // Edit: a JWKS with a private member passes the page's JSON check, the core refuses it.
+  await row.getByRole('button', { name: 'Edit billing-job' }).click();
+  const edit = serverConsole.form('Edit client billing-job');
+  await edit.getByLabel('Public keys (private_key_jwt)').check();
+  await edit
+    .getByLabel('JWKS (public keys only)')
+    .fill('{"keys":[{"kty":"EC","crv":"P-256","x":"a","y":"b","d":"private"}]}');
+  await edit.getByRole('button', { name: 'Save client' }).click();
+  await expect(edit.getByRole('alert')).toContainText(
+    'The server refused it: jwks.keys[0] contains private or secret members (d)',
+  );
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+  await serverConsole.editClient('billing-job', { scopes: 'read:orders', rateLimit: '' });
+  await expect(row).toContainText('none');
+  await serverConsole.deleteClient('billing-job');
+  expect((await mockServer.clients()).map((c) => c.client_id)).not.toContain('billing-job');
+
+  // Keys: rotate keeps the old key verifying, retire drops it.
+  await serverConsole.rotateKeys();
+  await expect(serverConsole.keyRows()).toHaveCount(2);
+  await expect(serverConsole.keyRows().nth(0)).toContainText('verifies only');
+  await serverConsole.retireKeys();
+  await expect(serverConsole.keyRows()).toHaveCount(1);
+
+  // Tokens: one issued, revoked from the console.
+  await fetchInPage(mockReady, `${ISSUER}/oauth/token`, DEMO_TOKEN_REQUEST);
+  await expect(serverConsole.tokenRows()).toHaveCount(1);
+  await expect(serverConsole.tokenRows().first()).toContainText('live');
+  await serverConsole.revokeToken(0);
+
+  // Clock: a typed move, and a typo explained.
+  await serverConsole.moveClock('1h');
+  await expect(serverConsole.clock.getByText('Whole seconds only, e.g. 90 or -30.')).toBeVisible();
+  await serverConsole.moveClock('-90');
+  await expect(serverConsole.clock).toContainText('offset −1 min 30 s');
+  expect((await mockServer.clock()).offset).toBe(-90);
+  await expect(clients).toBeVisible();
 });
