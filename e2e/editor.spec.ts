@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator, Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { AppPage } from './fixtures/app-page';
@@ -134,4 +135,28 @@ test('a new lesson starts from the template, and a damaged share link says so', 
   await expect(page.getByRole('alert')).toContainText('The shared link is damaged');
   await page.getByRole('button', { name: 'Open the first lesson instead' }).click();
   await expect(editor.source).toBeVisible();
+});
+
+test('the editor passes an axe scan (WCAG 2.1 AA) in both themes, with problems showing', async ({
+  mockReady: page,
+}) => {
+  test.slow();
+  await page.goto('/editor?lesson=lessons%2F02-first-token.md');
+  const editor = new LessonEditor(page);
+  await expect(editor.source).toHaveValue(/title: Your first token/);
+  const text = await editor.source.inputValue();
+  await editor.source.fill(text.replace('duration: 8 min', 'duration: soon'));
+  await expect(editor.problems).toHaveCount(1);
+  for (const scheme of ['light', 'dark'] as const) {
+    await page.emulateMedia({ colorScheme: scheme, reducedMotion: 'reduce' });
+    const results = await new AxeBuilder({ page })
+      .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+      .include('main')
+      .analyze();
+    expect(
+      results.violations.map(
+        (v) => `${scheme}: ${v.id} ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`,
+      ),
+    ).toEqual([]);
+  }
 });
