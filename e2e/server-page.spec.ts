@@ -75,7 +75,7 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   const keyTable = keys.getByRole('table', { name: /json web key set/i });
   await expect(keyTable.getByRole('row')).toHaveCount(2);
   await expect(keyTable.getByRole('row').nth(1)).toContainText('ES256');
-  await expect(keyTable.getByRole('row').nth(1)).toContainText('signs new tokens');
+  await expect(keyTable.getByRole('row').nth(1)).toContainText('active');
 
   // The log shows the request live, its steps, and redacts the secret.
   const log = main.getByRole('list', { name: 'Requests, newest first' });
@@ -247,7 +247,7 @@ test("the console edits what the mock holds: clients (refused with the core's re
   // Keys: rotate keeps the old key verifying, retire drops it.
   await serverConsole.rotateKeys();
   await expect(serverConsole.keyRows()).toHaveCount(2);
-  await expect(serverConsole.keyRows().nth(0)).toContainText('verifies only');
+  await expect(serverConsole.keyRows().nth(0)).toContainText('previous');
   await serverConsole.retireKeys();
   await expect(serverConsole.keyRows()).toHaveCount(1);
 

@@ -67,13 +67,17 @@ export function KeysPanel({ server }: { server: MockServer }) {
                     <span
                       className={`badge ${key.status === 'active' ? 'badge--success' : 'badge--warning'}`}
                     >
-                      {key.status === 'active' ? 'signs new tokens' : 'verifies only'}
+                      {key.status}
                     </span>
                   </td>
                 </tr>
               ))}
             </tbody>
           </table>
+          <p className="muted console-legend">
+            <strong>active</strong> signs new tokens; <strong>previous</strong> keys only verify the
+            tokens they signed, until retired.
+          </p>
           <div className="console-buttons">
             <button
               type="button"
