@@ -31,12 +31,12 @@ test('token caching lab: a naive run is throttled and wasteful; the five habits 
   ).not.toBeChecked();
   await lab.getByRole('button', { name: 'Run the job' }).click();
   await expect(lab.getByRole('button', { name: 'Stop' })).toBeEnabled();
-  await expect(status).toContainText('Finished: 6 simulated hours', { timeout: 60_000 });
-  await expect(total(lab, 'Job calls', 'Naive client')).toHaveText('108');
-  await expect(total(lab, '429 responses', 'Naive client')).toHaveText('18');
+  await expect(status).toContainText('Finished: 4 simulated hours', { timeout: 60_000 });
+  await expect(total(lab, 'Job calls', 'Naive client')).toHaveText('72');
+  await expect(total(lab, '429 responses', 'Naive client')).toHaveText('12');
   await expect(total(lab, 'Avoidable token requests', 'Your client')).not.toHaveText('0');
   await expect(lab.getByRole('list', { name: 'What this run shows' })).toContainText(
-    'Naive client throttled: The naive client was throttled 18 times (429).',
+    'Naive client throttled: The naive client was throttled 12 times (429).',
   );
   await exercise.check();
   await expect(exercise.result).toContainText('Not yet.');

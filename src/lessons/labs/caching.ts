@@ -16,8 +16,8 @@ const habits = z.strictObject({
 });
 
 const job = z.strictObject({
-  hours: z.number().int().min(1).max(24).default(12).describe('how long the job runs'),
-  everyMinutes: z.number().int().min(5).max(240).default(60).describe('a run every N minutes'),
+  hours: z.number().int().min(1).max(24).default(24).describe('how long the job runs'),
+  everyMinutes: z.number().int().min(5).max(240).default(180).describe('a run every N minutes'),
   callsPerRun: z.number().int().min(1).max(12).default(6).describe('API calls in each run'),
 });
 

@@ -141,7 +141,7 @@ describe('runCachingJob against the mock server', () => {
   });
 
   it("lesson 12's scenario: the five habits reach zero avoidable requests, without the retry calls fail", async () => {
-    const job = { hours: 6, everyMinutes: 20, callsPerRun: 6 };
+    const job = { hours: 4, everyMinutes: 20, callsPerRun: 6 };
     const script = [{ atHour: 2.5, skewSeconds: 1800 }];
     const good = await run({ job, script, yours: { ...GOOD_HABITS, fetchOnStart: false } });
     expect(good.verdict.zeroAvoidable.ok).toBe(true);
