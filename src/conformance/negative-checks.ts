@@ -183,11 +183,23 @@ export async function checkNegatives(run: ConformanceRun): Promise<void> {
       ['scope', scopes.join(' ')],
       ...others,
     ]);
-    run.expect(
-      'negative.many-scopes',
-      issuedToken(r) || (r.status === 400 && errorOf(r) !== undefined),
-      `50 scopes: ${summarize(r)}`,
-    );
+    const granted = jsonObject(r)?.scope;
+    if (!issuedToken(r))
+      run.expect(
+        'negative.many-scopes',
+        r.status === 400 && errorOf(r) !== undefined,
+        `50 made-up scopes: ${summarize(r)}`,
+      );
+    else if (typeof granted !== 'string')
+      run.fail(
+        'negative.many-scopes',
+        '50 made-up scopes: 200 without a scope field, so the client cannot tell what it got (RFC 6749 §5.1: scope is REQUIRED when it differs from the request)',
+      );
+    else
+      run.pass(
+        'negative.many-scopes',
+        `50 made-up scopes: 200, granted scope ${JSON.stringify(granted)}`,
+      );
   });
 
   await run.attempt('negative.duplicate-parameter', async () => {

@@ -6,7 +6,11 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createNodeHttpAdapter } from '../../src/mocks/node-http-adapter.ts';
-import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
+import {
+  createMockServer,
+  type MockServer,
+  type MockServerOptions,
+} from '../../src/protocol/index.ts';
 
 export type Break =
   /** Token responses without Cache-Control and Pragma (RFC 6749 §5.1). */
@@ -73,14 +77,22 @@ async function breakResponse(
   return new Response(status === 204 || text === '' ? null : text, { status, headers });
 }
 
-/** Start our server with `breaks` applied, on a free port. */
-export async function startBrokenServer(breaks: Break[] = []): Promise<BrokenServer> {
+/** Start our server with `breaks` applied, on a free port; `now` freezes its clock. */
+export async function startBrokenServer(
+  breaks: Break[] = [],
+  options: Pick<MockServerOptions, 'now'> = {},
+): Promise<BrokenServer> {
   const set = new Set(breaks);
   const holder: { listener?: ReturnType<typeof createNodeHttpAdapter> } = {};
   const http: Server = createServer((req, res) => holder.listener?.(req, res));
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
-  const core = await createMockServer({ issuer: origin, apiOrigin: origin, audience: origin });
+  const core = await createMockServer({
+    issuer: origin,
+    apiOrigin: origin,
+    audience: origin,
+    ...options,
+  });
   holder.listener = createNodeHttpAdapter(
     async (request) => {
       const response = await core.handle(request);
