@@ -43,7 +43,7 @@ test('an instructor edits a lesson beside its preview, sees an error at its line
   const editor = new LessonEditor(page);
   await expect(editor.source).toHaveValue(/\ntitle: Your first token\n/);
   await expect(editor.preview.getByText('Your first token', { exact: true })).toBeVisible();
-  await expect(page.getByText('No problems: the lesson compiles.')).toBeVisible();
+  await expect(page.getByText(/^No problems: the lesson compiles\./)).toBeVisible();
 
   // The preview is rendered by the lesson engine, with working blocks.
   const shipped = await editor.source.inputValue();
@@ -111,7 +111,7 @@ test('an instructor edits a lesson beside its preview, sees an error at its line
   await expect(editor.source).toHaveValue(shipped);
 });
 
-test('a new lesson starts from the template, and a damaged share link says so', async ({
+test('a new lesson starts from the template, runs its requests live, downloads; a damaged share link says so', async ({
   mockReady: page,
 }) => {
   await page.getByRole('link', { name: 'Write or edit a lesson' }).click();
@@ -122,7 +122,27 @@ test('a new lesson starts from the template, and a damaged share link says so', 
     'lessons/12-my-new-lesson.md',
   );
   await expect(editor.preview.getByText('My new lesson', { exact: true })).toBeVisible();
-  await expect(page.getByText('No problems: the lesson compiles.')).toBeVisible();
+  await expect(page.getByText(/^No problems: the lesson compiles\./)).toBeVisible();
+
+  // What lessons:check does live, from the page: a wrong expectation is reported at its line.
+  await page.getByRole('button', { name: 'Run every request' }).click();
+  await expect(page.getByRole('status').filter({ hasText: 'Ran the lesson' })).toHaveText(
+    /2 requests sent, 2 expectations checked, no problems\.$/,
+  );
+  await expect(page.getByText(/every request got the answer the lesson expects/)).toBeVisible();
+  const template = await editor.source.inputValue();
+  const line = template.split('\n').findIndex((l) => l.startsWith('```request id=list-users')) + 1;
+  await editor.source.fill(
+    template.replace(
+      'id=list-users title="Call the API with the token" expect=200',
+      'id=list-users title="Call the API with the token" expect=403',
+    ),
+  );
+  await page.getByRole('button', { name: 'Run every request' }).click();
+  await expect(editor.problems).toHaveCount(1);
+  await expect(editor.problem(line, 62)).toContainText(
+    'Request block "list-users": expected 403, got 200.',
+  );
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download .md' }).click();

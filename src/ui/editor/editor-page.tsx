@@ -1,5 +1,7 @@
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { signClientAssertion } from '../../client/token-request.ts';
 import { checkAuthoring } from '../../lessons/check/authoring-checks.ts';
+import { checkLessonLive, type LiveCheckResult } from '../../lessons/check/live-check.ts';
 import { compileLesson } from '../../lessons/compile-lesson.ts';
 import type { CompiledLesson, LessonDiagnostic } from '../../lessons/lesson-types.ts';
 import { renderLessonBlock } from '../blocks/registry.tsx';
@@ -7,6 +9,7 @@ import { hrefFor, Link } from '../layout/router.tsx';
 import { LessonRuntimeProvider, useLessonRuntime } from '../lesson/lesson-runtime.tsx';
 import { useLessons } from '../lesson/use-lessons.ts';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
+import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import {
   deleteDraft,
   lastEditedFile,
@@ -183,7 +186,52 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
   const lastGood = useRef<CompiledLesson | undefined>(compiled.lesson);
   if (compiled.lesson) lastGood.current = compiled.lesson;
   const preview = compiled.lesson ?? lastGood.current;
+  const [live, setLive] = useState<
+    { state: 'running' } | { state: 'done'; source: string; result: LiveCheckResult }
+  >();
+  const liveCurrent = live?.state === 'done' && live.source === doc.source ? live : undefined;
+  const diagnostics = liveCurrent
+    ? [...compiled.diagnostics, ...liveCurrent.result.diagnostics].sort(
+        (a, b) => a.line - b.line || a.column - b.column,
+      )
+    : compiled.diagnostics;
   const errors = compiled.diagnostics.filter((d) => d.severity === 'error').length;
+  const mock = useMockServerStatus();
+
+  /** What `npm run lessons:check` does live, against this page's mock servers. */
+  const runLive = async () => {
+    const lesson = compiled.lesson;
+    if (mock.state !== 'ready' || !lesson) return;
+    const server = mock.server;
+    const source = deferredSource;
+    setLive({ state: 'running' });
+    try {
+      await server.admin.reset();
+      const result = await checkLessonLive(lesson, source, {
+        fetch: async (request) =>
+          (await server.handle(request)) ??
+          new Response('{"error":"not_found"}', {
+            status: 404,
+            headers: { 'content-type': 'application/json' },
+          }),
+        signAssertion: async (clientId) => {
+          // As the lesson page signs: with the key pair this page made for signing-client.
+          const key = await import('../../mocks/signing-client-key.ts');
+          if (clientId !== key.SIGNING_CLIENT_ID) return undefined;
+          const audience = `${server.options.issuer}/oauth/token`;
+          return signClientAssertion(clientId, audience, await key.getSigningClientPrivateJwk());
+        },
+      });
+      setLive({ state: 'done', source, result });
+      const n = result.diagnostics.length;
+      setStatus(
+        `Ran the lesson against the mock servers (reset first): ${result.sent} ${result.sent === 1 ? 'request' : 'requests'} sent, ${result.checked} ${result.checked === 1 ? 'expectation' : 'expectations'} checked, ${n === 0 ? 'no problems' : n === 1 ? '1 problem' : `${n} problems`}.`,
+      );
+    } catch (error) {
+      setLive(undefined);
+      setStatus(`The live run failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
 
   const edit = (source: string) => {
     setDoc((d) => ({ ...d, source }));
@@ -324,6 +372,15 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
           </button>
           <button
             type="button"
+            className="btn btn--small"
+            onClick={() => void runLive()}
+            disabled={mock.state !== 'ready' || !compiled.lesson || live?.state === 'running'}
+            title="Send every request of the lesson to the mock servers, as npm run lessons:check does (resets them first)"
+          >
+            {live?.state === 'running' ? 'Running…' : 'Run every request'}
+          </button>
+          <button
+            type="button"
             className="btn btn--small btn--primary"
             onClick={() => void makeShareLink()}
           >
@@ -380,12 +437,13 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
             id={ids.source}
             value={doc.source}
             onChange={edit}
-            diagnostics={compiled.diagnostics}
+            diagnostics={diagnostics}
             describedBy={ids.problems}
           />
           <Problems
             id={ids.problems}
-            diagnostics={compiled.diagnostics}
+            diagnostics={diagnostics}
+            liveChecked={liveCurrent !== undefined}
             onJump={(d) => editor.current?.jumpTo(d.line, d.column)}
           />
         </section>
@@ -451,17 +509,25 @@ function FileNameField({ file, onRename }: { file: string; onRename(file: string
 function Problems({
   id,
   diagnostics,
+  liveChecked,
   onJump,
 }: {
   id: string;
   diagnostics: LessonDiagnostic[];
+  liveChecked: boolean;
   onJump(d: LessonDiagnostic): void;
 }) {
   if (diagnostics.length === 0) {
     return (
       <p id={id} className="editor-problems editor-problems--none">
-        No problems: the lesson compiles. <code>npm run lessons:check</code> also sends its requests
-        to the Node server.
+        {liveChecked ? (
+          'No problems: the lesson compiles, and every request got the answer the lesson expects.'
+        ) : (
+          <>
+            No problems: the lesson compiles. “Run every request” (or{' '}
+            <code>npm run lessons:check</code>) also checks what the servers answer.
+          </>
+        )}
       </p>
     );
   }
