@@ -88,6 +88,39 @@ describe('conformance against odd servers', () => {
     expect(JSON.stringify(report)).not.toContain('a-long-secret');
   });
 
+  it('masks a secret the server echoes back in an error', async () => {
+    const origin = await serve((o) => (req, res) => {
+      if (req.url?.startsWith('/.well-known/')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({ issuer: o, token_endpoint: `${o}/token`, response_types_supported: [] }),
+        );
+        return;
+      }
+      let body = '';
+      req.on('data', (c: Buffer) => {
+        body += c.toString();
+      });
+      req.on('end', () => {
+        const auth = req.headers.authorization ?? '';
+        const decoded = Buffer.from(auth.replace(/^Basic /, ''), 'base64').toString();
+        res.writeHead(401, { 'content-type': 'application/json' });
+        res.end(
+          JSON.stringify({
+            error: 'invalid_client',
+            error_description: `no client for ${decoded} ${auth} ${body}`,
+          }),
+        );
+      });
+    });
+    const report = await run(origin);
+    const detail = byId(report, 'token.client-secret-basic')?.detail ?? '';
+    expect(detail).toMatch(
+      /^401 invalid_client \(no client for svc:\*{8} Basic \*{8} grant_type=client_credentials\)$/,
+    );
+    expect(JSON.stringify(report)).not.toContain('a-long-secret');
+  });
+
   it('records a server that drops the connection on token requests', async () => {
     const origin = await serve((o) => (req, res) => {
       if (req.url?.startsWith('/.well-known/')) {
