@@ -231,7 +231,9 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
             <input type="checkbox" {...habit('cacheTokens')} /> Cache the token and reuse it
           </label>
           <label className="caching-lab__number">
-            Refresh margin: seconds before <code>expires_in</code> runs out
+            <span>
+              Refresh margin: seconds before <code>expires_in</code> runs out
+            </span>
             <input
               type="number"
               inputMode="numeric"
@@ -351,7 +353,10 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
       ) : null}
 
       <figure className="caching-lab__figure">
-        <CachingChart marks={marks} hours={hours} />
+        {/* the table below carries the same numbers for keyboard and screen-reader users */}
+        <div className="caching-lab__scroll">
+          <CachingChart marks={marks} hours={hours} />
+        </div>
         <figcaption className="caching-lab__legend">
           <span className="caching-lab__key caching-lab__key--token">token request</span>
           <span className="caching-lab__key caching-lab__key--avoidable">
