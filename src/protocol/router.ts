@@ -199,6 +199,33 @@ export const ROUTES: readonly Route[] = [
   },
   {
     host: 'issuer',
+    path: '/__admin/keys',
+    endpoint: 'admin',
+    methods: { GET: ({ admin }) => ok({ keys: admin.keys() }) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/tokens',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok({ tokens: admin.issuedTokens(), revoked: admin.revokedTokens() }),
+    },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/tokens/revoke',
+    endpoint: 'admin',
+    methods: {
+      POST: async (i) => {
+        const body = await adminBody(i);
+        const jti =
+          typeof body === 'object' && body !== null ? (body as { jti?: unknown }).jti : undefined;
+        return ok(await i.admin.revokeToken(jti));
+      },
+    },
+  },
+  {
+    host: 'issuer',
     path: '/__admin/mint',
     endpoint: 'admin',
     methods: { POST: async (i) => ok(await i.admin.mint(await adminBody(i))) },

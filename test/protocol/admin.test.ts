@@ -415,3 +415,48 @@ describe('admin additions for the server console', () => {
     expect(s.admin.listClients()).toEqual(before);
   });
 });
+
+describe('admin HTTP routes for keys and issued tokens', () => {
+  it('GET /__admin/keys lists the keys with their status', async () => {
+    const s = await makeServer();
+    await s.admin.rotateKeys({});
+    const r = await send(s, adminCall('GET', '/keys'));
+    expect(r.status).toBe(200);
+    expect((r.body as { keys: { status: string }[] }).keys.map((k) => k.status)).toEqual([
+      'previous',
+      'active',
+    ]);
+  });
+
+  it('GET /__admin/tokens and POST /__admin/tokens/revoke: the API then refuses the token', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    const listed = (await send(s, adminCall('GET', '/tokens'))).body as {
+      tokens: { jti: string; client_id: string }[];
+      revoked: string[];
+    };
+    expect(listed.revoked).toEqual([]);
+    const jti = listed.tokens[0]?.jti;
+    expect(listed.tokens[0]?.client_id).toBe('demo-client');
+    const r = await send(s, adminCall('POST', '/tokens/revoke', { jti }));
+    expect(r.status).toBe(200);
+    expect(r.body).toEqual({ jti, revoked: true });
+    expect(
+      ((await send(s, adminCall('GET', '/tokens'))).body as { revoked: string[] }).revoked,
+    ).toEqual([jti]);
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(401);
+  });
+
+  it('POST /__admin/tokens/revoke explains a missing or unknown jti', async () => {
+    const s = await makeServer();
+    const missing = await send(s, adminCall('POST', '/tokens/revoke', {}));
+    expect(missing.status).toBe(400);
+    expect(missing.body).toMatchObject({
+      error: 'invalid_request',
+      error_description: expect.stringContaining('Send the jti of an issued token'),
+    });
+    const unknown = await send(s, adminCall('POST', '/tokens/revoke', { jti: 'nope' }));
+    expect(unknown.status).toBe(404);
+    expect(unknown.body).toMatchObject({ error: 'not_found' });
+  });
+});

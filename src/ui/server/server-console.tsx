@@ -19,8 +19,9 @@ export const ALL_CONSOLE_PANELS: readonly ConsolePanel[] = [
 
 /**
  * Everything the mock holds, visible and editable: the Server page shows all of it, the
- * console lab the panels a lesson picks. Changes go through the `/__admin` API (revocation,
- * which has no HTTP route, through the same core function).
+ * console lab the panels a lesson picks. Changes go through the `/__admin` API, so the core
+ * validates them as it validates a test suite's calls; reads call the same admin functions
+ * directly (no request lands in the log for them).
  */
 export function ServerConsole({
   server,

@@ -1,9 +1,11 @@
 import { useQuery } from '@tanstack/react-query';
 import type { MockServer } from '../../protocol';
 import { formatSpan } from '../blocks/jwt-block/describe-time';
-import { tokenState } from './console-model';
+import { adminCall, type Send, tokenState } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
 import { clockQueryOptions, tokensQueryOptions, useServerChange } from './server-queries';
+
+const send: Send = (request) => fetch(request);
 
 const STATE_BADGE = { live: 'badge--success', expired: '', revoked: 'badge--danger' } as const;
 
@@ -12,7 +14,9 @@ export function TokensPanel({ server }: { server: MockServer }) {
   const { data, error } = useQuery(tokensQueryOptions(server));
   const { data: clock } = useQuery(clockQueryOptions(server));
   const report = useConsoleReporter();
-  const revoke = useServerChange((jti: string) => server.admin.revokeToken(jti));
+  const revoke = useServerChange((jti: string) =>
+    adminCall(server, send, 'POST', '/tokens/revoke', { jti }),
+  );
   const now = clock?.now ?? Math.floor(Date.now() / 1000);
   const tokens = data?.tokens ?? [];
 
