@@ -12,6 +12,8 @@ import { formatDiagnostic } from '../../src/lessons/compile-lessons.ts';
 import { createMockServer } from '../../src/protocol/index.ts';
 
 const run = promisify(execFile);
+/** A child process compiling and running every lesson: slow on a busy CI machine. */
+const CLI_TIMEOUT = 120_000;
 const root = new URL('../../', import.meta.url);
 const fixture = (name: string) => ({
   file: `test/lessons/fixtures/${name}`,
@@ -24,7 +26,7 @@ async function cli(...args: string[]) {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/lessons-check.ts', ...args],
-      { cwd: root, timeout: 60_000 },
+      { cwd: root, timeout: CLI_TIMEOUT },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -103,7 +105,9 @@ describe('lessons:check against the servers', () => {
     expect(report).toMatchObject({ sent: 5, checked: 4, skipped: 1 });
   });
 
-  it('the CLI starts the Node server and reports a lesson expecting 200 where the server says 401', async () => {
+  it('the CLI starts the Node server and reports a lesson expecting 200 where the server says 401', {
+    timeout: CLI_TIMEOUT,
+  }, async () => {
     const { code, stdout } = await cli('test/lessons/fixtures/live-mismatch.md');
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
@@ -115,7 +119,7 @@ describe('lessons:check against the servers', () => {
     );
   });
 
-  it('the CLI passes every real lesson, live, and exits 0', async () => {
+  it('the CLI passes every real lesson, live, and exits 0', { timeout: CLI_TIMEOUT }, async () => {
     const { code, stdout } = await cli();
     expect(stdout.trim()).toMatch(
       /^lessons:check: \d+ lessons OK; \d+ requests sent, \d+ expectations checked live\.$/,
@@ -123,7 +127,9 @@ describe('lessons:check against the servers', () => {
     expect(code).toBe(0);
   });
 
-  it('the CLI prints JSON with --json and exits 2 on a path that does not exist', async () => {
+  it('the CLI prints JSON with --json and exits 2 on a path that does not exist', {
+    timeout: CLI_TIMEOUT,
+  }, async () => {
     const json = await cli('--json', '--no-live', 'test/lessons/fixtures/authoring-mistakes.md');
     expect(json.code).toBe(1);
     const report = JSON.parse(json.stdout);
