@@ -7,9 +7,11 @@
  *     listed apart: it must not be in the entry's static imports (checked in the Vite manifest),
  *     and if it loaded before the lesson showed, it loaded in parallel, not in the way.
  * (b) Time from navigation to: lesson visible (title + first body paragraph), "Send" usable (the
- *     request block rendered and the mock servers ready: `<html data-mock="ready">`, service
- *     worker in control). Cold = a fresh browser context (empty cache, no service worker: the
- *     visit also registers it); warm = a reload in that context.
+ *     request block rendered with an enabled Send: a press then is never lost, it is held until
+ *     the mock servers answer), the mock servers ready (`<html data-mock="ready">`, service
+ *     worker in control), and "Send answered": Send pressed the moment it is usable, until its
+ *     response status shows (what a learner who clicks at once waits). Cold = a fresh browser
+ *     context (empty cache, no service worker: the visit also registers it); warm = a reload.
  * (c) "Replay all" on lesson 09's "Requests that must fail, and how": click to the summary
  *     "N of N as expected." (timed in the page), median of a few runs.
  */
@@ -55,6 +57,7 @@ const MARKS_SCRIPT = `(() => {
     marks[name + ':pending'] = true;
     requestAnimationFrame(() => { marks[name] = performance.now(); });
   };
+  let pressed;
   const check = () => {
     const title = document.querySelector('article.lesson h1');
     const body = document.querySelector('article.lesson > :not(header) p');
@@ -64,11 +67,18 @@ const MARKS_SCRIPT = `(() => {
     const send = [...document.querySelectorAll('article.lesson button')].find(
       (b) => b.textContent.trim() === 'Send' && !b.disabled,
     );
+    if (send) {
+      stamp('sendUsable');
+      if (globalThis.__benchPressSend && !pressed) {
+        pressed = send.closest('section');
+        send.click();
+      }
+    }
+    const status = pressed && pressed.querySelector('[aria-label="Response status"]');
+    if (status && /^\\d{3} /.test(status.textContent)) stamp('sendAnswered');
     if (document.documentElement.dataset.mock === 'ready') {
       if (navigator.serviceWorker && navigator.serviceWorker.controller) stamp('mockReady');
-      if (send) stamp('sendUsable');
     }
-    if (marks.visible !== undefined && marks.sendUsable !== undefined) observer.disconnect();
   };
   const observer = new MutationObserver(check);
   observer.observe(document, { subtree: true, childList: true, attributes: true, characterData: true });
@@ -79,6 +89,7 @@ interface Marks {
   visible?: number;
   sendUsable?: number;
   mockReady?: number;
+  sendAnswered?: number;
 }
 
 interface ScriptLoad {
@@ -96,8 +107,13 @@ async function loadAndMark(
   else await page.goto(path);
   await page.waitForFunction(
     (wantSend) => {
-      const m = (globalThis as unknown as { __benchMarks?: Marks }).__benchMarks;
-      return m?.visible !== undefined && (!wantSend || m.sendUsable !== undefined);
+      const g = globalThis as unknown as { __benchMarks?: Marks; __benchPressSend?: boolean };
+      const m = g.__benchMarks;
+      return (
+        m?.visible !== undefined &&
+        (!wantSend || m.sendUsable !== undefined) &&
+        (!g.__benchPressSend || m.sendAnswered !== undefined)
+      );
     },
     wantSend,
     { timeout: 30_000 },
@@ -113,7 +129,12 @@ async function loadAndMark(
         responseEnd: (e as PerformanceResourceTiming).responseEnd,
       }));
     return {
-      marks: { visible: marks.visible, sendUsable: marks.sendUsable, mockReady: marks.mockReady },
+      marks: {
+        visible: marks.visible,
+        sendUsable: marks.sendUsable,
+        mockReady: marks.mockReady,
+        sendAnswered: marks.sendAnswered,
+      },
       scripts,
     };
   });
@@ -197,6 +218,7 @@ async function loadTimes(): Promise<void> {
   );
   const cold: Marks[] = [];
   const warm: Marks[] = [];
+  const pressed: Marks[] = [];
   for (let i = 0; i < LOAD_RUNS; i++) {
     const context = await newBenchContext();
     await context.addInitScript(MARKS_SCRIPT);
@@ -204,6 +226,14 @@ async function loadTimes(): Promise<void> {
     cold.push((await loadAndMark(page, FIRST_SEND_LESSON, true, false)).marks);
     warm.push((await loadAndMark(page, FIRST_SEND_LESSON, true, true)).marks);
     await context.close();
+    // Another fresh context whose page presses Send the moment it is usable.
+    const pressing = await newBenchContext();
+    await pressing.addInitScript('globalThis.__benchPressSend = true;');
+    await pressing.addInitScript(MARKS_SCRIPT);
+    pressed.push(
+      (await loadAndMark(await pressing.newPage(), FIRST_SEND_LESSON, true, false)).marks,
+    );
+    await pressing.close();
   }
   const show = (label: string, runs: Marks[], key: keyof Marks, budget?: number) => {
     const values = runs.map((m) => m[key] ?? Number.NaN);
@@ -216,11 +246,12 @@ async function loadTimes(): Promise<void> {
     );
   };
   show('cold: lesson visible', cold, 'visible', VISIBLE_BUDGET_MS);
-  show('cold: service worker registered and in control', cold, 'mockReady');
-  show('cold: Send usable', cold, 'sendUsable', USABLE_BUDGET_MS);
+  show('cold: Send usable (a press waits for the servers)', cold, 'sendUsable', USABLE_BUDGET_MS);
+  show('cold: service worker in control, servers ready', cold, 'mockReady');
+  show('cold: Send pressed at once, answered', pressed, 'sendAnswered');
   show('warm (reload): lesson visible', warm, 'visible', VISIBLE_BUDGET_MS);
-  show('warm (reload): mock servers ready', warm, 'mockReady');
   show('warm (reload): Send usable', warm, 'sendUsable', USABLE_BUDGET_MS);
+  show('warm (reload): mock servers ready', warm, 'mockReady');
 }
 
 async function replayAll(): Promise<void> {

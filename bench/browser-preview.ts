@@ -12,8 +12,9 @@ import { type Browser, type BrowserContext, chromium, type Page } from '@playwri
 const root = fileURLToPath(new URL('..', import.meta.url));
 const vite = `${root}node_modules/vite/bin/vite.js`;
 
-export const OUT_DIR = '/tmp/bench-dist';
-export const PORT = 4195;
+// Overridable, so two people benching on one machine do not build into, or serve, each other's.
+export const OUT_DIR = process.env.BENCH_OUT_DIR ?? '/tmp/bench-dist';
+export const PORT = Number(process.env.BENCH_PORT ?? 4195);
 export const ORIGIN = `http://localhost:${PORT}`;
 
 /** The launch arguments of playwright.config.ts (root, no network, no GPU). */

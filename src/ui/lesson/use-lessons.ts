@@ -52,8 +52,12 @@ export type LessonBodyState =
 export function useLessonBody(entry: LessonSummary): LessonBodyState {
   const [result, setResult] = useState<{ entry: LessonSummary; state: LessonBodyState }>();
   const cached = loaded.get(entry);
+  const renderedCached = cached !== undefined;
   useEffect(() => {
-    if (loaded.has(entry)) return;
+    // Skip only if this render already showed the body. The start-up fetches it early, so it may
+    // arrive between the render and this effect: then `loadLessonBody` resolves at once and
+    // re-renders (skipping on `loaded.has` left the page on "Loading the lesson…" for good).
+    if (renderedCached) return;
     let live = true;
     loadLessonBody(entry).then(
       (lesson) => {
@@ -68,7 +72,7 @@ export function useLessonBody(entry: LessonSummary): LessonBodyState {
     return () => {
       live = false;
     };
-  }, [entry]);
+  }, [entry, renderedCached]);
   if (cached) return { status: 'ready', lesson: cached };
   if (result?.entry === entry) return result.state;
   if (result?.entry.slug === entry.slug && result.state.status === 'ready') return result.state;
