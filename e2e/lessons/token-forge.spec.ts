@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
 
@@ -80,6 +81,10 @@ test('token forge: forge from the lesson token, stop it at the audience, edit cl
   await expect(replays.getByRole('row', { name: /Tampered payload/ })).toContainText(
     '✓ 401 at Signature',
   );
+  // The lab, with a result and the replay table showing, passes axe's WCAG checks.
+  const { violations } = await new AxeBuilder({ page }).include('.forge-lab').analyze();
+  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+
   const replayAll = lesson.exercise('Replay every case');
   await replayAll.check();
   await replayAll.expectPassed();
