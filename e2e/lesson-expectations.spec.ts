@@ -66,3 +66,36 @@ for (const entry of loadLessons()) {
     }
   });
 }
+
+test('the generated assertion fails when a lesson states the wrong outcome', async ({
+  app,
+  lesson,
+  mockReady: _,
+}) => {
+  await app.open('/lessons/first-token');
+  await app.waitForMockServers();
+  await lesson.waitForBlocks();
+  const token = lesson.requestById('token-json', 'A token request with a JSON body');
+  await token.send();
+  await expectOutcome(token, { status: 200 });
+  // What a lesson edit to `expect=401 error=invalid_client` (or to a wrong error alone) would
+  // make the generated test assert against this 200: each must fail, naming the difference.
+  const wrongStatus = expectOutcome(
+    token,
+    { status: 401, error: 'invalid_client' },
+    { timeout: 1000 },
+  );
+  await expect(wrongStatus).rejects.toThrow(/request "A token request with a JSON body": status/);
+  const wrongError = expectOutcome(
+    token,
+    { status: 200, error: 'invalid_scope' },
+    { timeout: 1000 },
+  );
+  await expect(wrongError).rejects.toThrow(/error invalid_scope/);
+  const wrongChallenge = expectOutcome(
+    token,
+    { status: 200, www_authenticate: 'Bearer error="invalid_token"' },
+    { timeout: 1000 },
+  );
+  await expect(wrongChallenge).rejects.toThrow(/WWW-Authenticate/);
+});
