@@ -1,6 +1,12 @@
-import { ExercisePanel, FlowDiagram, JwtInspector, NegativeCasesTable } from './fixtures/blocks';
-import { expect, test } from './fixtures/index';
-import { LessonPage } from './fixtures/lesson-page';
+import {
+  ExercisePanel,
+  expect,
+  FlowDiagram,
+  JwtInspector,
+  LessonPage,
+  NegativeCasesTable,
+  test,
+} from './fixtures';
 
 test('flow, JWT inspector and exercise: the diagram reads as steps, a token is decoded and verified, the exercise passes right after the right request', async ({
   page,
