@@ -183,9 +183,11 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
 
   const deferredSource = useDeferredValue(doc.source);
   const compiled = useMemo(() => compile(deferredSource, doc.file), [deferredSource, doc.file]);
-  const lastGood = useRef<CompiledLesson | undefined>(compiled.lesson);
-  if (compiled.lesson) lastGood.current = compiled.lesson;
-  const preview = compiled.lesson ?? lastGood.current;
+  // The last version that compiled stays in the preview while the text has errors (state
+  // adjusted during render, as React recommends for values derived from the previous render).
+  const [lastGood, setLastGood] = useState(compiled.lesson);
+  if (compiled.lesson && compiled.lesson !== lastGood) setLastGood(compiled.lesson);
+  const preview = compiled.lesson ?? lastGood;
   const [live, setLive] = useState<
     { state: 'running' } | { state: 'done'; source: string; result: LiveCheckResult }
   >();
