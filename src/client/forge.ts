@@ -228,6 +228,8 @@ export interface ForgeEnv {
   /** The active key's kid and alg. */
   kid: string;
   alg: string;
+  /** The scope the replayed route needs (default read:users, GET /api/v1/users). */
+  requiredScope?: string;
 }
 
 /** A security case from the article, ready to replay. */
@@ -253,7 +255,7 @@ export function freshDraft(env: ForgeEnv): ForgeDraft {
       sub: 'demo-client',
       aud: env.audience,
       client_id: 'demo-client',
-      scope: 'read:users',
+      scope: env.requiredScope ?? 'read:users',
       iat: env.now,
       exp: env.now + 3600,
       jti: crypto.randomUUID(),
@@ -268,9 +270,18 @@ export function freshDraft(env: ForgeEnv): ForgeDraft {
  * old or revoked token does not hide the case), under the server's active key.
  */
 function start(env: ForgeEnv, base: ForgeDraft): ForgeDraft {
+  const needed = env.requiredScope ?? 'read:users';
+  const scope = typeof base.payload.scope === 'string' ? base.payload.scope : '';
   return {
     header: { ...base.header, alg: env.alg, typ: 'at+jwt', kid: env.kid },
-    payload: { ...base.payload, iat: env.now, exp: env.now + 3600, jti: crypto.randomUUID() },
+    payload: {
+      ...base.payload,
+      // A base token without the route's scope would hide every other case behind a 403.
+      scope: scope.split(' ').includes(needed) ? scope : needed,
+      iat: env.now,
+      exp: env.now + 3600,
+      jti: crypto.randomUUID(),
+    },
     signing: 'server',
     originalSignature: base.originalSignature,
   };
@@ -416,7 +427,10 @@ export const FORGE_PRESETS: readonly ForgePreset[] = [
     why: 'Every token check passes, but the token lacks the route’s scope: 403, not 401.',
     expected: 'checkScope',
     status: 403,
-    build: (env, base) => withPayload(start(env, base), { scope: 'read:orders' }),
+    build: (env, base) =>
+      withPayload(start(env, base), {
+        scope: (env.requiredScope ?? 'read:users') === 'read:users' ? 'read:orders' : 'read:users',
+      }),
   },
 ];
 

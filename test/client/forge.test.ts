@@ -81,7 +81,8 @@ describe('token forge presets against the real core', () => {
     const env = envOf(server);
     const { draft } = await mintedDraft(env, server.admin);
     const preset = FORGE_PRESETS.find((p) => p.id === 'wrong-audience');
-    const token = await signDraft(preset!.build(env, draft), server.admin);
+    if (!preset) throw new Error('no wrong-audience preset');
+    const token = await signDraft(preset.build(env, draft), server.admin);
     const result = await replay(server, token);
     expect(result.challenge).toContain('failed the aud check');
   });
@@ -174,5 +175,25 @@ describe('forge drafts and signing', () => {
     expect(parseFieldValue('"123"')).toBe('123');
     expect(parseFieldValue('[broken')).toBe('[broken');
     expect(parseFieldValue('null')).toBeNull();
+  });
+});
+
+describe('forge presets on the orders route', () => {
+  it('each preset still ends where it should when replayed on GET /api/v1/orders', async () => {
+    const server = await makeServer();
+    const env = { ...envOf(server), requiredScope: 'read:orders' };
+    const { draft } = await mintedDraft(env, server.admin);
+    for (const preset of FORGE_PRESETS) {
+      const token = await signDraft(preset.build(env, draft), server.admin);
+      const r = forgeRequest(API, 'orders', token);
+      const response = await server.handle(
+        new Request(r.url, { method: r.method, headers: Object.fromEntries(r.headers) }),
+      );
+      const entry = server.admin.log().at(-1);
+      expect([response?.status, failedCheck(entry?.steps ?? [])], preset.id).toEqual([
+        preset.status,
+        preset.expected,
+      ]);
+    }
   });
 });

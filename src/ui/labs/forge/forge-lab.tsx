@@ -84,7 +84,7 @@ export function ForgeLab({ block }: LabProps) {
   );
 }
 
-function envOf(server: MockServer): ForgeEnv {
+function envOf(server: MockServer, route: ForgeRoute = 'users'): ForgeEnv {
   const keys = server.admin.keys();
   const active = keys.find((k) => k.status === 'active') ?? keys.at(-1);
   const { issuer, audience } = server.options;
@@ -95,6 +95,7 @@ function envOf(server: MockServer): ForgeEnv {
     leewaySeconds: server.admin.settings().leewaySeconds,
     kid: active?.kid ?? '',
     alg: active?.alg ?? 'ES256',
+    requiredScope: FORGE_ROUTES[route].scope,
   };
 }
 
@@ -142,12 +143,12 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
   const mint = useCallback(async () => {
     setSourceError(undefined);
     try {
-      const { token, draft } = await mintedDraft(envOf(server), server.admin);
+      const { token, draft } = await mintedDraft(envOf(server, config.route), server.admin);
       load(token, draft, 'minted');
     } catch (error) {
       setSourceError(error instanceof Error ? error.message : String(error));
     }
-  }, [server, load]);
+  }, [server, load, config.route]);
 
   // Start from the lesson's token when it is a JWT, else from one minted now. A lesson token
   // that arrives (or changes) later replaces the starting token, unless the learner has pasted
@@ -173,7 +174,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
 
   const applyPreset = (preset: ForgePreset) => {
     if (!base) return;
-    const draft = preset.build(envOf(server), base.draft);
+    const draft = preset.build(envOf(server, config.route), base.draft);
     setHeaderRows(rowsFrom(draft.header));
     setPayloadRows(rowsFrom(draft.payload));
     setSigning(draft.signing);
@@ -254,7 +255,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
     try {
       for (const preset of presets) {
         const r = await replay(
-          preset.build(envOf(server), base.draft),
+          preset.build(envOf(server, config.route), base.draft),
           `${labId}:${preset.id}`,
           preset.id,
         );
