@@ -1,4 +1,5 @@
 import { lazy, Suspense, useCallback, useId } from 'react';
+import { Link } from '../../layout/router.tsx';
 import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { type ConsoleReporter, ConsoleReporterContext } from '../../server/console-outcomes.tsx';
 import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
@@ -24,7 +25,7 @@ export function ConsoleLab({ block }: LabProps) {
           <span className="block-kind">Lab</span> {block.title ?? 'Server console'}
         </h3>
         <span className="card__subtitle">
-          The same panels as the <a href="/server">Server</a> page.
+          The same panels as the <Link to="/server">Server</Link> page.
         </span>
       </header>
       <div className="card__body">
