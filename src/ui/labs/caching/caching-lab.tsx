@@ -99,6 +99,8 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
   const [verdict, setVerdict] = useState<RunVerdict | undefined>();
   const [failure, setFailure] = useState<string | undefined>();
   const [skew, setSkew] = useState(0);
+  /** The last time travel, queued or applied: kept beside the progress line. */
+  const [travelNote, setTravelNote] = useState<string | undefined>();
   const marksRef = useRef<SimMark[]>([]);
   const travelRef = useRef<TimeTravel | undefined>(undefined);
   const abortRef = useRef<AbortController | undefined>(undefined);
@@ -124,7 +126,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
       ...(travel.skewSeconds !== undefined ? { skewSeconds: travel.skewSeconds } : {}),
     };
     if (travel.skewSeconds !== undefined) setSkew(travel.skewSeconds);
-    setProgress(`Queued for the next run: ${describeTimeTravel(travel)}.`);
+    setTravelNote(`Queued for the next run: ${describeTimeTravel(travel)}.`);
   };
 
   async function run() {
@@ -146,6 +148,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
     setVerdict(undefined);
     setFailure(undefined);
     setSkew(0);
+    setTravelNote(undefined);
     setRunning(true);
     setProgress('Starting the job…');
     const before = server.admin.clock();
@@ -167,6 +170,9 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
           },
           onMark: (mark) => {
             marksRef.current.push(mark);
+            if (mark.kind === 'clock' && mark.lane === 'naive') {
+              setTravelNote(`At ${formatDuration(mark.at)} of job time: ${mark.text}.`);
+            }
           },
           afterRun: async (at) => {
             setMarks([...marksRef.current]);
@@ -345,6 +351,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
 
       <p className="caching-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
         {progress || 'Not run yet.'}
+        {travelNote ? ` ${travelNote}` : ''}
       </p>
       {failure ? (
         <p className="caching-lab__problems" role="alert">
