@@ -340,7 +340,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
             >
               {pending
                 ? runtime.serverStarting
-                  ? 'Starting the mock servers… it goes out as soon as they answer.'
+                  ? 'Starting the mock servers…'
                   : 'Sending…'
                 : exchange
                   ? statusLine(exchange)
