@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
@@ -76,6 +77,17 @@ test('token caching lab: a naive run is throttled and wasteful; the five habits 
   await expect(lab.getByRole('img', { name: /Requests over job time/ })).toBeVisible();
   await exercise.check();
   await exercise.expectPassed();
+
+  // The lab, filled in, has no serious or critical WCAG 2.1 AA violation.
+  const scan = await new AxeBuilder({ page })
+    .include('.caching-lab')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    scan.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
 
   // Time travel during a run: both clocks jump an hour; a good client just refreshes.
   await lab.getByRole('button', { name: 'Run the job' }).click();
