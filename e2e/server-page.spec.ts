@@ -241,6 +241,15 @@ test("the console edits what the mock holds: clients (refused with the core's re
   await edit.getByRole('button', { name: 'Cancel' }).click();
   await serverConsole.editClient('billing-job', { scopes: 'read:orders', rateLimit: '' });
   await expect(row).toContainText('none');
+  // A private_key_jwt client from a key made in the page.
+  await row.getByRole('button', { name: 'Edit billing-job' }).click();
+  await edit.getByLabel('Public keys (private_key_jwt)').check();
+  await edit.getByRole('button', { name: 'Make a new public key' }).click();
+  await expect(edit.getByLabel('JWKS (public keys only)')).toHaveValue(/"kty": "EC"/);
+  await edit.getByRole('button', { name: 'Save client' }).click();
+  await expect(edit).toBeHidden();
+  await expect(row).toContainText('private_key_jwt');
+  await expect(row).toContainText('1 public key');
   await serverConsole.deleteClient('billing-job');
   expect((await mockServer.clients()).map((c) => c.client_id)).not.toContain('billing-job');
 

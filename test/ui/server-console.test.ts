@@ -179,3 +179,23 @@ describe('console helpers', () => {
     expect(parseSeconds('99999999999')).toBe('At most ±100 years.');
   });
 });
+
+describe('a new public key for a private_key_jwt client', () => {
+  it('makes a JWKS the core registers, with no private member', async () => {
+    const { newPublicJwks } = await import('../../src/ui/server/console-model.ts');
+    const server = await makeServer();
+    const text = await newPublicJwks();
+    expect(text).not.toMatch(/"d"/);
+    const parsed = clientBodyFromForm({
+      ...emptyClientForm(),
+      id: 'jwt-client',
+      credential: 'jwks',
+      jwks: text,
+    });
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    await adminCall(server, sendTo(server), 'PUT', '/clients/jwt-client', parsed.body);
+    expect(server.admin.getClient('jwt-client')?.token_endpoint_auth_method).toBe(
+      'private_key_jwt',
+    );
+  });
+});

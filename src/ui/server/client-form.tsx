@@ -1,5 +1,10 @@
 import { useId, useState } from 'react';
-import { type ClientFormErrors, type ClientFormValues, clientBodyFromForm } from './console-model';
+import {
+  type ClientFormErrors,
+  type ClientFormValues,
+  clientBodyFromForm,
+  newPublicJwks,
+} from './console-model';
 
 /**
  * Add or edit a client. Field errors show as the learner saves; what the core says when it
@@ -116,6 +121,15 @@ export function ClientForm({
               onChange={(e) => set('jwks', e.target.value)}
             />
             {error('jwks')}
+            <button
+              type="button"
+              className="btn btn--small btn--ghost console-field__helper"
+              onClick={() => {
+                void newPublicJwks().then((jwks) => set('jwks', jwks));
+              }}
+            >
+              Make a new public key
+            </button>
           </div>
         )}
         <div className="console-field console-field--wide">

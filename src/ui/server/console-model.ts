@@ -4,6 +4,7 @@
  * and the "never log the client secret" probe. Each drives the mock through `send`, which is
  * `fetch` in the page (through the service worker) and `server.handle` in tests.
  */
+import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
 import type { ClientView, LogEntry, MockServer } from '../../protocol';
 
 export type Send = (request: Request) => Promise<Response>;
@@ -345,4 +346,16 @@ export function tokenState(
 ): 'live' | 'expired' | 'revoked' {
   if (revoked.has(token.jti)) return 'revoked';
   return token.exp + leewaySeconds <= now ? 'expired' : 'live';
+}
+
+/**
+ * A JWKS with one new ES256 public key, for registering a private_key_jwt client. The private
+ * half is made in the page and dropped: registering needs only the public key.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ */
+export async function newPublicJwks(): Promise<string> {
+  const { publicKey } = await generateKeyPair('ES256', { extractable: true });
+  const jwk = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(jwk);
+  return JSON.stringify({ keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] }, null, 2);
 }
