@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
 
@@ -47,8 +48,21 @@ test('behaviour profiles: the out-of-scope request and the same-second request r
   await reuse.check();
   await reuse.expectPassed();
 
+  // The lab, filled in, has no serious or critical WCAG 2.1 AA violation.
+  const scan = await new AxeBuilder({ page })
+    .include('.profiles-lab')
+    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
+    .analyze();
+  expect(
+    scan.violations
+      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+  ).toEqual([]);
+
   // Keep a profile on: the server (and its /__admin API) now uses it.
-  await lab.getByRole('button', { name: 'Keep the server on Server-side token cache' }).click();
+  await lab
+    .getByRole('button', { name: 'Keep the server on this: Server-side token cache' })
+    .click();
   await expect(lab.getByText('Server now: Server-side token cache')).toBeVisible();
   const kept = await mockServer.call('GET', '/profile');
   expect(JSON.parse(kept.text)).toMatchObject({ profile: 'server-side-cache' });

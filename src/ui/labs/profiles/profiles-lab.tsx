@@ -234,7 +234,7 @@ function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
                   className="btn btn--small"
                   onClick={() => keep(run.profile.id)}
                   disabled={active === run.profile.id}
-                  aria-label={`Keep the server on ${run.profile.name}`}
+                  aria-label={`${active === run.profile.id ? 'The server uses this' : 'Keep the server on this'}: ${run.profile.name}`}
                 >
                   {active === run.profile.id ? 'The server uses this' : 'Keep the server on this'}
                 </button>
