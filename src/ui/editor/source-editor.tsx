@@ -53,8 +53,20 @@ export const SourceEditor = forwardRef<SourceEditorHandle, SourceEditorProps>(fu
       offset += Math.max(0, Math.min(column - 1, lines[line - 1]?.length ?? 0));
       element.focus({ preventScroll: true });
       element.setSelectionRange(offset, offset);
-      element.scrollTop = Math.max(0, (line - 1) * LINE_HEIGHT - element.clientHeight / 3);
       element.scrollIntoView({ block: 'nearest' });
+      // After the browser's own reveal of the caret (which scrolls as little as it can): put the
+      // line a third of the way down and, as lines do not wrap, the column in view with room after.
+      requestAnimationFrame(() => {
+        element.scrollTop = Math.max(0, (line - 1) * LINE_HEIGHT - element.clientHeight / 3);
+        const charWidth = measureCharWidth(element);
+        const x = (column - 1) * charWidth;
+        if (
+          x < element.scrollLeft ||
+          x > element.scrollLeft + element.clientWidth - 16 * charWidth
+        ) {
+          element.scrollLeft = Math.max(0, x - element.clientWidth / 3);
+        }
+      });
     },
   }));
 
@@ -112,3 +124,13 @@ export const SourceEditor = forwardRef<SourceEditorHandle, SourceEditorProps>(fu
     </div>
   );
 });
+
+/** The width of one character of the textarea's monospace font. */
+function measureCharWidth(element: HTMLElement): number {
+  const context = document.createElement('canvas').getContext('2d');
+  if (!context) return 8;
+  // Not `style.font`: the shorthand reads as "" when a longhand (line-height) cannot fit in it.
+  const style = getComputedStyle(element);
+  context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+  return context.measureText('0').width || 8;
+}
