@@ -78,12 +78,14 @@ export const blockComponents: BlockComponents = Object.fromEntries(
 ) as BlockComponents;
 
 /**
- * Kinds that need the mock servers' own objects, not only requests: they render once the servers
- * run; before that, their static fallback. Blocks that only send requests render at once: the
+ * Kinds that wait for the mock servers before they turn interactive (their static fallback
+ * until then). Request blocks do not: their Send is what a learner reaches for first, and the
  * lesson runtime's `send` holds a request until the servers answer (after a hard reload a request
- * sent earlier would reach the real network), and says so meanwhile.
+ * sent earlier would reach the real network). The others wait so that rendering them does not
+ * compete with the servers' start-up for the main thread: labs use the servers' objects
+ * directly, and a replay table or an exercise is not the first thing pressed.
  */
-const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set(['lab']);
+const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set(['negatives', 'exercise', 'lab']);
 
 function ServerReady({ block, children }: { block: LessonBlock; children: ReactNode }) {
   const status = useMockServerStatus();
