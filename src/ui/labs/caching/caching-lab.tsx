@@ -8,6 +8,7 @@ import type { LabProps } from '../lab-block.tsx';
 import { CachingChart, CachingTotals } from './caching-chart.tsx';
 import {
   type ClientHabits,
+  callSchedule,
   describeTimeTravel,
   formatDuration,
   GOOD_HABITS,
@@ -115,6 +116,16 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
   ].filter((p): p is string => p !== undefined);
 
   const hours = Number(job.hours) || config.job.hours;
+  // Each request crosses the service worker (~15-25 ms): say what a run will cost before it starts.
+  const plannedCalls =
+    problems.length > 0
+      ? 0
+      : callSchedule({
+          hours: Number(job.hours),
+          everyMinutes: Number(job.everyMinutes),
+          callsPerRun: Number(job.callsPerRun),
+        }).length;
+  const plannedRequests = plannedCalls * 3;
 
   const queueTravel = (travel: TimeTravel) => {
     const queued = travelRef.current ?? {};
@@ -284,6 +295,12 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
           <p className="caching-lab__note">
             The naive client asks for a token before every call, never retries and never waits.
           </p>
+          {plannedCalls > 0 ? (
+            <p className="caching-lab__note">
+              {plannedCalls} calls per client: about {plannedRequests} requests, roughly{' '}
+              {Math.max(1, Math.round((plannedRequests * 20) / 1000))} s.
+            </p>
+          ) : null}
           {config.script.length > 0 ? (
             <p className="caching-lab__note">
               Scheduled:{' '}
