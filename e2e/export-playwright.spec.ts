@@ -6,7 +6,11 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
+
+const NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
+const PLAYWRIGHT_CLI = join(NODE_MODULES, '@playwright/test/cli.js');
 
 interface JsonReport {
   suites: {
@@ -90,16 +94,20 @@ test('a request panel exports a Playwright spec that passes against the app, and
   );
   const baseURL = testInfo.project.use.baseURL;
   expect(baseURL, 'the project has a baseURL').toBeTruthy();
+  // This project's Playwright, run by this Node: wherever the output folder is (even outside
+  // the project), the specs find @playwright/test through NODE_PATH, and nothing is downloaded.
   const run = spawnSync(
-    'npx',
-    ['playwright', 'test', '-c', 'playwright.config.ts', '--reporter=json'],
+    process.execPath,
+    [PLAYWRIGHT_CLI, 'test', '-c', 'playwright.config.ts', '--reporter=json'],
     {
       cwd: dir,
-      env: { ...childEnv(), PLAYGROUND_URL: baseURL },
+      env: { ...childEnv(), PLAYGROUND_URL: baseURL, NODE_PATH: NODE_MODULES },
       encoding: 'utf8',
       timeout: 150_000,
     },
   );
+  expect(run.error, 'the exported specs ran').toBeUndefined();
+  expect(run.stdout.trim(), `no JSON report; stderr:\n${run.stderr}`).toMatch(/^\{/);
   const report = JSON.parse(run.stdout) as JsonReport;
   expect(report.errors, run.stderr).toEqual([]);
   const outcome = Object.fromEntries(
