@@ -372,11 +372,11 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
     );
   }
   const unknown = Object.keys(input).filter(
-    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg'].includes(k),
+    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse'].includes(k),
   );
   if (unknown.length > 0) {
     throw invalid(
-      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg.`,
+      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg, tokenReuse.`,
     );
   }
   const next = { ...current };
@@ -400,6 +400,12 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       );
     }
     next.signingAlg = input.signingAlg;
+  }
+  if (input.tokenReuse !== undefined) {
+    if (input.tokenReuse !== 'never' && input.tokenReuse !== 'same-second') {
+      throw invalid('tokenReuse must be "never" or "same-second".');
+    }
+    next.tokenReuse = input.tokenReuse;
   }
   return next;
 }
