@@ -381,7 +381,7 @@ describe('toPlaywrightTest', () => {
   });
 
   it('keeps any request text intact as a JSON string literal', () => {
-    const awkward = 'a "quote", a \\ backslash, a ${template} and `ticks`\nnew line';
+    const awkward = `a "quote", a \\ backslash, a $\{template} and \`ticks\`\nnew line`;
     const result = toPlaywrightTest({
       id: 'x',
       setup: [],

@@ -55,7 +55,10 @@ export function PlaywrightExportPanel({
         A Playwright spec that opens the playground, resets the mock servers
         {steps > 0 ? `, replays the ${steps} earlier requests of this lesson` : ''} and sends this
         request through the service worker, checking what the lesson expects. Run it with{' '}
-        <code>PLAYGROUND_URL=http://localhost:5173 npx playwright test {result.fileName}</code>.
+        <code className="playwright-export__command">
+          PLAYGROUND_URL=http://localhost:5173 npx playwright test {result.fileName}
+        </code>
+        .
       </p>
       <label className="visually-hidden" htmlFor={`${id}-code`}>
         {result.fileName}
