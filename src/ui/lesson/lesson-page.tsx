@@ -71,10 +71,13 @@ interface LoadedLessonProps {
 
 /** Fetches the lesson's body (its own chunk), then renders it; the header shows meanwhile. */
 function LoadedLesson({ entry, number, lessons }: LoadedLessonProps) {
-  // Every block's code once the page has painted (in parallel with the body, if that still loads)
-  // rather than only as each block renders: one round of requests, not body first, then blocks.
-  useEffect(() => preloadBlocks(blockKindsOf(entry.slug)), [entry.slug]);
   const body = useLessonBody(entry);
+  const shown = body.status === 'ready';
+  // Every block kind's code once the body has rendered, in one round: also the kinds that wait
+  // for the mock servers behind their fallback. Not earlier: the body comes first.
+  useEffect(() => {
+    if (shown) preloadBlocks(blockKindsOf(entry.slug));
+  }, [shown, entry.slug]);
   const neighbours = { prev: lessons[number - 2], next: lessons[number] };
   if (body.status !== 'ready') {
     return (
