@@ -72,12 +72,6 @@ interface LoadedLessonProps {
 /** Fetches the lesson's body (its own chunk), then renders it; the header shows meanwhile. */
 function LoadedLesson({ entry, number, lessons }: LoadedLessonProps) {
   const body = useLessonBody(entry);
-  const shown = body.status === 'ready';
-  // Every block kind's code once the body has rendered, in one round: also the kinds that wait
-  // for the mock servers behind their fallback. Not earlier: the body comes first.
-  useEffect(() => {
-    if (shown) preloadBlocks(blockKindsOf(entry.slug));
-  }, [shown, entry.slug]);
   const neighbours = { prev: lessons[number - 2], next: lessons[number] };
   if (body.status !== 'ready') {
     return (
@@ -157,8 +151,33 @@ interface LessonViewProps {
   next?: LessonListEntry | undefined;
 }
 
+/**
+ * False until the lesson body has painted once: the first paint shows every block as its static
+ * fallback and carries no block code; then the blocks' chunks load, all kinds in one round
+ * (the kinds that wait for the mock servers too), and the blocks turn interactive.
+ */
+function useAfterFirstPaint(slug: string): boolean {
+  const [painted, setPainted] = useState(false);
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    // A frame, then a task: the browser has painted the body by then.
+    const frame = requestAnimationFrame(() => {
+      timer = setTimeout(() => {
+        preloadBlocks(blockKindsOf(slug));
+        setPainted(true);
+      });
+    });
+    return () => {
+      cancelAnimationFrame(frame);
+      if (timer !== undefined) clearTimeout(timer);
+    };
+  }, [slug]);
+  return painted;
+}
+
 function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
   const runtime = useLessonRuntime();
+  const blocksLive = useAfterFirstPaint(lesson.slug);
   const resolveHref = useResolveHref(lessons);
   const steps = useMemo(() => lessonSteps(lesson), [lesson]);
   const done = steps.filter((s) => runtime.progress[s.key] === 'done').length;
@@ -188,7 +207,7 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
         </header>
         <MarkdownView
           nodes={lesson.body}
-          renderBlock={renderLessonBlock}
+          renderBlock={blocksLive ? renderLessonBlock : undefined}
           resolveHref={resolveHref}
         />
         <LessonPager prev={prev} next={next} />
