@@ -18,6 +18,10 @@ const LESSONS = [
   'Caching tokens',
   'What to test',
   'Five common mistakes',
+  'The token caching lab',
+  'The token forge',
+  'The server console',
+  'When servers differ',
   'Recap and what comes next',
 ] as const;
 

@@ -388,12 +388,34 @@ describe('the lessons in lessons/', () => {
 
 describe('lessons/README.md', () => {
   const readme = readFileSync(new URL('../../lessons/README.md', import.meta.url), 'utf8');
-  /** The ````markdown examples, in order: together they form one lesson that must compile. */
-  const examples = [...readme.matchAll(/^````markdown\n([\s\S]*?)^````$/gm)].map((m) => m[1] ?? '');
+  const all = [...readme.matchAll(/^````markdown\n([\s\S]*?)^````$/gm)].map((m) => m[1] ?? '');
+  /** Examples that are whole lessons (front-matter first) must each compile on their own. */
+  const wholeLessons = all.filter((example) => example.startsWith('---\n'));
+  /** The block examples, in order: together they form one lesson that must compile. */
+  const examples = all.filter((example) => !example.startsWith('---\n'));
+
+  it('has a whole-lesson skeleton that compiles on its own', () => {
+    expect(wholeLessons).not.toHaveLength(0);
+    for (const example of wholeLessons) {
+      const result = compileLesson(example, 'lessons/17-rate-limits.md');
+      const diagnostics = result.ok
+        ? result.lesson.diagnostics
+        : [...result.errors, ...result.warnings];
+      expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([]);
+    }
+  });
 
   it('has an example of every block', () => {
     const names = new Set(examples.map((example) => /^```(\S+)/.exec(example)?.[1]));
-    expect([...names].sort()).toEqual(['curl', 'exercise', 'flow', 'jwt', 'negatives', 'request']);
+    expect([...names].sort()).toEqual([
+      'curl',
+      'exercise',
+      'flow',
+      'jwt',
+      'lab',
+      'negatives',
+      'request',
+    ]);
   });
 
   it('has examples that compile, in order, without errors or warnings', () => {
