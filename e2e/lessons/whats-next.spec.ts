@@ -9,9 +9,13 @@ test('whats-next: no refresh token, the token runs out, recover from expiry with
   await lesson.openFromHome('Recap and what comes next');
   await lesson.expectStepsDone(0, 5);
   // The course table links every earlier lesson.
-  await expect(lesson.main.getByRole('link', { name: 'Caching' })).toHaveAttribute(
+  await expect(lesson.main.getByRole('link', { name: 'Caching', exact: true })).toHaveAttribute(
     'href',
     /\/lessons\/token-caching$/,
+  );
+  await expect(lesson.main.getByRole('link', { name: 'Caching lab' })).toHaveAttribute(
+    'href',
+    /\/lessons\/token-caching-lab$/,
   );
 
   const token = lesson.request('A token response, one more time');
