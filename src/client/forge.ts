@@ -8,6 +8,7 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
+import { STEP_LABELS, TOKEN_CHECKS } from './jwt-inspect.ts';
 
 /**
  * The token forge: take a token apart, change any header field or claim, sign it again (with
@@ -44,34 +45,13 @@ export interface ForgeDraft {
   originalSignature: string;
 }
 
-/** The resource server's checks on a bearer token, in the order it runs them (CONTRACT.md). */
-export const RESOURCE_CHECKS = [
-  'extractBearerToken',
-  'checkWellFormed',
-  'checkAlg',
-  'checkTyp',
-  'checkKid',
-  'checkSignature',
-  'checkIssuer',
-  'checkAudience',
-  'checkTimes',
-  'checkNotRevoked',
-  'checkScope',
-] as const;
+/** The resource server's checks on a bearer request, in order: finding the token, then the token's. */
+export const RESOURCE_CHECKS = ['extractBearerToken', ...TOKEN_CHECKS] as const;
 export type ResourceCheck = (typeof RESOURCE_CHECKS)[number];
 
 export const CHECK_LABELS: Record<ResourceCheck, string> = {
   extractBearerToken: 'Bearer token in the Authorization header',
-  checkWellFormed: 'Well-formed JWT',
-  checkAlg: 'Algorithm on the allow-list',
-  checkTyp: 'typ is at+jwt',
-  checkKid: 'Key id known (JWKS)',
-  checkSignature: 'Signature',
-  checkIssuer: 'Issuer (iss)',
-  checkAudience: 'Audience (aud)',
-  checkTimes: 'Time window (exp, nbf, iat)',
-  checkNotRevoked: 'Not revoked',
-  checkScope: 'Scope',
+  ...STEP_LABELS,
 };
 
 /** The short name an outcome uses for a check: `rejected-at-aud`. */

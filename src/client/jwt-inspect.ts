@@ -256,17 +256,21 @@ export const claimExplanations: Readonly<Record<string, ClaimExplanation>> = {
 /** How a resource server step ended. */
 export type VerifyStepStatus = 'passed' | 'failed' | 'not_reached' | 'skipped' | 'server_side';
 
-export type VerifyStepName =
-  | 'checkWellFormed'
-  | 'checkAlg'
-  | 'checkTyp'
-  | 'checkKid'
-  | 'checkSignature'
-  | 'checkIssuer'
-  | 'checkAudience'
-  | 'checkTimes'
-  | 'checkNotRevoked'
-  | 'checkScope';
+/** The resource server's checks on a token, in the order it runs them (CONTRACT.md). */
+export const TOKEN_CHECKS = [
+  'checkWellFormed',
+  'checkAlg',
+  'checkTyp',
+  'checkKid',
+  'checkSignature',
+  'checkIssuer',
+  'checkAudience',
+  'checkTimes',
+  'checkNotRevoked',
+  'checkScope',
+] as const;
+
+export type VerifyStepName = (typeof TOKEN_CHECKS)[number];
 
 export interface VerifyStep {
   name: VerifyStepName;
@@ -297,7 +301,8 @@ export interface VerifyAccessTokenResult {
   payload?: Record<string, unknown>;
 }
 
-const STEP_LABELS: Record<VerifyStepName, string> = {
+/** Each check in a few words, as the inspector and the forge list them. */
+export const STEP_LABELS: Record<VerifyStepName, string> = {
   checkWellFormed: 'Well-formed JWT',
   checkAlg: 'Algorithm on the allow-list',
   checkTyp: 'typ is at+jwt',
@@ -309,19 +314,6 @@ const STEP_LABELS: Record<VerifyStepName, string> = {
   checkNotRevoked: 'Not revoked',
   checkScope: 'Scope',
 };
-
-const ORDER: VerifyStepName[] = [
-  'checkWellFormed',
-  'checkAlg',
-  'checkTyp',
-  'checkKid',
-  'checkSignature',
-  'checkIssuer',
-  'checkAudience',
-  'checkTimes',
-  'checkNotRevoked',
-  'checkScope',
-];
 
 type Check = { ok: true; detail: string } | { ok: false; detail: string };
 
@@ -469,7 +461,7 @@ export async function verifyAccessToken(
 
   const steps: VerifyStep[] = [];
   let failed = false;
-  for (const name of ORDER) {
+  for (const name of TOKEN_CHECKS) {
     const label = STEP_LABELS[name];
     if (name === 'checkNotRevoked') {
       steps.push({
