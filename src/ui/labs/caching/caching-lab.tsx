@@ -3,8 +3,9 @@ import type { HttpRequestModel } from '../../../client/http-request.ts';
 import { buildTokenRequest } from '../../../client/token-request.ts';
 import type { MockServer } from '../../../protocol';
 import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
+import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { LabProps } from '../lab-block.tsx';
+import { LabCard } from '../lab-card.tsx';
 import { CachingChart, CachingTotals } from './caching-chart.tsx';
 import {
   type ClientHabits,
@@ -44,24 +45,20 @@ function readConfig(config: Record<string, unknown>): CachingConfig {
 
 /** The caching lab: a scheduled job run by a naive client and by one the learner configures. */
 export function CachingLab({ block }: LabProps) {
-  const headingId = useId();
   return (
-    <section className="card lab caching-lab" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 id={headingId} className="caching-lab__title">
-          <span className="block-kind">Lab</span> {block.title ?? 'Token caching'}
-        </h3>
-        <span className="card__subtitle">
+    <LabCard
+      block={block}
+      className="caching-lab"
+      defaultTitle="Token caching"
+      subtitle={
+        <>
           A scheduled job calls the API for hours, as <code>cron-sync</code> (5 tokens a minute),
           run by a naive client and by yours.
-        </span>
-      </header>
-      <div className="card__body">
-        <MockServerGate>
-          <Lab labId={block.id} config={readConfig(block.config)} />
-        </MockServerGate>
-      </div>
-    </section>
+        </>
+      }
+    >
+      <Lab labId={block.id} config={readConfig(block.config)} />
+    </LabCard>
   );
 }
 

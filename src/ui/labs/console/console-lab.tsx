@@ -1,10 +1,11 @@
-import { lazy, Suspense, useCallback, useId } from 'react';
+import { lazy, Suspense, useCallback } from 'react';
 import { Link } from '../../layout/router.tsx';
 import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { type ConsoleReporter, ConsoleReporterContext } from '../../server/console-outcomes.tsx';
-import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
+import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { ConsolePanel } from '../../server/server-console.tsx';
 import type { LabProps } from '../lab-block.tsx';
+import { LabCard } from '../lab-card.tsx';
 
 const ServerConsole = lazy(() =>
   import('../../server/server-console.tsx').then((m) => ({ default: m.ServerConsole })),
@@ -14,26 +15,22 @@ const PANELS = new Set<string>(['clients', 'keys', 'tokens', 'log', 'clock']);
 
 /** The server console inside a lesson: the Server page's panels, reporting lab outcomes. */
 export function ConsoleLab({ block }: LabProps) {
-  const headingId = useId();
   const panels = Array.isArray(block.config.panels)
     ? (block.config.panels.filter((p) => typeof p === 'string' && PANELS.has(p)) as ConsolePanel[])
     : undefined;
   return (
-    <section className="card lab console-lab" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 id={headingId} className="forge-lab__title">
-          <span className="block-kind">Lab</span> {block.title ?? 'Server console'}
-        </h3>
-        <span className="card__subtitle">
+    <LabCard
+      block={block}
+      className="console-lab"
+      defaultTitle="Server console"
+      subtitle={
+        <>
           The same panels as the <Link to="/server">Server</Link> page.
-        </span>
-      </header>
-      <div className="card__body">
-        <MockServerGate>
-          <Console labId={block.id} panels={panels} />
-        </MockServerGate>
-      </div>
-    </section>
+        </>
+      }
+    >
+      <Console labId={block.id} panels={panels} />
+    </LabCard>
   );
 }
 

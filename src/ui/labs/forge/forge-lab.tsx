@@ -24,8 +24,9 @@ import { getHeader, parseWwwAuthenticate, type RecordedExchange } from '../../..
 import type { LogEntry, MockServer } from '../../../protocol/index.ts';
 import { useServerNow } from '../../blocks/jwt-block/use-server-now.ts';
 import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
+import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { LabProps } from '../lab-block.tsx';
+import { LabCard } from '../lab-card.tsx';
 import { FieldEditor, type FieldRow, objectFrom, rowsFrom } from './forge-editor.tsx';
 import './forge-lab.css';
 
@@ -64,23 +65,15 @@ interface ForgeResult {
 
 /** The token forge: edit a token, re-sign it, replay it, see which check stops it. */
 export function ForgeLab({ block }: LabProps) {
-  const headingId = useId();
   return (
-    <section className="card lab forge-lab" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 id={headingId} className="forge-lab__title">
-          <span className="block-kind">Lab</span> {block.title ?? 'Token forge'}
-        </h3>
-        <span className="card__subtitle">
-          Change any part of a token, sign it again, and see which check stops it.
-        </span>
-      </header>
-      <div className="card__body">
-        <MockServerGate>
-          <Forge labId={block.id} config={readConfig(block.config)} />
-        </MockServerGate>
-      </div>
-    </section>
+    <LabCard
+      block={block}
+      className="forge-lab"
+      defaultTitle="Token forge"
+      subtitle={<>Change any part of a token, sign it again, and see which check stops it.</>}
+    >
+      <Forge labId={block.id} config={readConfig(block.config)} />
+    </LabCard>
   );
 }
 

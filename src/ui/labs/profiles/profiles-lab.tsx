@@ -8,8 +8,9 @@ import {
   profileOf,
 } from '../../../protocol/profiles.ts';
 import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import { MockServerGate, useMockServer } from '../../server/mock-server-context.tsx';
+import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { LabProps } from '../lab-block.tsx';
+import { LabCard } from '../lab-card.tsx';
 import {
   CASES,
   caseRequests,
@@ -44,23 +45,17 @@ const OUTCOME: Record<BehaviourCase, string> = {
 
 /** The profiles lab: the same request under several server behaviour profiles, side by side. */
 export function ProfilesLab({ block }: LabProps) {
-  const headingId = useId();
   return (
-    <section className="card lab profiles-lab" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 id={headingId} className="profiles-lab__title">
-          <span className="block-kind">Lab</span> {block.title ?? 'Behaviour profiles'}
-        </h3>
-        <span className="card__subtitle">
-          Where the RFC lets servers differ, replay one request under each behaviour and compare.
-        </span>
-      </header>
-      <div className="card__body">
-        <MockServerGate>
-          <Lab labId={block.id} config={readConfig(block.config)} />
-        </MockServerGate>
-      </div>
-    </section>
+    <LabCard
+      block={block}
+      className="profiles-lab"
+      defaultTitle="Behaviour profiles"
+      subtitle={
+        <>Where the RFC lets servers differ, replay one request under each behaviour and compare.</>
+      }
+    >
+      <Lab labId={block.id} config={readConfig(block.config)} />
+    </LabCard>
   );
 }
 
