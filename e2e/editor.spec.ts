@@ -119,7 +119,7 @@ test('a new lesson starts from the template, runs its requests live, downloads; 
   const editor = new LessonEditor(page);
   await expect(editor.source).toHaveValue(/^---\ntitle: My new lesson\n/);
   await expect(page.getByRole('textbox', { name: 'File name' })).toHaveValue(
-    'lessons/12-my-new-lesson.md',
+    'lessons/16-my-new-lesson.md',
   );
   await expect(editor.preview.getByText('My new lesson', { exact: true })).toBeVisible();
   await expect(page.getByText(/^No problems: the lesson compiles\./)).toBeVisible();
@@ -146,7 +146,7 @@ test('a new lesson starts from the template, runs its requests live, downloads; 
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download .md' }).click();
-  expect((await download).suggestedFilename()).toBe('12-my-new-lesson.md');
+  expect((await download).suggestedFilename()).toBe('16-my-new-lesson.md');
 
   await page.getByRole('button', { name: 'Discard draft' }).click();
   await expect(editor.source).toHaveValue(/title: What the client credentials grant is for/);

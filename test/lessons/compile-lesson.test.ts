@@ -397,7 +397,7 @@ describe('lessons/README.md', () => {
   it('has a whole-lesson skeleton that compiles on its own', () => {
     expect(wholeLessons).not.toHaveLength(0);
     for (const example of wholeLessons) {
-      const result = compileLesson(example, 'lessons/17-rate-limits.md');
+      const result = compileLesson(example, 'lessons/16-rate-limits.md');
       const diagnostics = result.ok
         ? result.lesson.diagnostics
         : [...result.errors, ...result.warnings];

@@ -185,7 +185,7 @@ const form = (head: string[], bodyText: string) =>
 const TOKEN = 'POST https://auth.example.com/oauth/token';
 
 const SOLUTIONS: Record<string, SolutionStep[]> = {
-  '16-whats-next.md#safety-net': [{ block: 'token' }],
+  '15-whats-next.md#safety-net': [{ block: 'token' }],
   '10-common-mistakes.md#play-the-attacker': [
     {
       block: 'try-attack',
@@ -341,11 +341,11 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
-  '16-whats-next.md#token': (exchange, run) => {
+  '15-whats-next.md#token': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange)).not.toHaveProperty('refresh_token');
   },
-  '16-whats-next.md#expired-call': failedCheck('exp'),
+  '15-whats-next.md#expired-call': failedCheck('exp'),
   '10-common-mistakes.md#spa-token': (exchange) => {
     expect(exchange.request.body).toContain('"client_secret": "orders-secret"');
   },
@@ -558,13 +558,13 @@ async function freshServer(): Promise<MockServer> {
 }
 
 describe('every lesson keeps its promises against the mock server', () => {
-  it('finds the lessons 01 to 10, the labs 12 to 15, and the recap last', () => {
+  it('finds the lessons 01 to 10, the labs 11 to 14, and the recap last', () => {
     expect(files.map((f) => f.slice(0, 2))).toEqual([
       ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'],
-      ...['12', '13', '14', '15'],
-      '16',
+      ...['11', '12', '13', '14'],
+      '15',
     ]);
-    expect(files.at(-1)).toBe('16-whats-next.md');
+    expect(files.at(-1)).toBe('15-whats-next.md');
   });
 
   for (const file of files) {

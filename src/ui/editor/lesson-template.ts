@@ -1,10 +1,16 @@
+import { LESSON_FILES } from './lesson-sources.ts';
+
+/** One more than the highest number in lessons/, as lessons/README.md asks of a new lesson. */
+const NEXT_NUMBER =
+  Math.max(0, ...LESSON_FILES.map((file) => Number(/\/(\d+)[-_]/.exec(file)?.[1] ?? 0))) + 1;
+
 /** What "New lesson" starts from: the skeleton every lesson follows (see lessons/README.md). */
-export const NEW_LESSON_FILE = 'lessons/12-my-new-lesson.md';
+export const NEW_LESSON_FILE = `lessons/${String(NEXT_NUMBER).padStart(2, '0')}-my-new-lesson.md`;
 
 export const LESSON_TEMPLATE = `---
 title: My new lesson
 summary: One sentence for the lesson list.
-order: 12
+order: ${NEXT_NUMBER}
 duration: 5 min
 ---
 
