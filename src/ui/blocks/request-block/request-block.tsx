@@ -46,6 +46,9 @@ function describeSyntaxError(error: HttpSyntaxError): string {
   return `Line ${error.line}, column ${error.column}: ${error.message}`;
 }
 
+/** Whether the browser sizes a textarea to its content by itself (CSS `field-sizing`). */
+const FIELD_SIZING = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
+
 function isMac(): boolean {
   return /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 }
@@ -91,11 +94,12 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
         ? formResult.reason
         : undefined;
 
-  // The editor grows with its text (wrapped lines included), up to a limit, then scrolls.
+  // The editor grows with its text (wrapped lines included), up to a limit, then scrolls. CSS
+  // `field-sizing: content` does it without a forced layout; this is for browsers without it.
   // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure whenever the text changes
   useLayoutEffect(() => {
     const area = textareaRef.current;
-    if (!area) return;
+    if (!area || FIELD_SIZING) return;
     area.style.height = 'auto';
     area.style.height = `${Math.min(area.scrollHeight + 2, 480)}px`;
   }, [text, editing]);
