@@ -5,7 +5,6 @@
  * The same core and the same msw handlers as the page, served by a small node:http adapter.
  * State lives in memory and is gone when the process stops.
  */
-import { KeyObject, sign } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +14,8 @@ import { parseArgs } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createHandlers } from '../src/mocks/handlers.ts';
 import { createNodeHttpAdapter, resolveWithHandlers } from '../src/mocks/node-http-adapter.ts';
-import { type AccessTokenSigner, createMockServer } from '../src/protocol/index.ts';
+import { createMockServer } from '../src/protocol/index.ts';
+import { createNodeSigner } from './node-signer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -83,23 +83,8 @@ await mkdir(keyDir, { recursive: true, mode: 0o700 });
 const keyFile = join(keyDir, `signing-client.${actualPort}.private.jwk.json`);
 await writeFile(keyFile, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
 
-// Access tokens are signed with node:crypto's synchronous sign on the keys jose made (the same
-// CryptoKeys, as KeyObjects): WebCrypto's sign hops to libuv's thread pool and back for every
-// token, which costs more CPU than the signature itself. Same JWS bytes: raw r||s for ES256
-// (dsaEncoding ieee-p1363, RFC 7518 §3.4), PKCS#1 v1.5 for RS256.
-const keyObjects = new WeakMap<CryptoKey, KeyObject>();
-const signer: AccessTokenSigner = (key, alg, data) => {
-  let keyObject = keyObjects.get(key);
-  if (!keyObject) {
-    keyObject = KeyObject.from(key);
-    keyObjects.set(key, keyObject);
-  }
-  return sign(
-    'sha256',
-    data,
-    alg === 'ES256' ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject,
-  );
-};
+// Access tokens are signed with node:crypto's synchronous sign (see createNodeSigner).
+const signer = createNodeSigner();
 
 const server = await createMockServer({
   issuer: origin,

@@ -3,9 +3,9 @@
  * `BufferedRequest` (body bytes, no stream) reads like a `Request`, `respond` serializes what
  * `handle` sends, and an injected signer makes tokens that verify like WebCrypto's.
  */
-import { KeyObject, sign } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
 import { describe, expect, it } from 'vitest';
+import { createNodeSigner } from '../../scripts/node-signer.ts';
 import {
   type AccessTokenSigner,
   BufferedRequest,
@@ -141,20 +141,12 @@ describe('the Node fast path answers as the Web path does', () => {
 });
 
 describe('an injected signer', () => {
-  const keyObjects = new WeakMap<CryptoKey, KeyObject>();
   const calls: string[] = [];
+  const serverSigner = createNodeSigner();
+  // The Node server's own signer, watched: which algorithms it was asked to sign.
   const nodeSigner: AccessTokenSigner = (key, alg, data) => {
     calls.push(alg);
-    let keyObject = keyObjects.get(key);
-    if (!keyObject) {
-      keyObject = KeyObject.from(key);
-      keyObjects.set(key, keyObject);
-    }
-    return sign(
-      'sha256',
-      data,
-      alg === 'ES256' ? { key: keyObject, dsaEncoding: 'ieee-p1363' } : keyObject,
-    );
+    return serverSigner(key, alg, data);
   };
 
   for (const alg of ['ES256', 'RS256'] as const) {
