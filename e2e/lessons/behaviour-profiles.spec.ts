@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures';
+import { axeViolations, WCAG_21_AA } from '../fixtures/axe';
 import { LessonPage } from '../fixtures/lesson-page';
 
 test('behaviour profiles: the out-of-scope request and the same-second request replayed side by side', async ({
@@ -49,14 +49,12 @@ test('behaviour profiles: the out-of-scope request and the same-second request r
   await reuse.expectPassed();
 
   // The lab, filled in, has no serious or critical WCAG 2.1 AA violation.
-  const scan = await new AxeBuilder({ page })
-    .include('.profiles-lab')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
   expect(
-    scan.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    await axeViolations(page, {
+      include: '.profiles-lab',
+      tags: WCAG_21_AA,
+      impacts: ['serious', 'critical'],
+    }),
   ).toEqual([]);
 
   // Keep a profile on: the server (and its /__admin API) now uses it.

@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { API_ORIGIN, expect, fetchInPage, ISSUER, test } from '../fixtures';
+import { axeViolations } from '../fixtures/axe';
 import { LessonPage } from '../fixtures/lesson-page';
 import { ServerConsolePage } from '../fixtures/server-console';
 
@@ -46,8 +46,7 @@ test('server console lesson: the rotation drill and the secret probe pass their 
   const probe = await console.proveSecretNotLogged();
   await expect(probe).toContainText('not in the log');
   await expect(probe).toContainText('client_secret=%5Bredacted%5D');
-  const { violations } = await new AxeBuilder({ page }).include('.console-lab').analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+  expect(await axeViolations(page, { include: '.console-lab' })).toEqual([]);
 
   const secretExercise = lesson.exercise('Show the secret is not logged');
   await secretExercise.check();

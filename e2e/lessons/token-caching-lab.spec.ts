@@ -1,6 +1,6 @@
-import AxeBuilder from '@axe-core/playwright';
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
+import { axeViolations, WCAG_21_AA } from '../fixtures/axe';
 import { LessonPage } from '../fixtures/lesson-page';
 
 /** A total from the lab's table: the row's header, the client's column. */
@@ -79,14 +79,12 @@ test('token caching lab: a naive run is throttled and wasteful; the five habits 
   await exercise.expectPassed();
 
   // The lab, filled in, has no serious or critical WCAG 2.1 AA violation.
-  const scan = await new AxeBuilder({ page })
-    .include('.caching-lab')
-    .withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'])
-    .analyze();
   expect(
-    scan.violations
-      .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-      .map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`),
+    await axeViolations(page, {
+      include: '.caching-lab',
+      tags: WCAG_21_AA,
+      impacts: ['serious', 'critical'],
+    }),
   ).toEqual([]);
 
   // Time travel during a run: both clocks jump an hour; a good client just refreshes.

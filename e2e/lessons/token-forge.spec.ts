@@ -1,5 +1,5 @@
-import AxeBuilder from '@axe-core/playwright';
 import { expect, test } from '../fixtures';
+import { axeViolations } from '../fixtures/axe';
 import { LessonPage } from '../fixtures/lesson-page';
 
 test('token forge: forge from the lesson token, stop it at the audience, edit claims by hand, refuse a broken paste, replay every case, both exercises', async ({
@@ -82,8 +82,7 @@ test('token forge: forge from the lesson token, stop it at the audience, edit cl
     '✓ 401 at Signature',
   );
   // The lab, with a result and the replay table showing, passes axe's WCAG checks.
-  const { violations } = await new AxeBuilder({ page }).include('.forge-lab').analyze();
-  expect(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(', ')}`)).toEqual([]);
+  expect(await axeViolations(page, { include: '.forge-lab' })).toEqual([]);
 
   const replayAll = lesson.exercise('Replay every case');
   await replayAll.check();
