@@ -19,7 +19,7 @@
  */
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import type { HtmlTagDescriptor, Plugin, ResolvedConfig, Rolldown } from 'vite';
+import type { Plugin, ResolvedConfig, Rolldown } from 'vite';
 import { compileLessons, formatDiagnostic } from '../src/lessons/compile-lessons.ts';
 import { lessonStepKeys } from '../src/lessons/lesson-steps.ts';
 import type {
@@ -155,12 +155,18 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
 
     transformIndexHtml: {
       order: 'post',
-      async handler(_html, context) {
+      async handler(html, context) {
         // Build only: in dev every module is its own request and there is nothing to hint.
         if (!context.bundle || !compiled) return undefined;
         const preload = lessonPreloads(await compiled, context.bundle);
         for (const warning of preload.warnings) config.logger.warn(`[lessons] ${warning}`);
-        return [preloadScriptTag(preload.files, config.base)];
+        // Before the app's module script and stylesheets, not after them: an inline script
+        // after a stylesheet waits for it to load, and stops the HTML parser meanwhile.
+        const script = `<script>${preloadScript(preload.files, config.base)}</script>\n    `;
+        const at = html.search(/<script type="module"|<link rel="stylesheet"/);
+        return at < 0
+          ? html.replace('</head>', () => `${script}</head>`)
+          : html.slice(0, at) + script + html.slice(at);
       },
     },
 
@@ -306,8 +312,8 @@ function lessonPreloads(
  * (`modulepreload`; CSS, if any, as `preload`), so it downloads while the entry does instead of
  * after the entry has run and rendered (entry -> body was a waterfall).
  */
-function preloadScriptTag(files: Record<string, string[]>, base: string): HtmlTagDescriptor {
-  const code = `(() => {
+function preloadScript(files: Record<string, string[]>, base: string): string {
+  return `(() => {
   var files = ${JSON.stringify(files)};
   var base = ${JSON.stringify(base)};
   var path = location.pathname.indexOf(base) === 0 ? location.pathname.slice(base.length) : '';
@@ -325,7 +331,6 @@ function preloadScriptTag(files: Record<string, string[]>, base: string): HtmlTa
     document.head.appendChild(link);
   }
 })();`;
-  return { tag: 'script', children: code, injectTo: 'head' };
 }
 
 /** The payload of Vite's error overlay: all errors, located at the first one. */
