@@ -1,13 +1,17 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { lessonsPlugin } from './plugins/lessons.ts';
+import { prerenderPlugin } from './plugins/prerender.ts';
 
 export default defineConfig({
-  plugins: [react(), lessonsPlugin()],
+  plugins: [react(), lessonsPlugin(), prerenderPlugin()],
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   build: {
     rolldownOptions: {
+      // Prerendering the lessons (plugins/prerender.ts) takes most of a build's plugin time by
+      // design; it prints its own timing, so Rolldown's slow-plugin report is only noise.
+      checks: { pluginTimings: false },
       output: {
         // Chunking only, for caching and for reading the bundle (npm run bench lists the chunks a
         // lesson loads): React changes at a different pace than the app. The lesson list ships in

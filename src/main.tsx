@@ -1,7 +1,7 @@
 // Base tokens and elements first, so component styles that follow can refine them.
 import './ui/theme/theme.css';
 import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
+import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { preloadRoute } from './app/preload-route';
 import { currentPath } from './ui/layout/router';
@@ -9,11 +9,37 @@ import { currentPath } from './ui/layout/router';
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element.');
 
-// The opened lesson's body and block code start downloading now, while React renders the shell.
-preloadRoute(currentPath());
-
-createRoot(root).render(
+const app = (
   <StrictMode>
     <App />
-  </StrictMode>,
+  </StrictMode>
 );
+const path = currentPath();
+// A lesson page prerendered at build time (plugins/prerender.ts) is already on screen: React
+// adopts that markup instead of building it again. Any other page starts from an empty root.
+const prerendered = root.dataset.prerendered === path;
+
+// The opened lesson's body (and, once the page is on screen, its blocks' code) start downloading
+// now, while React starts.
+const firstRenderReady = preloadRoute(path, { painted: prerendered });
+
+if (prerendered) {
+  // Hydration must render what the HTML shows, the lesson's body included: wait for it.
+  firstRenderReady.then(
+    () =>
+      hydrateRoot(root, app, {
+        onRecoverableError(error) {
+          // React recovered by rendering that part afresh; the page works, but the prerendered
+          // markup and the first render disagreed, which costs the speed prerendering is for.
+          console.error('[playground] the prerendered page did not match its first render', error);
+        },
+      }),
+    () => {
+      // The body failed to load: render afresh, and the lesson page shows the failure.
+      root.replaceChildren();
+      createRoot(root).render(app);
+    },
+  );
+} else {
+  createRoot(root).render(app);
+}

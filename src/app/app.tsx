@@ -1,7 +1,8 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { AppShell } from '../ui/layout/app-shell';
 import { RouterProvider } from '../ui/layout/router';
+import { stopCapturingEarlyPresses } from '../ui/lesson/early-presses';
 import { MockServerProvider } from './mock-server-provider';
 import { RouteOutlet } from './route-outlet';
 import { navItems, routes } from './routes';
@@ -19,11 +20,18 @@ function createQueryClient(): QueryClient {
   });
 }
 
-export function App() {
+/** The whole app. `path` is for prerendering a page at build time (src/entry-server.tsx). */
+export function App({ path }: { path?: string }) {
   const [queryClient] = useState(createQueryClient);
+  useEffect(() => {
+    // Mounted (or hydrated): React handles presses from now on, even on parts still hydrating.
+    stopCapturingEarlyPresses();
+    // For tests and scripts: the page's own code now runs it (`<html data-app="ready">`).
+    document.documentElement.dataset.app = 'ready';
+  }, []);
   return (
     <QueryClientProvider client={queryClient}>
-      <RouterProvider>
+      <RouterProvider path={path}>
         <MockServerProvider>
           <AppShell nav={navItems} notice={<StartUpNotice />}>
             <RouteOutlet routes={routes} />

@@ -5,28 +5,39 @@ import type { AppRoute } from './routes';
 
 const PRODUCT = 'Client Credentials Playground';
 
-/** Render the first route that matches the current path, set the title, manage focus. */
-export function RouteOutlet({ routes }: { routes: readonly AppRoute[] }) {
-  const { path } = useRouter();
-  const firstRender = useRef(true);
+export interface RouteMatch {
+  route: AppRoute;
+  params: Record<string, string>;
+}
 
-  let match: { route: AppRoute; params: Record<string, string> } | undefined;
+/** The first route whose pattern matches `path`, with its params. */
+export function matchRoute(routes: readonly AppRoute[], path: string): RouteMatch | undefined {
   for (const route of routes) {
     const params = matchPath(route.path, path);
-    if (params) {
-      match = { route, params };
-      break;
-    }
+    if (params) return { route, params };
   }
+  return undefined;
+}
 
+/** The document title for a page: "First token · Client Credentials Playground". */
+export function documentTitle(match: RouteMatch | undefined): string {
   const title = match
     ? typeof match.route.title === 'function'
       ? match.route.title(match.params)
       : match.route.title
     : 'Not found';
+  return `${title} · ${PRODUCT}`;
+}
+
+/** Render the first route that matches the current path, set the title, manage focus. */
+export function RouteOutlet({ routes }: { routes: readonly AppRoute[] }) {
+  const { path } = useRouter();
+  const firstRender = useRef(true);
+  const match = matchRoute(routes, path);
+  const title = documentTitle(match);
 
   useEffect(() => {
-    document.title = `${title} · ${PRODUCT}`;
+    document.title = title;
   }, [title]);
 
   // After an in-app navigation, move focus to the new page so screen readers announce it.

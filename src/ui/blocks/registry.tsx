@@ -10,6 +10,9 @@ import {
 import type { LessonBlock, LessonBlockKind } from '../../lessons/lesson-types.ts';
 import { BlockFallback } from '../markdown/block-fallback.tsx';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
+// Request blocks are in a prerendered lesson's HTML, live (see FIRST_PAINT_KINDS): their styles
+// must be in the page's stylesheet, not arrive later with their code.
+import './request-block/request-block.css';
 
 /** The props every block component receives: its compiled block, narrowed by kind. */
 export interface BlockProps<K extends LessonBlockKind> {
@@ -43,12 +46,22 @@ const blockLoaders: BlockLoaders = {
 /** One import per kind, shared by `preloadBlocks` and the lazy component (retried after a failure). */
 const loading = new Map<LessonBlockKind, Promise<unknown>>();
 
+/**
+ * Components whose code has arrived, rendered directly. A `lazy` component suspends on its first
+ * render even when its module is already loaded, and React may then hold the revealed content
+ * back for up to 300 ms (its Suspense throttling): a learner would wait for nothing.
+ */
+const loadedComponents = new Map<LessonBlockKind, ComponentType<{ block: LessonBlock }>>();
+
 function loadBlock<K extends LessonBlockKind>(kind: K): Promise<BlockModule<K>> {
   let promise = loading.get(kind) as Promise<BlockModule<K>> | undefined;
   if (!promise) {
     const loader = blockLoaders[kind] as (() => Promise<BlockModule<K>>) | undefined;
     if (!loader) return Promise.reject(new Error(`No component for ${kind} blocks.`));
-    promise = loader();
+    promise = loader().then((module) => {
+      loadedComponents.set(kind, module.default as ComponentType<{ block: LessonBlock }>);
+      return module;
+    });
     promise.catch(() => loading.delete(kind));
     loading.set(kind, promise);
   }
@@ -57,12 +70,39 @@ function loadBlock<K extends LessonBlockKind>(kind: K): Promise<BlockModule<K>> 
 
 /**
  * Start fetching the code of these block kinds now (a lesson's kinds are known before its body
- * arrives: `blockKindsOf(slug)`), so body and blocks load side by side, not one after the other.
+ * arrives: `blockKindsOf(slug)`). Resolves when each has loaded or failed (a failure is shown
+ * by the block itself, which tries again as it renders).
  */
-export function preloadBlocks(kinds: Iterable<LessonBlockKind>): void {
-  for (const kind of kinds) {
-    if (blockLoaders[kind]) loadBlock(kind).catch(() => undefined);
-  }
+export function preloadBlocks(kinds: Iterable<LessonBlockKind>): Promise<void> {
+  const loads = [...kinds]
+    .filter((kind) => blockLoaders[kind] !== undefined)
+    .map((kind) =>
+      loadBlock(kind).then(
+        () => undefined,
+        () => undefined,
+      ),
+    );
+  return Promise.all(loads).then(() => undefined);
+}
+
+/**
+ * Kinds rendered live from a lesson's first render when their code is already in (a prerendered
+ * page waits for it before hydrating): the learner's Send shows at once. The other kinds first
+ * show their static fallbacks and turn live after the first paint (`renderLessonBlock`).
+ */
+export const FIRST_PAINT_MODULES: Readonly<Partial<Record<LessonBlockKind, string>>> = {
+  // The module its loader above imports, relative to the project root: the build preloads its
+  // chunk with each prerendered page that shows such a block.
+  request: 'src/ui/blocks/request-block/request-block.tsx',
+};
+export const FIRST_PAINT_KINDS: ReadonlySet<LessonBlockKind> = new Set(
+  Object.keys(FIRST_PAINT_MODULES) as LessonBlockKind[],
+);
+
+/** Load the code of the first-paint kinds among `kinds`; rejects if one failed to load. */
+export function loadFirstPaintBlocks(kinds: Iterable<LessonBlockKind>): Promise<void> {
+  const loads = [...kinds].filter((kind) => FIRST_PAINT_KINDS.has(kind)).map(loadBlock);
+  return Promise.all(loads).then(() => undefined);
 }
 
 /**
@@ -140,9 +180,11 @@ class BlockErrorBoundary extends Component<
 
 /** Render one block through the registry (MarkdownView's `renderBlock`). */
 export function renderLessonBlock(block: LessonBlock): ReactNode {
-  const View = blockComponents[block.kind] as
-    | LazyExoticComponent<ComponentType<{ block: LessonBlock }>>
-    | undefined;
+  const View =
+    loadedComponents.get(block.kind) ??
+    (blockComponents[block.kind] as
+      | LazyExoticComponent<ComponentType<{ block: LessonBlock }>>
+      | undefined);
   if (!View) return <BlockFallback block={block} />;
   const view = (
     <BlockErrorBoundary block={block}>
@@ -152,4 +194,16 @@ export function renderLessonBlock(block: LessonBlock): ReactNode {
     </BlockErrorBoundary>
   );
   return NEEDS_SERVER.has(block.kind) ? <ServerReady block={block}>{view}</ServerReady> : view;
+}
+
+/**
+ * A block in the lesson's first render: live if it is a first-paint kind whose code is in,
+ * otherwise its static fallback (MarkdownView's `renderBlock` until the blocks turn live).
+ */
+export function renderFirstPaintBlock(block: LessonBlock): ReactNode {
+  return FIRST_PAINT_KINDS.has(block.kind) && loadedComponents.has(block.kind) ? (
+    renderLessonBlock(block)
+  ) : (
+    <BlockFallback block={block} />
+  );
 }

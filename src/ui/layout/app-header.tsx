@@ -46,7 +46,14 @@ export function AppHeader({ nav }: { nav: readonly NavItem[] }) {
             aria-label={`Switch to ${next} theme`}
             title={`Switch to ${next} theme`}
           >
-            {theme === 'dark' ? <SunIcon /> : <MoonIcon />}
+            {/* Both icons, one shown by CSS from <html data-theme>: a prerendered page shows the
+                right one before the app's code runs. */}
+            <span className="app-header__theme-icon app-header__theme-icon--to-light">
+              <SunIcon />
+            </span>
+            <span className="app-header__theme-icon app-header__theme-icon--to-dark">
+              <MoonIcon />
+            </span>
           </button>
         </div>
       </div>

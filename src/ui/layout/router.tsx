@@ -37,8 +37,15 @@ export function hrefFor(to: string): string {
   return `${BASE}${to}`;
 }
 
-export function RouterProvider({ children }: { children: ReactNode }) {
-  const [path, setPath] = useState(currentPath);
+export function RouterProvider({
+  path: initialPath,
+  children,
+}: {
+  /** The path to start at; the address bar's by default (a page prerendered at build time passes its own). */
+  path?: string;
+  children: ReactNode;
+}) {
+  const [path, setPath] = useState(() => initialPath ?? currentPath());
 
   useEffect(() => {
     const onPopState = () => setPath(currentPath());

@@ -1,7 +1,7 @@
 import { blockKindsOf } from 'virtual:lessons';
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
-import { preloadBlocks, renderLessonBlock } from '../blocks/registry.tsx';
+import { preloadBlocks, renderFirstPaintBlock, renderLessonBlock } from '../blocks/registry.tsx';
 import { hrefFor, Link } from '../layout/router.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { LessonErrorCard } from './lesson-error-card.tsx';
@@ -18,11 +18,15 @@ import './lesson-page.css';
 /**
  * Start fetching a lesson's body now: the start-up calls this for the page being opened, before
  * React renders (index.html's hint has usually fetched the chunk already). Block code is left
- * for after the lesson shows. Failures are left to the page, which shows them.
+ * for after the lesson shows. Resolves once the body is in (at once for an unknown or broken
+ * lesson, which has none); a failure is the page's to show, the promise only reports it.
  */
-export function preloadLesson(slug: string): void {
+export function preloadLesson(slug: string): Promise<void> {
   const entry = findLesson(slug);
-  if (entry?.status === 'ok') loadLessonBody(entry).catch(() => undefined);
+  if (entry?.status !== 'ok') return Promise.resolve();
+  const body = loadLessonBody(entry).then(() => undefined);
+  body.catch(() => undefined);
+  return body;
 }
 
 /** `/lessons/:slug`: one lesson, its table of contents, progress and neighbours. */
@@ -152,32 +156,36 @@ interface LessonViewProps {
 }
 
 /**
- * False until the lesson body has painted once: the first paint shows every block as its static
- * fallback and carries no block code; then the blocks' chunks load, all kinds in one round
- * (the kinds that wait for the mock servers too), and the blocks turn interactive.
+ * False until the lesson body has painted once and its blocks' code has arrived: the first paint
+ * shows every block as its static fallback and carries no block code; then the blocks' chunks
+ * load, all kinds in one round (the kinds that wait for the mock servers too), and the blocks
+ * turn interactive together, each rendered directly rather than through a Suspense round trip.
  */
-function useAfterFirstPaint(slug: string): boolean {
-  const [painted, setPainted] = useState(false);
+function useBlocksLive(slug: string): boolean {
+  const [live, setLive] = useState(false);
   useEffect(() => {
+    let active = true;
     let timer: ReturnType<typeof setTimeout> | undefined;
     // A frame, then a task: the browser has painted the body by then.
     const frame = requestAnimationFrame(() => {
       timer = setTimeout(() => {
-        preloadBlocks(blockKindsOf(slug));
-        setPainted(true);
+        preloadBlocks(blockKindsOf(slug)).then(() => {
+          if (active) setLive(true);
+        });
       });
     });
     return () => {
+      active = false;
       cancelAnimationFrame(frame);
       if (timer !== undefined) clearTimeout(timer);
     };
   }, [slug]);
-  return painted;
+  return live;
 }
 
 function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
   const runtime = useLessonRuntime();
-  const blocksLive = useAfterFirstPaint(lesson.slug);
+  const blocksLive = useBlocksLive(lesson.slug);
   const resolveHref = useResolveHref(lessons);
   const steps = useMemo(() => lessonSteps(lesson), [lesson]);
   const done = steps.filter((s) => runtime.progress[s.key] === 'done').length;
@@ -207,7 +215,7 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
         </header>
         <MarkdownView
           nodes={lesson.body}
-          renderBlock={blocksLive ? renderLessonBlock : undefined}
+          renderBlock={blocksLive ? renderLessonBlock : renderFirstPaintBlock}
           resolveHref={resolveHref}
         />
         <LessonPager prev={prev} next={next} />

@@ -31,6 +31,7 @@ import type { LogEntry } from '../../protocol/index.ts';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import {
   getLessonState,
+  getServerLessonState,
   type LessonState,
   resetLesson,
   subscribeLesson,
@@ -345,7 +346,9 @@ export interface LessonRuntimeProviderProps {
 export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeProviderProps) {
   const subscribe = useCallback((listener: () => void) => subscribeLesson(slug, listener), [slug]);
   const getSnapshot = useCallback(() => getLessonState(slug), [slug]);
-  const state: LessonState = useSyncExternalStore(subscribe, getSnapshot, getSnapshot);
+  // A page prerendered at build time knows nothing of this browser's storage: hydration starts
+  // from the empty state the build rendered, then React re-renders with the stored one.
+  const state: LessonState = useSyncExternalStore(subscribe, getSnapshot, getServerLessonState);
   const status = useMockServerStatus();
   const server = status.state === 'ready' ? status.server : undefined;
   const serverReady = useServerReady(status);

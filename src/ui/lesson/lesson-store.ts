@@ -34,6 +34,16 @@ function emptyState(): LessonState {
   return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };
 }
 
+const SERVER_STATE: LessonState = Object.freeze(emptyState());
+
+/**
+ * What a page prerendered at build time showed of every lesson: nothing done, nothing edited
+ * (`useSyncExternalStore`'s server snapshot, so hydration matches the HTML, then catches up).
+ */
+export function getServerLessonState(): LessonState {
+  return SERVER_STATE;
+}
+
 function isStringRecord(value: unknown): value is Record<string, string> {
   return (
     typeof value === 'object' &&

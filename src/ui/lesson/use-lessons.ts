@@ -2,7 +2,7 @@ import { getLessons, loadLesson, subscribe } from 'virtual:lessons';
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { type LessonStep, lessonSteps as stepsOfBody } from '../../lessons/lesson-steps.ts';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
-import { getLessonState, subscribeLesson } from './lesson-store.ts';
+import { getLessonState, getServerLessonState, subscribeLesson } from './lesson-store.ts';
 
 export type { LessonStep } from '../../lessons/lesson-steps.ts';
 
@@ -106,6 +106,6 @@ export function useStoredProgress(slug: string): Readonly<Record<string, 'done' 
   return useSyncExternalStore(
     (listener) => subscribeLesson(slug, listener),
     () => getLessonState(slug).progress,
-    () => getLessonState(slug).progress,
+    () => getServerLessonState().progress,
   );
 }

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useSyncExternalStore } from 'react';
 
 export type Theme = 'light' | 'dark';
 
@@ -19,8 +19,42 @@ function systemTheme(): Theme {
   return matchMedia(DARK_QUERY).matches ? 'dark' : 'light';
 }
 
-function applyTheme(theme: Theme): void {
+/**
+ * The theme lives on `<html data-theme>`: index.html's inline script sets it before the first
+ * paint, the toggle and the system preference change it, and components read it from there.
+ */
+function currentTheme(): Theme {
+  const applied = document.documentElement.dataset.theme;
+  return applied === 'dark' || applied === 'light' ? applied : (storedTheme() ?? systemTheme());
+}
+
+const listeners = new Set<() => void>();
+
+function setTheme(theme: Theme): void {
   document.documentElement.dataset.theme = theme;
+  for (const listener of listeners) listener();
+}
+
+/** Until the learner picks a theme, the system preference rules, followed live. */
+function followSystem(): void {
+  if (storedTheme() === undefined) setTheme(systemTheme());
+}
+
+function subscribe(listener: () => void): () => void {
+  if (listeners.size === 0) matchMedia(DARK_QUERY).addEventListener('change', followSystem);
+  listeners.add(listener);
+  return () => {
+    listeners.delete(listener);
+    if (listeners.size === 0) matchMedia(DARK_QUERY).removeEventListener('change', followSystem);
+  };
+}
+
+/**
+ * What a page prerendered at build time says before hydration. The toggle's icons follow
+ * `data-theme` in CSS, so only its label, which nobody sees until then, starts from this.
+ */
+function serverTheme(): Theme {
+  return 'light';
 }
 
 /**
@@ -28,32 +62,15 @@ function applyTheme(theme: Theme): void {
  * (and is followed live); a pick is remembered in localStorage.
  */
 export function useTheme(): { theme: Theme; toggleTheme: () => void } {
-  const [theme, setTheme] = useState<Theme>(() => storedTheme() ?? systemTheme());
-
-  useEffect(() => {
-    applyTheme(theme);
-  }, [theme]);
-
-  useEffect(() => {
-    const media = matchMedia(DARK_QUERY);
-    const follow = () => {
-      if (storedTheme() === undefined) setTheme(systemTheme());
-    };
-    media.addEventListener('change', follow);
-    return () => media.removeEventListener('change', follow);
-  }, []);
-
+  const theme = useSyncExternalStore(subscribe, currentTheme, serverTheme);
   const toggleTheme = useCallback(() => {
-    setTheme((current) => {
-      const next: Theme = current === 'dark' ? 'light' : 'dark';
-      try {
-        localStorage.setItem(STORAGE_KEY, next);
-      } catch {
-        // the choice then lasts for this page only
-      }
-      return next;
-    });
+    const next: Theme = currentTheme() === 'dark' ? 'light' : 'dark';
+    try {
+      localStorage.setItem(STORAGE_KEY, next);
+    } catch {
+      // the choice then lasts for this page only
+    }
+    setTheme(next);
   }, []);
-
   return { theme, toggleTheme };
 }

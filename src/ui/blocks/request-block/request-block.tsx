@@ -6,6 +6,7 @@ import {
   useMemo,
   useRef,
   useState,
+  useSyncExternalStore,
 } from 'react';
 import {
   findVariables,
@@ -18,6 +19,7 @@ import {
   toFetch,
   toPlaywrightTest,
 } from '../../../client/index.ts';
+import { takeEarlyPress } from '../../lesson/early-presses.ts';
 import {
   fillRequestVariables,
   matchesExpectation,
@@ -53,6 +55,14 @@ function isMac(): boolean {
   return /Mac|iPhone|iPad/.test(navigator.platform || navigator.userAgent);
 }
 
+const noSubscription = () => () => {};
+
+/** The platform's send shortcut; a prerendered page says Ctrl+Enter until it hydrates. */
+function useSendShortcut(): string {
+  const mac = useSyncExternalStore(noSubscription, isMac, () => false);
+  return mac ? '⌘ Enter' : 'Ctrl+Enter';
+}
+
 /**
  * A lesson's request: the builder (for token requests) and the raw `.http` editor, Send and the
  * export buttons, then the response with its explanation. Sends go through the lesson runtime
@@ -63,6 +73,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   // Rendered at once, before the mock servers run: a Send then waits for them (the runtime's).
   const status = useMockServerStatus();
   const ids = useId();
+  const shortcut = useSendShortcut();
   const textareaRef = useRef<HTMLTextAreaElement>(null);
 
   const draft = runtime.drafts[block.id];
@@ -143,6 +154,20 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     }
   };
 
+  // A press on the prerendered Send before the app's code ran (src/app/early-presses.ts): sent
+  // now, after a task, so that the learner's stored edits (which hydration renders one pass
+  // late) are what goes out.
+  const sendRef = useRef(send);
+  useEffect(() => {
+    sendRef.current = send;
+  });
+  useEffect(() => {
+    const timer = setTimeout(() => {
+      if (takeEarlyPress(block.id)) void sendRef.current();
+    });
+    return () => clearTimeout(timer);
+  }, [block.id]);
+
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
       event.preventDefault();
@@ -181,7 +206,6 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   const headingId = `${ids}-title`;
   const errorsId = `${ids}-errors`;
   const hintId = `${ids}-hint`;
-  const shortcut = isMac() ? '⌘ Enter' : 'Ctrl+Enter';
 
   return (
     <section
@@ -281,6 +305,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               type="button"
               className="btn btn--primary request-actions__send"
               onClick={() => void send()}
+              data-early-press={block.id}
               aria-busy={pending || undefined}
               aria-describedby={hintId}
             >

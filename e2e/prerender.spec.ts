@@ -1,0 +1,136 @@
+/**
+ * Prerendered lessons (plugins/prerender.ts): each lesson page arrives as HTML with the lesson in
+ * it, so it shows before any script runs; the app then hydrates that markup instead of building
+ * it again. A mismatch between the HTML and the first render would still work (React renders
+ * afresh) but throw the speed away, so it fails here. A Send pressed before the app's code has
+ * run is kept and sent once the block is live.
+ */
+import { expect, test } from './fixtures';
+import { LessonPage } from './fixtures/lesson-page';
+import { loadLessons } from './fixtures/lesson-walk';
+
+const lessons = loadLessons();
+
+test('every lesson page is served with the lesson in its HTML', async ({ request }) => {
+  for (const entry of lessons) {
+    const response = await request.get(`/lessons/${entry.slug}`);
+    expect(response.status(), entry.file).toBe(200);
+    const html = await response.text();
+    expect(html, `${entry.file}: prerendered`).toContain(
+      `<div id="root" data-prerendered="/lessons/${entry.slug}">`,
+    );
+    expect(html, `${entry.file}: its title in <title>`).toContain(
+      `<title>${entry.title.replaceAll('&', '&amp;')} · Client Credentials Playground</title>`,
+    );
+    if (entry.status === 'ok') {
+      expect(html, `${entry.file}: its heading in the markup`).toMatch(
+        /<h1 id="lesson-title">[^<]+<\/h1>/,
+      );
+    }
+  }
+  // Any other path is the app's plain shell, rendered in the browser.
+  const shell = await (await request.get('/server')).text();
+  expect(shell).toContain('<div id="root"></div>');
+});
+
+test('each lesson hydrates its prerendered markup without a mismatch', async ({ page }) => {
+  test.slow();
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  page.on('pageerror', (error) => problems.push(error.message));
+  // The heading the HTML parser made, kept before any of the app's code runs.
+  await page.addInitScript(() => {
+    document.addEventListener('DOMContentLoaded', () => {
+      (globalThis as { __parsedHeading?: Element | null }).__parsedHeading =
+        document.querySelector('#main h1');
+    });
+  });
+  for (const entry of lessons) {
+    await page.goto(`/lessons/${entry.slug}`);
+    await expect(page.locator('html')).toHaveAttribute('data-app', 'ready');
+    await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready');
+    const adopted = await page.evaluate(() => {
+      const parsed = (globalThis as { __parsedHeading?: Element | null }).__parsedHeading;
+      return parsed?.isConnected === true && parsed === document.querySelector('#main h1');
+    });
+    expect(adopted, `${entry.file}: the parsed heading is the one on screen (hydrated)`).toBe(true);
+    expect(problems, `${entry.file}: console errors`).toEqual([]);
+  }
+});
+
+test('a lesson reads without JavaScript, with no Send that cannot send', async ({ browser }) => {
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    baseURL: test.info().project.use.baseURL,
+  });
+  const page = await context.newPage();
+  await page.goto('/lessons/first-token');
+  await expect(page.getByRole('heading', { level: 1, name: 'Your first token' })).toBeVisible();
+  // (Playwright's text search skips <noscript>, hence the class.)
+  await expect(page.locator('.noscript-notice')).toContainText(
+    'enable JavaScript to send requests',
+  );
+  await expect(page.locator('.noscript-notice')).toBeVisible();
+  await expect(
+    page
+      .getByRole('region', { name: 'A token request with a JSON body' })
+      .getByRole('textbox', { name: 'Raw HTTP request' }),
+  ).toHaveValue(/^POST https:\/\/auth\.example\.com\/oauth\/token\n/);
+  await expect(page.getByRole('button', { name: 'Send', exact: true })).toHaveCount(0);
+  await context.close();
+});
+
+test('a Send pressed before the app has loaded is sent once it has', async ({ page }) => {
+  const lesson = new LessonPage(page);
+  // Hold the app's entry script back, so the press lands on the prerendered page.
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  // (Not `domcontentloaded`: the held module script keeps that event back.)
+  await page.goto('/lessons/first-token', { waitUntil: 'commit' });
+  const tokenJson = lesson.request('A token request with a JSON body');
+  await tokenJson.button('Send').click();
+  await expect(tokenJson.button('Send')).toHaveAttribute('data-early-pressed', '');
+  await expect(page.locator('html')).not.toHaveAttribute('data-app', 'ready');
+  release();
+  await tokenJson.expectAnswer(200, '200');
+  const tokenRequests = await page.evaluate(
+    () =>
+      globalThis.__playground?.server.admin
+        .log()
+        .filter((entry) => entry.request.url.endsWith('/oauth/token')).length,
+  );
+  expect(tokenRequests, 'token requests the mock server saw').toBe(1);
+});
+
+test('a returning learner sees their own edits, progress and theme on the prerendered page', async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  const lesson = new LessonPage(page);
+  await page.goto('/lessons/first-token');
+  await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready');
+  const tokenJson = lesson.request('A token request with a JSON body');
+  await tokenJson.sendAndExpect(200);
+  await tokenJson.replaceInRaw('read:users', 'read:orders');
+  await page.getByRole('button', { name: 'Switch to dark theme' }).click();
+
+  // The HTML says what a first visit sees; hydration starts from that, then shows what is stored.
+  await page.reload();
+  await expect(page.locator('html')).toHaveAttribute('data-app', 'ready');
+  await expect(tokenJson.editor).toHaveValue(/"scope": "read:orders"/);
+  await expect(tokenJson.root).toContainText('Last answer before the reload: 200.');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
+  expect(problems).toEqual([]);
+});
