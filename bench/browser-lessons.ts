@@ -7,11 +7,14 @@
  *     listed apart: it must not be in the entry's static imports (checked in the Vite manifest),
  *     and if it loaded before the lesson showed, it loaded in parallel, not in the way.
  * (b) Time from navigation to: lesson visible (title + first body paragraph), "Send" usable (the
- *     request block rendered with an enabled Send: a press then is never lost, it is held until
- *     the mock servers answer), the mock servers ready (`<html data-mock="ready">`, service
- *     worker in control), and "Send answered": Send pressed the moment it is usable, until its
- *     response status shows (what a learner who clicks at once waits). Cold = a fresh browser
- *     context (empty cache, no service worker: the visit also registers it); warm = a reload.
+ *     request block rendered with an enabled Send: a press then is never lost. On a lesson
+ *     prerendered at build time that is the HTML's own Send: a press before the app's code runs
+ *     is kept by index.html's inline script and sent once the block is live; after that React
+ *     holds a press until the mock servers answer), the app live (`<html data-app="ready">`,
+ *     hydrated), the mock servers ready (`<html data-mock="ready">`, service worker in control),
+ *     and "Send answered": Send pressed the moment it is usable, until its response status shows
+ *     (what a learner who clicks at once waits). Cold = a fresh browser context (empty cache, no
+ *     service worker: the visit also registers it); warm = a reload.
  * (c) "Replay all" on lesson 09's "Requests that must fail, and how": click to the summary
  *     "N of N as expected." (timed in the page), median of a few runs.
  */
@@ -76,6 +79,7 @@ const MARKS_SCRIPT = `(() => {
     }
     const status = pressed && pressed.querySelector('[aria-label="Response status"]');
     if (status && /^\\d{3} /.test(status.textContent)) stamp('sendAnswered');
+    if (document.documentElement.dataset.app === 'ready') stamp('appLive');
     if (document.documentElement.dataset.mock === 'ready') {
       if (navigator.serviceWorker && navigator.serviceWorker.controller) stamp('mockReady');
     }
@@ -88,6 +92,7 @@ const MARKS_SCRIPT = `(() => {
 interface Marks {
   visible?: number;
   sendUsable?: number;
+  appLive?: number;
   mockReady?: number;
   sendAnswered?: number;
 }
@@ -132,6 +137,7 @@ async function loadAndMark(
       marks: {
         visible: marks.visible,
         sendUsable: marks.sendUsable,
+        appLive: marks.appLive,
         mockReady: marks.mockReady,
         sendAnswered: marks.sendAnswered,
       },
@@ -247,10 +253,12 @@ async function loadTimes(): Promise<void> {
   };
   show('cold: lesson visible', cold, 'visible', VISIBLE_BUDGET_MS);
   show('cold: Send usable (a press waits for the servers)', cold, 'sendUsable', USABLE_BUDGET_MS);
+  show('cold: app live (hydrated)', cold, 'appLive');
   show('cold: service worker in control, servers ready', cold, 'mockReady');
   show('cold: Send pressed at once, answered', pressed, 'sendAnswered');
   show('warm (reload): lesson visible', warm, 'visible', VISIBLE_BUDGET_MS);
   show('warm (reload): Send usable', warm, 'sendUsable', USABLE_BUDGET_MS);
+  show('warm (reload): app live (hydrated)', warm, 'appLive');
   show('warm (reload): mock servers ready', warm, 'mockReady');
 }
 
