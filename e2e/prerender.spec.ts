@@ -101,6 +101,7 @@ test('a Send pressed before the app has loaded is sent once it has', async ({ pa
   await expect(page.locator('html')).not.toHaveAttribute('data-app', 'ready');
   release();
   await tokenJson.expectAnswer(200, '200');
+  await expect(tokenJson.button('Send')).not.toHaveAttribute('data-early-pressed');
   const tokenRequests = await page.evaluate(
     () =>
       globalThis.__playground?.server.admin

@@ -18,6 +18,11 @@ export function takeEarlyPress(id: string): boolean {
   const index = early?.ids.indexOf(id) ?? -1;
   if (!early || index < 0) return false;
   early.ids.splice(index, 1);
+  // The inline script's "pressed, waiting for the page" mark: the owner takes over from here.
+  for (const element of document.querySelectorAll('[data-early-pressed]')) {
+    if (element.getAttribute('data-early-press') === id)
+      element.removeAttribute('data-early-pressed');
+  }
   return true;
 }
 
