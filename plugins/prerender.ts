@@ -39,11 +39,30 @@ function escapeHtml(text: string): string {
     .replaceAll('"', '&quot;');
 }
 
+/** What a page's HTML loads besides its markup. */
+export interface PageAssets {
+  /** URLs of chunks the page needs to hydrate, beyond the entry's (fetched after the first paint). */
+  preload?: string[];
+  /** The text of the build's stylesheets by URL, to inline into the page. */
+  styles?: Record<string, string>;
+}
+
+const MODULE_SCRIPT = /<script type="module" crossorigin src="([^"]+)"><\/script>\s*/;
+const MODULE_PRELOAD = /<link rel="modulepreload" crossorigin href="([^"]+)">\s*/g;
+const STYLESHEET = /<link rel="stylesheet" crossorigin href="([^"]+)">/g;
+
 /**
- * The built index.html with a page's markup in `#root`, its own title and description, and a
- * preload, after the first paint, of the chunks it needs to hydrate (`preload`: their URLs).
+ * The built index.html made into a lesson's page: its markup in `#root`, its own title and
+ * description, and, so that the first paint waits for nothing but this one response:
+ *
+ * - the stylesheets inlined. Each `<link>` stays, `disabled` (not fetched), so that the app's
+ *   chunk loader, which looks for a chunk's CSS among the page's links, does not add it again;
+ * - the app's code (entry, its preloads, and `preload`) requested once the whole lesson has
+ *   painted, by a small inline script at the end of `<body>`, instead of competing with the
+ *   first paint for the network and the main thread. A Send pressed meanwhile is kept
+ *   (index.html's early-press script).
  */
-export function pageHtml(template: string, page: PrerenderedPage, preload: string[] = []): string {
+export function pageHtml(template: string, page: PrerenderedPage, assets: PageAssets = {}): string {
   if (!template.includes(ROOT_ELEMENT)) {
     throw new Error(`index.html has no empty ${ROOT_ELEMENT} to prerender into.`);
   }
@@ -59,22 +78,41 @@ export function pageHtml(template: string, page: PrerenderedPage, preload: strin
       (_, start: string, end: string) => `${start}${escapeHtml(description)}${end}`,
     );
   }
-  if (preload.length > 0) {
-    // Fetched once the page has painted, while the app's code loads: not before, where they
-    // would only compete with what the first paint needs (the page shows without any script).
-    const script = `<script>requestAnimationFrame(() => setTimeout(() => {
-      for (const href of ${JSON.stringify(preload).replaceAll('<', '\\u003c')}) {
-        const link = document.createElement('link');
-        link.rel = 'modulepreload';
-        link.crossOrigin = '';
-        link.href = href;
-        document.head.append(link);
-      }
-    }));</script>\n    `;
-    const at = html.indexOf('<script type="module"');
-    html = at < 0 ? html : html.slice(0, at) + script + html.slice(at);
-  }
-  return html;
+
+  const styles = assets.styles ?? {};
+  html = html.replace(STYLESHEET, (link: string, href: string) => {
+    const css = styles[href];
+    if (css === undefined) return link;
+    // `</style` inside a CSS string would end the element early.
+    const safe = css.replaceAll('</style', '<\\/style');
+    return `<style>${safe}</style><link rel="stylesheet" crossorigin href="${href}" disabled>`;
+  });
+
+  const entry = MODULE_SCRIPT.exec(html)?.[1];
+  if (entry === undefined) throw new Error('index.html has no module script to load the app with.');
+  const modulePreloads = [...html.matchAll(MODULE_PRELOAD)].map((m) => m[1] as string);
+  html = html.replace(MODULE_SCRIPT, '').replace(MODULE_PRELOAD, '');
+  const preload = [...modulePreloads, ...(assets.preload ?? [])];
+  const json = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
+  const loader = `<script>
+      // The whole lesson is parsed; once it has painted, the app's code (plugins/prerender.ts).
+      requestAnimationFrame(() => setTimeout(() => {
+        for (const href of ${json(preload)}) {
+          const link = document.createElement('link');
+          link.rel = 'modulepreload';
+          link.crossOrigin = '';
+          link.href = href;
+          document.head.append(link);
+        }
+        const script = document.createElement('script');
+        script.type = 'module';
+        script.crossOrigin = '';
+        script.src = ${json(entry)};
+        document.head.append(script);
+      }));
+    </script>
+  </body>`;
+  return html.replace('</body>', () => loader);
 }
 
 /**
@@ -124,6 +162,13 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
         return;
       }
       const template = String(index.source);
+      // The build's stylesheets by URL, to inline into each page.
+      const styles: Record<string, string> = {};
+      for (const asset of Object.values(bundle)) {
+        if (asset.type === 'asset' && asset.fileName.endsWith('.css')) {
+          styles[`${config.base}${asset.fileName}`] = String(asset.source);
+        }
+      }
       const outDir = output.dir ?? path.resolve(config.root, config.build.outDir);
       const started = performance.now();
       const server = await createServer({
@@ -151,7 +196,7 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
           const file = path.join(outDir, page.file);
           await mkdir(path.dirname(file), { recursive: true });
           const preload = chunksFor(page.modules, bundle, config.root, config.base);
-          await writeFile(file, pageHtml(template, page, preload));
+          await writeFile(file, pageHtml(template, page, { preload, styles }));
           written.push(page.file);
         }
       } finally {

@@ -13,7 +13,7 @@ const TEMPLATE = `<!doctype html>
   </head>
   <body>
     <div id="root"></div>
-    <script type="module" src="/main.js"></script>
+    <script type="module" crossorigin src="/main.js"></script>
   </body>
 </html>
 `;
@@ -46,18 +46,49 @@ describe('pageHtml', () => {
     expect(html).toContain("<p>$& $1 $$ $'</p>");
   });
 
-  it('preloads the given chunks after the first paint, before the module script', () => {
-    const html = pageHtml(TEMPLATE, page, ['/assets/block-1.js', '/assets/</script>.js']);
-    const script = html.indexOf('requestAnimationFrame');
-    expect(script).toBeGreaterThan(0);
-    expect(script).toBeLessThan(html.indexOf('<script type="module"'));
-    expect(html).toContain('"/assets/block-1.js"');
-    // A file name cannot close the inline script.
-    expect(html).not.toContain('/assets/</script>.js');
+  it('loads the app after the first paint: no module script or preload in the static HTML', () => {
+    const withPreloads = TEMPLATE.replace(
+      '</head>',
+      '<link rel="modulepreload" crossorigin href="/assets/react.js">\n  </head>',
+    );
+    const html = pageHtml(withPreloads, page, { preload: ['/assets/block-1.js'] });
+    expect(html).not.toMatch(/<script type="module"/);
+    expect(html).not.toMatch(/<link rel="modulepreload"/);
+    const loader = html.slice(html.indexOf('requestAnimationFrame'));
+    expect(loader).toContain('["/assets/react.js","/assets/block-1.js"]');
+    expect(loader).toContain('script.src = "/main.js"');
+    // The loader runs once the whole page has been parsed and painted: it sits at the end of
+    // <body>, after the markup, and waits for a frame.
+    expect(html.indexOf('requestAnimationFrame')).toBeGreaterThan(html.indexOf('<h1>A</h1>'));
+    expect(html.indexOf('requestAnimationFrame')).toBeLessThan(html.indexOf('</body>'));
   });
 
-  it('adds no script when nothing needs preloading', () => {
-    expect(pageHtml(TEMPLATE, page)).not.toContain('requestAnimationFrame');
+  it('keeps a file name from closing the inline script', () => {
+    const html = pageHtml(TEMPLATE, page, { preload: ['/assets/</script>.js'] });
+    expect(html).not.toContain('/assets/</script>.js');
+    expect(html).toContain('/assets/\\u003c/script>.js');
+  });
+
+  it('inlines the stylesheets and leaves their links disabled, for the chunk loader to find', () => {
+    const withCss = TEMPLATE.replace(
+      '</head>',
+      '<link rel="stylesheet" crossorigin href="/assets/index.css">\n  </head>',
+    );
+    const html = pageHtml(withCss, page, {
+      styles: { '/assets/index.css': 'a::after { content: "</style>"; } body { color: red; }' },
+    });
+    expect(html).toContain('body { color: red; }');
+    expect(html).not.toContain('"</style>"');
+    expect(html).toContain('<link rel="stylesheet" crossorigin href="/assets/index.css" disabled>');
+  });
+
+  it('refuses a template without a module script to load the app', () => {
+    expect(() =>
+      pageHtml(
+        TEMPLATE.replace('<script type="module" crossorigin src="/main.js"></script>', ''),
+        page,
+      ),
+    ).toThrow(/no module script/);
   });
 
   it('refuses a template without an empty #root', () => {
@@ -121,7 +152,7 @@ export async function prerender(path) {
     expect(blockChunk).toBeDefined();
     expect(a).toContain(`"/assets/${blockChunk}"`);
     const b = readFileSync(path.join(dist, 'lessons', 'b.html'), 'utf8');
-    expect(b).not.toContain('requestAnimationFrame');
+    expect(b).not.toContain(`"/assets/${blockChunk}"`);
     expect(readFileSync(path.join(dist, 'index.html'), 'utf8')).toContain('<div id="root"></div>');
   });
 
