@@ -101,3 +101,30 @@ test('lessons home lists every lesson in order with its duration and progress', 
   await page.keyboard.press('Tab');
   await expect(page.getByRole('link', { name: 'Skip to content' })).toBeFocused();
 });
+
+test('Copy as curl and Copy as fetch put the request, variables filled, on the clipboard', async ({
+  page,
+  context,
+  mockReady: _,
+}) => {
+  await context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  const lesson = new LessonPage(page);
+  await page.goto('/lessons/first-token');
+  const tokenJson = lesson.request('A token request with a JSON body');
+  const clipboard = () => page.evaluate(() => navigator.clipboard.readText());
+
+  await tokenJson.button('Copy as curl').click();
+  await expect(tokenJson.root.getByText('Copied')).toBeVisible();
+  const curl = await clipboard();
+  expect(curl).toMatch(/^curl /);
+  expect(curl).toContain('https://auth.example.com/oauth/token');
+  expect(curl).toContain('"client_secret": "demo-secret"');
+
+  await tokenJson.sendAndExpect(200);
+  const listUsers = lesson.request('List users with your token');
+  await listUsers.button('Copy as fetch').click();
+  await expect.poll(clipboard).toContain('await fetch(');
+  const fetchCode = await clipboard();
+  expect(fetchCode).toMatch(/Bearer eyJ/);
+  expect(fetchCode).not.toContain('{{access_token}}');
+});

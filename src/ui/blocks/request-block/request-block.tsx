@@ -10,14 +10,10 @@ import {
 } from 'react';
 import {
   findVariables,
-  type HttpRequestModel,
   type HttpSyntaxError,
   type PlaywrightTestExport,
   parseHttpRequest,
   type TokenRequestForm,
-  toCurl,
-  toFetch,
-  toPlaywrightTest,
 } from '../../../client/index.ts';
 import { takeEarlyPress } from '../../lesson/early-presses.ts';
 import {
@@ -43,6 +39,8 @@ const DEFAULT_FORM: TokenRequestForm = {
   authMethod: 'client_secret_post',
   scope: [],
 };
+
+const loadExportFormats = () => import('../../../client/export-request.ts');
 
 function describeSyntaxError(error: HttpSyntaxError): string {
   return `Line ${error.line}, column ${error.column}: ${error.message}`;
@@ -175,18 +173,23 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     }
   };
 
-  const exportText = async (format: (request: HttpRequestModel) => string) => {
+  // The export formats load on first use: a lesson page goes live without them.
+  const exportText = async (format: 'curl' | 'fetch') => {
     const request = parsed.ok ? parsed.request : block.request;
-    const filled = await fillRequestVariables(request, runtime.vars);
-    return format(filled.request);
+    const [filled, formats] = await Promise.all([
+      fillRequestVariables(request, runtime.vars),
+      loadExportFormats(),
+    ]);
+    return format === 'curl' ? formats.toCurl(filled.request) : formats.toFetch(filled.request);
   };
 
   const [playwright, setPlaywright] = useState<PlaywrightTestExport>();
-  const exportPlaywright = () => {
+  const exportPlaywright = async () => {
     if (playwright) {
       setPlaywright(undefined);
       return;
     }
+    const { toPlaywrightTest } = await loadExportFormats();
     const lesson = findLoadedLesson(runtime.slug);
     const request = parsed.ok ? parsed.request : block.request;
     // The lesson's expectation; without one, the answer the learner last saw.
@@ -329,14 +332,14 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
                 Edit
               </button>
             ) : null}
-            <CopyButton label="Copy as curl" getText={() => exportText((r) => toCurl(r))} />
-            <CopyButton label="Copy as fetch" getText={() => exportText(toFetch)} />
+            <CopyButton label="Copy as curl" getText={() => exportText('curl')} />
+            <CopyButton label="Copy as fetch" getText={() => exportText('fetch')} />
             <button
               type="button"
               className="btn btn--small"
               aria-expanded={playwright !== undefined}
               aria-controls={playwright ? `${ids}-playwright` : undefined}
-              onClick={exportPlaywright}
+              onClick={() => void exportPlaywright()}
             >
               Export as Playwright test
             </button>
