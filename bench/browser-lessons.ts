@@ -58,10 +58,14 @@ const REPLAY_RUNS = 5;
  */
 const MARKS_SCRIPT = `(() => {
   const marks = (globalThis.__benchMarks = {});
-  const stamp = (name) => {
+  // At the next animation frame, if \`ready()\` still holds then (else a later change retries).
+  const stamp = (name, ready) => {
     if (marks[name] !== undefined || marks[name + ':pending']) return;
     marks[name + ':pending'] = true;
-    requestAnimationFrame(() => { marks[name] = performance.now(); });
+    requestAnimationFrame(() => {
+      if (!ready || ready()) marks[name] = performance.now();
+      else marks[name + ':pending'] = false;
+    });
   };
   // When the lesson's text is on screen, painted: the first largest-contentful-paint entry for
   // an element of the lesson (its heading or a paragraph), at its render time.
@@ -76,8 +80,10 @@ const MARKS_SCRIPT = `(() => {
   const check = () => {
     const title = document.querySelector('article.lesson h1');
     const body = document.querySelector('article.lesson > :not(header) p');
-    if (title && title.textContent && body && body.textContent && body.getClientRects().length) {
-      stamp('visible');
+    // Laid out (has a box) is checked in the frame, not here: a check on every DOM change would
+    // force a layout each time the HTML parser adds a piece of a prerendered page.
+    if (title && title.textContent && body && body.textContent) {
+      stamp('visible', () => body.getClientRects().length > 0);
     }
     const send = [...document.querySelectorAll('article.lesson button')].find(
       (b) => b.textContent.trim() === 'Send' && !b.disabled,
@@ -222,6 +228,13 @@ async function jsBudget(context: BrowserContext, manifest: Record<string, Manife
     for (const s of needed.sort((x, y) => gzipKb(y.file) - gzipKb(x.file))) {
       console.log(`        ${gzipKb(s.file).toFixed(1).padStart(6)} kB  ${s.file}`);
     }
+    // A prerendered lesson shows before its code runs: say what the page loads to go live too.
+    const toLive = scripts.filter(
+      (s) => s.responseEnd <= (marks.appLive ?? Number.POSITIVE_INFINITY) && !mockOnly.has(s.file),
+    );
+    console.log(
+      `        to go live (hydrated): ${toLive.reduce((sum, s) => sum + gzipKb(s.file), 0).toFixed(1)} kB in ${toLive.length} files, loaded after the lesson showed`,
+    );
     const parallel = before.filter((s) => mockOnly.has(s.file)).map((s) => s.file);
     if (parallel.length > 0) {
       console.log(
