@@ -1,4 +1,4 @@
-import type { ExportStep } from '../../../client/index.ts';
+import type { ExportStep } from '../../../client/export-request.ts';
 import type { MarkdownNode, RequestBlock } from '../../../lessons/lesson-types.ts';
 
 /** A request block as a step of an exported test. */

@@ -1,5 +1,5 @@
 import { useEffect, useRef } from 'react';
-import type { PlaywrightTestExport } from '../../../client/index.ts';
+import type { PlaywrightTestExport } from '../../../client/export-request.ts';
 import { CopyButton } from './copy-button.tsx';
 
 /** Save text as a file the browser downloads (no server involved). */

@@ -8,13 +8,15 @@ import {
   useState,
   useSyncExternalStore,
 } from 'react';
+// From the modules themselves, not the client's index: the index would also bring the export
+// formats, which load on first use.
+import type { PlaywrightTestExport } from '../../../client/export-request.ts';
 import {
   findVariables,
   type HttpSyntaxError,
-  type PlaywrightTestExport,
   parseHttpRequest,
-  type TokenRequestForm,
-} from '../../../client/index.ts';
+} from '../../../client/http-request.ts';
+import type { TokenRequestForm } from '../../../client/token-request.ts';
 import { takeEarlyPress } from '../../lesson/early-presses.ts';
 import {
   fillRequestVariables,

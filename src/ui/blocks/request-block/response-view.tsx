@@ -1,5 +1,6 @@
 import { useId } from 'react';
-import { explainResponse, type RecordedExchange } from '../../../client/index.ts';
+import { explainResponse } from '../../../client/explain-error.ts';
+import type { RecordedExchange } from '../../../client/send-request.ts';
 import type { ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { LogEntry } from '../../../protocol/index.ts';
 import type { ExpectationResult } from '../../lesson/lesson-runtime.tsx';

@@ -1,6 +1,9 @@
 import { useEffect, useId, useState } from 'react';
-import type { ClientAuthMethod, TokenRequestForm } from '../../../client/index.ts';
-import { clientAuthMethods } from '../../../client/index.ts';
+import {
+  type ClientAuthMethod,
+  clientAuthMethods,
+  type TokenRequestForm,
+} from '../../../client/token-request.ts';
 import type { ClientView } from '../../../protocol/index.ts';
 import { AUTH_METHOD_LABELS, KNOWN_SCOPES } from './token-form.ts';
 

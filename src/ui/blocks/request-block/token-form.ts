@@ -1,14 +1,16 @@
 import {
   basicCredentials,
+  type HttpRequestModel,
+  parseHttpRequest,
+} from '../../../client/http-request.ts';
+import { getHeader } from '../../../client/send-request.ts';
+import {
   CLIENT_ASSERTION_TYPE,
   type ClientAuthMethod,
   type FormFromHttpRequestResult,
   formFromHttpRequest,
-  getHeader,
-  type HttpRequestModel,
-  parseHttpRequest,
   type TokenRequestForm,
-} from '../../../client/index.ts';
+} from '../../../client/token-request.ts';
 
 /** The scopes the mock API knows (CONTRACT.md, "Resource API"). */
 export const KNOWN_SCOPES = ['read:users', 'read:orders', 'write:orders'] as const;
