@@ -111,6 +111,30 @@ test('a Send pressed before the app has loaded is sent once it has', async ({ pa
   expect(tokenRequests, 'token requests the mock server saw').toBe(1);
 });
 
+test('the theme toggle pressed before the app has loaded takes effect once it has', async ({
+  page,
+}) => {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto('/lessons/first-token', { waitUntil: 'commit' });
+  const toggle = page.getByRole('button', { name: 'Switch to dark theme' });
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('data-early-pressed', '');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  release();
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');
+  await expect(page.getByRole('button', { name: 'Switch to light theme' })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Switch to light theme' })).not.toHaveAttribute(
+    'data-early-pressed',
+  );
+});
+
 test('a returning learner sees their own edits, progress and theme on the prerendered page', async ({
   page,
 }) => {

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { AppShell } from '../ui/layout/app-shell';
 import { RouterProvider } from '../ui/layout/router';
-import { stopCapturingEarlyPresses } from '../ui/lesson/early-presses';
+import { replayEarlyPresses } from '../ui/lesson/early-presses';
 import { MockServerProvider } from './mock-server-provider';
 import { RouteOutlet } from './route-outlet';
 import { navItems, routes } from './routes';
@@ -24,8 +24,9 @@ function createQueryClient(): QueryClient {
 export function App({ path }: { path?: string }) {
   const [queryClient] = useState(createQueryClient);
   useEffect(() => {
-    // Mounted (or hydrated): React handles presses from now on, even on parts still hydrating.
-    stopCapturingEarlyPresses();
+    // Mounted (or hydrated): React handles presses from now on, even on parts still hydrating,
+    // and those made on the prerendered page before are replayed.
+    replayEarlyPresses();
     // For tests and scripts: the page's own code now runs it (`<html data-app="ready">`).
     document.documentElement.dataset.app = 'ready';
   }, []);

@@ -17,7 +17,6 @@ import {
   parseHttpRequest,
 } from '../../../client/http-request.ts';
 import type { TokenRequestForm } from '../../../client/token-request.ts';
-import { takeEarlyPress } from '../../lesson/early-presses.ts';
 import {
   fillRequestVariables,
   matchesExpectation,
@@ -153,20 +152,6 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
       setSaved(outcome.saved);
     }
   };
-
-  // A press on the prerendered Send before the app's code ran (src/app/early-presses.ts): sent
-  // now, after a task, so that the learner's stored edits (which hydration renders one pass
-  // late) are what goes out.
-  const sendRef = useRef(send);
-  useEffect(() => {
-    sendRef.current = send;
-  });
-  useEffect(() => {
-    const timer = setTimeout(() => {
-      if (takeEarlyPress(block.id)) void sendRef.current();
-    });
-    return () => clearTimeout(timer);
-  }, [block.id]);
 
   const onKeyDown = (event: KeyboardEvent) => {
     if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
@@ -310,7 +295,6 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               type="button"
               className="btn btn--primary request-actions__send"
               onClick={() => void send()}
-              data-early-press={block.id}
               aria-busy={pending || undefined}
               aria-describedby={hintId}
             >
