@@ -5,11 +5,29 @@
  * afresh) but throw the speed away, so it fails here. A Send pressed before the app's code has
  * run is kept and sent once the block is live.
  */
+import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
 import { LessonPage } from './fixtures/lesson-page';
 import { loadLessons } from './fixtures/lesson-walk';
 
 const lessons = loadLessons();
+
+/**
+ * Open a page with the app's entry script held back, so presses land on the prerendered page;
+ * returns what lets it load. (The page is open once its HTML has arrived.)
+ */
+async function openWithAppCodeHeld(page: Page, path: string): Promise<() => void> {
+  let release: () => void = () => {};
+  const held = new Promise<void>((resolve) => {
+    release = resolve;
+  });
+  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(path, { waitUntil: 'commit' });
+  return release;
+}
 
 test('every lesson page is served with the lesson in its HTML', async ({ request }) => {
   for (const entry of lessons) {
@@ -84,17 +102,7 @@ test('a lesson reads without JavaScript, with no Send that cannot send', async (
 
 test('a Send pressed before the app has loaded is sent once it has', async ({ page }) => {
   const lesson = new LessonPage(page);
-  // Hold the app's entry script back, so the press lands on the prerendered page.
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
-  // (Not `domcontentloaded`: the held module script keeps that event back.)
-  await page.goto('/lessons/first-token', { waitUntil: 'commit' });
+  const release = await openWithAppCodeHeld(page, '/lessons/first-token');
   const tokenJson = lesson.request('A token request with a JSON body');
   await tokenJson.button('Send').click();
   await expect(tokenJson.button('Send')).toHaveAttribute('data-early-pressed', '');
@@ -114,15 +122,7 @@ test('a Send pressed before the app has loaded is sent once it has', async ({ pa
 test('the theme toggle pressed before the app has loaded takes effect once it has', async ({
   page,
 }) => {
-  let release: () => void = () => {};
-  const held = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
-    await held;
-    await route.continue();
-  });
-  await page.goto('/lessons/first-token', { waitUntil: 'commit' });
+  const release = await openWithAppCodeHeld(page, '/lessons/first-token');
   const toggle = page.getByRole('button', { name: 'Switch to dark theme' });
   await toggle.click();
   await expect(toggle).toHaveAttribute('data-early-pressed', '');
