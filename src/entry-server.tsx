@@ -3,8 +3,9 @@
  * lesson page rendered to HTML, so the lesson is on screen as soon as the HTML and CSS arrive,
  * before any of the app's JavaScript has run. The browser then hydrates it (src/main.tsx).
  *
- * It renders what a first visit's first paint shows: the blocks as their static fallbacks, the
- * mock servers "starting", no stored progress or edits (the stores' server snapshots).
+ * It renders what a first visit's first paint shows: request blocks live (`FIRST_PAINT_KINDS`),
+ * other blocks as their static fallbacks, the mock servers "starting", no stored progress or
+ * edits (the stores' server snapshots).
  */
 
 import { blockKindsOf, getLessons } from 'virtual:lessons';
@@ -15,6 +16,7 @@ import { preloadRoute } from './app/preload-route';
 import { documentTitle, matchRoute } from './app/route-outlet';
 import { routes } from './app/routes';
 import { FIRST_PAINT_MODULES } from './ui/blocks/registry';
+import { matchPath } from './ui/layout/router';
 import { findLesson } from './ui/lesson/use-lessons';
 
 export interface PrerenderedPage {
@@ -47,7 +49,8 @@ export async function prerender(path: string): Promise<PrerenderedPage> {
       <App path={path} />
     </StrictMode>,
   );
-  const slug = decodeURIComponent(path.slice('/lessons/'.length));
+  const slug = matchPath('/lessons/:slug', path)?.slug;
+  if (slug === undefined) throw new Error(`${path} is not a lesson page.`);
   const lesson = findLesson(slug);
   return {
     path,
