@@ -32,28 +32,48 @@ export class Params {
 const bad = (description: string, detail: string) =>
   new OAuthError('invalid_request', description, { detail });
 
-/** Read at most MAX_BODY_BYTES of a request body; more is an error, not a truncation. */
+const tooLarge = (detail: string) =>
+  bad(
+    `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
+    detail,
+  );
+
+const EMPTY = new Uint8Array(0);
+
+/** Bytes already in memory, refused past the limit. */
+function withinLimit(bytes: Uint8Array): Uint8Array {
+  if (bytes.byteLength > MAX_BODY_BYTES) throw tooLarge(`read more than ${MAX_BODY_BYTES} bytes`);
+  return bytes;
+}
+
+/**
+ * Read at most MAX_BODY_BYTES of a request body; more is an error, not a truncation.
+ *
+ * Three shapes of request reach here: the Node adapter's {@link BufferedRequest} (bytes in
+ * memory), a `Request` with a body stream (Node, Chromium), and Firefox's `Request`, which has no
+ * `body` property at all (`request.body` is undefined, not null): its body is read whole with
+ * `arrayBuffer()`. In the page that costs nothing extra — msw hands the handler a body the service
+ * worker already copied into memory — and the limit is applied to what was read.
+ */
 async function readLimited(request: Request): Promise<Uint8Array> {
   const declared = request.headers.get('content-length');
   if (declared !== null && Number(declared) > MAX_BODY_BYTES) {
-    throw bad(
-      `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
-      `Content-Length: ${declared}`,
-    );
+    throw tooLarge(`Content-Length: ${declared}`);
   }
-  if (request instanceof BufferedRequest) {
-    // Already in memory (the Node adapter): the same checks as below, without a stream.
-    const bytes = request.buffered ?? new Uint8Array(0);
-    if (bytes.byteLength > MAX_BODY_BYTES) {
-      throw bad(
-        `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
-        `read more than ${MAX_BODY_BYTES} bytes`,
-      );
+  if (request instanceof BufferedRequest) return withinLimit(request.buffered ?? EMPTY);
+  // Typed as the engines actually shape it: Firefox leaves `body` undefined.
+  const stream: ReadableStream<Uint8Array> | null | undefined = request.body;
+  if (stream === null) return EMPTY;
+  if (stream === undefined) {
+    let whole: ArrayBuffer;
+    try {
+      whole = await request.arrayBuffer();
+    } catch (error) {
+      throw bad('The request body could not be read. Send it again.', String(error));
     }
-    return bytes;
+    return withinLimit(new Uint8Array(whole));
   }
-  if (request.body === null) return new Uint8Array(0);
-  const reader = request.body.getReader();
+  const reader = stream.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   try {
@@ -64,10 +84,7 @@ async function readLimited(request: Request): Promise<Uint8Array> {
       if (size > MAX_BODY_BYTES) {
         // Not awaited: under some interceptors (msw in Node) cancel() never settles.
         reader.cancel().catch(() => undefined);
-        throw bad(
-          `The request body is larger than ${MAX_BODY_BYTES} bytes. Send only the parameters the endpoint needs.`,
-          `read more than ${MAX_BODY_BYTES} bytes`,
-        );
+        throw tooLarge(`read more than ${MAX_BODY_BYTES} bytes`);
       }
       chunks.push(value);
     }

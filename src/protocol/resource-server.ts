@@ -296,9 +296,9 @@ export async function serveApi(
     }
   });
 
-  let bodyText: string | undefined;
-  if (request.body !== null) {
-    bodyText = await readText(request);
+  // Read whatever the request carries (not `request.body !== null`: Firefox has no `body`).
+  const bodyText = (await readText(request)) || undefined;
+  if (bodyText !== undefined) {
     if (mediaType(request) === 'application/x-www-form-urlencoded') {
       const pairs = [...new URLSearchParams(bodyText)];
       trace.requestBody = redactForm(pairs);
