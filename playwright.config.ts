@@ -1,15 +1,44 @@
-import { existsSync } from 'node:fs';
-import { defineConfig, devices } from '@playwright/test';
+import { fileURLToPath } from 'node:url';
+import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/test';
+import { systemBrowsers } from './e2e/system-browsers.ts';
 
 const CI = Boolean(process.env.CI);
 const PORT = 4173;
 
 /**
- * Machines where `npx playwright install` cannot download browsers use the system Chromium
- * (set CHROMIUM_PATH, or have /usr/bin/chromium). Everywhere else Playwright's own browser runs.
+ * Machines where `npx playwright install` cannot download browsers use the system's (CHROMIUM_PATH
+ * or /usr/bin/chromium; FIREFOX_PATH or /usr/bin/firefox-esr). Everywhere else Playwright's own
+ * browsers run. A system Firefox is driven over WebDriver BiDi through e2e/firefox/firefox-bidi.mjs
+ * (docs/decisions/firefox-over-bidi.md).
  */
-const systemChromium =
-  process.env.CHROMIUM_PATH ?? (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined);
+const { chromium: systemChromium, firefox: systemFirefox } = systemBrowsers();
+
+const firefoxUse: NonNullable<PlaywrightTestConfig['use']> = systemFirefox
+  ? {
+      browserName: 'firefox',
+      channel: 'moz-firefox',
+      launchOptions: {
+        executablePath: fileURLToPath(new URL('./e2e/firefox/firefox-bidi.mjs', import.meta.url)),
+        env: { ...process.env, CCP_FIREFOX_BINARY: systemFirefox },
+      },
+    }
+  : { ...devices['Desktop Firefox'] };
+
+/**
+ * What runs in Firefox on every `npm test`: the contract suite through the service worker, the
+ * Firefox-only checks, and learner journeys that cover Send, Replay all, the JWT inspector and a
+ * lab. `FIREFOX_ALL=1 npx playwright test --project firefox` runs every spec there.
+ */
+const FIREFOX_SPECS = process.env.FIREFOX_ALL
+  ? ['**/*.spec.ts']
+  : [
+      'contract.spec.ts',
+      'firefox/*.spec.ts',
+      'lessons/first-token.spec.ts',
+      'lessons/access-token-anatomy.spec.ts',
+      'lessons/token-forge.spec.ts',
+      'blocks.spec.ts',
+    ];
 
 export default defineConfig({
   testDir: 'e2e',
@@ -30,6 +59,7 @@ export default defineConfig({
   projects: [
     {
       name: 'chromium',
+      testIgnore: 'firefox/**',
       use: {
         ...devices['Desktop Chrome'],
         ...(systemChromium && {
@@ -47,6 +77,11 @@ export default defineConfig({
           },
         }),
       },
+    },
+    {
+      name: 'firefox',
+      testMatch: FIREFOX_SPECS,
+      use: { viewport: { width: 1280, height: 720 }, ...firefoxUse },
     },
   ],
   webServer: {
