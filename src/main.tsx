@@ -6,8 +6,16 @@ import { App } from './app/app';
 import { preloadRoute } from './app/preload-route';
 import { currentPath } from './ui/layout/router';
 
-const root = document.getElementById('root');
-if (!root) throw new Error('index.html has no #root element.');
+const found = document.getElementById('root');
+if (!found) throw new Error('index.html has no #root element.');
+const root: HTMLElement = found;
+
+declare global {
+  interface Window {
+    /** What index.html found this browser lacks; the page then says so and the app stays off. */
+    __ccpUnsupported?: string;
+  }
+}
 
 const app = (
   <StrictMode>
@@ -19,27 +27,35 @@ const path = currentPath();
 // adopts that markup instead of building it again. Any other page starts from an empty root.
 const prerendered = root.dataset.prerendered === path;
 
-// The opened lesson's body (and, once the page is on screen, its blocks' code) start downloading
-// now, while React starts.
-const firstRenderReady = preloadRoute(path, { painted: prerendered });
-
-if (prerendered) {
-  // Hydration must render what the HTML shows, the lesson's body included: wait for it.
-  firstRenderReady.then(
-    () =>
-      hydrateRoot(root, app, {
-        onRecoverableError(error) {
-          // React recovered by rendering that part afresh; the page works, but the prerendered
-          // markup and the first render disagreed, which costs the speed prerendering is for.
-          console.error('[playground] the prerendered page did not match its first render', error);
-        },
-      }),
-    () => {
-      // The body failed to load: render afresh, and the lesson page shows the failure.
-      root.replaceChildren();
-      createRoot(root).render(app);
-    },
-  );
-} else {
-  createRoot(root).render(app);
+function start(): void {
+  // The opened lesson's body (and, once the page is on screen, its blocks' code) start
+  // downloading now, while React starts.
+  const firstRenderReady = preloadRoute(path, { painted: prerendered });
+  if (prerendered) {
+    // Hydration must render what the HTML shows, the lesson's body included: wait for it.
+    firstRenderReady.then(
+      () =>
+        hydrateRoot(root, app, {
+          onRecoverableError(error) {
+            // React recovered by rendering that part afresh; the page works, but the prerendered
+            // markup and the first render disagreed, which costs the speed prerendering is for.
+            console.error(
+              '[playground] the prerendered page did not match its first render',
+              error,
+            );
+          },
+        }),
+      () => {
+        // The body failed to load: render afresh, and the lesson page shows the failure.
+        root.replaceChildren();
+        createRoot(root).render(app);
+      },
+    );
+  } else {
+    createRoot(root).render(app);
+  }
 }
+
+// index.html names what this browser lacks above the page and leaves the app off; a prerendered
+// lesson stays readable.
+if (window.__ccpUnsupported === undefined) start();

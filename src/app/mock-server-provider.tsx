@@ -59,7 +59,12 @@ function explain(error: unknown): MockStartProblem {
 
 const FALLBACK_NOTICE: MockStartProblem = {
   title:
-    'This browser window does not allow service workers (private browsing in some browsers, or a setting or policy), so requests are answered by code patched into this page instead. Lessons work, but DevTools will not show the requests as served by a service worker.',
+    'This window runs no service workers (a Firefox private window does not, and a setting or policy can switch them off), so the mock servers answer from code inside this page. Every lesson works.',
+  differences: [
+    'DevTools’ Network panel does not list the requests: they never leave the page.',
+    'Only this page’s own requests are answered: opening https://auth.example.com/… in the address bar or another tab reaches nothing.',
+    'In a private window, your progress and the servers’ state are forgotten when the window closes.',
+  ],
   fix: 'Open the playground in a normal window, or allow service workers for this site.',
 };
 

@@ -19,10 +19,20 @@ export function StartUpNotice() {
         <div className="callout callout--warning" role="note">
           <p className="callout__title">Running without a service worker</p>
           <p>{status.notice.title}</p>
-          <p>
-            <strong>To fix it: </strong>
-            {status.notice.fix}
-          </p>
+          <details className="app-notice__more">
+            <summary>What differs, and the usual set-up</summary>
+            {status.notice.differences ? (
+              <ul>
+                {status.notice.differences.map((difference) => (
+                  <li key={difference}>{difference}</li>
+                ))}
+              </ul>
+            ) : null}
+            <p>
+              <strong>For the usual set-up: </strong>
+              {status.notice.fix}
+            </p>
+          </details>
         </div>
       </div>
     );

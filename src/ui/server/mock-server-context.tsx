@@ -5,6 +5,8 @@ import type { MockServer } from '../../protocol';
 export interface MockStartProblem {
   title: string;
   fix: string;
+  /** What works differently meanwhile, when the servers run but not as usual. */
+  differences?: string[];
 }
 
 /**
