@@ -1,9 +1,11 @@
 import { fileURLToPath } from 'node:url';
 import { defineConfig, devices, type PlaywrightTestConfig } from '@playwright/test';
 import { systemBrowsers } from './e2e/system-browsers.ts';
+import { checkoutId } from './plugins/checkout-id.ts';
 
 const CI = Boolean(process.env.CI);
-const PORT = 4173;
+/** The preview server's port: PLAYWRIGHT_PORT, or vite preview's 4173. */
+const PORT = Number(process.env.PLAYWRIGHT_PORT ?? 4173);
 
 /**
  * Machines where `npx playwright install` cannot download browsers use the system's (CHROMIUM_PATH
@@ -86,8 +88,10 @@ export default defineConfig({
   ],
   webServer: {
     // Test what ships: the production build, served by vite preview.
-    command: 'npm run build && npm run preview',
-    url: `http://localhost:${PORT}`,
+    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+    // Ready once this checkout's preview answers; a server of another checkout on the port
+    // answers 404 here, so it is never reused (plugins/checkout-id.ts).
+    url: `http://localhost:${PORT}/__checkout/${checkoutId(fileURLToPath(new URL('.', import.meta.url)))}`,
     reuseExistingServer: !CI,
     timeout: 180_000,
     stdout: 'ignore',

@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { checkoutIdPlugin } from './plugins/checkout-id.ts';
 import { lessonsPlugin } from './plugins/lessons.ts';
 import { prerenderPlugin } from './plugins/prerender.ts';
 
 export default defineConfig({
-  plugins: [react(), lessonsPlugin(), prerenderPlugin()],
+  plugins: [react(), lessonsPlugin(), prerenderPlugin(), checkoutIdPlugin()],
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   build: {
