@@ -9,6 +9,9 @@ export default defineConfig({
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   build: {
+    // CCP_OUT_DIR: a build of its own, e.g. for a second Playwright run beside the first
+    // (PLAYWRIGHT_PORT picks its port); `vite preview` serves the same folder.
+    outDir: process.env.CCP_OUT_DIR ?? 'dist',
     rolldownOptions: {
       // Prerendering the lessons (plugins/prerender.ts) takes most of a build's plugin time by
       // design; it prints its own timing, so Rolldown's slow-plugin report is only noise.
