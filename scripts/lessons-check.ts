@@ -91,7 +91,7 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
     mapUrl,
     signAssertion: (clientId) =>
       clientId === 'signing-client'
-        ? signClientAssertion(clientId, `${ISSUER}/oauth/token`, privateJwk)
+        ? signClientAssertion(clientId, ISSUER, privateJwk)
         : Promise.resolve(undefined),
     reset: async () => {
       const response = await fetch(mapUrl(`${ISSUER}/__admin/reset`), { method: 'POST' });

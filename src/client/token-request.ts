@@ -77,14 +77,25 @@ function targetParams(form: TokenRequestForm): [string, string][] {
   return params;
 }
 
+/** The explicit `typ` of a client authentication JWT (draft-ietf-oauth-rfc7523bis). */
+export const CLIENT_ASSERTION_JWT_TYPE = 'client-authentication+jwt';
+
 /**
- * Sign the RFC 7523 client assertion: `iss` = `sub` = client_id, `aud` = the token endpoint,
- * a fresh `jti`, `iat` now and `exp` a minute later.
+ * Sign a client assertion for `private_key_jwt` the way draft-ietf-oauth-rfc7523bis (updating
+ * RFC 7523 §3) asks: header `typ: client-authentication+jwt`; `aud` = the authorization server's
+ * issuer identifier (RFC 8414) as a single string, never the token endpoint URL nor an array;
+ * `iss` = `sub` = client_id, a fresh `jti`, `iat` now and `exp` a minute later.
+ *
+ * The draft's reason: an audience that is an endpoint URL can be set by a malicious authorization
+ * server (it lists the honest server's token endpoint as its own), which then replays the client's
+ * assertion at the honest server. An issuer identifier is the one value the client validates
+ * (RFC 8414 §3.3).
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ * @see https://datatracker.ietf.org/doc/draft-ietf-oauth-rfc7523bis/
  */
 export async function signClientAssertion(
   clientId: string,
-  audience: string,
+  issuer: string,
   privateJwk: JWK,
   options: Pick<BuildTokenRequestOptions, 'alg' | 'now' | 'jti' | 'assertionLifetime'> = {},
 ): Promise<string> {
@@ -93,13 +104,16 @@ export async function signClientAssertion(
   const alg = privateJwk.alg ?? options.alg ?? 'ES256';
   const key = await importJWK(privateJwk, alg);
   const iat = Math.floor((options.now ?? Date.now)() / 1000);
-  const header: { alg: string; typ: string; kid?: string } = { alg, typ: 'JWT' };
+  const header: { alg: string; typ: string; kid?: string } = {
+    alg,
+    typ: CLIENT_ASSERTION_JWT_TYPE,
+  };
   if (privateJwk.kid) header.kid = privateJwk.kid;
   return new SignJWT({})
     .setProtectedHeader(header)
     .setIssuer(clientId)
     .setSubject(clientId)
-    .setAudience(audience)
+    .setAudience(issuer)
     .setJti((options.jti ?? (() => crypto.randomUUID()))())
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.assertionLifetime ?? 60))
@@ -158,7 +172,12 @@ export async function buildTokenRequest(
       if (!options.privateJwk) {
         throw new TypeError('private_key_jwt needs the client private key (privateJwk) to sign.');
       }
-      const assertion = await signClientAssertion(form.clientId, url, options.privateJwk, options);
+      const assertion = await signClientAssertion(
+        form.clientId,
+        options.issuer,
+        options.privateJwk,
+        options,
+      );
       const pairs = tokenParams(form);
       if (form.clientId !== '') pairs.push(['client_id', form.clientId]);
       pairs.push(['client_assertion_type', CLIENT_ASSERTION_TYPE], ['client_assertion', assertion]);

@@ -32,7 +32,7 @@ export const BUILT_IN_HELPERS: Record<
   $client_assertion: {
     args: ['client_id'],
     description:
-      'a fresh client assertion (RFC 7523 JWT: iss = sub = client_id, aud = the token endpoint, new jti, 60 s life) signed with the key pair the page made for that client',
+      'a fresh client assertion (RFC 7523 as updated by draft-ietf-oauth-rfc7523bis: header typ client-authentication+jwt; iss = sub = client_id, aud = the issuer identifier as one string, new jti, 60 s life) signed with the key pair the page made for that client',
   },
 };
 

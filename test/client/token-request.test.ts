@@ -93,7 +93,7 @@ describe('buildTokenRequest', () => {
     expect(r.url).toBe('https://auth.example.com/other/token');
   });
 
-  it('signs an RFC 7523 client assertion for private_key_jwt', async () => {
+  it('signs a client assertion the way draft-ietf-oauth-rfc7523bis asks: typed, aud = issuer', async () => {
     const { privateJwk, publicKey } = await signingKey();
     const now = 1_800_000_000_000;
     const r = await buildTokenRequest(
@@ -120,16 +120,22 @@ describe('buildTokenRequest', () => {
       publicKey,
       {
         currentDate: new Date(now),
-        audience: tokenEndpoint,
+        audience: issuer,
         issuer: 'signing-client',
         subject: 'signing-client',
+        typ: 'client-authentication+jwt',
       },
     );
-    expect(protectedHeader).toEqual({ alg: 'ES256', typ: 'JWT', kid: 'client-key-1' });
+    expect(protectedHeader).toEqual({
+      alg: 'ES256',
+      typ: 'client-authentication+jwt',
+      kid: 'client-key-1',
+    });
+    // aud is the issuer identifier as a single string: never the token endpoint, never an array.
     expect(payload).toEqual({
       iss: 'signing-client',
       sub: 'signing-client',
-      aud: tokenEndpoint,
+      aud: issuer,
       jti: 'jti-1',
       iat: now / 1000,
       exp: now / 1000 + 60,

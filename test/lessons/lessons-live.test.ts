@@ -53,7 +53,7 @@ class LessonRun {
     const result = await fillVariablesAsync(text, this.vars, {
       signAssertion: (clientId) =>
         clientId === 'signing-client'
-          ? signClientAssertion(clientId, `${ISSUER}/oauth/token`, this.signingKey)
+          ? signClientAssertion(clientId, ISSUER, this.signingKey)
           : Promise.resolve(undefined),
     });
     expect(result.missing, `variables without a value in ${text}`).toEqual([]);

@@ -16,7 +16,7 @@ import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-req
 import { parseWwwAuthenticate } from '../../client/parse-www-authenticate.ts';
 import { sendRequestMutationOptions } from '../../client/queries.ts';
 import { getHeader, type RecordedExchange, SendRequestError } from '../../client/send-request.ts';
-import { signClientAssertion, tokenEndpointOf } from '../../client/token-request.ts';
+import { signClientAssertion } from '../../client/token-request.ts';
 import type {
   CompiledLesson,
   FlowStep,
@@ -243,22 +243,27 @@ function missingMessage(missing: string[], savers: Map<string, string>): string 
     : `${base} Send the request that saves it first.`;
 }
 
-/** Sign `{{$client_assertion signing-client}}` with the key this page made for that client. */
+/**
+ * Sign `{{$client_assertion signing-client}}` with the key this page made for that client. The
+ * audience is the issuer identifier of the server the request goes to (draft-ietf-oauth-rfc7523bis):
+ * the mock's token endpoint is `<issuer>/oauth/token`, so the issuer is the URL without that path.
+ */
 async function signAssertionFor(clientId: string, url: string): Promise<string | undefined> {
   // Loaded here, not statically: the key module pulls in jose, which the first paint skips.
   const { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } = await import(
     '../../mocks/signing-client-key.ts'
   );
   if (clientId !== SIGNING_CLIENT_ID) return undefined;
-  let audience: string;
+  let issuer: string;
   try {
     const u = new URL(url);
-    audience = u.pathname.endsWith('/oauth/token') ? `${u.origin}${u.pathname}` : '';
-    if (audience === '') audience = tokenEndpointOf(u.origin);
+    issuer = u.pathname.endsWith('/oauth/token')
+      ? `${u.origin}${u.pathname.slice(0, -'/oauth/token'.length)}`
+      : u.origin;
   } catch {
-    audience = tokenEndpointOf('https://auth.example.com');
+    issuer = 'https://auth.example.com';
   }
-  return signClientAssertion(clientId, audience, await getSigningClientPrivateJwk());
+  return signClientAssertion(clientId, issuer, await getSigningClientPrivateJwk());
 }
 
 /**
