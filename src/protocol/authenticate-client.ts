@@ -3,6 +3,7 @@ import { leeway, type ServerContext } from './context.ts';
 import { InvalidClient, OAuthError } from './errors.ts';
 import { type AsymmetricAlg, audienceIncludes, isAsymmetricAlg, parseCompactJwt } from './jwt.ts';
 import type { Params } from './parse-body.ts';
+import { knownAuthScheme } from './redact.ts';
 import type { ClientRecord } from './state.ts';
 import { check, type Trace } from './trace.ts';
 
@@ -54,11 +55,22 @@ function formDecode(value: string): string {
 export function parseBasicCredentials(header: string): { id: string; secret: string } {
   const match = /^basic +([A-Za-z0-9+/=]*) *$/i.exec(header);
   if (!match) {
-    const scheme = header.trim().split(/\s/)[0] ?? '';
+    // Named back only when it is a known scheme: a header without one may be a bare secret.
+    const scheme = knownAuthScheme(header);
+    const what =
+      scheme === undefined
+        ? header.trim() === ''
+          ? 'is empty'
+          : /\s/.test(header.trim())
+            ? 'uses a scheme this server does not know'
+            : 'has no scheme (a bare value)'
+        : /^basic$/i.test(scheme)
+          ? 'uses Basic with an invalid value'
+          : `uses the ${scheme} scheme`;
     throw invalidRequest(
-      `The Authorization header uses ${/^basic$/i.test(scheme) ? 'Basic with an invalid value' : `the ${scheme || 'empty'} scheme`}. ` +
+      `The Authorization header ${what}. ` +
         'Send Authorization: Basic base64(urlencode(client_id):urlencode(client_secret)), or put the credentials in the body.',
-      `Authorization scheme ${JSON.stringify(scheme)} at the token endpoint`,
+      `Authorization header ${what} at the token endpoint (its value is not logged)`,
     );
   }
   let decoded: string;

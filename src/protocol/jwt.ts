@@ -1,4 +1,5 @@
 import { base64url } from 'jose';
+import { parseJson } from './parse-json.ts';
 
 /** A compact JWS split into its parts, header and payload decoded. */
 export interface ParsedJwt {
@@ -11,14 +12,19 @@ const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function decodePart(part: string): Record<string, unknown> | undefined {
   if (part === '' || !B64URL.test(part)) return undefined;
+  let text: string;
   try {
-    const value: unknown = JSON.parse(decoder.decode(base64url.decode(part)));
-    return typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)
-      : undefined;
+    text = decoder.decode(base64url.decode(part));
   } catch {
     return undefined;
   }
+  // Depth-limited: a claim nested thousands deep would overflow whatever stringifies it next.
+  const parsed = parseJson(text);
+  if (!parsed.ok) return undefined;
+  const { value } = parsed;
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)
+    : undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { BufferedRequest } from './buffered-request.ts';
 import { OAuthError } from './errors.ts';
+import { MAX_JSON_DEPTH, type ParsedJson, parseJson } from './parse-json.ts';
 import { redactForm, redactJson } from './redact.ts';
 
 /** Largest body the server reads. */
@@ -198,15 +199,10 @@ export async function parseBody(request: Request): Promise<RawParams> {
     const pairs = [...new URLSearchParams(text)];
     return { kind: 'form', pairs, keys: pairs.map(([k]) => k), redacted: redactForm(pairs) };
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch (error) {
-    throw bad(
-      'The body is not valid JSON. Send a JSON object such as {"grant_type":"client_credentials"}.',
-      `JSON.parse: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+  const value = parsedOrThrow(
+    parseJson(text),
+    'The body is not valid JSON. Send a JSON object such as {"grant_type":"client_credentials"}.',
+  );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw bad(
       'The JSON body must be an object of parameters, such as {"grant_type":"client_credentials"}.',
@@ -283,14 +279,27 @@ export async function readJsonBody(
       `Content-Type: ${request.headers.get('content-type')}`,
     );
   }
-  try {
-    return { value: JSON.parse(text) as unknown, text };
-  } catch (error) {
-    throw bad(
+  return {
+    value: parsedOrThrow(
+      parseJson(text),
       'The body is not valid JSON. Check quotes, commas and braces.',
-      `JSON.parse: ${error instanceof Error ? error.message : String(error)}`,
-    );
-  }
+    ),
+    text,
+  };
+}
+
+/**
+ * The parsed value, or 400 invalid_request: `invalidDescription` for malformed JSON, and a
+ * description of its own for JSON nested too deep. The detail never quotes the body.
+ */
+export function parsedOrThrow(parsed: ParsedJson, invalidDescription: string): unknown {
+  if (parsed.ok) return parsed.value;
+  throw bad(
+    parsed.tooDeep
+      ? `The JSON body nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels. Send a flat object of parameters.`
+      : invalidDescription,
+    parsed.reason,
+  );
 }
 
 /** The lower-case media type of a request, without parameters. */

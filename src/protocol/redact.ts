@@ -13,14 +13,50 @@ const SECRET_PARAMS = new Set([
 /** Header values never logged. */
 const SECRET_HEADERS = new Set(['authorization', 'cookie', 'proxy-authorization']);
 
-/** Request or response headers with credential values replaced, keeping the scheme. */
+/**
+ * Authentication schemes a client may name in `Authorization` (the IANA registry, plus a few in
+ * common use), lower case. Only these are ever repeated back, in the log or in an error: the
+ * first word of a header without a known scheme may well be the secret itself
+ * (`Authorization: <token>`).
+ * @see https://www.iana.org/assignments/http-authschemes/http-authschemes.xhtml
+ */
+const KNOWN_AUTH_SCHEMES = new Set([
+  'basic',
+  'bearer',
+  'concealed',
+  'digest',
+  'dpop',
+  'gnap',
+  'hoba',
+  'mutual',
+  'negotiate',
+  'ntlm',
+  'oauth',
+  'privatetoken',
+  'scram-sha-1',
+  'scram-sha-256',
+  'token',
+  'vapid',
+  'aws4-hmac-sha256',
+]);
+
+/**
+ * The scheme of an `Authorization` value, as sent, when it is a known scheme followed by
+ * whitespace or nothing; undefined otherwise (no scheme, or a word that may be a secret).
+ */
+export function knownAuthScheme(value: string): string | undefined {
+  const scheme = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)(\s|$)/.exec(value)?.[1];
+  return scheme !== undefined && KNOWN_AUTH_SCHEMES.has(scheme.toLowerCase()) ? scheme : undefined;
+}
+
+/** Request or response headers with credential values replaced, keeping a known scheme. */
 export function redactHeaders(headers: Headers | Record<string, string>): Record<string, string> {
   const out: Record<string, string> = {};
   const entries = headers instanceof Headers ? headers.entries() : Object.entries(headers);
   for (const [name, value] of entries) {
     const lower = name.toLowerCase();
     if (SECRET_HEADERS.has(lower)) {
-      const scheme = /^\s*([A-Za-z][A-Za-z0-9!#$%&'*+.^_`|~-]*)\s/.exec(value)?.[1];
+      const scheme = knownAuthScheme(value);
       out[lower] = scheme === undefined ? REDACTED : `${scheme} ${REDACTED}`;
     } else {
       out[lower] = value;

@@ -10,8 +10,9 @@ import {
 } from './errors.ts';
 import { json, type ProtocolResponse } from './http.ts';
 import { audienceIncludes, parseCompactJwt } from './jwt.ts';
-import { mediaType, readText } from './parse-body.ts';
-import { redactForm } from './redact.ts';
+import { mediaType, parsedOrThrow, readText } from './parse-body.ts';
+import { type ParsedJson, parseJson } from './parse-json.ts';
+import { redactForm, redactJson } from './redact.ts';
 import { SAMPLE_USERS } from './seed.ts';
 import type { Order } from './state.ts';
 import { check, checkAsync, type Trace } from './trace.ts';
@@ -298,8 +299,12 @@ export async function serveApi(
 
   // Read whatever the request carries (not `request.body !== null`: Firefox has no `body`).
   const bodyText = (await readText(request)) || undefined;
+  const bodyType = mediaType(request);
+  // Parsed once, for the log and for the orders route; the log never holds the raw text.
+  const bodyJson =
+    bodyText !== undefined && bodyType === 'application/json' ? parseJson(bodyText) : undefined;
   if (bodyText !== undefined) {
-    if (mediaType(request) === 'application/x-www-form-urlencoded') {
+    if (bodyType === 'application/x-www-form-urlencoded') {
       const pairs = [...new URLSearchParams(bodyText)];
       trace.requestBody = redactForm(pairs);
       check(trace, 'rejectBodyToken', () => {
@@ -311,8 +316,10 @@ export async function serveApi(
           );
         }
       });
+    } else if (bodyJson?.ok) {
+      trace.requestBody = JSON.stringify(redactJson(bodyJson.value));
     } else {
-      trace.requestBody = bodyText;
+      trace.requestBody = `[${bodyText.length} characters of ${bodyJson ? 'malformed JSON' : bodyType || 'untyped text'}, not logged: only JSON and form bodies are, redacted]`;
     }
   }
 
@@ -365,7 +372,7 @@ export async function serveApi(
     }
     case 'createOrder': {
       const order = check(trace, 'validateOrder', () =>
-        parseOrder(request, bodyText, verified.client_id, context),
+        parseOrder(request, bodyText, bodyJson, verified.client_id, context),
       );
       context.state.orders.push(order);
       if (context.state.orders.length > 500)
@@ -379,6 +386,7 @@ export async function serveApi(
 function parseOrder(
   request: Request,
   text: string | undefined,
+  parsed: ParsedJson | undefined,
   clientId: string,
   context: ServerContext,
 ): Order {
@@ -388,18 +396,16 @@ function parseOrder(
     });
   if (text === undefined || text.trim() === '')
     throw invalid('The order body is empty.', 'no body');
-  if (mediaType(request) !== 'application/json') {
+  if (parsed === undefined) {
     throw invalid(
       'The order must be JSON with Content-Type: application/json.',
       `Content-Type ${request.headers.get('content-type')}`,
     );
   }
-  let value: unknown;
-  try {
-    value = JSON.parse(text);
-  } catch {
-    throw invalid('The order body is not valid JSON.', 'JSON.parse failed');
-  }
+  const value = parsedOrThrow(
+    parsed,
+    'The order body is not valid JSON. Send {"item": "Keyboard", "quantity": 1}.',
+  );
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalid(
       'The order must be a JSON object.',

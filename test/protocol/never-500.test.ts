@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { API, ISSUER, makeServer, T0 } from './helpers.ts';
+import { API, api, form, ISSUER, jsonRequest, makeServer, send, T0, tokenFor } from './helpers.ts';
 
 const paths = fc.constantFrom(
   '/oauth/token',
@@ -146,5 +146,91 @@ describe('no input reaches a 500', () => {
       ),
       { numRuns: 300, seed: 7 },
     );
+  });
+});
+
+describe('JSON nested thousands deep is a 400, not a stack overflow', () => {
+  const depth = 3000;
+  const arrays = `${'['.repeat(depth)}${']'.repeat(depth)}`;
+  const objects = `${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`;
+  const inObject = (nested: string) => `{"claims":{"x":${nested}},"advance":${nested}}`;
+  const b64 = (text: string) =>
+    btoa(text).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+
+  const adminRoutes: [string, string][] = [
+    ['POST', '/__admin/clock'],
+    ['POST', '/__admin/mint'],
+    ['POST', '/__admin/keys/rotate'],
+    ['POST', '/__admin/tokens/revoke'],
+    ['PUT', '/__admin/clients/deep'],
+    ['PUT', '/__admin/settings'],
+    ['PUT', '/__admin/profile'],
+  ];
+  for (const [method, path] of adminRoutes) {
+    it(`${method} ${path}`, async () => {
+      const server = await makeServer();
+      for (const body of [arrays, objects, inObject(arrays), inObject(objects)]) {
+        const r = await send(
+          server,
+          new Request(`${ISSUER}${path}`, {
+            method,
+            headers: { 'content-type': 'application/json' },
+            body,
+          }),
+        );
+        expect(r.status, r.text).toBe(400);
+        expect(r.body).toEqual({
+          error: 'invalid_request',
+          error_description: expect.stringMatching(/deeper than 32 levels/),
+        });
+      }
+    });
+  }
+
+  it('POST /oauth/token and /oauth/introspect with a JSON body', async () => {
+    const server = await makeServer();
+    for (const path of ['/oauth/token', '/oauth/introspect']) {
+      const r = await send(server, jsonRequest(`{"grant_type":${objects}}`, {}, path));
+      expect(r.status, r.text).toBe(400);
+      expect((r.body as { error: string }).error).toBe('invalid_request');
+    }
+  });
+
+  it('POST /api/v1/orders', async () => {
+    const server = await makeServer();
+    const token = await tokenFor(server, 'orders-service', 'orders-secret');
+    for (const body of [arrays, `{"item":${objects},"quantity":1}`]) {
+      const r = await send(
+        server,
+        api('/api/v1/orders', token, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body,
+        }),
+      );
+      expect(r.status, r.text).toBe(400);
+      expect(r.body).toEqual({
+        error: 'invalid_request',
+        error_description: expect.stringMatching(/deeper than 32 levels/),
+      });
+    }
+  });
+
+  it('a bearer token or a client assertion whose header or claims nest that deep', async () => {
+    const server = await makeServer();
+    const deepHeader = `${b64(`{"alg":${arrays},"typ":"at+jwt"}`)}.${b64('{}')}.sig`;
+    const r = await send(server, api('/api/v1/users', deepHeader));
+    expect(r.status, r.text).toBe(401);
+    const deepClaims = `${b64('{"alg":"ES256"}')}.${b64(`{"iss":${objects}}`)}.sig`;
+    const a = await send(
+      server,
+      form({
+        grant_type: 'client_credentials',
+        client_assertion_type: 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer',
+        client_assertion: deepClaims,
+      }),
+    );
+    expect(a.status, a.text).toBe(401);
+    expect((a.body as { error: string }).error).toBe('invalid_client');
   });
 });
