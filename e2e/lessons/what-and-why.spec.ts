@@ -34,7 +34,7 @@ test('what-and-why (keyboard only): open it from the home page, read the flow an
   await expect(flow).toHaveAccessibleDescription(/^1\. The client sends POST \/oauth\/token/);
 
   // The comparison table and the warning read as such.
-  await expect(lesson.main.getByRole('table')).toContainText('Leaked credential');
+  await expect(lesson.main.getByRole('table')).toContainText('Leaked secret');
   await expect(
     lesson.main.getByText('If a person signs in, do not use client credentials.', { exact: false }),
   ).toBeVisible();
