@@ -342,6 +342,14 @@ export async function mintToken(
   }
 }
 
+/**
+ * The latest time the server clock may show: 2230-01-01T00:00:00Z, in epoch seconds. The clock
+ * stays between the epoch and this, whether set or advanced (repeated advances included), so
+ * every time it stamps (`iat`, `exp`, log times, `Retry-After`) is a date a `Date`, a JWT
+ * library and the console can hold.
+ */
+export const LATEST_CLOCK = 8_204_803_200;
+
 /** Validate a clock change. */
 export function parseClockInput(input: unknown): { advance: number } | { set: number } {
   const hint = 'Send {"advance": seconds} (may be negative) or {"set": epochSeconds}.';
@@ -358,7 +366,7 @@ export function parseClockInput(input: unknown): { advance: number } | { set: nu
     return { advance: a };
   }
   const s = input.set;
-  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > 4102444800 * 2) {
+  if (typeof s !== 'number' || !Number.isFinite(s) || s < 0 || s > LATEST_CLOCK) {
     throw invalid(`set must be epoch seconds (e.g. 1767225600). ${hint}`);
   }
   return { set: s };
@@ -421,8 +429,15 @@ export function createAdmin(context: ServerContext, reset: () => Promise<void>):
     clock: clockView,
     async setClock(input) {
       const change = parseClockInput(input);
-      if ('advance' in change) context.state.clockOffsetMs += change.advance * 1000;
-      else context.state.clockOffsetMs += change.set * 1000 - context.clock.nowMs();
+      const nowMs = context.clock.nowMs();
+      const targetMs = 'advance' in change ? nowMs + change.advance * 1000 : change.set * 1000;
+      if (targetMs < 0 || targetMs > LATEST_CLOCK * 1000) {
+        const date = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+        throw invalid(
+          `The server clock must stay between 1970-01-01 and ${date(LATEST_CLOCK * 1000)}; it shows ${date(nowMs)}, and this change would take it outside. Advance less, or set a time in that range.`,
+        );
+      }
+      context.state.clockOffsetMs += targetMs - nowMs;
       context.changed();
       return clockView();
     },

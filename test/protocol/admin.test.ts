@@ -162,6 +162,30 @@ describe('admin API', () => {
     expect(JSON.parse(atob(token.split('.')[1] ?? '')).iat).toBe(T0 - 10);
   });
 
+  it('keeps the clock within dates: repeated advances stop at 2230 with a 400, as does going before 1970', async () => {
+    const s = await makeServer();
+    const century = 100 * 365 * 86400;
+    let last = await send(s, adminCall('POST', '/clock', { advance: century }));
+    for (let i = 0; i < 5 && last.status === 200; i++) {
+      last = await send(s, adminCall('POST', '/clock', { advance: century }));
+    }
+    expect(last.status, last.text).toBe(400);
+    expect(last.body).toEqual({
+      error: 'invalid_request',
+      error_description: expect.stringMatching(/between 1970-01-01 and 2230-01-01/),
+    });
+    expect(s.admin.clock().now).toBeLessThanOrEqual(8_204_803_200);
+    // The clock still works, and a token issued now still has dates a Date can hold.
+    const token = await tokenFor(s);
+    const { exp } = JSON.parse(atob(token.split('.')[1] ?? '')) as { exp: number };
+    expect(new Date(exp * 1000).toISOString()).toMatch(/^22/);
+
+    await s.admin.reset();
+    const back = await send(s, adminCall('POST', '/clock', { advance: -60 * 365 * 86400 }));
+    expect(back.status, back.text).toBe(400);
+    expect(s.admin.clock()).toEqual({ now: T0, offset: 0 });
+  });
+
   it('mints tokens with defaults, overrides and removals', async () => {
     const s = await makeServer();
     const r = await send(
