@@ -48,8 +48,9 @@ test('what-to-test: happy paths, every negative, fifty scopes, two tokens with s
   await lesson.request('A token from another issuer').sendAndExpect(200, '200');
   await lesson.request('A token for another API').sendAndExpect(200, '200');
   const security = lesson.negatives('What the API must refuse');
-  expect(await security.replayAllAsExpected()).toBe(3);
-  await expect(security.row('Token in the URL')).toContainText('invalid_request');
+  expect(await security.replayAllAsExpected()).toBe(4);
+  await expect(security.row('Token only in the URL')).toContainText('invalid_request');
+  await expect(security.row('Token in the URL and in the header')).toContainText('invalid_request');
 
   // The clock-skew window: an hour of leeway is capped at 300 s.
   const leeway = lesson.request('Ask for a one-hour leeway');
