@@ -36,10 +36,14 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
   await lesson.request('A token with scope read:user').sendAndExpect(200, '200');
   expect(await lesson.negatives('One character off').replayAllAsExpected()).toBe(2);
 
-  // 5. A secret in git: rotation makes the committed one worthless; the vault holds the new one.
+  // 5. A secret in git: rotation makes the committed one worthless for new tokens (not for tokens
+  // already minted); the vault holds the new one.
   await lesson.request('billing-export, with the secret from the repo').sendAndExpect(200, '200');
+  await lesson.request('A token got with the committed secret').sendAndExpect(200, '200');
   await lesson.request('Rotate the secret').sendAndExpect(200, '200');
   expect(await lesson.negatives('The secret from the repository').replayAllAsExpected()).toBe(1);
+  // Rotation does not kill a token minted before it.
+  await lesson.request('The token minted before the rotation').sendAndExpect(200, '200');
   const vault = lesson.request('Read the current secret from the vault');
   await vault.sendAndExpect(200, '200');
   await expect(vault.root.getByText('saved {{vault_secret}}')).toBeVisible();
