@@ -208,6 +208,14 @@ export async function authenticateClient(
   return { client, method };
 }
 
+/**
+ * The longest a client assertion may live: its `exp` at most this many seconds after the server
+ * clock. The server remembers each jti until its assertion is dead, so this bounds that memory
+ * (CONTRACT.md, Additions).
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ */
+export const MAX_ASSERTION_LIFETIME = 3600;
+
 const CURVE_ALG: Record<string, AsymmetricAlg> = { 'P-256': 'ES256', Ed25519: 'EdDSA' };
 
 /** Can this JWK verify a signature made with `alg`? */
@@ -384,6 +392,12 @@ async function authenticateWithAssertion(
         `exp ${exp} is ${now - exp}s before server time ${now} (leeway ${skew}s)`,
       );
     }
+    if (exp - now > MAX_ASSERTION_LIFETIME) {
+      throw badAssertion(
+        `The assertion expires more than ${MAX_ASSERTION_LIFETIME / 60} minutes from now: too long-lived for the server to remember its jti. Set exp a few minutes ahead.`,
+        `exp ${exp} is ${exp - now}s after server time ${now} (at most ${MAX_ASSERTION_LIFETIME}s)`,
+      );
+    }
     if (typeof nbf === 'number' && nbf - skew > now) {
       throw badAssertion(
         'The assertion is not valid yet (nbf is in the future). Check your clock.',
@@ -408,14 +422,17 @@ async function authenticateWithAssertion(
       );
     }
     const key = `${client.client_id} ${jti}`;
-    const seenUntil = context.state.seenAssertions[key];
-    if (seenUntil !== undefined && seenUntil + skew > now) {
+    // Remembered until the assertion is dead on the server clock and in real time (pruneExpired),
+    // so a jti is refused as long as it could pass the expiry check, however the clock moves.
+    const seen = context.state.seenAssertions[key];
+    if (seen !== undefined) {
       throw badAssertion(
         'This client_assertion was already used. Make a new assertion with a new jti for every request.',
-        `jti ${jti} replayed (remembered until ${seenUntil})`,
+        `jti ${jti} replayed (remembered until exp ${seen.exp})`,
       );
     }
-    context.state.seenAssertions[key] = exp;
+    const offset = Math.round(context.state.clockOffsetMs / 1000);
+    context.state.seenAssertions[key] = { exp, wallExp: exp - offset };
     context.changed();
   });
   return { client, method: 'private_key_jwt' };

@@ -76,6 +76,18 @@ export interface Order {
 }
 
 /**
+ * A used client assertion, remembered while it could still be accepted: until it is dead both on
+ * the server clock and in real time. The server clock alone is not enough: moved forward past
+ * `exp` and back again, it would make the assertion valid again after its jti was forgotten.
+ */
+export interface SeenAssertion {
+  /** The assertion's `exp` (server clock, epoch seconds). */
+  exp: number;
+  /** When it dies by the wall clock: `exp` minus the clock's offset when it was used. */
+  wallExp: number;
+}
+
+/**
  * Everything the server knows, as one JSON-serializable value. Dictionaries have no prototype,
  * so ids like `__proto__` are plain keys.
  */
@@ -92,8 +104,8 @@ export interface ServerSnapshot {
   opaque: Record<string, IssuedToken>;
   /** Revoked jti -> its exp (kept until then). */
   revoked: Record<string, number>;
-  /** `client_id jti` of seen client assertions -> exp (kept until then). */
-  seenAssertions: Record<string, number>;
+  /** `client_id jti` of seen client assertions -> until when (kept while they could be replayed). */
+  seenAssertions: Record<string, SeenAssertion>;
   /** client_id -> server-ms timestamps of token requests in the last 60 s. */
   rateLimits: Record<string, number[]>;
   orders: Order[];
@@ -185,6 +197,19 @@ function isStoredKey(v: unknown): v is StoredKey {
   );
 }
 
+/** Seen assertions; a bare number (snapshots saved before `wallExp`) is its `exp` for both. */
+function seenAssertionDict(v: unknown): Record<string, SeenAssertion> | undefined {
+  if (!isObject(v)) return undefined;
+  const out = dict<SeenAssertion>();
+  for (const [k, seen] of Object.entries(v)) {
+    if (isFiniteNumber(seen)) out[k] = { exp: seen, wallExp: seen };
+    else if (isObject(seen) && isFiniteNumber(seen.exp) && isFiniteNumber(seen.wallExp)) {
+      out[k] = { exp: seen.exp, wallExp: seen.wallExp };
+    } else return undefined;
+  }
+  return out;
+}
+
 function numberDict(v: unknown): Record<string, number> | undefined {
   if (!isObject(v)) return undefined;
   const out = dict<number>();
@@ -233,7 +258,7 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
     opaque[k] = t;
   }
   const revoked = numberDict(s.revoked);
-  const seenAssertions = numberDict(s.seenAssertions);
+  const seenAssertions = seenAssertionDict(s.seenAssertions);
   if (!revoked || !seenAssertions || !isObject(s.rateLimits)) return undefined;
   const rateLimits = dict<number[]>();
   for (const [k, list] of Object.entries(s.rateLimits)) {

@@ -404,8 +404,10 @@ export function pruneExpired(context: ServerContext, force = false): void {
   for (const k of left.slice(0, Math.max(0, left.length - OPAQUE_CAPACITY))) delete state.opaque[k];
   for (const [k, exp] of Object.entries(state.revoked))
     if (exp + skew <= now) delete state.revoked[k];
-  for (const [k, exp] of Object.entries(state.seenAssertions))
-    if (exp + skew <= now) delete state.seenAssertions[k];
+  // A seen jti goes once its assertion is dead on both clocks (state.ts, SeenAssertion).
+  const wallNow = Math.floor((nowMs - state.clockOffsetMs) / 1000);
+  for (const [k, seen] of Object.entries(state.seenAssertions))
+    if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
   for (const [k, list] of Object.entries(state.rateLimits)) {
     if (list.every((t) => t <= nowMs - 60_000)) delete state.rateLimits[k];
   }

@@ -43,6 +43,29 @@ describe('persistence', () => {
     expect((await send(second, api('/api/v1/users', token))).status).toBe(401);
   });
 
+  it('loads seen assertion jtis saved before they carried wallExp (a bare exp)', async () => {
+    const saved: { text?: string } = {};
+    const jsonStore = {
+      load: async () => (saved.text ? JSON.parse(saved.text) : undefined),
+      save: async (snapshot: unknown) => {
+        saved.text = JSON.stringify(snapshot);
+      },
+    };
+    const first = await makeServer({ store: jsonStore });
+    await tokenFor(first);
+    await first.flush();
+    const old = JSON.parse(saved.text ?? '{}');
+    old.seenAssertions = { 'signing-client old-jti': 1767225700 };
+    saved.text = JSON.stringify(old);
+    const second = await makeServer({ store: jsonStore });
+    // Loaded from the store (not reseeded): the log came along, and the jti with it.
+    expect(second.admin.log()).toHaveLength(1);
+    expect(second.snapshot().seenAssertions['signing-client old-jti']).toEqual({
+      exp: 1767225700,
+      wallExp: 1767225700,
+    });
+  });
+
   it('survives a JSON round trip (what a localStorage store does)', async () => {
     const saved: { text?: string } = {};
     const jsonStore = {

@@ -242,12 +242,60 @@ describe('private_key_jwt client authentication (RFC 7523)', () => {
     expect((await send(s, request(await assertion()))).status).toBe(200);
   });
 
-  it('forgets a seen jti after it expires, so memory does not grow forever', async () => {
+  it('forgets a seen jti once its assertion has lived out, so memory does not grow forever', async () => {
     const s = await server();
     await send(s, request(await assertion({ jti: 'once', exp: T0 + 30 })));
     expect(Object.keys(s.snapshot().seenAssertions)).toEqual(['signing-client once']);
-    await s.admin.setClock({ advance: 3600 });
+    s.wall.ms += 3600_000; // an hour of real time
     await send(s, request(await assertion({ exp: T0 + 3700, iat: T0 + 3600 })));
     expect(Object.keys(s.snapshot().seenAssertions)).not.toContain('signing-client once');
+  });
+
+  it('refuses an assertion that expires more than an hour after the server clock', async () => {
+    const s = await server();
+    const r = await send(s, request(await assertion({ exp: T0 + 3601 })));
+    expect(r.status).toBe(401);
+    expect(r.body).toEqual({
+      error: 'invalid_client',
+      error_description:
+        'The assertion expires more than 60 minutes from now: too long-lived for the server to remember its jti. Set exp a few minutes ahead.',
+    });
+    expect(lastLog(s).steps.at(-2)).toEqual({ name: 'checkAssertionExpiry', ok: false });
+    expect(Object.keys(s.snapshot().seenAssertions)).toEqual([]);
+    // Exactly an hour is allowed, on the server clock as moved.
+    expect((await send(s, request(await assertion({ exp: T0 + 3600 })))).status).toBe(200);
+    await s.admin.setClock({ advance: 86400 });
+    const later = await assertion({ exp: T0 + 86400 + 3600, iat: T0 + 86400 });
+    expect((await send(s, request(later))).status).toBe(200);
+  });
+
+  it('keeps refusing a replay after the clock moves forward past exp and back', async () => {
+    const s = await server();
+    const a = await assertion({ exp: T0 + 120 });
+    expect((await send(s, request(a))).status).toBe(200);
+    // Forward two hours: the assertion is expired there, and the server prunes what it can.
+    await s.admin.setClock({ advance: 7200 });
+    const other = await assertion({ exp: T0 + 7200 + 60, iat: T0 + 7200 });
+    expect((await send(s, request(other))).status).toBe(200);
+    // Back again: the assertion is live once more, and still a replay.
+    await s.admin.setClock({ advance: -7200 });
+    const r = await send(s, request(a));
+    expect(r.status).toBe(401);
+    expect((r.body as { error_description: string }).error_description).toMatch(/already used/);
+  });
+
+  it('keeps refusing a replay of an assertion used while the clock was set back', async () => {
+    const s = await server();
+    await s.admin.setClock({ advance: -7200 });
+    const a = await assertion({ exp: T0 - 7200 + 120, iat: T0 - 7200 });
+    expect((await send(s, request(a))).status).toBe(200);
+    // The clock back to the wall clock (the assertion is long dead there), then back again.
+    await s.admin.setClock({ set: T0 });
+    s.wall.ms += 20_000;
+    expect((await send(s, request(await assertion({ exp: T0 + 120 })))).status).toBe(200);
+    await s.admin.setClock({ advance: -7200 });
+    const r = await send(s, request(a));
+    expect(r.status).toBe(401);
+    expect((r.body as { error_description: string }).error_description).toMatch(/already used/);
   });
 });
