@@ -89,6 +89,7 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
   return {
     fetch: (request) => fetch(request),
     mapUrl,
+    serverLog: (requestId) => core.admin.log().find((entry) => entry.id === requestId),
     signAssertion: (clientId) =>
       clientId === 'signing-client'
         ? signClientAssertion(clientId, ISSUER, privateJwk)

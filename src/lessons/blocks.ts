@@ -5,6 +5,7 @@
  * Build-time only (imports `yaml` and `zod`); the page imports `lesson-types.ts` instead.
  */
 import { z } from 'zod';
+import { RFC_ERROR_CODES } from '../protocol/index.ts';
 import { LAB_NAMES, LABS } from './labs/index.ts';
 import type {
   ClientAuthMethod,
@@ -91,36 +92,41 @@ function show(raw: string | true): string {
   return raw === true ? 'no value' : `"${raw}"`;
 }
 
-export const EXPECTED_ERROR_CODES: readonly ExpectedErrorCode[] = [
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-  'invalid_target',
-  'invalid_token',
-  'insufficient_scope',
-  'unsupported_token_type',
-];
+/** The error codes a lesson may expect: the RFC codes the server can answer. */
+export const EXPECTED_ERROR_CODES: readonly ExpectedErrorCode[] = RFC_ERROR_CODES;
 
-/** `200`, `401 invalid_client`, `403 insufficient_scope`. */
+/** A server step's name as its log shows it: `checkNotRevoked`, `checkClientSecret`. */
+const CHECK_NAME = /^[a-z][A-Za-z]*$/;
+
+const EXPECTATION_SYNTAX =
+  'expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"';
+
+/** `200`, `401 invalid_client`, `401 invalid_token at checkNotRevoked`. */
 export function parseExpectation(text: string): OptionResult<ResponseExpectation> {
-  const match = /^\s*(\d{3})(?:\s+(\S+))?\s*$/.exec(text);
+  const match = /^\s*(\d{3})(?:\s+(?!at\s)(\S+))?(?:\s+at\s+(\S+))?\s*$/.exec(text);
   const status = Number(match?.[1]);
   if (!match || status < 100 || status > 599) {
-    return {
-      error: `expected "<status>" or "<status> <error>", e.g. "200" or "401 invalid_client"; got "${text}".`,
-    };
+    return { error: `${EXPECTATION_SYNTAX}; got "${text}".` };
   }
-  const error = match[2];
-  if (error === undefined) return { value: { status } };
-  if (!(EXPECTED_ERROR_CODES as readonly string[]).includes(error)) {
-    return {
-      error: `unknown error code "${error}". Use one of ${EXPECTED_ERROR_CODES.join(', ')}.`,
-    };
+  const [, , error, check] = match;
+  const value: ResponseExpectation = { status };
+  if (error !== undefined) {
+    if (!(EXPECTED_ERROR_CODES as readonly string[]).includes(error)) {
+      return {
+        error: `unknown error code "${error}". Use one of ${EXPECTED_ERROR_CODES.join(', ')}.`,
+      };
+    }
+    value.error = error as ExpectedErrorCode;
   }
-  return { value: { status, error: error as ExpectedErrorCode } };
+  if (check !== undefined) {
+    if (!CHECK_NAME.test(check)) {
+      return {
+        error: `"${check}" is not a check name: name a step as the server's log shows it, e.g. checkNotRevoked.`,
+      };
+    }
+    value.check = check;
+  }
+  return { value };
 }
 
 /** `access_token` or `"token=access_token expiry=expires_in id=data.0.id"`. */
@@ -149,8 +155,9 @@ export function parseSave(text: string): OptionResult<SaveRule[]> {
 }
 
 const expectOption: OptionSpec<ResponseExpectation> = {
-  description: 'the outcome that marks the step done: status, and optionally the error code',
-  syntax: '200 | "401 invalid_client" | "403 insufficient_scope"',
+  description:
+    'the outcome that marks the step done: status, and optionally the error code and the server check that refuses',
+  syntax: '200 | "401 invalid_client" | "401 invalid_token at checkNotRevoked"',
   parse: (raw) => (raw === true ? parseExpectation('') : parseExpectation(raw)),
 };
 
@@ -233,11 +240,20 @@ const errorCodeSchema = z.enum(
   },
 );
 
-/** `expect:` in YAML: `401 invalid_client`, `200`, or `{ status, error?, www_authenticate? }`. */
+const checkNameSchema = z
+  .string()
+  .regex(CHECK_NAME, 'expected a server step as its log names it, e.g. checkNotRevoked');
+
+/**
+ * `expect:` in YAML: `401 invalid_client`, `200`, `401 invalid_token at checkNotRevoked`, or
+ * `{ status, error?, www_authenticate?, check?, description? }`.
+ */
 const expectationObject = z.strictObject({
   status: z.int().min(100).max(599),
   error: errorCodeSchema.optional(),
   www_authenticate: z.string().min(1).optional(),
+  check: checkNameSchema.optional(),
+  description: z.string().min(1).optional(),
 });
 
 const expectationSchema = z.unknown().transform((input, ctx): ResponseExpectation => {
@@ -278,12 +294,18 @@ const exerciseSchema = z.strictObject({
           status: z.int().min(100).max(599).optional(),
           error: errorCodeSchema.optional(),
           www_authenticate: z.string().min(1).optional(),
+          check: checkNameSchema.optional(),
+          description: z.string().min(1).optional(),
         })
         .refine((r) => !(r.request && r.run), 'give either "request" or "run", not both')
         .refine(
           (r) =>
-            r.status !== undefined || r.error !== undefined || r.www_authenticate !== undefined,
-          'say what the response must show: status, error or www_authenticate',
+            r.status !== undefined ||
+            r.error !== undefined ||
+            r.www_authenticate !== undefined ||
+            r.check !== undefined ||
+            r.description !== undefined,
+          'say what the response must show: status, error, www_authenticate, check or description',
         )
         .optional(),
       token: z
@@ -581,7 +603,15 @@ const exercise: BlockSpec<'exercise'> = {
     const { goal, hint, check } = yaml.value;
     const result: ExerciseBlock['check'] = {};
     if (check.response) {
-      const { request: requestId, run, status, error, www_authenticate } = check.response;
+      const {
+        request: requestId,
+        run,
+        status,
+        error,
+        www_authenticate,
+        check: refusedAt,
+        description,
+      } = check.response;
       let runRequest: HttpRequestTemplate | undefined;
       if (run !== undefined) {
         const origin = yaml.nodeAt(['check', 'response', 'run']);
@@ -596,6 +626,8 @@ const exercise: BlockSpec<'exercise'> = {
         ...(status === undefined ? {} : { status }),
         ...(error ? { error } : {}),
         ...(www_authenticate ? { www_authenticate } : {}),
+        ...(refusedAt ? { check: refusedAt } : {}),
+        ...(description ? { description } : {}),
       };
     }
     if (check.lab) result.lab = { id: check.lab.id, outcome: check.lab.outcome };

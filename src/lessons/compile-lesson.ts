@@ -618,6 +618,12 @@ class TreeCompiler {
         if (record.block.kind === 'curl' && request?.kind === 'request') {
           record.block.command = toCurl(request.request);
         }
+        const responseCheck =
+          record.block.kind === 'exercise' ? record.block.check.response : undefined;
+        if (responseCheck?.request === ref.id && request?.kind === 'request') {
+          // The learner sees titles, never ids: the exercise names the request by its title.
+          responseCheck.requestTitle = request.title ?? request.id;
+        }
         const labCheck = record.block.kind === 'exercise' ? record.block.check.lab : undefined;
         const labBlock = this.records.find(
           (r) => r.block.kind === 'lab' && r.block.id === ref.id,
@@ -626,6 +632,7 @@ class TreeCompiler {
           const outcomes = Object.keys(LABS[labBlock.lab].outcomes);
           const description = LABS[labBlock.lab].outcomes[labCheck.outcome];
           if (description !== undefined) labCheck.description = description;
+          if (labBlock.title !== undefined) labCheck.labTitle = labBlock.title;
           if (!outcomes.includes(labCheck.outcome)) {
             const suggestion = closest(labCheck.outcome, outcomes);
             this.report(

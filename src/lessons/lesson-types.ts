@@ -6,6 +6,7 @@
  * import it freely without pulling the compiler into the bundle.
  */
 import type { HttpRequestModel } from '../client/http-request.ts';
+import type { RfcErrorCode } from '../protocol/index.ts';
 
 /** A problem found while compiling a lesson. Lines and columns are 1-based, in the `.md` file. */
 export interface LessonDiagnostic {
@@ -68,18 +69,8 @@ export type MarkdownNode =
 // Interactive blocks
 // ---------------------------------------------------------------------------------------------
 
-/** RFC 6749 §5.2, RFC 6750 §3.1, RFC 7009, RFC 8707 error codes a lesson may expect. */
-export type ExpectedErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'invalid_token'
-  | 'insufficient_scope'
-  | 'unsupported_token_type';
+/** The RFC error codes a lesson may expect (the protocol's one list). */
+export type ExpectedErrorCode = RfcErrorCode;
 
 /**
  * A request in the `.http` syntax, parsed at build time by the client's parser (one syntax for
@@ -98,6 +89,13 @@ export interface ResponseExpectation {
   error?: ExpectedErrorCode;
   /** A substring the `WWW-Authenticate` header must contain, e.g. `Bearer error="invalid_token"`. */
   www_authenticate?: string;
+  /**
+   * The server step that must have refused the request, as its log names it
+   * (`checkNotRevoked`, `checkClientSecret`): a 401 for another reason does not count.
+   */
+  check?: string;
+  /** Text the `error_description` must contain (case-insensitive). */
+  description?: string;
 }
 
 /** `save=access_token` is `{ variable: 'access_token', path: ['access_token'] }`. */
@@ -163,14 +161,14 @@ export interface FlowBlock {
   source: SourcePosition;
 }
 
-export interface ExerciseResponseCheck {
+/** What an exercise's response must show: any parts of an expectation, judged the same way. */
+export interface ExerciseResponseCheck extends Partial<ResponseExpectation> {
   /** Look at the latest response of this request block... */
   request?: string;
+  /** ...whose title (filled in by the compiler) is what the learner sees. */
+  requestTitle?: string;
   /** ...or send this request when the learner presses "Check". */
   run?: HttpRequestTemplate;
-  status?: number;
-  error?: ExpectedErrorCode;
-  www_authenticate?: string;
 }
 
 export interface ExerciseTokenCheck {
@@ -191,6 +189,8 @@ export interface ExerciseLabCheck {
   outcome: string;
   /** What reaching the outcome means, from the lab's spec (filled in by the compiler). */
   description?: string;
+  /** The lab block's title, what the learner sees (filled in by the compiler). */
+  labTitle?: string;
 }
 
 /** What a lab reports for one of its outcomes: reached or not, and why, in one sentence. */

@@ -9,21 +9,33 @@
  */
 
 /**
- * The `error` codes this server can answer. RFC codes first; the last four are the playground's
- * own for non-OAuth situations (an unknown path, a wrong method, a rate limit, a missing token),
- * because RFC 6750 §3.1 forbids an error code when no credentials were sent.
+ * The `error` codes the RFCs this server follows define for its endpoints: RFC 6749 §5.2 (token
+ * endpoint), RFC 8707 §2 (`invalid_target`), RFC 7009 §2.2.1 (`unsupported_token_type`) and
+ * RFC 6750 §3.1 (the resource server). The one list: lessons expect these, the explanations
+ * explain these.
+ */
+export const RFC_ERROR_CODES = [
+  'invalid_request',
+  'invalid_client',
+  'invalid_grant',
+  'unauthorized_client',
+  'unsupported_grant_type',
+  'invalid_scope',
+  'invalid_target',
+  'invalid_token',
+  'insufficient_scope',
+  'unsupported_token_type',
+] as const;
+
+export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
+
+/**
+ * The `error` codes this server can answer: the RFC codes, then the playground's own for
+ * non-OAuth situations (an unknown path, a wrong method, a rate limit, a missing token), because
+ * RFC 6750 §3.1 forbids an error code when no credentials were sent.
  */
 export type OAuthErrorCode =
-  | 'invalid_request'
-  | 'invalid_client'
-  | 'invalid_grant'
-  | 'unauthorized_client'
-  | 'unsupported_grant_type'
-  | 'invalid_scope'
-  | 'invalid_target'
-  | 'unsupported_token_type'
-  | 'invalid_token'
-  | 'insufficient_scope'
+  | RfcErrorCode
   | 'server_error'
   | 'not_found'
   | 'method_not_allowed'

@@ -22,6 +22,8 @@ export {
   NotFound,
   OAuthError,
   type OAuthErrorCode,
+  RFC_ERROR_CODES,
+  type RfcErrorCode,
   TooManyRequests,
 } from './errors.ts';
 export type { SerializedResponse } from './http.ts';

@@ -93,7 +93,7 @@ describe('blocks and options', () => {
       ),
     ).toEqual([
       '7:12 Option "id" of block "request": expected a kebab-case id such as "get-token"; got "Get_Token".',
-      '7:25 Option "expect" of block "request": expected "<status>" or "<status> <error>", e.g. "200" or "401 invalid_client"; got "abc".',
+      '7:25 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "abc".',
       '15:17 Option "expect" of block "request": unknown error code "bad_client". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
       '15:41 Option "save" of block "request": expected "name" or "name=json.path" (e.g. save=access_token or save="order_id=id"); got "a=b=c".',
       '23:9 Option "highlight" of block "flow": expected one of token, api, introspect, revoke, none; got "login".',

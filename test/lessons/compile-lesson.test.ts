@@ -426,3 +426,76 @@ describe('lessons/README.md', () => {
     expect(diagnostics.map((d) => `${d.line}:${d.column} ${d.message}`)).toEqual([]);
   });
 });
+
+describe('expectations that name the check and the description', () => {
+  const tokenRequest = [
+    'POST https://auth.example.com/oauth/token',
+    'Content-Type: application/x-www-form-urlencoded',
+    '',
+    'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret',
+  ];
+
+  it('reads "<status> <error> at <check>" in an option and check/description in YAML', () => {
+    const lesson = compileOk(
+      [
+        FRONT_MATTER,
+        fence('request id=get-token save=access_token expect=200', ...tokenRequest),
+        fence(
+          'request id=after title="After revocation" expect="401 invalid_token at checkNotRevoked"',
+          'GET https://api.example.com/api/v1/users',
+          'Authorization: Bearer {{access_token}}',
+        ),
+        fence(
+          'negatives id=cases',
+          '- name: Revoked',
+          '  request: GET https://api.example.com/api/v1/users',
+          '  expect: { status: 401, check: extractBearerToken, description: no access token }',
+        ),
+        fence(
+          'exercise id=try',
+          'goal: Get refused at the revocation check.',
+          'check:',
+          '  response:',
+          '    request: after',
+          '    check: checkNotRevoked',
+        ),
+      ].join('\n'),
+    );
+    const blocks = lesson.body.flatMap((node) => (node.type === 'block' ? [node.block] : []));
+    expect(blocks[1]).toMatchObject({
+      expect: { status: 401, error: 'invalid_token', check: 'checkNotRevoked' },
+    });
+    expect(blocks[2]).toMatchObject({
+      cases: [
+        { expect: { status: 401, check: 'extractBearerToken', description: 'no access token' } },
+      ],
+    });
+    // The exercise names the request by the title a learner sees.
+    expect(blocks[3]).toMatchObject({
+      check: {
+        response: { request: 'after', requestTitle: 'After revocation', check: 'checkNotRevoked' },
+      },
+    });
+  });
+
+  it('refuses a check that is not a step name, in an option and in YAML', () => {
+    const result = compileLesson(
+      [
+        FRONT_MATTER,
+        fence('request id=a expect="401 invalid_token at not-a-check"', ...tokenRequest),
+        fence(
+          'negatives',
+          '- name: x',
+          '  request: GET https://api.example.com/api/v1/users',
+          '  expect: { status: 401, check: "revoked check" }',
+        ),
+      ].join('\n'),
+      FILE,
+    );
+    expect(result.ok).toBe(false);
+    expect(result.errors.map((d) => d.message)).toEqual([
+      expect.stringContaining('"not-a-check" is not a check name'),
+      expect.stringContaining('expected a server step as its log names it'),
+    ]);
+  });
+});

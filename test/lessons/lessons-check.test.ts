@@ -43,11 +43,11 @@ describe('lessons:check without the servers', () => {
       'test/lessons/fixtures/compile-mistakes.md:6:1 Unknown front-matter key "colour". Keys: title, summary, order, duration, slug.',
       'test/lessons/fixtures/compile-mistakes.md:13:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, curl, lab; plain code takes a language such as json, http or bash.',
       'test/lessons/fixtures/compile-mistakes.md:17:25 Unknown option "titel" for block "request". Did you mean "title"? Options: id, title, expect, save, editable, auth-method.',
-      'test/lessons/fixtures/compile-mistakes.md:17:45 Option "expect" of block "request": expected "<status>" or "<status> <error>", e.g. "200" or "401 invalid_client"; got "40".',
+      'test/lessons/fixtures/compile-mistakes.md:17:45 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "40".',
       'test/lessons/fixtures/compile-mistakes.md:26:23 Variable "later_token" is used before any earlier block saves it. It is first saved by the request block on line 33, further down: move that block up.',
       'test/lessons/fixtures/compile-mistakes.md:29:12 Duplicate id "list-users": the request block on line 24 already uses it.',
       'test/lessons/fixtures/compile-mistakes.md:29:26 Option "expect" of block "request": unknown error code "invalid_clint". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
-      'test/lessons/fixtures/compile-mistakes.md:44:11 In the negatives block at [0].expect: expected "<status>" or "<status> <error>", e.g. "200" or "401 invalid_client"; got "40".',
+      'test/lessons/fixtures/compile-mistakes.md:44:11 In the negatives block at [0].expect: expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "40".',
     ]);
     expect(report.live).toBe(false);
   });
@@ -112,7 +112,7 @@ describe('lessons:check against the servers', () => {
     expect(code).toBe(1);
     const lines = stdout.trim().split('\n');
     expect(lines[0]).toMatch(
-      /^test\/lessons\/fixtures\/live-mismatch\.md:12:61 Request block "wrong-secret": expected 200, got 401 invalid_client \("The client_id and client_secret do not match/,
+      /^test\/lessons\/fixtures\/live-mismatch\.md:12:61 Request block "wrong-secret": expected 200, got 401 invalid_client at checkClientSecret \("The client_id and client_secret do not match/,
     );
     expect(lines.at(-1)).toBe(
       'lessons:check: 5 errors in 1 lesson (of 1); 5 requests sent, 4 expectations checked live, 1 not sent.',

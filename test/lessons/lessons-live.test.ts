@@ -18,6 +18,7 @@ import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
+import { answerFacts, checkExpectation } from '../../src/lessons/expectation.ts';
 import type {
   CompiledLesson,
   ExerciseBlock,
@@ -106,37 +107,17 @@ class LessonRun {
   }
 }
 
-/** The error code of a response: the JSON body's `error` and the Bearer challenge's `error`. */
-function errorCodes(exchange: RecordedExchange): string[] {
-  const codes: string[] = [];
-  const body = exchange.json;
-  if (typeof body === 'object' && body !== null && 'error' in body) {
-    codes.push(String((body as { error: unknown }).error));
-  }
-  const header = getHeader(exchange.headers, 'www-authenticate');
-  const challenge = header ? findChallenge(parseWwwAuthenticate(header), 'Bearer') : undefined;
-  if (challenge?.params.error) codes.push(challenge.params.error);
-  return codes;
-}
-
-/** What is wrong with a response against an expectation (empty when it holds). */
-function mismatches(exchange: RecordedExchange, want: Partial<ResponseExpectation>): string[] {
-  const out: string[] = [];
-  if (want.status !== undefined && exchange.status !== want.status) {
-    out.push(`status ${exchange.status}, expected ${want.status}`);
-  }
-  // Every place that names an error (JSON body, Bearer challenge) must name the expected one.
-  const codes = errorCodes(exchange);
-  if (want.error !== undefined && (codes.length === 0 || codes.some((c) => c !== want.error))) {
-    out.push(`error ${codes.join('/') || 'none'}, expected ${want.error}`);
-  }
-  if (want.www_authenticate !== undefined) {
-    const header = getHeader(exchange.headers, 'www-authenticate') ?? '';
-    if (!header.includes(want.www_authenticate)) {
-      out.push(`WWW-Authenticate "${header}" lacks "${want.www_authenticate}"`);
-    }
-  }
-  return out;
+/**
+ * What is wrong with a response against an expectation (empty when it holds): the one rule the
+ * page uses (src/lessons/expectation.ts), with the server's log entry for the answer.
+ */
+function mismatches(
+  run: LessonRun,
+  exchange: RecordedExchange,
+  want: Partial<ResponseExpectation>,
+): string[] {
+  const log = run.server.admin.log().find((entry) => entry.id === exchange.requestId);
+  return checkExpectation(answerFacts(exchange, log), want).reasons;
 }
 
 async function exerciseFailures(run: LessonRun, exercise: ExerciseBlock): Promise<string[]> {
@@ -148,7 +129,7 @@ async function exerciseFailures(run: LessonRun, exercise: ExerciseBlock): Promis
     else if (response.request) exchange = run.latest.get(response.request);
     else throw new Error(`${exercise.id}: lessons here always name the request to check`);
     if (!exchange) out.push('no response yet');
-    else out.push(...mismatches(exchange, response));
+    else out.push(...mismatches(run, exchange, response));
   }
   if (token) {
     const value = run.vars[token.variable];
@@ -604,7 +585,8 @@ describe('every lesson keeps its promises against the mock server', () => {
             const exchange = await run.sendBlock(block);
             const where = `${file}:${block.source.line} request ${block.id}`;
             if (block.expect) {
-              for (const m of mismatches(exchange, block.expect)) failures.push(`${where}: ${m}`);
+              for (const m of mismatches(run, exchange, block.expect))
+                failures.push(`${where}: ${m}`);
             }
             const extra = EXTRA[`${file}#${block.id}`];
             if (extra) {
@@ -619,7 +601,7 @@ describe('every lesson keeps its promises against the mock server', () => {
           } else if (block.kind === 'negatives') {
             for (const c of block.cases) {
               const exchange = await run.send(c.request);
-              for (const m of mismatches(exchange, c.expect)) {
+              for (const m of mismatches(run, exchange, c.expect)) {
                 failures.push(
                   `${file}:${block.source.line} negatives "${c.name}": ${m} (${exchange.bodyText})`,
                 );

@@ -1,7 +1,7 @@
 /**
  * The pure parts of the lesson blocks: exercise checks (against real exchanges with the mock
- * core), the facts a negative case is compared on, the flow's message order, and the inspector's
- * time wording.
+ * core), the flow's message order, and the inspector's time wording. (The expectation rule itself:
+ * test/lessons/expectation.test.ts.)
  */
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type HttpRequestModel, parseHttpRequest } from '../../src/client/http-request.ts';
@@ -24,7 +24,6 @@ import {
   formatClock,
   formatUtc,
 } from '../../src/ui/blocks/jwt-block/describe-time.ts';
-import { responseFacts } from '../../src/ui/blocks/negatives-block/response-facts.ts';
 
 const issuer = 'https://auth.example.com';
 const api = 'https://api.example.com';
@@ -64,30 +63,6 @@ const tokenCheck = (over: Partial<ExerciseTokenCheck>): ExerciseTokenCheck => ({
   ...over,
 });
 
-describe('responseFacts', () => {
-  it('reads the error of a token endpoint body', async () => {
-    const exchange = await send(
-      `POST ${issuer}/oauth/token\nContent-Type: application/x-www-form-urlencoded\n\ngrant_type=client_credentials&client_id=demo-client&client_secret=nope`,
-    );
-    const facts = responseFacts(exchange);
-    expect(facts).toMatchObject({ status: 401, error: 'invalid_client' });
-    expect(facts.errorDescription).toEqual(expect.any(String));
-  });
-
-  it('reads the error of a Bearer challenge; a bare challenge has none (the body may)', async () => {
-    const bad = responseFacts(
-      await send(`GET ${api}/api/v1/users\nAuthorization: Bearer not-a-token`),
-    );
-    expect(bad.status).toBe(401);
-    expect(bad.error).toBe('invalid_token');
-    expect(bad.wwwAuthenticate).toMatch(/^Bearer /);
-    const bare = responseFacts(await send(`GET ${api}/api/v1/users`));
-    expect(bare.wwwAuthenticate).toMatch(/^Bearer realm="[^"]+"$/);
-    // RFC 6750 §3.1: no error code in the challenge; the mock's JSON body names the situation.
-    expect(bare.error).toBe('missing_token');
-  });
-});
-
 describe('exercise checks', () => {
   it('passes a token with the scope and claims asked for', async () => {
     const token = await tokenFor('orders-service', 'orders-secret', 'read:orders');
@@ -122,18 +97,18 @@ describe('exercise checks', () => {
     expect(checkToken(tokenCheck({}), 'a.b.c').ok).toBe(false);
   });
 
-  it('compares status, error and challenge, saying what came back', async () => {
-    const refused = await send(`GET ${api}/api/v1/orders\nAuthorization: Bearer junk`);
+  it('compares status, error and challenge by the expectation rule, saying what came back', async () => {
+    const refused = await send(`GET ${api}/api/v1/orders\nAuthorization: Bearer not.a-jwt`);
     expect(checkResponse({ status: 200 }, refused, { kind: 'run' }).reasons).toEqual([
       expect.stringMatching(
-        /^The check request has status 401 \(invalid_token: .+\); the goal needs 200\.$/,
+        /^The check request: expected status 200, got 401 \(invalid_token: .+\)\.$/,
       ),
     ]);
     expect(
       checkResponse(
         { status: 401, error: 'invalid_token', www_authenticate: 'error="invalid_token"' },
         refused,
-        { kind: 'request', id: 'call-api' },
+        { kind: 'request', title: 'Call the API' },
       ),
     ).toEqual({ ok: true, reasons: [] });
     const wrong = checkResponse({ status: 403, error: 'insufficient_scope' }, refused, {
@@ -141,14 +116,32 @@ describe('exercise checks', () => {
     });
     expect(wrong.reasons).toHaveLength(2);
     expect(wrong.reasons[1]).toBe(
-      'Your latest response says invalid_token; the goal needs insufficient_scope.',
+      'Your latest response: expected the error insufficient_scope, got invalid_token.',
     );
   });
 
-  it('asks for the request first when there is no exchange', () => {
-    expect(checkResponse({ status: 200 }, undefined, { kind: 'request', id: 'try-it' })).toEqual({
+  it('judges the check that refused by the server log it is given', async () => {
+    const refused = await send(`GET ${api}/api/v1/orders\nAuthorization: Bearer not.a-jwt`);
+    const log = server.admin.log().find((entry) => entry.id === refused.requestId);
+    expect(
+      checkResponse({ status: 401, check: 'checkWellFormed' }, refused, { kind: 'run' }, log).ok,
+    ).toBe(true);
+    expect(
+      checkResponse({ status: 401, check: 'checkNotRevoked' }, refused, { kind: 'run' }, log)
+        .reasons,
+    ).toEqual([
+      expect.stringMatching(
+        /^The check request: expected the server to refuse at checkNotRevoked; it refused at checkWellFormed/,
+      ),
+    ]);
+  });
+
+  it('asks for the request first, by the title the learner sees, when there is no exchange', () => {
+    expect(
+      checkResponse({ status: 200 }, undefined, { kind: 'request', title: 'Your turn' }),
+    ).toEqual({
       ok: false,
-      reasons: ['Send the request “try-it” first.'],
+      reasons: ['Send the request “Your turn” first.'],
     });
   });
 

@@ -7,13 +7,14 @@
  * can run against the Node server (the CLI) or a core's `handle` (tests).
  */
 import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-request.ts';
-import { findChallenge, parseWwwAuthenticate } from '../../client/parse-www-authenticate.ts';
+import { type RecordedExchange, SendRequestError, sendRequest } from '../../client/send-request.ts';
 import {
-  getHeader,
-  type RecordedExchange,
-  SendRequestError,
-  sendRequest,
-} from '../../client/send-request.ts';
+  answerFacts,
+  checkExpectation,
+  describeAnswer,
+  describeExpectation,
+  type ServerSteps,
+} from '../expectation.ts';
 import type {
   CompiledLesson,
   LessonDiagnostic,
@@ -30,6 +31,11 @@ export interface LiveCheckOptions {
   mapUrl?: (url: string) => string;
   /** Signs `{{$client_assertion client_id}}` (the page signs with the key pair it made). */
   signAssertion?: (clientId: string) => Promise<string | undefined>;
+  /**
+   * The servers' log entry for an answer (by its `x-request-id`), so expectations that name the
+   * check that must refuse (`at checkNotRevoked`) can be judged. Without it they cannot pass.
+   */
+  serverLog?: (requestId: string) => ServerSteps | undefined;
 }
 
 export interface LiveCheckResult {
@@ -40,66 +46,6 @@ export interface LiveCheckResult {
   checked: number;
   /** Requests not sent because a variable had no value (its saving step did not succeed). */
   skipped: number;
-}
-
-/** The error codes a response names: the JSON body's `error`, the Bearer challenge's `error`. */
-export function errorCodes(exchange: RecordedExchange): string[] {
-  const codes: string[] = [];
-  const body = exchange.json;
-  if (typeof body === 'object' && body !== null && 'error' in body) {
-    codes.push(String((body as { error: unknown }).error));
-  }
-  const challenge = bearerChallenge(exchange);
-  if (challenge?.params.error) codes.push(challenge.params.error);
-  return [...new Set(codes)];
-}
-
-function bearerChallenge(exchange: RecordedExchange) {
-  const header = getHeader(exchange.headers, 'www-authenticate');
-  return header ? findChallenge(parseWwwAuthenticate(header), 'Bearer') : undefined;
-}
-
-/** What the server said about its refusal, for the report. */
-export function errorDescription(exchange: RecordedExchange): string | undefined {
-  const body = exchange.json;
-  if (typeof body === 'object' && body !== null && 'error_description' in body) {
-    return String((body as { error_description: unknown }).error_description);
-  }
-  return bearerChallenge(exchange)?.params.error_description;
-}
-
-/** `401 invalid_client ("Client authentication failed: ...")`. */
-export function describeAnswer(exchange: RecordedExchange): string {
-  const codes = errorCodes(exchange);
-  const description = errorDescription(exchange);
-  return `${exchange.status}${codes.length > 0 ? ` ${codes.join('/')}` : ''}${description ? ` ("${description}")` : ''}`;
-}
-
-export function describeExpectation(want: Partial<ResponseExpectation>): string {
-  const parts = [
-    want.status === undefined ? undefined : String(want.status),
-    want.error,
-    want.www_authenticate === undefined
-      ? undefined
-      : `with WWW-Authenticate containing '${want.www_authenticate}'`,
-  ];
-  return parts.filter(Boolean).join(' ');
-}
-
-/** Whether an answer meets an expectation, as the page judges it. */
-export function meetsExpectation(
-  exchange: RecordedExchange,
-  want: Partial<ResponseExpectation>,
-): boolean {
-  if (want.status !== undefined && exchange.status !== want.status) return false;
-  const codes = errorCodes(exchange);
-  if (want.error !== undefined && (codes.length === 0 || codes.some((c) => c !== want.error)))
-    return false;
-  if (want.www_authenticate !== undefined) {
-    const header = getHeader(exchange.headers, 'www-authenticate') ?? '';
-    if (!header.includes(want.www_authenticate)) return false;
-  }
-  return true;
 }
 
 function valueAt(json: unknown, path: string[]): unknown {
@@ -179,10 +125,13 @@ export async function checkLessonLive(
     what: string,
   ) => {
     result.checked++;
-    if (!meetsExpectation(exchange, want)) {
+    const log =
+      exchange.requestId === undefined ? undefined : options.serverLog?.(exchange.requestId);
+    const facts = answerFacts(exchange, log);
+    if (!checkExpectation(facts, want).ok) {
       report(
         at,
-        `${what}: expected ${describeExpectation(want)}, got ${describeAnswer(exchange)}${want.www_authenticate === undefined ? '' : ` with WWW-Authenticate "${getHeader(exchange.headers, 'www-authenticate') ?? ''}"`}.`,
+        `${what}: expected ${describeExpectation(want)}, got ${describeAnswer(facts)}${want.www_authenticate === undefined ? '' : ` with WWW-Authenticate "${facts.wwwAuthenticate ?? ''}"`}.`,
       );
     }
   };
@@ -193,7 +142,7 @@ export async function checkLessonLive(
       if (!ok) {
         unsaved.set(
           rule.variable,
-          `request block "${block.id}" on line ${block.source.line}, which saves it, got ${describeAnswer(exchange)}`,
+          `request block "${block.id}" on line ${block.source.line}, which saves it, got ${describeAnswer(answerFacts(exchange))}`,
         );
         continue;
       }
@@ -246,7 +195,7 @@ export async function checkLessonLive(
       ) {
         report(
           at,
-          `${what} got ${describeAnswer(exchange)}: no learner action can make it pass. Check its method and URL.`,
+          `${what} got ${describeAnswer(answerFacts(exchange))}: no learner action can make it pass. Check its method and URL.`,
         );
       }
     }

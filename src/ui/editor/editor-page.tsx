@@ -216,6 +216,7 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
             status: 404,
             headers: { 'content-type': 'application/json' },
           }),
+        serverLog: (requestId) => server.admin.log().find((entry) => entry.id === requestId),
         signAssertion: async (clientId) => {
           // As the lesson page signs: with the key pair this page made for signing-client.
           const key = await import('../../mocks/signing-client-key.ts');

@@ -13,10 +13,10 @@ import {
 // From the modules themselves, not the client's index: this file ships in the entry, and the
 // index would also bring the explanation tables and export formats only blocks need.
 import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-request.ts';
-import { parseWwwAuthenticate } from '../../client/parse-www-authenticate.ts';
 import { sendRequestMutationOptions } from '../../client/queries.ts';
-import { getHeader, type RecordedExchange, SendRequestError } from '../../client/send-request.ts';
+import { type RecordedExchange, SendRequestError } from '../../client/send-request.ts';
 import { signClientAssertion } from '../../client/token-request.ts';
+import { type ExpectationResult, matchExpectation } from '../../lessons/expectation.ts';
 import type {
   CompiledLesson,
   FlowStep,
@@ -38,13 +38,8 @@ import {
   updateLessonState,
 } from './lesson-store.ts';
 
+export type { ExpectationResult } from '../../lessons/expectation.ts';
 export { resetAllLessons, resetLesson } from './lesson-store.ts';
-
-export interface ExpectationResult {
-  ok: boolean;
-  /** Why it did not match, one sentence each (empty when it did). */
-  reasons: string[];
-}
 
 export type SendOutcome =
   | {
@@ -100,6 +95,11 @@ export interface LessonRuntime {
   activeFlowStep?: FlowStep;
   /** The core's log entry for a response's `x-request-id`: what the server knew, step by step. */
   serverLog(requestId: string | undefined): LogEntry | undefined;
+  /**
+   * Does an answer meet an expectation? The one rule (src/lessons/expectation.ts), with the
+   * server's log entry for the answer, so an expectation that names a check is judged by it.
+   */
+  judge(exchange: RecordedExchange, expect: Partial<ResponseExpectation>): ExpectationResult;
   /** What each lab block reported: `labOutcomes[labId][outcome]` (memory only). */
   labOutcomes: Readonly<Record<string, Readonly<Record<string, LabOutcome>>>>;
   /** A lab says whether it reached one of its outcomes; exercises with `check.lab` read it. */
@@ -124,53 +124,6 @@ export function useLessonRuntime(): LessonRuntime {
 /** Like {@link useLessonRuntime}, but undefined outside a lesson (blocks shown elsewhere). */
 export function useOptionalLessonRuntime(): LessonRuntime | undefined {
   return useContext(LessonRuntimeContext);
-}
-
-/** The `error` a response carries: the JSON body's, else the `WWW-Authenticate` challenge's. */
-export function responseErrorCode(exchange: RecordedExchange): string | undefined {
-  const json = exchange.json;
-  if (typeof json === 'object' && json !== null && !Array.isArray(json)) {
-    const error = (json as Record<string, unknown>).error;
-    if (typeof error === 'string') return error;
-  }
-  const header = getHeader(exchange.headers, 'www-authenticate');
-  if (header === undefined) return undefined;
-  return parseWwwAuthenticate(header).find((c) => c.params.error !== undefined)?.params.error;
-}
-
-/**
- * Does a response meet a lesson's expectation? Checks the status, the `error` code (JSON body
- * or `WWW-Authenticate` Bearer challenge) and a `WWW-Authenticate` substring.
- */
-export function matchesExpectation(
-  exchange: RecordedExchange,
-  expect: ResponseExpectation,
-): ExpectationResult {
-  const reasons: string[] = [];
-  if (exchange.status !== expect.status) {
-    reasons.push(`Expected status ${expect.status}, got ${exchange.status}.`);
-  }
-  if (expect.error !== undefined) {
-    const got = responseErrorCode(exchange);
-    if (got !== expect.error) {
-      reasons.push(
-        got === undefined
-          ? `Expected the error ${expect.error}, but the response names no error.`
-          : `Expected the error ${expect.error}, got ${got}.`,
-      );
-    }
-  }
-  if (expect.www_authenticate !== undefined) {
-    const header = getHeader(exchange.headers, 'www-authenticate');
-    if (header === undefined) {
-      reasons.push(
-        `Expected a WWW-Authenticate header containing ${expect.www_authenticate}; there is none.`,
-      );
-    } else if (!header.includes(expect.www_authenticate)) {
-      reasons.push(`Expected WWW-Authenticate to contain ${expect.www_authenticate}.`);
-    }
-  }
-  return { ok: reasons.length === 0, reasons };
 }
 
 /** The flow step a request URL belongs to: token, api, introspect or revoke. */
@@ -392,6 +345,20 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     [slug],
   );
 
+  const serverLog = useCallback(
+    (requestId: string | undefined) =>
+      requestId === undefined || !server
+        ? undefined
+        : server.admin.log().find((entry) => entry.id === requestId),
+    [server],
+  );
+
+  const judge = useCallback(
+    (exchange: RecordedExchange, expect: Partial<ResponseExpectation>) =>
+      matchExpectation(exchange, expect, serverLog(exchange.requestId)),
+    [serverLog],
+  );
+
   const send = useCallback(
     async (
       key: string,
@@ -424,9 +391,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
             }
           }
         }
-        const expectation = options.expect
-          ? matchesExpectation(exchange, options.expect)
-          : undefined;
+        const expectation = options.expect ? judge(exchange, options.expect) : undefined;
         const ok = expectation ? expectation.ok : exchange.status >= 200 && exchange.status < 300;
         updateLessonState(slug, (s) => ({
           ...s,
@@ -455,15 +420,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         });
       }
     },
-    [slug, mutateAsync, savers, serverReady],
-  );
-
-  const serverLog = useCallback(
-    (requestId: string | undefined) =>
-      requestId === undefined || !server
-        ? undefined
-        : server.admin.log().find((entry) => entry.id === requestId),
-    [server],
+    [slug, mutateAsync, savers, serverReady, judge],
   );
 
   const reportLabOutcome = useCallback(
@@ -510,6 +467,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       setDraft,
       ...(activeFlowStep && { activeFlowStep }),
       serverLog,
+      judge,
       labOutcomes: state.labOutcomes,
       reportLabOutcome,
       reset,
@@ -527,6 +485,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     setProgress,
     setDraft,
     serverLog,
+    judge,
     reset,
     requestBlock,
     requestText,

@@ -1,20 +1,17 @@
+import { describeExpectation } from '../../lessons/expectation.ts';
 import type {
   ExerciseBlock,
+  ExerciseResponseCheck,
   LabBlock,
   LessonBlock,
   ResponseExpectation,
 } from '../../lessons/lesson-types.ts';
 import { CodeBlock, codeLabel } from './code-block.tsx';
 
-/** `401 invalid_client`, plus the challenge when one is expected. */
-export function describeExpectation(expect: ResponseExpectation): string {
-  return [
-    String(expect.status),
-    expect.error,
-    expect.www_authenticate ? `WWW-Authenticate: ${expect.www_authenticate}` : undefined,
-  ]
-    .filter(Boolean)
-    .join(' ');
+/** What an exercise's response check expects, without where the response comes from. */
+function expectationPart(check: ExerciseResponseCheck): Partial<ResponseExpectation> {
+  const { request: _request, requestTitle: _title, run: _run, ...want } = check;
+  return want;
 }
 
 const BLOCK_LABELS: Record<LessonBlock['kind'], string> = {
@@ -163,14 +160,9 @@ function ExerciseFallback({ block }: { block: ExerciseBlock }) {
             {response.run
               ? 'sending this request gets '
               : response.request
-                ? `the latest response of “${response.request}” is `
+                ? `the latest response of “${response.requestTitle ?? response.request}” is `
                 : 'your latest response in this lesson is '}
-            <code>
-              {describeExpectation({
-                status: response.status ?? 0,
-                ...(response.error ? { error: response.error } : {}),
-              }).replace(/^0 ?/, '')}
-            </code>
+            <code>{describeExpectation(expectationPart(response))}</code>
             {response.run ? <Code value={response.run.source} lang="http" /> : null}
           </li>
         ) : null}

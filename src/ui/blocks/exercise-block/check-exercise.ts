@@ -1,12 +1,12 @@
 import { inspectJwt } from '../../../client/jwt-inspect.ts';
 import type { RecordedExchange } from '../../../client/send-request.ts';
+import { answerFacts, checkExpectation, type ServerSteps } from '../../../lessons/expectation.ts';
 import type {
   ExerciseLabCheck,
   ExerciseResponseCheck,
   ExerciseTokenCheck,
   LabOutcome,
 } from '../../../lessons/lesson-types.ts';
-import { responseFacts } from '../negatives-block/response-facts.ts';
 
 export interface CheckResult {
   ok: boolean;
@@ -14,13 +14,19 @@ export interface CheckResult {
   reasons: string[];
 }
 
-/** Where the response being checked came from, to say so in the reasons. */
-export type ResponseSource = { kind: 'request'; id: string } | { kind: 'run' } | { kind: 'latest' };
+/**
+ * Where the response being checked came from, to say so in the reasons: a request block (by the
+ * title the learner sees), the exercise's own check request, or the latest response.
+ */
+export type ResponseSource =
+  | { kind: 'request'; title: string }
+  | { kind: 'run' }
+  | { kind: 'latest' };
 
 function sourceName(source: ResponseSource): string {
   switch (source.kind) {
     case 'request':
-      return `The latest response of “${source.id}”`;
+      return `The latest response of “${source.title}”`;
     case 'run':
       return 'The check request';
     case 'latest':
@@ -28,52 +34,33 @@ function sourceName(source: ResponseSource): string {
   }
 }
 
+const lowerFirst = (text: string) => text.charAt(0).toLowerCase() + text.slice(1);
+
 /**
- * Compare a response with an exercise's `check.response`. Every mismatch is a reason, with what
- * came back, so the learner knows what to change.
+ * Compare a response with an exercise's `check.response`, by the one expectation rule
+ * (src/lessons/expectation.ts; `log` is the server's log entry for it). Every mismatch is a
+ * reason, with what came back, so the learner knows what to change.
  */
 export function checkResponse(
   check: ExerciseResponseCheck,
   exchange: RecordedExchange | undefined,
   source: ResponseSource,
+  log?: ServerSteps,
 ): CheckResult {
   if (!exchange) {
     return {
       ok: false,
       reasons: [
         source.kind === 'request'
-          ? `Send the request “${source.id}” first.`
+          ? `Send the request “${source.title}” first.`
           : 'Send a request in this lesson first.',
       ],
     };
   }
-  const facts = responseFacts(exchange);
-  const reasons: string[] = [];
+  const { request: _request, requestTitle: _title, run: _run, ...want } = check;
+  const result = checkExpectation(answerFacts(exchange, log), want);
   const name = sourceName(source);
-  const said = facts.error
-    ? ` (${facts.error}${facts.errorDescription ? `: ${facts.errorDescription}` : ''})`
-    : '';
-  if (check.status !== undefined && facts.status !== check.status) {
-    reasons.push(`${name} has status ${facts.status}${said}; the goal needs ${check.status}.`);
-  }
-  if (check.error !== undefined && facts.error !== check.error) {
-    reasons.push(
-      facts.error === undefined
-        ? `${name} carries no error code; the goal needs ${check.error}.`
-        : `${name} says ${facts.error}; the goal needs ${check.error}.`,
-    );
-  }
-  if (
-    check.www_authenticate !== undefined &&
-    !(facts.wwwAuthenticate ?? '').includes(check.www_authenticate)
-  ) {
-    reasons.push(
-      facts.wwwAuthenticate === undefined
-        ? `${name} has no WWW-Authenticate header; the goal needs one containing ${check.www_authenticate}.`
-        : `${name}'s WWW-Authenticate is ${facts.wwwAuthenticate}; it should contain ${check.www_authenticate}.`,
-    );
-  }
-  return { ok: reasons.length === 0, reasons };
+  return { ok: result.ok, reasons: result.reasons.map((r) => `${name}: ${lowerFirst(r)}`) };
 }
 
 const show = (value: unknown) => (typeof value === 'string' ? `“${value}”` : JSON.stringify(value));
@@ -122,7 +109,12 @@ export function checkToken(check: ExerciseTokenCheck, token: string | undefined)
 /** Has the lab `check.id` reported `check.outcome` as reached? Its own detail says why not. */
 export function checkLab(check: ExerciseLabCheck, outcome: LabOutcome | undefined): CheckResult {
   if (!outcome) {
-    return { ok: false, reasons: [`Run the lab “${check.id}” first.`] };
+    return {
+      ok: false,
+      reasons: [
+        check.labTitle ? `Run the lab “${check.labTitle}” first.` : 'Run the lab above first.',
+      ],
+    };
   }
   return outcome.ok ? { ok: true, reasons: [] } : { ok: false, reasons: [outcome.detail] };
 }

@@ -1,5 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { findVariables, type RecordedExchange } from '../../../client/index.ts';
+import { describeExpectation } from '../../../lessons/expectation.ts';
 import type {
   ExerciseBlock,
   MarkdownNode,
@@ -43,14 +44,12 @@ function watchedVariables(block: ExerciseBlock): string[] {
   return [...names];
 }
 
+/** The parts of an expectation an exercise's run request must meet (for the request's badge). */
 function expectationOf(block: ExerciseBlock): ResponseExpectation | undefined {
   const response = block.check.response;
   if (response?.status === undefined) return undefined;
-  return {
-    status: response.status,
-    ...(response.error && { error: response.error }),
-    ...(response.www_authenticate && { www_authenticate: response.www_authenticate }),
-  };
+  const { request: _request, requestTitle: _title, run: _run, ...want } = response;
+  return { ...want, status: response.status };
 }
 
 /**
@@ -82,16 +81,32 @@ async function evaluate(
     responseResult =
       'error' in outcome
         ? { ok: false, reasons: [`The check request was not sent: ${outcome.error}`] }
-        : checkResponse(response, outcome.exchange, { kind: 'run' });
+        : checkResponse(
+            response,
+            outcome.exchange,
+            { kind: 'run' },
+            runtime.serverLog(outcome.exchange.requestId),
+          );
   } else if (response?.request) {
-    responseResult = checkResponse(response, runtime.exchanges[response.request], {
-      kind: 'request',
-      id: response.request,
-    });
+    const exchange = runtime.exchanges[response.request];
+    responseResult = checkResponse(
+      response,
+      exchange,
+      {
+        kind: 'request',
+        title: response.requestTitle ?? response.request,
+      },
+      runtime.serverLog(exchange?.requestId),
+    );
   } else if (response) {
     const last = runtime.lastExchange;
     const exchange = last && !last.key.startsWith(`${block.id}#`) ? last.exchange : undefined;
-    responseResult = checkResponse(response, exchange, { kind: 'latest' });
+    responseResult = checkResponse(
+      response,
+      exchange,
+      { kind: 'latest' },
+      runtime.serverLog(exchange?.requestId),
+    );
   }
   return combineChecks(tokenResult, responseResult, labResult);
 }
@@ -338,13 +353,8 @@ function CheckList({ block }: { block: ExerciseBlock }) {
     }
   }
   if (response) {
-    const outcome = [
-      response.status !== undefined ? `${response.status}` : '',
-      response.error ?? '',
-      response.www_authenticate ? `WWW-Authenticate: …${response.www_authenticate}…` : '',
-    ]
-      .filter(Boolean)
-      .join(' ');
+    const { request: _request, requestTitle: _title, run: _run, ...want } = response;
+    const outcome = describeExpectation(want);
     items.push({
       key: 'response',
       node: response.run ? (
@@ -357,7 +367,8 @@ function CheckList({ block }: { block: ExerciseBlock }) {
         </>
       ) : response.request ? (
         <>
-          the latest response of “{response.request}” is <code>{outcome}</code>
+          the latest response of “{response.requestTitle ?? response.request}” is{' '}
+          <code>{outcome}</code>
         </>
       ) : (
         <>

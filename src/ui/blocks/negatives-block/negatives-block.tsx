@@ -1,15 +1,11 @@
 // biome-ignore-all lint/a11y/noRedundantRoles: narrow blocks lay the table out as cards (display: block), which drops the implicit table roles in browsers; the explicit roles keep them.
 import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { RecordedExchange } from '../../../client/index.ts';
+import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
-import {
-  type LessonRuntime,
-  matchesExpectation,
-  useLessonRuntime,
-} from '../../lesson/lesson-runtime.tsx';
+import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { ExchangeDetails } from './exchange-details.tsx';
-import { responseFacts } from './response-facts.ts';
 import './negatives-block.css';
 
 /** The runtime key of one case: `<block id or line>#<case index>`. */
@@ -74,7 +70,15 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
   }, []);
 
   const results = keys.map((key) => runtime.exchanges[key]);
-  const summary = summarise(block.cases, results, failures, replayingAll, keys, runtime.pending);
+  const summary = summarise(
+    block.cases,
+    results,
+    failures,
+    replayingAll,
+    keys,
+    runtime.pending,
+    runtime.judge,
+  );
 
   return (
     <section className="card negatives-block" aria-labelledby={headingId}>
@@ -128,6 +132,7 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
                 onReplay={replay}
                 onToggle={toggle}
                 serverLog={runtime.serverLog}
+                judge={runtime.judge}
               />
             ))}
           </tbody>
@@ -147,6 +152,7 @@ function summarise(
   replayingAll: boolean,
   keys: readonly string[],
   pending: Readonly<Record<string, boolean>>,
+  judge: LessonRuntime['judge'],
 ): string {
   const total = cases.length;
   if (replayingAll) {
@@ -160,7 +166,7 @@ function summarise(
     if (failures[index] !== undefined) run++;
     else if (exchange) {
       run++;
-      if (matchesExpectation(exchange, negative.expect).ok) asExpected++;
+      if (judge(exchange, negative.expect).ok) asExpected++;
     }
   });
   if (run === 0) return 'Not run yet: press Replay all, or replay one case.';
@@ -185,6 +191,20 @@ function Expected({ expect }: { expect: ResponseExpectation }) {
           </dd>
         </>
       ) : null}
+      {expect.check ? (
+        <>
+          <dt>refused at</dt>
+          <dd>
+            <code>{expect.check}</code>
+          </dd>
+        </>
+      ) : null}
+      {expect.description ? (
+        <>
+          <dt>description says</dt>
+          <dd>“{expect.description}”</dd>
+        </>
+      ) : null}
       {expect.www_authenticate ? (
         <>
           <dt>WWW-Authenticate contains</dt>
@@ -197,19 +217,27 @@ function Expected({ expect }: { expect: ResponseExpectation }) {
   );
 }
 
-function Actual({ exchange }: { exchange: RecordedExchange }) {
-  const facts = responseFacts(exchange);
+function Actual({ exchange, log }: { exchange: RecordedExchange; log: ServerSteps | undefined }) {
+  const facts = answerFacts(exchange, log);
   return (
     <dl className="negatives-facts">
       <dt className="visually-hidden">status</dt>
       <dd>
         <span className="negatives-status">{facts.status}</span>
       </dd>
-      {facts.error ? (
+      {facts.errors.length > 0 ? (
         <>
           <dt className="visually-hidden">error</dt>
           <dd>
-            <code>{facts.error}</code>
+            <code>{facts.errors.join(' / ')}</code>
+          </dd>
+        </>
+      ) : null}
+      {facts.failedCheck ? (
+        <>
+          <dt>refused at</dt>
+          <dd>
+            <code>{facts.failedCheck}</code>
           </dd>
         </>
       ) : null}
@@ -236,6 +264,7 @@ interface NegativeRowProps {
   onReplay: (index: number) => Promise<void>;
   onToggle: (index: number) => void;
   serverLog: LessonRuntime['serverLog'];
+  judge: LessonRuntime['judge'];
 }
 
 const NegativeRow = memo(function NegativeRow({
@@ -249,12 +278,13 @@ const NegativeRow = memo(function NegativeRow({
   onReplay,
   onToggle,
   serverLog,
+  judge,
 }: NegativeRowProps) {
   const nameId = useId();
   const detailsId = useId();
   const verdict = useMemo(
-    () => (exchange ? matchesExpectation(exchange, negative.expect) : undefined),
-    [exchange, negative.expect],
+    () => (exchange ? judge(exchange, negative.expect) : undefined),
+    [exchange, negative.expect, judge],
   );
   const state =
     failure !== undefined
@@ -289,7 +319,7 @@ const NegativeRow = memo(function NegativeRow({
           {failure !== undefined ? (
             <p className="negatives-failure">Not sent: {failure}</p>
           ) : exchange ? (
-            <Actual exchange={exchange} />
+            <Actual exchange={exchange} log={serverLog(exchange.requestId)} />
           ) : (
             <span className="muted">{running ? 'sending…' : 'not run'}</span>
           )}

@@ -17,11 +17,7 @@ import {
   parseHttpRequest,
 } from '../../../client/http-request.ts';
 import type { TokenRequestForm } from '../../../client/token-request.ts';
-import {
-  fillRequestVariables,
-  matchesExpectation,
-  useLessonRuntime,
-} from '../../lesson/lesson-runtime.tsx';
+import { fillRequestVariables, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
@@ -86,8 +82,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   const [sendError, setSendError] = useState<string>();
   const [saved, setSaved] = useState<string[]>();
   const exchange = runtime.exchanges[block.id];
-  const expectation =
-    exchange && block.expect ? matchesExpectation(exchange, block.expect) : undefined;
+  const expectation = exchange && block.expect ? runtime.judge(exchange, block.expect) : undefined;
   const pending = runtime.pending[block.id] === true;
   const lastStatus = runtime.statuses[block.id];
   const progress = runtime.progress[block.id];

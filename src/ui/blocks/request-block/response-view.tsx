@@ -1,10 +1,10 @@
 import { useId } from 'react';
 import { explainResponse } from '../../../client/explain-error.ts';
 import type { RecordedExchange } from '../../../client/send-request.ts';
+import { describeExpectation } from '../../../lessons/expectation.ts';
 import type { ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { LogEntry } from '../../../protocol/index.ts';
 import type { ExpectationResult } from '../../lesson/lesson-runtime.tsx';
-import { describeExpectation } from '../../markdown/block-fallback.tsx';
 
 /** Reason phrases (RFC 9110 §15) for responses that arrive without one (HTTP/2, some workers). */
 const REASONS: Record<number, string> = {
