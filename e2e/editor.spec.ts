@@ -1,34 +1,7 @@
 import AxeBuilder from '@axe-core/playwright';
-import type { Locator, Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { expect, LessonEditor, test } from './fixtures';
 import { AppPage } from './fixtures/app-page';
 import { RequestBlockPanel } from './fixtures/lesson-page';
-
-/** The lesson editor as an instructor uses it. */
-class LessonEditor {
-  readonly source: Locator;
-  readonly preview: Locator;
-  readonly problems: Locator;
-
-  constructor(readonly page: Page) {
-    this.source = page.getByRole('textbox', { name: 'Markdown' });
-    this.preview = page.getByRole('region', { name: 'Preview' });
-    this.problems = page.getByRole('button', { name: /^Line \d+:\d+ / });
-  }
-
-  problem(line: number, column: number): Locator {
-    return this.page.getByRole('button', { name: new RegExp(`^Line ${line}:${column} `) });
-  }
-
-  /** The line and column the caret is on. */
-  caret(): Promise<{ line: number; column: number }> {
-    return this.source.evaluate((element) => {
-      const textarea = element as HTMLTextAreaElement;
-      const before = textarea.value.slice(0, textarea.selectionStart).split('\n');
-      return { line: before.length, column: (before.at(-1)?.length ?? 0) + 1 };
-    });
-  }
-}
 
 test('an instructor edits a lesson beside its preview, sees an error at its line, keeps the draft and shares it', async ({
   mockReady: page,

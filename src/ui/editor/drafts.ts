@@ -1,7 +1,11 @@
 /**
  * Editor drafts in localStorage, one per lesson file, so an edit survives a reload. A draft is
- * dropped when it is reverted to the lesson as shipped.
+ * dropped when it is reverted to the lesson as shipped. Only lesson paths count
+ * (`lessons/NN-slug.md`): a key under another name (left by an older version, or written by hand)
+ * is never listed or opened.
  */
+import { isLessonFile } from './lesson-file-name.ts';
+
 const PREFIX = 'ccp:editor:draft:';
 const LAST = 'ccp:editor:last';
 
@@ -13,6 +17,7 @@ export interface StoredDraft {
 }
 
 export function readDraft(file: string): StoredDraft | undefined {
+  if (!isLessonFile(file)) return undefined;
   try {
     const raw = localStorage.getItem(PREFIX + file);
     if (raw === null) return undefined;
@@ -62,7 +67,8 @@ export function listDrafts(): StoredDraft[] {
 /** The file last edited, to reopen when the editor opens with nothing asked. */
 export function lastEditedFile(): string | undefined {
   try {
-    return localStorage.getItem(LAST) ?? undefined;
+    const file = localStorage.getItem(LAST);
+    return file !== null && isLessonFile(file) ? file : undefined;
   } catch {
     return undefined;
   }

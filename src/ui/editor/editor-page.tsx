@@ -16,11 +16,13 @@ import {
   listDrafts,
   readDraft,
   rememberFile,
+  type StoredDraft,
   writeDraft,
 } from './drafts.ts';
+import { isLessonFile, LESSON_FILE_RULE } from './lesson-file-name.ts';
 import { LESSON_FILES, loadLessonSource } from './lesson-sources.ts';
 import { LESSON_TEMPLATE, NEW_LESSON_FILE } from './lesson-template.ts';
-import { decodeDraft, encodeDraft, hasSharedDraft } from './share-link.ts';
+import { decodeDraft, encodeDraft, hasSharedDraft, type SharedDraft } from './share-link.ts';
 import { SourceEditor, type SourceEditorHandle } from './source-editor.tsx';
 import '../lesson/lesson-page.css';
 import './editor.css';
@@ -32,14 +34,26 @@ interface EditorDocument {
   shipped?: string;
 }
 
+/** A shared link for a file the learner has their own, different, draft of: they choose. */
+interface SharedConflict {
+  shared: SharedDraft;
+  mine: StoredDraft;
+  shipped?: string;
+}
+
 type LoadState =
   | { status: 'loading' }
-  | { status: 'ready'; doc: EditorDocument }
+  | { status: 'ready'; doc: EditorDocument; replaced?: StoredDraft }
+  | { status: 'asking'; conflict: SharedConflict }
   | { status: 'failed'; message: string };
 
 const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1);
 
+const notALessonFile = (file: string) =>
+  `“${file.slice(0, 120)}” is not a lesson file: ${LESSON_FILE_RULE}.`;
+
 async function openFile(file: string): Promise<EditorDocument> {
+  if (!isLessonFile(file)) throw new Error(notALessonFile(file));
   const shipped = await loadLessonSource(file);
   const draft = readDraft(file);
   if (shipped === undefined && !draft) throw new Error(`There is no lesson ${file}.`);
@@ -51,17 +65,45 @@ async function openFile(file: string): Promise<EditorDocument> {
   };
 }
 
+/** The address without the shared draft: the link has been opened (or declined). */
+const dropSharedLink = () =>
+  history.replaceState(null, '', `${location.pathname}${location.search}`);
+
+/** Open a shared draft as the draft of `file` (its own, or a copy's name). */
+function openShared(shared: SharedDraft, file: string, shipped: string | undefined) {
+  writeDraft(file, shared.source);
+  dropSharedLink();
+  return {
+    file,
+    source: shared.source,
+    ...(shipped === undefined ? {} : { shipped }),
+  };
+}
+
+/** `lessons/02-first-token-shared.md`, or `-shared-2`...: a name no lesson or draft has yet. */
+function copyName(file: string): string {
+  const stem = file.replace(/\.md$/, '-shared');
+  let name = `${stem}.md`;
+  for (let n = 2; LESSON_FILES.includes(name) || readDraft(name); n++) name = `${stem}-${n}.md`;
+  return name;
+}
+
+type Start = { doc: EditorDocument; notice?: string } | { conflict: SharedConflict };
+
 /** Where the editor starts: a shared link, `?lesson=<file>`, the last draft, or the first lesson. */
-async function initialDocument(): Promise<{ doc: EditorDocument; notice?: string }> {
+async function initialDocument(): Promise<Start> {
   if (hasSharedDraft(location.hash)) {
     const shared = await decodeDraft(location.hash);
     const shipped = await loadLessonSource(shared.file);
-    const previous = readDraft(shared.file);
-    writeDraft(shared.file, shared.source);
-    history.replaceState(null, '', `${location.pathname}${location.search}`);
+    const mine = readDraft(shared.file);
+    // The learner's own draft of that file is never replaced without asking. (The link stays in
+    // the address until they answer, so a reload asks again.)
+    if (mine && mine.source !== shared.source) {
+      return { conflict: { shared, mine, ...(shipped === undefined ? {} : { shipped }) } };
+    }
     return {
-      doc: { ...shared, ...(shipped === undefined ? {} : { shipped }) },
-      notice: `Opened ${shared.file} from a shared link${previous && previous.source !== shared.source ? ': it replaces your earlier draft of that file' : ''}.`,
+      doc: openShared(shared, shared.file, shipped),
+      notice: `Opened ${shared.file} from a shared link.`,
     };
   }
   const asked = new URLSearchParams(location.search).get('lesson');
@@ -92,13 +134,30 @@ export function EditorPage() {
   const [state, setState] = useState<LoadState>({ status: 'loading' });
   const [notice, setNotice] = useState<string>();
 
+  // A share link pasted into this tab's address bar changes only the hash: open it as well.
+  const [linksOpened, setLinksOpened] = useState(0);
+  useEffect(() => {
+    const onHashChange = () => {
+      if (hasSharedDraft(location.hash)) setLinksOpened((n) => n + 1);
+    };
+    addEventListener('hashchange', onHashChange);
+    return () => removeEventListener('hashchange', onHashChange);
+  }, []);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again for each pasted link
   useEffect(() => {
     let live = true;
+    setState({ status: 'loading' });
+    setNotice(undefined);
     initialDocument().then(
-      ({ doc, notice }) => {
+      (start) => {
         if (!live) return;
-        setState({ status: 'ready', doc });
-        if (notice) setNotice(notice);
+        if ('conflict' in start) {
+          setState({ status: 'asking', conflict: start.conflict });
+          return;
+        }
+        setState({ status: 'ready', doc: start.doc });
+        if (start.notice) setNotice(start.notice);
       },
       (error: unknown) => {
         if (live)
@@ -111,7 +170,7 @@ export function EditorPage() {
     return () => {
       live = false;
     };
-  }, []);
+  }, [linksOpened]);
 
   return (
     <div className="page editor-page">
@@ -152,11 +211,44 @@ export function EditorPage() {
             </button>
           </p>
         </div>
+      ) : state.status === 'asking' ? (
+        <SharedDraftQuestion
+          conflict={state.conflict}
+          onAnswer={(answer) => {
+            const { shared, mine, shipped } = state.conflict;
+            if (answer === 'copy') {
+              const file = copyName(shared.file);
+              setNotice(
+                `Opened the shared version as ${file}; your draft of ${shared.file} is unchanged.`,
+              );
+              setState({ status: 'ready', doc: openShared(shared, file, undefined) });
+            } else if (answer === 'replace') {
+              setNotice(`Opened ${shared.file} from a shared link, in place of your draft.`);
+              setState({
+                status: 'ready',
+                doc: openShared(shared, shared.file, shipped),
+                replaced: mine,
+              });
+            } else {
+              dropSharedLink();
+              setNotice(`Kept your draft of ${mine.file}; the shared link was not opened.`);
+              setState({
+                status: 'ready',
+                doc: {
+                  file: mine.file,
+                  source: mine.source,
+                  ...(shipped === undefined ? {} : { shipped }),
+                },
+              });
+            }
+          }}
+        />
       ) : (
         <Editor
           key={state.doc.file}
           initial={state.doc}
           notice={notice}
+          replaced={state.replaced}
           onOpen={(doc, message) => {
             setNotice(message);
             setState({ status: 'ready', doc });
@@ -167,15 +259,52 @@ export function EditorPage() {
   );
 }
 
+type SharedAnswer = 'copy' | 'replace' | 'keep';
+
+/** Asked when a shared link carries another version of a file the learner has a draft of. */
+function SharedDraftQuestion({
+  conflict,
+  onAnswer,
+}: {
+  conflict: SharedConflict;
+  onAnswer(answer: SharedAnswer): void;
+}) {
+  const id = useId();
+  const { shared, mine } = conflict;
+  return (
+    <section className="editor-question" role="alertdialog" aria-labelledby={id}>
+      <h2 id={id}>This link carries another version of {shared.file}</h2>
+      <p>
+        You have your own draft of that file, last edited {new Date(mine.savedAt).toLocaleString()}.
+        Opening the link as it is would replace it.
+      </p>
+      <div className="editor-question__choices">
+        <button type="button" className="btn btn--primary" onClick={() => onAnswer('copy')}>
+          Keep both: open it as a copy
+        </button>
+        <button type="button" className="btn" onClick={() => onAnswer('replace')}>
+          Replace my draft (you can undo)
+        </button>
+        <button type="button" className="btn btn--ghost" onClick={() => onAnswer('keep')}>
+          Keep my draft, ignore the link
+        </button>
+      </div>
+    </section>
+  );
+}
+
 interface EditorProps {
   initial: EditorDocument;
   notice: string | undefined;
+  /** The learner's draft a shared link replaced (they asked for it): Undo brings it back. */
+  replaced?: StoredDraft | undefined;
   onOpen(doc: EditorDocument, notice?: string): void;
 }
 
-function Editor({ initial, notice, onOpen }: EditorProps) {
+function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
   const [doc, setDoc] = useState(initial);
   const [status, setStatus] = useState<string | undefined>(notice);
+  const [undoable, setUndoable] = useState(replaced);
   const [share, setShare] = useState<string>();
   const editor = useRef<SourceEditorHandle>(null);
   const lessons = useLessons();
@@ -286,7 +415,26 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
     history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
   };
 
+  const undoReplace = () => {
+    if (!undoable) return;
+    setUndoable(undefined);
+    setDoc((d) => ({ ...d, source: undoable.source }));
+    setShare(undefined);
+    if (writeDraft(doc.file, undoable.source)) {
+      setStatus('Your draft is back; the shared version is gone.');
+    } else {
+      setStatus(
+        'Your draft is back on screen, but this browser refused to store it: download it to keep it.',
+      );
+    }
+  };
+
   const download = () => {
+    // Every way in checks the name already; the file a learner saves is checked once more.
+    if (!isLessonFile(doc.file)) {
+      setStatus(`Not downloaded: ${notALessonFile(doc.file)}`);
+      return;
+    }
     const url = URL.createObjectURL(
       new Blob([doc.source], { type: 'text/markdown;charset=utf-8' }),
     );
@@ -336,7 +484,7 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
   };
 
   const rename = (file: string) => {
-    if (!/^lessons\/[\w.-]+\.md$/.test(file) || LESSON_FILES.includes(file)) return false;
+    if (!isLessonFile(file) || LESSON_FILES.includes(file)) return false;
     deleteDraft(doc.file);
     writeDraft(file, doc.source);
     setDoc((d) => ({ ...d, file }));
@@ -420,6 +568,14 @@ function Editor({ initial, notice, onOpen }: EditorProps) {
             <Link to={`/lessons/${liveLesson.slug}`}>Open the shipped lesson</Link>
           </>
         ) : null}
+        {undoable ? (
+          <>
+            {' '}
+            <button type="button" className="btn btn--small" onClick={undoReplace}>
+              Undo: bring back my draft
+            </button>
+          </>
+        ) : null}
       </p>
       {share ? (
         <div className="editor-share">
@@ -486,7 +642,10 @@ function FileNameField({ file, onRename }: { file: string; onRename(file: string
   const commit = () => {
     if (value === file) return;
     if (onRename(value)) setError(undefined);
-    else setError('Use lessons/NN-name.md, not a shipped lesson’s name.');
+    else
+      setError(
+        'Use lessons/NN-slug.md (lower case, digits and dashes), not a shipped lesson’s name.',
+      );
   };
   return (
     <div className="editor-toolbar__field">

@@ -2,7 +2,12 @@
  * A draft lesson in a URL, so an instructor can share it without a server: the JSON
  * `{ file, source }`, compressed with deflate-raw (CompressionStream, in every current browser
  * and Node 20) and written as base64url in the hash (`#draft=...`), which never reaches a server.
+ *
+ * A link may come from a stranger, so decoding trusts nothing: the link's length is capped before
+ * it is decoded, inflating stops as soon as the output passes `MAX_UNPACKED_BYTES` (an 81 KB link
+ * once unpacked to 60 MB and froze the tab), and the file must be a lesson path.
  */
+import { isLessonFile, LESSON_FILE_RULE } from './lesson-file-name.ts';
 
 export interface SharedDraft {
   /** The lesson's path, e.g. `lessons/02-first-token.md`. */
@@ -12,6 +17,19 @@ export interface SharedDraft {
 
 const PREFIX = 'draft=';
 const VERSION = 1;
+
+/**
+ * The most a link may unpack to (its JSON, UTF-8): 256 KB, 17 times the longest lesson (15 KB).
+ * `encodeDraft` refuses to make a link for more, so every link the editor makes opens.
+ */
+export const MAX_UNPACKED_BYTES = 256 * 1024;
+/**
+ * The longest `#draft=` the decoder reads: enough for `MAX_UNPACKED_BYTES` of text that does not
+ * compress at all (deflate adds a little, base64 a third), checked before anything is decoded.
+ */
+export const MAX_LINK_CHARS = Math.ceil(((MAX_UNPACKED_BYTES * 1.01 + 64) * 4) / 3);
+
+const kilobytes = (bytes: number) => `${Math.round(bytes / 1024).toLocaleString('en')} KB`;
 
 function toBase64Url(bytes: Uint8Array): string {
   let binary = '';
@@ -28,21 +46,65 @@ function fromBase64Url(text: string): Uint8Array<ArrayBuffer> {
   return Uint8Array.from(binary, (char) => char.charCodeAt(0));
 }
 
-async function pipe(
+function pipe(
   bytes: Uint8Array<ArrayBuffer>,
   transform: GenericTransformStream,
-): Promise<Uint8Array> {
-  const stream = new Blob([bytes])
+): ReadableStream<Uint8Array> {
+  return new Blob([bytes])
     .stream()
     .pipeThrough(transform as TransformStream<Uint8Array, Uint8Array>);
-  return new Uint8Array(await new Response(stream).arrayBuffer());
+}
+
+/** What `readCapped` throws when a stream passes its cap. */
+export class TooLargeError extends Error {
+  constructor(readonly cap: number) {
+    super(`too large: more than ${cap} bytes`);
+    this.name = 'TooLargeError';
+  }
+}
+
+/**
+ * Read a stream to its end, unless it passes `cap` bytes: then stop reading, cancel it (which
+ * stops a DecompressionStream from inflating further) and throw a `TooLargeError`.
+ */
+export async function readCapped(
+  stream: ReadableStream<Uint8Array>,
+  cap: number,
+): Promise<Uint8Array> {
+  const reader = stream.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > cap) {
+      await reader.cancel().catch(() => {});
+      throw new TooLargeError(cap);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const chunk of chunks) {
+    out.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return out;
 }
 
 /** The hash fragment (`draft=...`, without `#`) that carries a draft. */
 export async function encodeDraft(draft: SharedDraft): Promise<string> {
-  const json = JSON.stringify({ v: VERSION, file: draft.file, source: draft.source });
-  const packed = await pipe(new TextEncoder().encode(json), new CompressionStream('deflate-raw'));
-  return PREFIX + toBase64Url(packed);
+  const json = new TextEncoder().encode(
+    JSON.stringify({ v: VERSION, file: draft.file, source: draft.source }),
+  );
+  if (json.length > MAX_UNPACKED_BYTES) {
+    throw new Error(
+      `This draft is too large to share as a link (${kilobytes(json.length)}; a link carries at most ${kilobytes(MAX_UNPACKED_BYTES)}): download it instead.`,
+    );
+  }
+  const packed = await new Response(pipe(json, new CompressionStream('deflate-raw'))).arrayBuffer();
+  return PREFIX + toBase64Url(new Uint8Array(packed));
 }
 
 /** Whether a location hash (with or without `#`) carries a shared draft. */
@@ -54,12 +116,30 @@ export function hasSharedDraft(hash: string): boolean {
 export async function decodeDraft(hash: string): Promise<SharedDraft> {
   const fragment = hash.replace(/^#/, '');
   if (!fragment.startsWith(PREFIX)) throw new Error('The link carries no draft (#draft=...).');
+  const packed = fragment.slice(PREFIX.length);
+  if (packed.length > MAX_LINK_CHARS) {
+    throw new Error(
+      `The shared link is too long (${packed.length.toLocaleString('en')} characters; a lesson's link is at most ${MAX_LINK_CHARS.toLocaleString('en')}).`,
+    );
+  }
+  let unpacked: Uint8Array;
+  try {
+    unpacked = await readCapped(
+      pipe(fromBase64Url(packed), new DecompressionStream('deflate-raw')),
+      MAX_UNPACKED_BYTES,
+    );
+  } catch (error) {
+    if (error instanceof TooLargeError) {
+      throw new Error(
+        `The shared link unpacks to more than ${kilobytes(MAX_UNPACKED_BYTES)}: a lesson is never that large.`,
+      );
+    }
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(`The shared link is damaged (${why}): was it cut short when it was copied?`);
+  }
   let json: string;
   try {
-    const bytes = fromBase64Url(fragment.slice(PREFIX.length));
-    json = new TextDecoder('utf-8', { fatal: true }).decode(
-      await pipe(bytes, new DecompressionStream('deflate-raw')),
-    );
+    json = new TextDecoder('utf-8', { fatal: true }).decode(unpacked);
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
     throw new Error(`The shared link is damaged (${why}): was it cut short when it was copied?`);
@@ -73,6 +153,11 @@ export async function decodeDraft(hash: string): Promise<SharedDraft> {
   const draft = value as Partial<SharedDraft> & { v?: unknown };
   if (draft.v !== VERSION || typeof draft.file !== 'string' || typeof draft.source !== 'string') {
     throw new Error('The shared link holds no draft this version of the editor can open.');
+  }
+  if (!isLessonFile(draft.file)) {
+    throw new Error(
+      `The shared link names the file “${draft.file.slice(0, 120)}”, which is not a lesson file: ${LESSON_FILE_RULE}.`,
+    );
   }
   return { file: draft.file, source: draft.source };
 }
