@@ -25,11 +25,20 @@ const RouterContext = createContext<RouterState | undefined>(undefined);
 
 const BASE = import.meta.env.BASE_URL.replace(/\/$/, '');
 
+/**
+ * The app path of a URL path: without the deploy base, always starting with '/'. The build's own
+ * files name their pages too, as a static host without rewrite rules serves them:
+ * `/lessons/<slug>.html` is the lesson, `/index.html` the home page.
+ */
+export function appPath(pathname: string, base = BASE): string {
+  const path = base && pathname.startsWith(base) ? pathname.slice(base.length) : pathname;
+  if (path === '' || path === '/index.html') return '/';
+  return path.replace(/^(\/lessons\/[^/]+)\.html$/, '$1');
+}
+
 /** The current path without the deploy base, always starting with '/'. */
 export function currentPath(): string {
-  const { pathname } = location;
-  const path = BASE && pathname.startsWith(BASE) ? pathname.slice(BASE.length) : pathname;
-  return path === '' ? '/' : path;
+  return appPath(location.pathname);
 }
 
 /** Turn an app path into the URL the browser shows (adds the deploy base). */
