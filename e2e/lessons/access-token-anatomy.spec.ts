@@ -7,7 +7,7 @@ test('access-token-anatomy: decode and verify, discovery and JWKS, forged tokens
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Inside the access token');
-  await lesson.expectStepsDone(0, 22);
+  await lesson.expectStepsDone(0, 24);
 
   await lesson.request('A fresh token for demo-client').sendAndExpect(200, '200');
   const inspector = lesson.jwt('Header and claims');
@@ -21,6 +21,10 @@ test('access-token-anatomy: decode and verify, discovery and JWKS, forged tokens
   const jwks = lesson.request('2. The key set its jwks_uri points to');
   await jwks.sendAndExpect(200, '200');
   await expect(jwks.root.getByText(/"use": "sig"/)).toBeVisible();
+
+  // typ may be written in full: application/at+jwt passes the typ check (RFC 9068 §4).
+  await lesson.request('A token with typ application/at+jwt').sendAndExpect(200, '200');
+  await lesson.request('Accepted: the same type, written in full').sendAndExpect(200, '200');
 
   // Four forged tokens, each wrong in exactly one way.
   await lesson.request('Issued by someone else').sendAndExpect(200, '200');

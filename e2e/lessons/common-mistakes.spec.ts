@@ -7,7 +7,7 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Five common mistakes');
-  await lesson.expectStepsDone(0, 21);
+  await lesson.expectStepsDone(0, 23);
 
   // 1. A secret in front-end code travels in every request body.
   const spa = lesson.request('What a browser app would send');

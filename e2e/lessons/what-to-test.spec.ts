@@ -7,7 +7,7 @@ test('what-to-test: happy paths, every negative, fifty scopes, two tokens with s
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('What to test');
-  await lesson.expectStepsDone(0, 33);
+  await lesson.expectStepsDone(0, 34);
 
   await lesson.request('Valid credentials and scope: 200 with a token').sendAndExpect(200, '200');
   await lesson
