@@ -1,12 +1,17 @@
-import { inspectJwt } from '../../../client/jwt-inspect.ts';
-import type { RecordedExchange } from '../../../client/send-request.ts';
-import { answerFacts, checkExpectation, type ServerSteps } from '../../../lessons/expectation.ts';
+/**
+ * An exercise's checks, pure: a response against `check.response` (by the one expectation rule),
+ * a token against `check.token`, a lab's reported outcome against `check.lab`. The page's exercise
+ * block and `npm run lessons:check` judge exercises with these.
+ */
+import { inspectJwt } from '../client/jwt-inspect.ts';
+import type { RecordedExchange } from '../client/send-request.ts';
+import { answerFacts, checkExpectation, type ServerSteps } from './expectation.ts';
 import type {
   ExerciseLabCheck,
   ExerciseResponseCheck,
   ExerciseTokenCheck,
   LabOutcome,
-} from '../../../lessons/lesson-types.ts';
+} from './lesson-types.ts';
 
 export interface CheckResult {
   ok: boolean;

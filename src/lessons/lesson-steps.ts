@@ -1,4 +1,17 @@
-import type { MarkdownNode } from './lesson-types.ts';
+import type { LessonBlock, MarkdownNode } from './lesson-types.ts';
+
+/** Every interactive block of a lesson body, in reading order (inside quotes and lists too). */
+export function lessonBlocks(nodes: readonly MarkdownNode[]): LessonBlock[] {
+  const out: LessonBlock[] = [];
+  for (const node of nodes) {
+    if (node.type === 'block') out.push(node.block);
+    else if (node.type === 'blockquote' || node.type === 'callout')
+      out.push(...lessonBlocks(node.children));
+    else if (node.type === 'list')
+      for (const item of node.items) out.push(...lessonBlocks(item.children));
+  }
+  return out;
+}
 
 /** A step that counts towards a lesson's progress. */
 export interface LessonStep {
@@ -13,30 +26,23 @@ export interface LessonStep {
  * block that has an id (`<id>#<index>`, index from 0), and each exercise. Runs in the page and in
  * the lessons plugin (which ships the keys with the lesson list, so the home page needs no body).
  */
-export function lessonSteps(body: MarkdownNode[]): LessonStep[] {
+export function lessonSteps(body: readonly MarkdownNode[]): LessonStep[] {
   const steps: LessonStep[] = [];
-  const visit = (nodes: MarkdownNode[]) => {
-    for (const node of nodes) {
-      if (node.type === 'block') {
-        const block = node.block;
-        if (block.kind === 'request') {
-          steps.push({ key: block.id, label: block.title ?? block.id, kind: 'request' });
-        } else if (block.kind === 'negatives' && block.id !== undefined) {
-          block.cases.forEach((negative, index) => {
-            steps.push({ key: `${block.id}#${index}`, label: negative.name, kind: 'negative' });
-          });
-        } else if (block.kind === 'exercise') {
-          steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'exercise' });
-        }
-      } else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
-      else if (node.type === 'list') for (const item of node.items) visit(item.children);
+  for (const block of lessonBlocks(body)) {
+    if (block.kind === 'request') {
+      steps.push({ key: block.id, label: block.title ?? block.id, kind: 'request' });
+    } else if (block.kind === 'negatives' && block.id !== undefined) {
+      block.cases.forEach((negative, index) => {
+        steps.push({ key: `${block.id}#${index}`, label: negative.name, kind: 'negative' });
+      });
+    } else if (block.kind === 'exercise') {
+      steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'exercise' });
     }
-  };
-  visit(body);
+  }
   return steps;
 }
 
 /** The progress keys of a lesson body, in reading order. */
-export function lessonStepKeys(body: MarkdownNode[]): string[] {
+export function lessonStepKeys(body: readonly MarkdownNode[]): string[] {
   return lessonSteps(body).map((step) => step.key);
 }

@@ -105,6 +105,22 @@ describe('lessons:check against the servers', () => {
     expect(report).toMatchObject({ sent: 5, checked: 4, skipped: 1 });
   });
 
+  it('reports an exercise the lesson’s own steps already pass, before the learner acts', async () => {
+    const core = await createMockServer({
+      issuer: 'https://auth.example.com',
+      apiOrigin: 'https://api.example.com',
+      audience: 'https://api.example.com',
+    });
+    const report = await checkLessons([fixture('exercise-passes-early.md')], {
+      fetch: async (request) => (await core.handle(request)) ?? new Response(null, { status: 599 }),
+      reset: () => core.admin.reset(),
+    });
+    expect(report.diagnostics.map(formatDiagnostic)).toEqual([
+      'test/lessons/fixtures/exercise-passes-early.md:25:1 Exercise "already-done" already passes before the learner does anything: the lesson\'s own steps meet its check. Make the goal something the learner has to change.',
+      'test/lessons/fixtures/exercise-passes-early.md:32:1 Exercise "already-answered" already passes before the learner does anything: the lesson\'s own steps meet its check. Make the goal something the learner has to change.',
+    ]);
+  });
+
   it('the CLI starts the Node server and reports a lesson expecting 200 where the server says 401', {
     timeout: CLI_TIMEOUT,
   }, async () => {

@@ -6,13 +6,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { type HttpRequestModel, parseHttpRequest } from '../../src/client/http-request.ts';
 import { type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
+import { checkResponse, checkToken, combineChecks } from '../../src/lessons/exercise-check.ts';
 import type { ExerciseTokenCheck } from '../../src/lessons/lesson-types.ts';
 import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
-import {
-  checkResponse,
-  checkToken,
-  combineChecks,
-} from '../../src/ui/blocks/exercise-block/check-exercise.ts';
 import {
   describeArrow,
   flowActors,

@@ -3,8 +3,9 @@
  * compiles but cannot teach what it says (a step nobody can tell is done, a save that never
  * happens, a "negative" case that expects success). Pure: compiled lesson + source in, problems out.
  */
+
+import { lessonBlocks } from '../lesson-steps.ts';
 import type { CompiledLesson, LessonDiagnostic, ResponseExpectation } from '../lesson-types.ts';
-import { lessonBlocks } from './lesson-blocks.ts';
 import { optionPosition, sourceLines, yamlPosition } from './source-positions.ts';
 
 const isSuccess = (status: number) => status >= 200 && status < 300;

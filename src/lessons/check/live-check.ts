@@ -6,8 +6,9 @@
  * No `node:*` here: the caller hands in `fetch` (and where the servers listen), so the same code
  * can run against the Node server (the CLI) or a core's `handle` (tests).
  */
-import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-request.ts';
-import { type RecordedExchange, SendRequestError, sendRequest } from '../../client/send-request.ts';
+import type { HttpRequestModel } from '../../client/http-request.ts';
+import { type RecordedExchange, sendRequest } from '../../client/send-request.ts';
+import { type CheckResult, checkResponse, checkToken, combineChecks } from '../exercise-check.ts';
 import {
   answerFacts,
   checkExpectation,
@@ -17,11 +18,17 @@ import {
 } from '../expectation.ts';
 import type {
   CompiledLesson,
+  ExerciseBlock,
   LessonDiagnostic,
-  RequestBlock,
   ResponseExpectation,
 } from '../lesson-types.ts';
-import { lessonBlocks } from './lesson-blocks.ts';
+import { DEFAULT_ALLOWED_ORIGINS } from '../parse-http-request.ts';
+import {
+  LessonSession,
+  memoryLessonStore,
+  type SendOptions,
+  type SendOutcome,
+} from '../session.ts';
 import { optionPosition, type Position, sourceLines, yamlPosition } from './source-positions.ts';
 
 export interface LiveCheckOptions {
@@ -48,19 +55,6 @@ export interface LiveCheckResult {
   skipped: number;
 }
 
-function valueAt(json: unknown, path: string[]): unknown {
-  let value = json;
-  for (const segment of path) {
-    value =
-      Array.isArray(value) && /^\d+$/.test(segment)
-        ? value[Number(segment)]
-        : typeof value === 'object' && value !== null
-          ? (value as Record<string, unknown>)[segment]
-          : undefined;
-  }
-  return value;
-}
-
 /** Run one lesson against the servers. The caller resets them first if it wants a clean slate. */
 export async function checkLessonLive(
   lesson: CompiledLesson,
@@ -71,52 +65,63 @@ export async function checkLessonLive(
   const result: LiveCheckResult = { diagnostics: [], sent: 0, checked: 0, skipped: 0 };
   const report = (at: Position, message: string) =>
     result.diagnostics.push({ file: lesson.file, ...at, message, severity: 'error' });
-  const vars: Record<string, string> = {};
+  const serverLog = options.serverLog;
+  const sign = options.signAssertion;
+  // The same session the page runs: variables filled and saved, answers judged, as a learner's.
+  const session = new LessonSession(lesson, memoryLessonStore(), {
+    send: (request) =>
+      sendRequest(
+        { ...request, url: options.mapUrl ? options.mapUrl(request.url) : request.url },
+        { fetch: options.fetch },
+      ),
+    ...(serverLog && { serverLog }),
+    ...(sign && { signAssertion: (clientId: string) => sign(clientId) }),
+    allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
+  });
   /** Why a variable has no value: the block meant to save it and the answer it got. */
   const unsaved = new Map<string, string>();
 
-  /** Fill and send; undefined (and a report when `strict`) if it could not be sent. */
+  /**
+   * Send through the session; the exchange, or undefined (with a report when `strict`, or when
+   * nothing answered) if it could not be sent.
+   */
   const send = async (
-    template: HttpRequestModel,
+    key: string,
+    request: HttpRequestModel,
+    sendOptions: SendOptions,
     at: Position,
     what: string,
     strict: boolean,
-  ): Promise<RecordedExchange | undefined> => {
-    const problems: string[] = [];
-    const fill = async (text: string) => {
-      const filled = await fillVariablesAsync(text, vars, {
-        ...(options.signAssertion ? { signAssertion: options.signAssertion } : {}),
-      });
-      for (const name of filled.missing) {
-        const why = unsaved.get(name);
-        problems.push(`no value for {{${name}}}${why ? ` (${why})` : ''}`);
+  ): Promise<{ exchange: RecordedExchange; outcome: SendOutcome } | undefined> => {
+    const outcome = await session.send(key, request, sendOptions);
+    if ('error' in outcome) {
+      if (outcome.missing) {
+        result.skipped++;
+        if (strict) {
+          const problems = outcome.missing.map((name) => {
+            const why = unsaved.get(name);
+            return `no value for {{${name}}}${why ? ` (${why})` : ''}`;
+          });
+          report(at, `${what} was not sent: ${problems.join('; ')}.`);
+        }
+      } else if (outcome.refusedOrigin !== undefined) {
+        result.skipped++;
+        report(at, `${what} was not sent: ${outcome.error}`);
+      } else {
+        result.sent++;
+        report(at, `${what} got no answer: ${outcome.error}`);
       }
-      problems.push(...filled.errors);
-      return filled.text;
-    };
-    const request: HttpRequestModel = {
-      method: template.method,
-      url: await fill(template.url),
-      headers: await Promise.all(
-        template.headers.map(async ([n, v]) => [n, await fill(v)] as [string, string]),
-      ),
-      body: await fill(template.body),
-    };
-    if (problems.length > 0) {
-      result.skipped++;
-      if (strict) report(at, `${what} was not sent: ${[...new Set(problems)].join('; ')}.`);
       return undefined;
     }
-    const mapped = { ...request, url: options.mapUrl ? options.mapUrl(request.url) : request.url };
     result.sent++;
-    try {
-      return await sendRequest(mapped, { fetch: options.fetch });
-    } catch (error) {
-      const message = error instanceof SendRequestError ? error.message : String(error);
-      report(at, `${what} got no answer: ${message}`);
-      return undefined;
-    }
+    return { exchange: outcome.exchange, outcome };
   };
+
+  const facts = (exchange: RecordedExchange) =>
+    answerFacts(
+      exchange,
+      exchange.requestId === undefined ? undefined : serverLog?.(exchange.requestId),
+    );
 
   const compare = (
     exchange: RecordedExchange,
@@ -125,80 +130,115 @@ export async function checkLessonLive(
     what: string,
   ) => {
     result.checked++;
-    const log =
-      exchange.requestId === undefined ? undefined : options.serverLog?.(exchange.requestId);
-    const facts = answerFacts(exchange, log);
-    if (!checkExpectation(facts, want).ok) {
+    const answer = facts(exchange);
+    if (!checkExpectation(answer, want).ok) {
       report(
         at,
-        `${what}: expected ${describeExpectation(want)}, got ${describeAnswer(facts)}${want.www_authenticate === undefined ? '' : ` with WWW-Authenticate "${facts.wwwAuthenticate ?? ''}"`}.`,
+        `${what}: expected ${describeExpectation(want)}, got ${describeAnswer(answer)}${want.www_authenticate === undefined ? '' : ` with WWW-Authenticate "${answer.wwwAuthenticate ?? ''}"`}.`,
       );
     }
   };
 
-  const saveFrom = (block: RequestBlock, exchange: RecordedExchange) => {
-    const ok = exchange.status >= 200 && exchange.status < 300;
-    for (const rule of block.save) {
-      if (!ok) {
-        unsaved.set(
-          rule.variable,
-          `request block "${block.id}" on line ${block.source.line}, which saves it, got ${describeAnswer(answerFacts(exchange))}`,
-        );
-        continue;
-      }
-      const value = valueAt(exchange.json, rule.path);
-      if (value === undefined || value === null) {
-        unsaved.set(
-          rule.variable,
-          `request block "${block.id}" found nothing at "${rule.path.join('.')}"`,
-        );
-        report(
-          optionPosition(lines, block.source.line, 'save'),
-          `Request block "${block.id}" saves ${rule.variable} from "${rule.path.join('.')}", but its ${exchange.status} answer has no such field${exchange.json === undefined ? ' (the body is not JSON)' : ''}.`,
-        );
-        continue;
-      }
-      vars[rule.variable] = typeof value === 'string' ? value : JSON.stringify(value);
-      unsaved.delete(rule.variable);
-    }
-  };
-
-  for (const block of lessonBlocks(lesson.body)) {
+  for (const block of session.blocks) {
     const line = block.source.line;
     if (block.kind === 'request') {
       const what = `Request block "${block.id}"`;
       const at = optionPosition(lines, line, block.expect ? 'expect' : undefined);
-      const exchange = await send(block.request, at, what, block.expect !== undefined);
-      if (!exchange) {
-        for (const rule of block.save)
+      const sent = await send(
+        block.id,
+        block.request,
+        { save: block.save, ...(block.expect && { expect: block.expect }) },
+        at,
+        what,
+        block.expect !== undefined,
+      );
+      if (!sent) {
+        for (const rule of block.save) {
           unsaved.set(rule.variable, `request block "${block.id}" was not sent`);
+        }
         continue;
       }
+      const { exchange, outcome } = sent;
       if (block.expect) compare(exchange, block.expect, at, what);
-      saveFrom(block, exchange);
+      const ok = exchange.status >= 200 && exchange.status < 300;
+      for (const rule of block.save) {
+        if (!ok) {
+          unsaved.set(
+            rule.variable,
+            `request block "${block.id}" on line ${line}, which saves it, got ${describeAnswer(facts(exchange))}`,
+          );
+        } else if ('unsaved' in outcome && outcome.unsaved?.includes(rule)) {
+          unsaved.set(
+            rule.variable,
+            `request block "${block.id}" found nothing at "${rule.path.join('.')}"`,
+          );
+          report(
+            optionPosition(lines, line, 'save'),
+            `Request block "${block.id}" saves ${rule.variable} from "${rule.path.join('.')}", but its ${exchange.status} answer has no such field${exchange.json === undefined ? ' (the body is not JSON)' : ''}.`,
+          );
+        } else {
+          unsaved.delete(rule.variable);
+        }
+      }
     } else if (block.kind === 'negatives') {
+      const base = block.id ?? `negatives-${line}`;
       for (const [index, negative] of block.cases.entries()) {
         const at = yamlPosition(lines, line, [index]);
         const what = `Negative case "${negative.name}"`;
-        const exchange = await send(negative.request, at, what, true);
-        if (exchange) compare(exchange, negative.expect, at, what);
+        const sent = await send(`${base}#${index}`, negative.request, {}, at, what, true);
+        if (sent) compare(sent.exchange, negative.expect, at, what);
       }
-    } else if (block.kind === 'exercise' && block.check.response?.run) {
-      // Before the learner acts the check is meant to fail; what must hold is that it can pass:
-      // the request reaches an endpoint that exists and the server does not break.
-      const at = yamlPosition(lines, line, ['check', 'response', 'run']);
-      const what = `Exercise "${block.id}" (its check's run request)`;
-      const exchange = await send(block.check.response.run, at, what, false);
-      if (
-        exchange &&
-        (exchange.status === 404 || exchange.status === 405 || exchange.status >= 500)
-      ) {
-        report(
-          at,
-          `${what} got ${describeAnswer(answerFacts(exchange))}: no learner action can make it pass. Check its method and URL.`,
-        );
-      }
+    } else if (block.kind === 'exercise') {
+      await checkExerciseBeforeLearner(block);
     }
   }
   return result;
+
+  /**
+   * An exercise is meant to fail until the learner acts. What must hold: its `run` request
+   * reaches an endpoint that exists and the server does not break, and it does not already pass
+   * on what the lesson's own steps did (then it teaches nothing). Labs are judged in the page.
+   */
+  async function checkExerciseBeforeLearner(block: ExerciseBlock): Promise<void> {
+    const { response, token, lab } = block.check;
+    const line = block.source.line;
+    let responseResult: CheckResult | undefined;
+    if (response?.run) {
+      const at = yamlPosition(lines, line, ['check', 'response', 'run']);
+      const what = `Exercise "${block.id}" (its check's run request)`;
+      const sent = await send(`${block.id}#check`, response.run, {}, at, what, false);
+      if (!sent) return;
+      const { exchange } = sent;
+      if (exchange.status === 404 || exchange.status === 405 || exchange.status >= 500) {
+        report(
+          at,
+          `${what} got ${describeAnswer(facts(exchange))}: no learner action can make it pass. Check its method and URL.`,
+        );
+        return;
+      }
+      responseResult = checkResponse(response, exchange, { kind: 'run' }, logOf(exchange));
+    } else if (response) {
+      const exchange = response.request
+        ? session.state.exchanges[response.request]
+        : session.state.lastExchange?.exchange;
+      responseResult = checkResponse(
+        response,
+        exchange,
+        { kind: 'latest' },
+        exchange && logOf(exchange),
+      );
+    }
+    if (lab) return;
+    const tokenResult = token ? checkToken(token, session.state.vars[token.variable]) : undefined;
+    if (combineChecks(responseResult, tokenResult).ok) {
+      report(
+        { line, column: 1 },
+        `Exercise "${block.id}" already passes before the learner does anything: the lesson's own steps meet its check. Make the goal something the learner has to change.`,
+      );
+    }
+  }
+
+  function logOf(exchange: RecordedExchange) {
+    return exchange.requestId === undefined ? undefined : serverLog?.(exchange.requestId);
+  }
 }

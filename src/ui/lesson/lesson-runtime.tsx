@@ -12,48 +12,41 @@ import {
 } from 'react';
 // From the modules themselves, not the client's index: this file ships in the entry, and the
 // index would also bring the explanation tables and export formats only blocks need.
-import { fillVariablesAsync, type HttpRequestModel } from '../../client/http-request.ts';
+import type { HttpRequestModel } from '../../client/http-request.ts';
 import { sendRequestMutationOptions } from '../../client/queries.ts';
-import { type RecordedExchange, SendRequestError } from '../../client/send-request.ts';
+import type { RecordedExchange } from '../../client/send-request.ts';
 import { signClientAssertion } from '../../client/token-request.ts';
-import { type ExpectationResult, matchExpectation } from '../../lessons/expectation.ts';
+import type { ExpectationResult } from '../../lessons/expectation.ts';
 import type {
   CompiledLesson,
   FlowStep,
   HttpRequestTemplate,
   LabOutcome,
-  MarkdownNode,
   RequestBlock,
   ResponseExpectation,
-  SaveRule,
 } from '../../lessons/lesson-types.ts';
+import { DEFAULT_ALLOWED_ORIGINS } from '../../lessons/parse-http-request.ts';
+import {
+  type FilledRequest,
+  type LessonServers,
+  LessonSession,
+  type LessonState,
+  type SendOptions,
+  type SendOutcome,
+} from '../../lessons/session.ts';
 import type { LogEntry } from '../../protocol/index.ts';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import {
   getLessonState,
   getServerLessonState,
-  type LessonState,
+  lessonStore,
   resetLesson,
   subscribeLesson,
-  updateLessonState,
 } from './lesson-store.ts';
 
 export type { ExpectationResult } from '../../lessons/expectation.ts';
+export type { SendOptions, SendOutcome } from '../../lessons/session.ts';
 export { resetAllLessons, resetLesson } from './lesson-store.ts';
-
-export type SendOutcome =
-  | {
-      exchange: RecordedExchange;
-      expectation?: ExpectationResult;
-      /** Variables the `save` rules set from this response, e.g. `['access_token']`. */
-      saved?: string[];
-    }
-  | { error: string };
-
-export interface SendOptions {
-  save?: SaveRule[];
-  expect?: ResponseExpectation;
-}
 
 /** Everything a lesson's blocks share: variables, the latest exchanges, progress. */
 export interface LessonRuntime {
@@ -66,9 +59,10 @@ export interface LessonRuntime {
   /** The latest exchange in this lesson. */
   lastExchange?: { key: string; exchange: RecordedExchange };
   /**
-   * Fill variables (incl. async `{{$client_assertion id}}` with the page's signing key), send
-   * through a TanStack Query mutation, record under `key`, apply `save` rules on 2xx, mark
-   * progress when `expect` matches (or, without `expect`, on a 2xx). Never throws for HTTP errors.
+   * The lesson session's send (src/lessons/session.ts): fill variables (incl. async
+   * `{{$client_assertion id}}` with the page's signing key), refuse a filled URL outside the mock
+   * servers, send through a TanStack Query mutation, record under `key`, apply `save` rules on
+   * 2xx, mark progress when `expect` matches (or, without `expect`, on a 2xx). Never throws.
    */
   send(
     key: string,
@@ -110,6 +104,8 @@ export interface LessonRuntime {
   requestBlock(id: string): RequestBlock | undefined;
   /** The text a request block sends now: the learner's edit, else the lesson's source. */
   requestText(id: string): string | undefined;
+  /** Fill a request's variables as Send would (for "Copy as curl" and the curl block). */
+  fill(request: HttpRequestModel): Promise<FilledRequest>;
 }
 
 const LessonRuntimeContext = createContext<LessonRuntime | undefined>(undefined);
@@ -141,61 +137,6 @@ export function flowStepOf(url: string): FlowStep | undefined {
   return undefined;
 }
 
-/** The value at a path into a JSON body, as a string (numbers and booleans stringified). */
-export function readJsonPath(json: unknown, path: readonly string[]): string | undefined {
-  let current: unknown = json;
-  for (const segment of path) {
-    if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
-    else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) {
-      current = (current as Record<string, unknown>)[segment];
-    } else return undefined;
-  }
-  if (typeof current === 'string') return current;
-  if (typeof current === 'number' || typeof current === 'boolean') return String(current);
-  if (current !== undefined && current !== null) return JSON.stringify(current);
-  return undefined;
-}
-
-/** The request blocks of a lesson, in order. */
-export function requestBlocksOf(nodes: readonly MarkdownNode[]): RequestBlock[] {
-  const blocks: RequestBlock[] = [];
-  const visit = (list: readonly MarkdownNode[]) => {
-    for (const node of list) {
-      if (node.type === 'block' && node.block.kind === 'request') blocks.push(node.block);
-      else if (node.type === 'blockquote' || node.type === 'callout') visit(node.children);
-      else if (node.type === 'list') for (const item of node.items) visit(item.children);
-    }
-  };
-  visit(nodes);
-  return blocks;
-}
-
-/** Which block saves a variable, for "send X first" messages. */
-function saversOf(blocks: readonly RequestBlock[]): Map<string, string> {
-  const savers = new Map<string, string>();
-  for (const block of blocks) {
-    for (const rule of block.save) {
-      if (!savers.has(rule.variable)) savers.set(rule.variable, block.title ?? block.id);
-    }
-  }
-  return savers;
-}
-
-function missingMessage(missing: string[], savers: Map<string, string>): string {
-  const names = missing.map((m) => `{{${m}}}`).join(', ');
-  const hints = missing
-    .map((m) => savers.get(m))
-    .filter((s): s is string => s !== undefined)
-    .filter((s, i, all) => all.indexOf(s) === i);
-  const base =
-    missing.length === 1
-      ? `This request uses ${names}, which has no value yet.`
-      : `This request uses ${names}, which have no value yet.`;
-  return hints.length > 0
-    ? `${base} Send “${hints.join('” and “')}” first: it saves the value.`
-    : `${base} Send the request that saves it first.`;
-}
-
 /**
  * Sign `{{$client_assertion signing-client}}` with the key this page made for that client. The
  * audience is the issuer identifier of the server the request goes to (draft-ietf-oauth-rfc7523bis):
@@ -220,39 +161,12 @@ async function signAssertionFor(clientId: string, url: string): Promise<string |
 }
 
 /**
- * Fill a request's variables (what Send, "Copy as curl" and the curl block use). Parts are filled one by one (never re-parsed, so a value may hold
- * any character); one assertion is signed per client and send.
+ * Where a lesson's requests may go: the mock servers, and the app's own origin. Checked on the
+ * filled URL at send time (a variable can hold any URL, whatever the lesson compiled with).
  */
-export async function fillRequestVariables(
-  request: HttpRequestModel,
-  vars: Readonly<Record<string, string>>,
-): Promise<{ request: HttpRequestModel; missing: string[]; errors: string[] }> {
-  const missing: string[] = [];
-  const errors: string[] = [];
-  const urlFilled = (await fillVariablesAsync(request.url, vars)).text;
-  const signed = new Map<string, Promise<string | undefined>>();
-  const signAssertion = (clientId: string) => {
-    let s = signed.get(clientId);
-    if (!s) {
-      s = signAssertionFor(clientId, urlFilled);
-      signed.set(clientId, s);
-    }
-    return s;
-  };
-  const fill = async (text: string) => {
-    const result = await fillVariablesAsync(text, vars, { signAssertion });
-    for (const m of result.missing) if (!missing.includes(m)) missing.push(m);
-    for (const e of result.errors) if (!errors.includes(e)) errors.push(e);
-    return result.text;
-  };
-  const filled: HttpRequestModel = {
-    method: request.method,
-    url: await fill(request.url),
-    headers: [],
-    body: await fill(request.body),
-  };
-  for (const [name, value] of request.headers) filled.headers.push([name, await fill(value)]);
-  return { request: filled, missing, errors };
+function allowedOrigins(): string[] {
+  const own = typeof location === 'undefined' ? [] : [location.origin];
+  return [...DEFAULT_ALLOWED_ORIGINS, ...own];
 }
 
 function toModel(request: HttpRequestTemplate | HttpRequestModel): HttpRequestModel {
@@ -309,41 +223,12 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
   const state: LessonState = useSyncExternalStore(subscribe, getSnapshot, getServerLessonState);
   const status = useMockServerStatus();
   const server = status.state === 'ready' ? status.server : undefined;
+  const serverRef = useRef(server);
+  serverRef.current = server;
   const serverReady = useServerReady(status);
   const mutation = useMutation(sendRequestMutationOptions());
   const mutateAsync = mutation.mutateAsync;
   const [pending, setPending] = useState<Record<string, boolean>>({});
-  const requestBlocks = useMemo(() => requestBlocksOf(lesson?.body ?? []), [lesson]);
-  const savers = useMemo(() => saversOf(requestBlocks), [requestBlocks]);
-  const requestBlock = useCallback(
-    (id: string) => requestBlocks.find((b) => b.id === id),
-    [requestBlocks],
-  );
-
-  const setVar = useCallback(
-    (name: string, value: string) =>
-      updateLessonState(slug, (s) => ({ ...s, vars: { ...s.vars, [name]: value } })),
-    [slug],
-  );
-
-  const setProgress = useCallback(
-    (key: string, value: 'done' | 'failed') =>
-      updateLessonState(slug, (s) =>
-        s.progress[key] === value ? s : { ...s, progress: { ...s.progress, [key]: value } },
-      ),
-    [slug],
-  );
-
-  const setDraft = useCallback(
-    (key: string, text: string | undefined) =>
-      updateLessonState(slug, (s) => {
-        const drafts = { ...s.drafts };
-        if (text === undefined) delete drafts[key];
-        else drafts[key] = text;
-        return { ...s, drafts };
-      }),
-    [slug],
-  );
 
   const serverLog = useCallback(
     (requestId: string | undefined) =>
@@ -353,10 +238,28 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     [server],
   );
 
+  const session = useMemo(() => {
+    const servers: LessonServers = {
+      async send(request) {
+        // Pressed while the servers start (a first visit registers the service worker): hold
+        // the request until they answer instead of letting it reach the real network.
+        await serverReady();
+        return mutateAsync(request);
+      },
+      serverLog: (requestId) =>
+        serverRef.current?.admin.log().find((entry) => entry.id === requestId),
+      signAssertion: signAssertionFor,
+      allowedOrigins: allowedOrigins(),
+    };
+    return new LessonSession(lesson, lessonStore(slug), servers);
+  }, [lesson, slug, serverReady, mutateAsync]);
+
   const judge = useCallback(
     (exchange: RecordedExchange, expect: Partial<ResponseExpectation>) =>
-      matchExpectation(exchange, expect, serverLog(exchange.requestId)),
-    [serverLog],
+      session.judge(exchange, expect),
+    // The server's log becomes reachable once it is ready: judge again then.
+    // biome-ignore lint/correctness/useExhaustiveDependencies: server is read through serverRef
+    [session, server],
   );
 
   const send = useCallback(
@@ -367,52 +270,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     ): Promise<SendOutcome> => {
       setPending((p) => ({ ...p, [key]: true }));
       try {
-        const filled = await fillRequestVariables(toModel(request), getLessonState(slug).vars);
-        if (filled.missing.length > 0) return { error: missingMessage(filled.missing, savers) };
-        if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
-        // Pressed while the servers start (a first visit registers the service worker): hold the
-        // request until they answer instead of letting it reach the real network.
-        await serverReady();
-        let exchange: RecordedExchange;
-        try {
-          exchange = await mutateAsync(filled.request);
-        } catch (error) {
-          if (error instanceof SendRequestError) return { error: error.message };
-          return { error: error instanceof Error ? error.message : String(error) };
-        }
-        const saved: string[] = [];
-        const newVars: Record<string, string> = {};
-        if (exchange.status >= 200 && exchange.status < 300) {
-          for (const rule of options.save ?? []) {
-            const value = readJsonPath(exchange.json, rule.path);
-            if (value !== undefined) {
-              newVars[rule.variable] = value;
-              saved.push(rule.variable);
-            }
-          }
-        }
-        const expectation = options.expect ? judge(exchange, options.expect) : undefined;
-        const ok = expectation ? expectation.ok : exchange.status >= 200 && exchange.status < 300;
-        updateLessonState(slug, (s) => ({
-          ...s,
-          vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
-          exchanges: { ...s.exchanges, [key]: exchange },
-          lastExchange: { key, exchange },
-          statuses: { ...s.statuses, [key]: exchange.status },
-          // Once done, a step stays done: experimenting afterwards must not undo progress.
-          progress:
-            s.progress[key] === 'done'
-              ? s.progress
-              : { ...s.progress, [key]: ok ? 'done' : 'failed' },
-        }));
-        return {
-          exchange,
-          ...(expectation && { expectation }),
-          ...(saved.length > 0 && { saved }),
-        };
-      } catch (error) {
-        // Signing or filling failed (e.g. no WebCrypto): say so instead of throwing at a click.
-        return { error: error instanceof Error ? error.message : String(error) };
+        return await session.send(key, toModel(request), options);
       } finally {
         setPending((p) => {
           const { [key]: _, ...rest } = p;
@@ -420,31 +278,15 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         });
       }
     },
-    [slug, mutateAsync, savers, serverReady, judge],
-  );
-
-  const reportLabOutcome = useCallback(
-    (labId: string, outcome: string, result: LabOutcome) =>
-      updateLessonState(slug, (s) => {
-        const previous = s.labOutcomes[labId]?.[outcome];
-        if (previous?.ok === result.ok && previous.detail === result.detail) return s;
-        return {
-          ...s,
-          labOutcomes: {
-            ...s.labOutcomes,
-            [labId]: { ...s.labOutcomes[labId], [outcome]: result },
-          },
-        };
-      }),
-    [slug],
+    [session],
   );
 
   const reset = useCallback(() => resetLesson(slug), [slug]);
 
   const drafts = state.drafts;
   const requestText = useCallback(
-    (id: string) => drafts[id] ?? requestBlock(id)?.request.source,
-    [drafts, requestBlock],
+    (id: string) => drafts[id] ?? session.requestBlock(id)?.request.source,
+    [drafts, session],
   );
 
   const runtime = useMemo<LessonRuntime>(() => {
@@ -454,42 +296,29 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     return {
       slug,
       vars: state.vars,
-      setVar,
+      setVar: (name, value) => session.setVar(name, value),
       exchanges: state.exchanges,
       ...(state.lastExchange && { lastExchange: state.lastExchange }),
       send,
       pending,
       serverStarting: status.state === 'starting',
       progress: state.progress,
-      setProgress,
+      setProgress: (key, value) => session.setProgress(key, value),
       statuses: state.statuses,
       drafts: state.drafts,
-      setDraft,
+      setDraft: (key, text) => session.setDraft(key, text),
       ...(activeFlowStep && { activeFlowStep }),
       serverLog,
       judge,
       labOutcomes: state.labOutcomes,
-      reportLabOutcome,
+      reportLabOutcome: (labId, outcome, result) =>
+        session.reportLabOutcome(labId, outcome, result),
       reset,
-      requestBlock,
+      requestBlock: (id) => session.requestBlock(id),
       requestText,
+      fill: (request) => session.fill(request),
     };
-  }, [
-    reportLabOutcome,
-    slug,
-    state,
-    setVar,
-    send,
-    pending,
-    status.state,
-    setProgress,
-    setDraft,
-    serverLog,
-    judge,
-    reset,
-    requestBlock,
-    requestText,
-  ]);
+  }, [slug, state, session, send, pending, status.state, serverLog, judge, reset, requestText]);
 
   return <LessonRuntimeContext.Provider value={runtime}>{children}</LessonRuntimeContext.Provider>;
 }

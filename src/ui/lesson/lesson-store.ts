@@ -1,27 +1,19 @@
-import type { RecordedExchange } from '../../client/index.ts';
-import type { LabOutcome } from '../../lessons/lesson-types.ts';
+import {
+  emptyLessonState as emptyState,
+  type LessonState,
+  type LessonStateStore,
+} from '../../lessons/session.ts';
+
+export type { LessonState } from '../../lessons/session.ts';
 
 /**
  * Per-lesson learner state, outside React so that the app-wide reset can clear every lesson at
  * once, and so a lesson keeps its recorded exchanges while the learner visits another page.
  *
  * Persisted (localStorage `ccp:lesson:<slug>`): variables, progress, last status per step and the
- * learner's edited request texts. Recorded exchanges live in memory only (they may hold tokens
- * and can be large); the last status per step survives in `statuses`.
+ * learner's edited request texts. Recorded exchanges and lab outcomes live in memory only (they
+ * may hold tokens and can be large); the last status per step survives in `statuses`.
  */
-export interface LessonState {
-  vars: Record<string, string>;
-  progress: Record<string, 'done' | 'failed'>;
-  /** Last HTTP status per step key, so a reload can still say "last answer: 401". */
-  statuses: Record<string, number>;
-  /** Edited `.http` texts per request block id; absent means "as the lesson wrote it". */
-  drafts: Record<string, string>;
-  /** In memory only. */
-  exchanges: Record<string, RecordedExchange>;
-  /** What each lab block reported, per lab id and outcome name. In memory only. */
-  labOutcomes: Record<string, Record<string, LabOutcome>>;
-  lastExchange?: { key: string; exchange: RecordedExchange };
-}
 
 export const LESSON_STORAGE_PREFIX = 'ccp:lesson:';
 const VERSION = 1;
@@ -29,10 +21,6 @@ const VERSION = 1;
 const states = new Map<string, LessonState>();
 const listeners = new Map<string, Set<() => void>>();
 const allListeners = new Set<() => void>();
-
-function emptyState(): LessonState {
-  return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };
-}
 
 const SERVER_STATE: LessonState = Object.freeze(emptyState());
 
@@ -118,6 +106,14 @@ export function updateLessonState(slug: string, update: (state: LessonState) => 
   notify(slug);
 }
 
+/** A lesson's state as a {@link LessonStateStore}, for its {@link LessonSession}. */
+export function lessonStore(slug: string): LessonStateStore {
+  return {
+    get: () => getLessonState(slug),
+    update: (change) => updateLessonState(slug, change),
+  };
+}
+
 export function subscribeLesson(slug: string, listener: () => void): () => void {
   let set = listeners.get(slug);
   if (!set) {
@@ -152,12 +148,16 @@ export function resetLesson(slug: string): void {
 export function resetAllLessons(): void {
   const slugs = new Set(states.keys());
   try {
-    for (let i = localStorage.length - 1; i >= 0; i--) {
+    // Collect the keys first: removing while iterating by index skips keys when the browser
+    // renumbers the rest (a lesson's progress then survived "Reset server").
+    const keys: string[] = [];
+    for (let i = 0; i < localStorage.length; i++) {
       const key = localStorage.key(i);
-      if (key?.startsWith(LESSON_STORAGE_PREFIX)) {
-        slugs.add(key.slice(LESSON_STORAGE_PREFIX.length));
-        localStorage.removeItem(key);
-      }
+      if (key?.startsWith(LESSON_STORAGE_PREFIX)) keys.push(key);
+    }
+    for (const key of keys) {
+      slugs.add(key.slice(LESSON_STORAGE_PREFIX.length));
+      localStorage.removeItem(key);
     }
   } catch {
     // storage blocked

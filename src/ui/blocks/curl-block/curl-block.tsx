@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
-import { fillRequestVariables, useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { CopyButton } from '../request-block/copy-button.tsx';
 import './curl-block.css';
@@ -43,7 +43,7 @@ export function CurlBlockView({ block }: BlockProps<'curl'>) {
   const copyText = async () => {
     const parsed = source === undefined ? undefined : parseHttpRequest(source);
     let command = shown;
-    if (parsed?.ok) command = toCurl((await fillRequestVariables(parsed.request, vars)).request);
+    if (parsed?.ok && runtime) command = toCurl((await runtime.fill(parsed.request)).request);
     return target === 'local' ? toLocalServer(command) : command;
   };
 

@@ -1,5 +1,12 @@
 import { type ReactNode, useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { findVariables, type RecordedExchange } from '../../../client/index.ts';
+import {
+  type CheckResult,
+  checkLab,
+  checkResponse,
+  checkToken,
+  combineChecks,
+} from '../../../lessons/exercise-check.ts';
 import { describeExpectation } from '../../../lessons/expectation.ts';
 import type {
   ExerciseBlock,
@@ -9,13 +16,6 @@ import type {
 import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import type { BlockProps } from '../registry.tsx';
-import {
-  type CheckResult,
-  checkLab,
-  checkResponse,
-  checkToken,
-  combineChecks,
-} from './check-exercise.ts';
 import './exercise-block.css';
 
 type Verdict =

@@ -17,7 +17,7 @@ import {
   parseHttpRequest,
 } from '../../../client/http-request.ts';
 import type { TokenRequestForm } from '../../../client/token-request.ts';
-import { fillRequestVariables, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';
 import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
@@ -158,10 +158,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   // The export formats load on first use: a lesson page goes live without them.
   const exportText = async (format: 'curl' | 'fetch') => {
     const request = parsed.ok ? parsed.request : block.request;
-    const [filled, formats] = await Promise.all([
-      fillRequestVariables(request, runtime.vars),
-      loadExportFormats(),
-    ]);
+    const [filled, formats] = await Promise.all([runtime.fill(request), loadExportFormats()]);
     return format === 'curl' ? formats.toCurl(filled.request) : formats.toFetch(filled.request);
   };
 

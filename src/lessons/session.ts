@@ -1,0 +1,345 @@
+/**
+ * A learner's session with one lesson, without React: fill a request's variables, send it to the
+ * mock servers, record the answer, save variables from it, judge it against the step's
+ * expectation and keep the progress. The lesson page (src/ui/lesson/lesson-runtime.tsx),
+ * `npm run lessons:check` (src/lessons/check/live-check.ts) and the tests all go through this, so
+ * a step means the same thing everywhere.
+ *
+ * Where the state lives and how requests travel are the caller's: a {@link LessonStateStore}
+ * (the page persists it per lesson in localStorage; Node keeps it in memory) and
+ * {@link LessonServers} (the page's fetch through the service worker; the core's `handle` in
+ * Node).
+ */
+import { fillVariablesAsync, type HttpRequestModel } from '../client/http-request.ts';
+import type { RecordedExchange } from '../client/send-request.ts';
+import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
+import { lessonBlocks } from './lesson-steps.ts';
+import type {
+  CompiledLesson,
+  LabOutcome,
+  LessonBlock,
+  RequestBlock,
+  ResponseExpectation,
+  SaveRule,
+} from './lesson-types.ts';
+
+/**
+ * Per-lesson learner state. What a store persists is its choice: the page keeps the variables,
+ * progress, last status per step and the learner's edited request texts, and holds the recorded
+ * exchanges (which may carry tokens and can be large) in memory only.
+ */
+export interface LessonState {
+  vars: Record<string, string>;
+  progress: Record<string, 'done' | 'failed'>;
+  /** Last HTTP status per step key, so a reload can still say "last answer: 401". */
+  statuses: Record<string, number>;
+  /** Edited `.http` texts per request block id; absent means "as the lesson wrote it". */
+  drafts: Record<string, string>;
+  /** The latest exchange per step key. */
+  exchanges: Record<string, RecordedExchange>;
+  /** What each lab block reported, per lab id and outcome name. */
+  labOutcomes: Record<string, Record<string, LabOutcome>>;
+  lastExchange?: { key: string; exchange: RecordedExchange };
+}
+
+export function emptyLessonState(): LessonState {
+  return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };
+}
+
+/** Where a session's state lives. `update` replaces it immutably. */
+export interface LessonStateStore {
+  get(): LessonState;
+  update(change: (state: LessonState) => LessonState): void;
+}
+
+/** A store in memory (Node, tests). */
+export function memoryLessonStore(initial: LessonState = emptyLessonState()): LessonStateStore {
+  let state = initial;
+  return {
+    get: () => state,
+    update: (change) => {
+      state = change(state);
+    },
+  };
+}
+
+/** How a session reaches the mock servers. */
+export interface LessonServers {
+  /** Send a filled request; reject with the client's `SendRequestError` when nothing answers. */
+  send(request: HttpRequestModel): Promise<RecordedExchange>;
+  /** The servers' log entry for an answer, by its `x-request-id` (to judge `at <check>`). */
+  serverLog?(requestId: string): ServerSteps | undefined;
+  /**
+   * Sign `{{$client_assertion client_id}}` for a request to `url` (the page signs with the key
+   * pair it made for `signing-client`); undefined for a client it holds no key for.
+   */
+  signAssertion?(clientId: string, url: string): Promise<string | undefined>;
+  /**
+   * The origins a request may go to once its variables are filled (the mock hosts, and the app's
+   * own origin in the page). A lesson's URL is checked when it compiles, but a variable can hold
+   * anything: the filled URL is checked again here, just before sending. Omit to allow any.
+   */
+  allowedOrigins?: readonly string[];
+}
+
+export interface SendOptions {
+  save?: readonly SaveRule[];
+  expect?: Partial<ResponseExpectation>;
+}
+
+export type SendOutcome =
+  | {
+      exchange: RecordedExchange;
+      /** How the answer met `expect`, when the step has one. */
+      expectation?: ExpectationResult;
+      /** Variables the `save` rules set from this answer, e.g. `['access_token']`. */
+      saved?: string[];
+      /** `save` rules whose path a 2xx answer did not have. */
+      unsaved?: SaveRule[];
+    }
+  | {
+      /** Why nothing was sent, for the learner. */
+      error: string;
+      /** Variables the request uses that have no value (when that is why). */
+      missing?: string[];
+      /** The origin a filled URL would have reached outside the mock servers (when that is why). */
+      refusedOrigin?: string;
+    };
+
+export interface FilledRequest {
+  request: HttpRequestModel;
+  /** Variables with no value, each once. */
+  missing: string[];
+  /** Built-in helpers called the wrong way. */
+  errors: string[];
+}
+
+/** The value at a path into a JSON body, as a string (numbers and booleans stringified). */
+export function readJsonPath(json: unknown, path: readonly string[]): string | undefined {
+  let current: unknown = json;
+  for (const segment of path) {
+    if (Array.isArray(current) && /^\d+$/.test(segment)) current = current[Number(segment)];
+    else if (typeof current === 'object' && current !== null && Object.hasOwn(current, segment)) {
+      current = (current as Record<string, unknown>)[segment];
+    } else return undefined;
+  }
+  if (typeof current === 'string') return current;
+  if (typeof current === 'number' || typeof current === 'boolean') return String(current);
+  if (current !== undefined && current !== null) return JSON.stringify(current);
+  return undefined;
+}
+
+const isSuccess = (status: number) => status >= 200 && status < 300;
+
+export class LessonSession {
+  readonly blocks: readonly LessonBlock[];
+  readonly requestBlocks: readonly RequestBlock[];
+  /** Which request block saves a variable first (its title), for "send X first" messages. */
+  readonly #savers = new Map<string, string>();
+
+  constructor(
+    readonly lesson: CompiledLesson | undefined,
+    readonly store: LessonStateStore,
+    readonly servers: LessonServers,
+  ) {
+    this.blocks = lesson ? lessonBlocks(lesson.body) : [];
+    this.requestBlocks = this.blocks.filter((b): b is RequestBlock => b.kind === 'request');
+    for (const block of this.requestBlocks) {
+      for (const rule of block.save) {
+        if (!this.#savers.has(rule.variable)) {
+          this.#savers.set(rule.variable, block.title ?? block.id);
+        }
+      }
+    }
+  }
+
+  get state(): LessonState {
+    return this.store.get();
+  }
+
+  requestBlock(id: string): RequestBlock | undefined {
+    return this.requestBlocks.find((block) => block.id === id);
+  }
+
+  /** Does an answer meet an expectation? The one rule, with the servers' log for the answer. */
+  judge(exchange: RecordedExchange, expect: Partial<ResponseExpectation>): ExpectationResult {
+    const log =
+      exchange.requestId === undefined ? undefined : this.servers.serverLog?.(exchange.requestId);
+    return matchExpectation(exchange, expect, log);
+  }
+
+  /**
+   * Fill a request's variables with the session's values (what Send, "Copy as curl" and the curl
+   * block use). Parts are filled one by one, never re-parsed, so a value may hold any character;
+   * one assertion is signed per client and request.
+   */
+  async fill(request: HttpRequestModel): Promise<FilledRequest> {
+    const vars = this.state.vars;
+    const missing: string[] = [];
+    const errors: string[] = [];
+    const urlForSigning = (await fillVariablesAsync(request.url, vars)).text;
+    const signed = new Map<string, Promise<string | undefined>>();
+    const sign = this.servers.signAssertion;
+    const signAssertion = sign
+      ? (clientId: string) => {
+          let pending = signed.get(clientId);
+          if (!pending) {
+            pending = sign(clientId, urlForSigning);
+            signed.set(clientId, pending);
+          }
+          return pending;
+        }
+      : undefined;
+    const fill = async (text: string) => {
+      const result = await fillVariablesAsync(text, vars, signAssertion ? { signAssertion } : {});
+      for (const m of result.missing) if (!missing.includes(m)) missing.push(m);
+      for (const e of result.errors) if (!errors.includes(e)) errors.push(e);
+      return result.text;
+    };
+    const filled: HttpRequestModel = {
+      method: request.method,
+      url: await fill(request.url),
+      headers: [],
+      body: await fill(request.body),
+    };
+    for (const [name, value] of request.headers) filled.headers.push([name, await fill(value)]);
+    return { request: filled, missing, errors };
+  }
+
+  /**
+   * Fill, send, record under `key`, save variables from a 2xx answer, judge it against `expect`
+   * and mark progress: done when the expectation is met (without one, on a 2xx), and once done a
+   * step stays done, so experimenting afterwards never undoes it. Never throws for HTTP errors or
+   * a request that cannot be sent: the outcome says why.
+   */
+  async send(
+    key: string,
+    request: HttpRequestModel,
+    options: SendOptions = {},
+  ): Promise<SendOutcome> {
+    let filled: FilledRequest;
+    try {
+      filled = await this.fill(request);
+    } catch (error) {
+      // Signing failed (no WebCrypto, a damaged key): say so instead of throwing at a click.
+      return { error: `The request could not be prepared: ${messageOf(error)}` };
+    }
+    if (filled.missing.length > 0) {
+      return { error: this.#missingMessage(filled.missing), missing: filled.missing };
+    }
+    if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
+    const refused = this.#refusedOrigin(filled.request.url);
+    if (refused !== undefined) return refused;
+
+    let exchange: RecordedExchange;
+    try {
+      exchange = await this.servers.send(filled.request);
+    } catch (error) {
+      return { error: messageOf(error) };
+    }
+
+    const saved: string[] = [];
+    const unsaved: SaveRule[] = [];
+    const newVars: Record<string, string> = {};
+    if (isSuccess(exchange.status)) {
+      for (const rule of options.save ?? []) {
+        const value = readJsonPath(exchange.json, rule.path);
+        if (value === undefined) unsaved.push(rule);
+        else {
+          newVars[rule.variable] = value;
+          saved.push(rule.variable);
+        }
+      }
+    }
+    const expectation = options.expect ? this.judge(exchange, options.expect) : undefined;
+    const ok = expectation ? expectation.ok : isSuccess(exchange.status);
+    this.store.update((s) => ({
+      ...s,
+      vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
+      exchanges: { ...s.exchanges, [key]: exchange },
+      lastExchange: { key, exchange },
+      statuses: { ...s.statuses, [key]: exchange.status },
+      progress:
+        s.progress[key] === 'done' ? s.progress : { ...s.progress, [key]: ok ? 'done' : 'failed' },
+    }));
+    return {
+      exchange,
+      ...(expectation && { expectation }),
+      ...(saved.length > 0 && { saved }),
+      ...(unsaved.length > 0 && { unsaved }),
+    };
+  }
+
+  /** Send a request block as the learner has it now (their edit, else the lesson's text). */
+  sendBlock(block: RequestBlock, request: HttpRequestModel = block.request): Promise<SendOutcome> {
+    return this.send(block.id, request, {
+      save: block.save,
+      ...(block.expect && { expect: block.expect }),
+    });
+  }
+
+  setVar(name: string, value: string): void {
+    this.store.update((s) => ({ ...s, vars: { ...s.vars, [name]: value } }));
+  }
+
+  setProgress(key: string, value: 'done' | 'failed'): void {
+    this.store.update((s) =>
+      s.progress[key] === value ? s : { ...s, progress: { ...s.progress, [key]: value } },
+    );
+  }
+
+  setDraft(key: string, text: string | undefined): void {
+    this.store.update((s) => {
+      const drafts = { ...s.drafts };
+      if (text === undefined) delete drafts[key];
+      else drafts[key] = text;
+      return { ...s, drafts };
+    });
+  }
+
+  reportLabOutcome(labId: string, outcome: string, result: LabOutcome): void {
+    this.store.update((s) => {
+      const previous = s.labOutcomes[labId]?.[outcome];
+      if (previous?.ok === result.ok && previous.detail === result.detail) return s;
+      return {
+        ...s,
+        labOutcomes: { ...s.labOutcomes, [labId]: { ...s.labOutcomes[labId], [outcome]: result } },
+      };
+    });
+  }
+
+  #missingMessage(missing: string[]): string {
+    const names = missing.map((m) => `{{${m}}}`).join(', ');
+    const hints = missing
+      .map((m) => this.#savers.get(m))
+      .filter((s): s is string => s !== undefined)
+      .filter((s, i, all) => all.indexOf(s) === i);
+    const base =
+      missing.length === 1
+        ? `This request uses ${names}, which has no value yet.`
+        : `This request uses ${names}, which have no value yet.`;
+    return hints.length > 0
+      ? `${base} Send “${hints.join('” and “')}” first: it saves the value.`
+      : `${base} Send the request that saves it first.`;
+  }
+
+  #refusedOrigin(url: string): SendOutcome | undefined {
+    const allowed = this.servers.allowedOrigins;
+    if (!allowed) return undefined;
+    let origin: string;
+    try {
+      origin = new URL(url).origin;
+    } catch {
+      return { error: `Not sent: “${url.slice(0, 200)}” is not a URL.` };
+    }
+    if (allowed.includes(origin)) return undefined;
+    return {
+      error: `Not sent: once its variables were filled, this request would go to ${origin}, which is not one of the playground's mock servers (${allowed.join(', ')}). A lesson's requests only ever reach those.`,
+      refusedOrigin: origin,
+    };
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
