@@ -5,11 +5,12 @@
  * The same core and the same msw handlers as the page, served by a small node:http adapter.
  * State lives in memory and is gone when the process stops.
  */
+import { randomBytes } from 'node:crypto';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
+import { type AddressInfo, isIP } from 'node:net';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { createHandlers } from '../src/mocks/handlers.ts';
@@ -21,18 +22,26 @@ const { values } = parseArgs({
   options: {
     port: { type: 'string', default: '8787' },
     host: { type: 'string', default: 'localhost' },
+    'admin-origin': { type: 'string', multiple: true, default: [] },
+    'admin-token': { type: 'string' },
     'via-msw': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
 
 if (values.help) {
-  console.log(`Usage: npm run server -- [--port 8787] [--host localhost] [--via-msw]
+  console.log(`Usage: npm run server -- [--port 8787] [--host localhost] [--admin-origin <origin>]
+                          [--admin-token <token>] [--via-msw]
 
-  --port      port to listen on (0: any free port); the issuer is http://localhost:<port>
-  --host      interface to bind (default localhost; 0.0.0.0 to accept other machines)
-  --via-msw   route each request through the msw handlers (getResponse) instead of calling the
-              core directly: the page's exact path, several times slower (see bench/)`);
+  --port          port to listen on (0: any free port); the issuer is http://localhost:<port>
+  --host          interface to bind (default localhost; 0.0.0.0 to accept other machines, which
+                  then need the admin token for /__admin)
+  --admin-origin  a web origin, besides localhost ones, whose pages may call /__admin
+                  (repeatable), e.g. --admin-origin https://app.test:3000
+  --admin-token   the token other machines send to /__admin as Authorization: Bearer <token>
+                  (with a --host other than localhost, one is made up and printed if not given)
+  --via-msw       route each request through the msw handlers (getResponse) instead of calling
+                  the core directly: the page's exact path, several times slower (see bench/)`);
   process.exit(0);
 }
 
@@ -42,6 +51,33 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 const host = values.host;
+const adminOrigins = values['admin-origin'];
+for (const origin of adminOrigins) {
+  let parsed: URL | undefined;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    parsed = undefined;
+  }
+  if (
+    !parsed ||
+    !/^https?:$/.test(parsed.protocol) ||
+    parsed.origin !== origin.replace(/\/$/, '')
+  ) {
+    console.error(
+      `--admin-origin must be an origin such as https://app.test:3000 (scheme, host, port; no path), got "${origin}".`,
+    );
+    process.exit(2);
+  }
+}
+const localOnly = host === 'localhost' || host === '::1' || /^127\./.test(host);
+// Other machines reach /__admin (client secrets, reset, keys) only with this token.
+const adminToken =
+  values['admin-token'] ?? (localOnly ? undefined : randomBytes(18).toString('base64url'));
+if (adminToken !== undefined && !/^[A-Za-z0-9._~+/-]{16,}=*$/.test(adminToken)) {
+  console.error('--admin-token must be at least 16 characters of A-Z a-z 0-9 . _ ~ + / -.');
+  process.exit(2);
+}
 
 // Listen first, so `--port 0` works and the hosts can name the real port.
 const requests: { listener?: ReturnType<typeof createNodeHttpAdapter> } = {};
@@ -78,7 +114,8 @@ const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: 
 const publicJwk: JWK = await exportJWK(publicKey);
 const kid = await calculateJwkThumbprint(publicJwk);
 const privateJwk: JWK = { ...(await exportJWK(privateKey)), kid, alg: 'ES256', use: 'sig' };
-const keyDir = join(tmpdir(), 'client-credentials-playground');
+// In the project, in a git-ignored folder, so it is easy to find and never committed.
+const keyDir = fileURLToPath(new URL('../.playground/', import.meta.url));
 await mkdir(keyDir, { recursive: true, mode: 0o700 });
 const keyFile = join(keyDir, `signing-client.${actualPort}.private.jwk.json`);
 await writeFile(keyFile, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
@@ -98,7 +135,14 @@ const server = await createMockServer({
 // needs cost more than the token endpoint itself, so calling the core directly is the default.
 requests.listener = createNodeHttpAdapter(
   values['via-msw'] ? resolveWithHandlers(createHandlers(server)) : server,
-  { origin },
+  {
+    origin,
+    access: {
+      adminOrigins,
+      adminToken,
+      hostNames: localOnly || isIP(host) !== 0 ? [] : [host],
+    },
+  },
 );
 
 const endpoints: [string, string][] = [
@@ -129,9 +173,9 @@ ${endpoints.map(([route, what]) => `  ${route.padEnd(46)} ${what}`).join('\n')}
 Clients (client_id / credentials / scopes)
 ${clients.map(([id, cred, scopes]) => `  ${id.padEnd(15)} ${cred.padEnd(17)} ${scopes}`).join('\n')}
 
-signing-client's private key (ES256 JWK, kid ${kid}):
+signing-client's private key (ES256 JWK, kid ${kid}), removed when the server stops:
   ${keyFile}
-
+${adminNotice()}
 Try it:
 curl -X POST '${origin}/oauth/token' \\
   -H 'Content-Type: application/json' \\
@@ -141,6 +185,23 @@ curl -X GET '${origin}/api/v1/users' \\
   -H 'Authorization: Bearer <access_token>'
 
 Ctrl+C stops the server.`);
+
+/** What the control API answers, and, when other machines can connect, a warning. */
+function adminNotice(): string {
+  const origins =
+    adminOrigins.length > 0 ? `localhost and ${adminOrigins.join(', ')}` : 'localhost';
+  const lines = [`/__admin answers web pages from ${origins} only.`];
+  if (!localOnly) {
+    lines.unshift(
+      `WARNING: bound to ${host}: other machines can reach this server. Anyone who can connect`,
+      '  gets tokens with the seeded (published) client secrets.',
+      `  /__admin answers other machines only with: Authorization: Bearer ${adminToken}`,
+    );
+  } else if (adminToken !== undefined) {
+    lines.push(`Admin token (needed from other machines only): ${adminToken}`);
+  }
+  return `\n${lines.join('\n')}\n`;
+}
 
 let stopping = false;
 async function stop(signal: NodeJS.Signals): Promise<void> {

@@ -1,5 +1,15 @@
 import { getResponse, type RequestHandler } from 'msw';
-import { BufferedRequest, type MockServer, type SerializedResponse } from '../protocol/index.ts';
+import {
+  BufferedRequest,
+  errorBody,
+  MethodNotAllowed,
+  type MockServer,
+  NotFound,
+  type OAuthError,
+  type SerializedResponse,
+} from '../protocol/index.ts';
+import { allowedMethods, matchRoute } from '../protocol/router.ts';
+import { type AdminAccessOptions, createAdminAccess } from './admin-access.ts';
 
 /*
  * The node:http types are described structurally here (the few members used), so this file has no
@@ -12,6 +22,7 @@ interface IncomingMessage {
   method?: string | undefined;
   url?: string | undefined;
   rawHeaders: string[];
+  socket?: { remoteAddress?: string | undefined } | null;
   on(event: 'data', listener: (chunk: Uint8Array<ArrayBuffer>) => void): unknown;
   on(event: 'end' | 'close', listener: () => void): unknown;
   on(event: 'error', listener: (error: Error) => void): unknown;
@@ -48,6 +59,8 @@ export interface NodeHttpAdapterOptions {
   origin: string;
   /** Bytes read from a body before the rest is drained unread; the core rejects over 64 KiB anyway. */
   maxBodyBytes?: number;
+  /** Who may call `/__admin` (admin-access.ts); by default pages from localhost origins only. */
+  access?: AdminAccessOptions;
 }
 
 /** What the adapter writes: the core's serialized answer, or a Web Response's bytes. */
@@ -73,18 +86,33 @@ function notFound(): WireResponse {
  */
 export function createNodeHttpAdapter(
   served: Served,
-  { origin, maxBodyBytes = 1024 * 1024 }: NodeHttpAdapterOptions,
+  { origin, maxBodyBytes = 1024 * 1024, access }: NodeHttpAdapterOptions,
 ): NodeRequestListener {
   const answer = typeof served === 'function' ? viaFetch(served) : viaCore(served);
+  const admit = createAdminAccess(access);
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const method = req.method ?? 'GET';
     const url = requestUrl(req.url ?? '/', origin);
+    if (FETCH_FORBIDDEN_METHODS.has(method.toUpperCase())) {
+      return send(res, method, unsupportedMethod(method, url));
+    }
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+    const admission = admit({
+      method,
+      path: new URL(url).pathname,
+      headers,
+      remoteAddress: req.socket?.remoteAddress,
+    });
+    // Refused before the body is read: node:http discards what is left of it.
+    if (!admission.ok) return send(res, method, { ...admission.refusal });
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const body = hasBody ? await readBody(req, maxBodyBytes) : null;
-    send(res, method, await answer(url, method, headers, body));
+    if (body === CLIENT_GONE) return; // no one to answer, and nothing wrong with the server
+    const response = await answer(url, method, headers, body);
+    admission.finish(response.headers);
+    send(res, method, response);
   }
   return (req, res) => {
     serve(req, res).catch((error: unknown) => {
@@ -93,6 +121,30 @@ export function createNodeHttpAdapter(
       res.end(JSON.stringify({ error: 'server_error', error_description: 'The adapter failed.' }));
     });
   };
+}
+
+/** Methods the Fetch standard refuses to put in a `Request` (so neither path could carry them). */
+const FETCH_FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+
+/**
+ * The core's own 405 (or 404) for a method no `Request` can carry, such as TRACE: the route's
+ * methods in `Allow`, as for any other method it does not take.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-15.5.6
+ */
+function unsupportedMethod(method: string, url: string): WireResponse {
+  const path = new URL(url).pathname;
+  let error: OAuthError;
+  try {
+    const match = matchRoute(path, true, true);
+    error = match
+      ? new MethodNotAllowed(allowedMethods(match.route), method, path)
+      : new NotFound(`Nothing at ${method} ${path}.`);
+  } catch {
+    error = new NotFound(`Nothing at ${method} ${path}.`);
+  }
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  for (const [name, value] of Object.entries(error.headers())) headers[name.toLowerCase()] = value;
+  return { status: error.status, headers, body: JSON.stringify(errorBody(error)) };
 }
 
 type Answer = (
@@ -174,8 +226,18 @@ export function utf8Length(text: string): number {
   return bytes;
 }
 
-function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  return new Promise((resolve, reject) => {
+/** What `readBody` resolves to when the client went away before its body ended. */
+const CLIENT_GONE = Symbol('client gone');
+
+/**
+ * The whole body, or CLIENT_GONE when the connection closed (or reset) before it ended: a client
+ * cut off mid-body is not a server error, and is not answered or logged as one.
+ */
+function readBody(
+  req: IncomingMessage,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | typeof CLIENT_GONE> {
+  return new Promise((resolve) => {
     const chunks: Uint8Array<ArrayBuffer>[] = [];
     let size = 0;
     let kept = 0;
@@ -188,11 +250,10 @@ function readBody(req: IncomingMessage, limit: number): Promise<Uint8Array<Array
       size += chunk.length;
     });
     let ended = false;
-    req.on('error', reject);
+    req.on('error', () => resolve(CLIENT_GONE)); // 'aborted' (ECONNRESET) mid-body
     req.on('close', () => {
-      // Before 'end': the client went away mid-body. (An Error made on every close would cost
-      // more than the rest of reading the body.)
-      if (!ended) reject(new Error('the request closed before its body ended'));
+      // Before 'end': the client went away mid-body.
+      if (!ended) resolve(CLIENT_GONE);
     });
     req.on('end', () => {
       ended = true;

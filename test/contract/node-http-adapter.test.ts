@@ -94,6 +94,43 @@ describe('node:http adapter, raw requests', () => {
     expect(typeof JSON.parse(answer.body).error).toBe('string');
   });
 
+  for (const [target, status] of [
+    ['/oauth/token', 405],
+    ['/__admin/reset', 405],
+    ['/nope', 404],
+  ] as const) {
+    it(`answers TRACE ${target} with ${status} JSON (a method no Request can carry), not 500`, async () => {
+      const answer = await raw(
+        server.port,
+        `TRACE ${target} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`,
+      );
+      expect(answer.status, answer.head).toBe(status);
+      expect(JSON.parse(answer.body).error).toBe(
+        status === 405 ? 'method_not_allowed' : 'not_found',
+      );
+      if (status === 405) expect(answer.head.toLowerCase()).toMatch(/\r\nallow: post, options/);
+    });
+  }
+
+  it('says nothing when a client goes away mid-body, and goes on answering', async () => {
+    const before = server.output().length;
+    for (let i = 0; i < 3; i++) {
+      await new Promise<void>((resolve, reject) => {
+        const socket = connect(server.port, '127.0.0.1');
+        socket.on('error', reject);
+        socket.on('close', () => resolve());
+        socket.write(
+          'POST /oauth/token HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ngrant_type=client_cre',
+          () => setTimeout(() => socket.destroy(), 50),
+        );
+      });
+    }
+    const after = await raw(server.port, get('/.well-known/jwks.json'));
+    expect(after.status).toBe(200);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.output().slice(before)).toBe('');
+  });
+
   it('answers a 2 MiB body with 400 invalid_request (drained, not buffered)', async () => {
     const body = `grant_type=client_credentials&pad=${'a'.repeat(2 * 1024 * 1024)}`;
     const answer = await raw(
