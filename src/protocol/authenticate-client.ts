@@ -1,5 +1,5 @@
 import { type CryptoKey, compactVerify, importJWK, type JWK } from 'jose';
-import { leeway, type ServerContext } from './context.ts';
+import { leeway, type ServerContext, wallNowMs } from './context.ts';
 import { InvalidClient, OAuthError } from './errors.ts';
 import { type AsymmetricAlg, audienceIncludes, isAsymmetricAlg, parseCompactJwt } from './jwt.ts';
 import type { Params } from './parse-body.ts';
@@ -431,8 +431,8 @@ async function authenticateWithAssertion(
         `jti ${jti} replayed (remembered until exp ${seen.exp})`,
       );
     }
-    const offset = Math.round(context.state.clockOffsetMs / 1000);
-    context.state.seenAssertions[key] = { exp, wallExp: exp - offset };
+    const wallNow = Math.floor(wallNowMs(context) / 1000);
+    context.state.seenAssertions[key] = { exp, wallExp: exp - now + wallNow };
     context.changed();
   });
   return { client, method: 'private_key_jwt' };

@@ -29,6 +29,14 @@ export interface ServerContext {
   changed(): void;
 }
 
+/**
+ * The wall clock in milliseconds, without the server clock's offset: how much real time has
+ * passed, whatever the clock was moved or set to.
+ */
+export function wallNowMs(context: ServerContext): number {
+  return context.options.now ? context.options.now() : Date.now();
+}
+
 /** Leeway in seconds, clamped to 0..300 whatever the settings say. */
 export function leeway(context: ServerContext): number {
   const s = context.state.settings.leewaySeconds;

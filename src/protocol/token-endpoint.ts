@@ -1,5 +1,5 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
-import type { ServerContext } from './context.ts';
+import { type ServerContext, wallNowMs } from './context.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
 import { json, NO_STORE, type ProtocolResponse } from './http.ts';
 import { randomToken } from './jwt.ts';
@@ -405,7 +405,7 @@ export function pruneExpired(context: ServerContext, force = false): void {
   for (const [k, exp] of Object.entries(state.revoked))
     if (exp + skew <= now) delete state.revoked[k];
   // A seen jti goes once its assertion is dead on both clocks (state.ts, SeenAssertion).
-  const wallNow = Math.floor((nowMs - state.clockOffsetMs) / 1000);
+  const wallNow = Math.floor(wallNowMs(context) / 1000);
   for (const [k, seen] of Object.entries(state.seenAssertions))
     if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
   for (const [k, list] of Object.entries(state.rateLimits)) {
