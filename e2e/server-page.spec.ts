@@ -128,7 +128,7 @@ test('the clock moves and the theme choice is remembered', async ({
   await clock.getByRole('button', { name: '+1 h' }).click();
   await expect(clock).toContainText('offset +1 h 5 min');
   expect((await mockServer.clock()).offset).toBe(3900);
-  await clock.getByRole('button', { name: 'Reset offset' }).click();
+  await clock.getByRole('button', { name: 'Back to real time' }).click();
   await expect(clock).toContainText('offset none');
 
   const before = await app.theme();

@@ -8,7 +8,7 @@ import {
   SignJWT,
 } from 'jose';
 import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
-import type { ServerContext } from './context.ts';
+import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
@@ -16,11 +16,23 @@ import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
 import type { ClientRecord, IssuedToken, ServerSettings } from './state.ts';
 import { isScopeToken } from './token-endpoint.ts';
 
-/** The server clock as the admin API shows it: epoch seconds and the offset in seconds. */
+/**
+ * The server clock as the admin API shows it: epoch seconds, the offset from real time in
+ * seconds, and whether it stands still.
+ */
 export interface ClockView {
   now: number;
   offset: number;
+  frozen: boolean;
 }
+
+/**
+ * What `POST /__admin/reset {"only": [...]}` can put back on its own (no body: everything): the
+ * clock (real time, running), the settings (the default profile), the seeded clients (as seeded;
+ * other clients stay) and the rate-limit windows.
+ */
+export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits'] as const;
+export type ResetPart = (typeof RESET_PARTS)[number];
 
 /** A registered client as the admin API shows it. */
 export interface ClientView {
@@ -68,10 +80,16 @@ export interface MintInput {
 
 /** The control API: the same functions `/__admin` reaches and the playground's panels call. */
 export interface Admin {
-  /** Back to the seeded state; the signing keys stay (docs/decisions/reset-keeps-keys.md). */
-  reset(): Promise<void>;
+  /**
+   * Back to the seeded state; the signing keys stay (docs/decisions/reset-keeps-keys.md). With
+   * `{only: [...RESET_PARTS]}`, only those parts.
+   */
+  reset(input?: unknown): Promise<void>;
   clock(): ClockView;
-  /** `{advance: seconds}` (may be negative) or `{set: epochSeconds}`. */
+  /**
+   * `{advance: seconds}` (may be negative), `{set: epochSeconds}`, `{freeze: true | false}` (stand
+   * still where it is, or run on from there) or `{real: true}` (real time again, running).
+   */
   setClock(input: unknown): Promise<ClockView>;
   listClients(): ClientView[];
   getClient(id: string): ClientView | undefined;
@@ -350,15 +368,32 @@ export async function mintToken(
  */
 export const LATEST_CLOCK = 8_204_803_200;
 
+export type ClockChange =
+  | { advance: number }
+  | { set: number }
+  | { freeze: boolean }
+  | { real: true };
+
 /** Validate a clock change. */
-export function parseClockInput(input: unknown): { advance: number } | { set: number } {
-  const hint = 'Send {"advance": seconds} (may be negative) or {"set": epochSeconds}.';
+export function parseClockInput(input: unknown): ClockChange {
+  const hint =
+    'Send {"advance": seconds} (may be negative), {"set": epochSeconds}, {"freeze": true} (or false) or {"real": true}.';
   if (!isObject(input)) throw invalid(`The body must be a JSON object. ${hint}`);
-  const hasAdvance = input.advance !== undefined;
-  const hasSet = input.set !== undefined;
-  if (hasAdvance === hasSet) throw invalid(`Send exactly one of advance or set. ${hint}`);
+  const given = (['advance', 'set', 'freeze', 'real'] as const).filter(
+    (key) => input[key] !== undefined,
+  );
+  if (given.length !== 1)
+    throw invalid(`Send exactly one of advance, set, freeze or real. ${hint}`);
   const limit = 100 * 365 * 86400;
-  if (hasAdvance) {
+  if (given[0] === 'freeze') {
+    if (typeof input.freeze !== 'boolean') throw invalid(`freeze must be true or false. ${hint}`);
+    return { freeze: input.freeze };
+  }
+  if (given[0] === 'real') {
+    if (input.real !== true) throw invalid(`real must be true. ${hint}`);
+    return { real: true };
+  }
+  if (given[0] === 'advance') {
     const a = input.advance;
     if (typeof a !== 'number' || !Number.isFinite(a) || Math.abs(a) > limit) {
       throw invalid(`advance must be a number of seconds within ±100 years. ${hint}`);
@@ -370,6 +405,24 @@ export function parseClockInput(input: unknown): { advance: number } | { set: nu
     throw invalid(`set must be epoch seconds (e.g. 1767225600). ${hint}`);
   }
   return { set: s };
+}
+
+/** Validate a reset's body: none (everything) or `{only: [parts]}`. */
+export function parseResetInput(input: unknown): readonly ResetPart[] | undefined {
+  if (input === undefined) return undefined;
+  const hint = `Send no body to reset everything, or {"only": [...]} with any of ${RESET_PARTS.join(', ')}.`;
+  if (!isObject(input) || Object.keys(input).some((key) => key !== 'only')) {
+    throw invalid(`The body must be {"only": [...]}. ${hint}`);
+  }
+  const only = input.only;
+  if (
+    !Array.isArray(only) ||
+    only.length === 0 ||
+    !only.every((part) => (RESET_PARTS as readonly unknown[]).includes(part))
+  ) {
+    throw invalid(`only must list parts to reset. ${hint}`);
+  }
+  return only as ResetPart[];
 }
 
 /** Validate a settings change (a partial ServerSettings). Leeway above 300 s is clamped. */
@@ -419,16 +472,35 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
 }
 
 /** Build the admin functions over a server context; `reset` is supplied by the server. */
-export function createAdmin(context: ServerContext, reset: () => Promise<void>): Admin {
+export function createAdmin(
+  context: ServerContext,
+  reset: (parts?: readonly ResetPart[]) => Promise<void>,
+): Admin {
   const clockView = (): ClockView => ({
     now: context.clock.now(),
-    offset: Math.round(context.state.clockOffsetMs / 1000),
+    offset: Math.round((context.clock.nowMs() - wallNowMs(context)) / 1000),
+    frozen: context.state.clockFrozenAtMs !== undefined,
   });
   return {
-    reset,
+    reset: (input) => reset(parseResetInput(input)),
     clock: clockView,
     async setClock(input) {
       const change = parseClockInput(input);
+      const state = context.state;
+      if ('freeze' in change || 'real' in change) {
+        if ('real' in change) {
+          state.clockOffsetMs = 0;
+          delete state.clockFrozenAtMs;
+        } else if (change.freeze && state.clockFrozenAtMs === undefined) {
+          state.clockFrozenAtMs = context.clock.nowMs();
+        } else if (!change.freeze && state.clockFrozenAtMs !== undefined) {
+          // Run on from where it stood.
+          state.clockOffsetMs = state.clockFrozenAtMs - wallNowMs(context);
+          delete state.clockFrozenAtMs;
+        }
+        context.changed();
+        return clockView();
+      }
       const nowMs = context.clock.nowMs();
       const targetMs = 'advance' in change ? nowMs + change.advance * 1000 : change.set * 1000;
       if (targetMs < 0 || targetMs > LATEST_CLOCK * 1000) {
@@ -437,7 +509,8 @@ export function createAdmin(context: ServerContext, reset: () => Promise<void>):
           `The server clock must stay between 1970-01-01 and ${date(LATEST_CLOCK * 1000)}; it shows ${date(nowMs)}, and this change would take it outside. Advance less, or set a time in that range.`,
         );
       }
-      context.state.clockOffsetMs += targetMs - nowMs;
+      if (state.clockFrozenAtMs !== undefined) state.clockFrozenAtMs = targetMs;
+      else state.clockOffsetMs += targetMs - nowMs;
       context.changed();
       return clockView();
     },

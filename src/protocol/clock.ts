@@ -9,10 +9,15 @@ export interface Clock {
   now(): number;
 }
 
-/** A clock reading `wallMs()` plus whatever `offsetMs()` says at that moment. */
-export function createClock(wallMs: () => number, offsetMs: () => number): Clock {
-  return {
-    nowMs: () => wallMs() + offsetMs(),
-    now: () => Math.floor((wallMs() + offsetMs()) / 1000),
-  };
+/**
+ * A clock reading `wallMs()` plus whatever `offsetMs()` says at that moment, or, while
+ * `frozenAtMs()` gives a time, standing still at that time.
+ */
+export function createClock(
+  wallMs: () => number,
+  offsetMs: () => number,
+  frozenAtMs: () => number | undefined = () => undefined,
+): Clock {
+  const nowMs = () => frozenAtMs() ?? wallMs() + offsetMs();
+  return { nowMs, now: () => Math.floor(nowMs() / 1000) };
 }

@@ -1,4 +1,13 @@
-export type { Admin, ClientView, ClockView, MintInput, RotateResult } from './admin.ts';
+export {
+  type Admin,
+  type ClientView,
+  type ClockChange,
+  type ClockView,
+  type MintInput,
+  RESET_PARTS,
+  type ResetPart,
+  type RotateResult,
+} from './admin.ts';
 export {
   type AuthenticatedClient,
   type ClientAuthMethod,

@@ -1,5 +1,5 @@
 import type { CryptoKey, JSONWebKeySet } from 'jose';
-import { type Admin, createAdmin } from './admin.ts';
+import { type Admin, createAdmin, type ResetPart } from './admin.ts';
 import { createClock } from './clock.ts';
 import type { Endpoints, ServerContext } from './context.ts';
 import { errorBody, OAuthError } from './errors.ts';
@@ -149,7 +149,11 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   const context: ServerContext = {
     options,
     endpoints,
-    clock: createClock(wall, () => context.state.clockOffsetMs),
+    clock: createClock(
+      wall,
+      () => context.state.clockOffsetMs,
+      () => context.state.clockFrozenAtMs,
+    ),
     state: loaded.state,
     keys: loaded.keys,
     clientKeyCache: new Map<string, CryptoKey>(),
@@ -163,9 +167,24 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   // Reset restores everything the contract lists but keeps the signing keys: keys change only
   // when asked (rotate), so a token issued before a reset verifies after it unless the reset
   // undid what made it valid (docs/decisions/reset-keeps-keys.md).
-  const reset = async () => {
-    const nowSeconds = Math.floor(wall() / 1000);
-    context.state = await seedState(options.signingClientJwks, nowSeconds, context.state.keys);
+  const reset = async (parts?: readonly ResetPart[]) => {
+    if (parts === undefined) {
+      const nowSeconds = Math.floor(wall() / 1000);
+      context.state = await seedState(options.signingClientJwks, nowSeconds, context.state.keys);
+    } else {
+      // Only what was asked for: a lesson sets up its clock, settings and seeded clients
+      // without forgetting the learner's own clients, tokens and log.
+      const state = context.state;
+      if (parts.includes('clock')) {
+        state.clockOffsetMs = 0;
+        delete state.clockFrozenAtMs;
+      }
+      if (parts.includes('settings')) state.settings = defaultSettings();
+      if (parts.includes('clients')) {
+        Object.assign(state.clients, seedClients(options.signingClientJwks));
+      }
+      if (parts.includes('rate_limits')) state.rateLimits = dict();
+    }
     context.clientKeyCache.clear();
     context.changed();
   };

@@ -145,8 +145,8 @@ export const ROUTES: readonly Route[] = [
     path: '/__admin/reset',
     endpoint: 'admin',
     methods: {
-      POST: async ({ admin }) => {
-        await admin.reset();
+      POST: async (i) => {
+        await i.admin.reset(await adminBody(i));
         return ok({ reset: true });
       },
     },

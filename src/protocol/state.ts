@@ -98,6 +98,11 @@ export interface ServerSnapshot {
   settings: ServerSettings;
   /** Milliseconds added to the wall clock. */
   clockOffsetMs: number;
+  /**
+   * When set, the server clock stands still at this time (epoch ms) instead of following the wall
+   * clock: lessons that travel in time freeze it, so a learner's pause changes nothing.
+   */
+  clockFrozenAtMs?: number;
   /** Newest last, at most ~500, expired ones pruned. */
   issued: IssuedToken[];
   /** Opaque token value -> what it stands for. */
@@ -250,6 +255,7 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
     return undefined;
   }
   if (!isFiniteNumber(s.clockOffsetMs) || !isFiniteNumber(s.nextOrderNumber)) return undefined;
+  if (s.clockFrozenAtMs !== undefined && !isFiniteNumber(s.clockFrozenAtMs)) return undefined;
   if (!Array.isArray(s.issued) || !s.issued.every(isIssued)) return undefined;
   if (!isObject(s.opaque)) return undefined;
   const opaque = dict<IssuedToken>();
@@ -280,6 +286,7 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
       tokenReuse: st.tokenReuse ?? 'never',
     },
     clockOffsetMs: s.clockOffsetMs,
+    ...(s.clockFrozenAtMs !== undefined && { clockFrozenAtMs: s.clockFrozenAtMs }),
     issued: s.issued,
     opaque,
     revoked,

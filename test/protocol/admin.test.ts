@@ -147,19 +147,106 @@ describe('admin API', () => {
 
   it('moves the clock with advance and set', async () => {
     const s = await makeServer();
-    expect((await send(s, adminCall('GET', '/clock'))).body).toEqual({ now: T0, offset: 0 });
+    expect((await send(s, adminCall('GET', '/clock'))).body).toEqual({
+      now: T0,
+      offset: 0,
+      frozen: false,
+    });
     expect((await send(s, adminCall('POST', '/clock', { advance: 90 }))).body).toEqual({
       now: T0 + 90,
       offset: 90,
+      frozen: false,
     });
     expect((await send(s, adminCall('POST', '/clock', { set: T0 - 10 }))).body).toEqual({
       now: T0 - 10,
       offset: -10,
+      frozen: false,
     });
     expect((await send(s, adminCall('POST', '/clock', { advance: 1, set: 1 }))).status).toBe(400);
     expect((await send(s, adminCall('POST', '/clock', { advance: 'soon' }))).status).toBe(400);
     const token = await tokenFor(s);
     expect(JSON.parse(atob(token.split('.')[1] ?? '')).iat).toBe(T0 - 10);
+  });
+
+  it('freezes the clock where it stands, moves it while frozen, runs on from there, and goes back to real time', async () => {
+    const s = await makeServer();
+    await s.admin.setClock({ advance: 100 });
+    expect((await send(s, adminCall('POST', '/clock', { freeze: true }))).body).toEqual({
+      now: T0 + 100,
+      offset: 100,
+      frozen: true,
+    });
+    // Real time passes; the server clock does not.
+    s.wall.ms += 3_600_000;
+    expect(s.admin.clock()).toEqual({ now: T0 + 100, offset: -3500, frozen: true });
+    const token = await tokenFor(s);
+    expect(JSON.parse(atob(token.split('.')[1] ?? '')).iat).toBe(T0 + 100);
+    // Moves while frozen stay frozen.
+    expect(await s.admin.setClock({ advance: 3700 })).toEqual({
+      now: T0 + 3800,
+      offset: 200,
+      frozen: true,
+    });
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(401);
+    // Running on starts from where it stood.
+    expect(await s.admin.setClock({ freeze: false })).toMatchObject({
+      now: T0 + 3800,
+      frozen: false,
+    });
+    s.wall.ms += 5_000;
+    expect(s.admin.clock().now).toBe(T0 + 3805);
+    expect(await s.admin.setClock({ real: true })).toEqual({
+      now: T0 + 3605,
+      offset: 0,
+      frozen: false,
+    });
+    for (const bad of [{ freeze: 'yes' }, { real: false }, { freeze: true, advance: 1 }, {}]) {
+      const r = await send(s, adminCall('POST', '/clock', bad));
+      expect([r.status, (r.body as { error: string }).error]).toEqual([400, 'invalid_request']);
+    }
+  });
+
+  it('resets only the parts asked for: clock, settings, seeded clients, rate limits', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    await s.admin.putClient('mine', { client_secret: 'm', scopes: ['read:users'] });
+    await s.admin.putClient('demo-client', { client_secret: 'changed', scopes: [] });
+    await s.admin.setClock({ advance: 500 });
+    await s.admin.setClock({ freeze: true });
+    await s.admin.updateSettings({ leewaySeconds: 300 });
+    const cron = {
+      grant_type: 'client_credentials',
+      client_id: 'cron-sync',
+      client_secret: 'cron-secret',
+    };
+    for (let i = 0; i < 6; i++) await send(s, form(cron));
+    expect((await send(s, form(cron))).status).toBe(429);
+
+    const r = await send(
+      s,
+      adminCall('POST', '/reset', { only: ['clock', 'settings', 'clients', 'rate_limits'] }),
+    );
+    expect(r.body).toEqual({ reset: true });
+    expect(s.admin.clock()).toEqual({ now: T0, offset: 0, frozen: false });
+    expect(s.admin.settings().leewaySeconds).toBe(60);
+    expect(s.admin.getClient('demo-client')?.client_secret).toBe('demo-secret');
+    // What the learner made, and the log, stay.
+    expect(s.admin.getClient('mine')).toBeDefined();
+    expect(s.admin.log().length).toBeGreaterThan(5);
+    expect((await send(s, api('/api/v1/users', token))).status).toBe(200);
+    expect((await send(s, form(cron))).status).toBe(200);
+
+    await s.admin.setClock({ advance: 50 });
+    await send(s, adminCall('POST', '/reset', { only: ['settings'] }));
+    expect(s.admin.clock().offset).toBe(50);
+
+    for (const bad of [{ only: [] }, { only: ['keys'] }, { only: 'clock' }, { everything: true }]) {
+      const refused = await send(s, adminCall('POST', '/reset', bad));
+      expect(refused.status).toBe(400);
+      expect((refused.body as { error_description: string }).error_description).toMatch(
+        /clock, settings, clients, rate_limits/,
+      );
+    }
   });
 
   it('keeps the clock within dates: repeated advances stop at 2230 with a 400, as does going before 1970', async () => {
@@ -183,7 +270,7 @@ describe('admin API', () => {
     await s.admin.reset();
     const back = await send(s, adminCall('POST', '/clock', { advance: -60 * 365 * 86400 }));
     expect(back.status, back.text).toBe(400);
-    expect(s.admin.clock()).toEqual({ now: T0, offset: 0 });
+    expect(s.admin.clock()).toEqual({ now: T0, offset: 0, frozen: false });
   });
 
   it('mints tokens with defaults, overrides and removals', async () => {
@@ -330,7 +417,7 @@ describe('admin API', () => {
       );
     expect((await send(s, adminCall('POST', '/reset'))).body).toEqual({ reset: true });
     expect(s.admin.listClients().map((c) => c.client_id)).not.toContain('temp');
-    expect(s.admin.clock()).toEqual({ now: T0, offset: 0 });
+    expect(s.admin.clock()).toEqual({ now: T0, offset: 0, frozen: false });
     expect(s.admin.settings().scopePolicy).toBe('strict');
     expect(s.admin.log()).toEqual([]);
     expect(s.admin.jwks().keys.map((k) => k.kid)).toEqual([oldKid]);

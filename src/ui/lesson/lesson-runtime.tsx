@@ -254,11 +254,11 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     return new LessonSession(lesson, lessonStore(slug), servers);
   }, [lesson, slug, serverReady, mutateAsync]);
 
+  // The server's log becomes reachable once it is ready (read through serverRef): judge again then.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: server is the trigger, not an input
   const judge = useCallback(
     (exchange: RecordedExchange, expect: Partial<ResponseExpectation>) =>
       session.judge(exchange, expect),
-    // The server's log becomes reachable once it is ready: judge again then.
-    // biome-ignore lint/correctness/useExhaustiveDependencies: server is read through serverRef
     [session, server],
   );
 

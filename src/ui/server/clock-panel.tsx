@@ -68,8 +68,11 @@ export function ClockPanel({ server }: { server: MockServer }) {
       <div className="card__header">
         <h2 id="clock-heading">Server clock</h2>
         {clock && (
-          <span className={`badge ${clock.offset === 0 ? '' : 'badge--warning'}`}>
-            offset {formatOffset(clock.offset)}
+          <span className="server-clock__badges">
+            {clock.frozen ? <span className="badge badge--warning">frozen</span> : null}
+            <span className={`badge ${clock.offset === 0 ? '' : 'badge--warning'}`}>
+              offset {formatOffset(clock.offset)}
+            </span>
           </span>
         )}
       </div>
@@ -106,11 +109,20 @@ export function ClockPanel({ server }: { server: MockServer }) {
           </button>
           <button
             type="button"
-            className="btn btn--small btn--ghost"
-            disabled={setClock.isPending || !clock || clock.offset === 0}
-            onClick={() => clock && setClock.mutate({ advance: -clock.offset })}
+            className="btn btn--small"
+            aria-pressed={clock?.frozen ?? false}
+            disabled={setClock.isPending || !clock}
+            onClick={() => clock && setClock.mutate({ freeze: !clock.frozen })}
           >
-            Reset offset
+            {clock?.frozen ? 'Let it run' : 'Freeze'}
+          </button>
+          <button
+            type="button"
+            className="btn btn--small btn--ghost"
+            disabled={setClock.isPending || !clock || (clock.offset === 0 && !clock.frozen)}
+            onClick={() => setClock.mutate({ real: true })}
+          >
+            Back to real time
           </button>
         </fieldset>
         <form
@@ -158,7 +170,8 @@ export function ClockPanel({ server }: { server: MockServer }) {
         )}
         <p className="clock__hint muted">
           Moving the clock makes tokens expire without waiting: the API checks <code>exp</code>{' '}
-          against this time, with a leeway.
+          against this time, with a leeway. A frozen clock stands still however long you pause;
+          lessons that travel in time freeze it.
         </p>
       </div>
     </section>

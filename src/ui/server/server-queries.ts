@@ -1,5 +1,5 @@
 import { queryOptions, useMutation, useQueryClient } from '@tanstack/react-query';
-import type { ClientView, LogEntry, MockServer } from '../../protocol';
+import type { ClientView, ClockChange, LogEntry, MockServer } from '../../protocol';
 
 /**
  * The Server page's data. The core runs in this page, so reads call its admin functions
@@ -98,7 +98,7 @@ export function useResetServer(server: MockServer | undefined) {
   });
 }
 
-export type ClockChange = { advance: number } | { set: number };
+export type { ClockChange };
 
 export function useSetClock(server: MockServer) {
   const queryClient = useQueryClient();
