@@ -179,6 +179,9 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
         logLevel: 'error',
         appType: 'custom',
         server: { middlewareMode: true, hmr: false, ws: false, watch: null },
+        // A cache of its own: in the dev server's (node_modules/.vite), its differently keyed
+        // pre-bundle replaced the dev server's, which then answered 504 until restarted.
+        cacheDir: path.join(config.cacheDir, 'prerender'),
         // Only the SSR module graph is used: no browser dependencies to pre-bundle.
         optimizeDeps: { noDiscovery: true, include: [] },
       });
