@@ -3,6 +3,7 @@ import './ui/theme/theme.css';
 import { StrictMode } from 'react';
 import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './app/app';
+import { AppErrorBoundary } from './app/page-error-boundary';
 import { preloadRoute } from './app/preload-route';
 import { currentPath } from './ui/layout/router';
 
@@ -17,9 +18,12 @@ declare global {
   }
 }
 
+// A render that throws shows what broke and how to recover, never a blank tab.
 const app = (
   <StrictMode>
-    <App />
+    <AppErrorBoundary>
+      <App />
+    </AppErrorBoundary>
   </StrictMode>
 );
 const path = currentPath();

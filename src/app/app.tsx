@@ -4,6 +4,7 @@ import { AppShell } from '../ui/layout/app-shell';
 import { RouterProvider } from '../ui/layout/router';
 import { replayEarlyPresses } from '../ui/lesson/early-presses';
 import { MockServerProvider } from './mock-server-provider';
+import { PageErrorBoundary } from './page-error-boundary';
 import { RouteOutlet } from './route-outlet';
 import { navItems, routes } from './routes';
 import { StartUpNotice } from './start-up-notice';
@@ -35,7 +36,9 @@ export function App({ path }: { path?: string }) {
       <RouterProvider path={path}>
         <MockServerProvider>
           <AppShell nav={navItems} notice={<StartUpNotice />}>
-            <RouteOutlet routes={routes} />
+            <PageErrorBoundary>
+              <RouteOutlet routes={routes} />
+            </PageErrorBoundary>
           </AppShell>
         </MockServerProvider>
       </RouterProvider>
