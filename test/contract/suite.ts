@@ -1763,5 +1763,73 @@ contract(
   },
 );
 
+contract(
+  'errors: what a client sent is never quoted back or logged (malformed JSON, a bare Authorization value)',
+  async (t, expect) => {
+    const secret = 'leaked-secret-4c1f';
+    const malformed = await t.fetch(tokenUrl(t), {
+      method: 'POST',
+      headers: JSON_TYPE,
+      body: `{"grant_type":"client_credentials","client_id":"${DEMO.id}","client_secret":${secret}}`,
+    });
+    expect(malformed.status, show(malformed)).toBe(400);
+    expect(obj(malformed.json).error).toBe('invalid_request');
+    const bare = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: 'leaked-token-7a2e' },
+    );
+    expect(bare.status, show(bare)).toBe(400);
+    expect(obj(bare.json).error_description).toMatch(/no scheme/);
+    const log = (await t.fetch(`${t.issuer}/__admin/log`)).text;
+    const leaks: [string, string][] = [
+      ['secret in malformed JSON', secret.slice(0, 10)],
+      ['bare Authorization value', 'leaked-token-7a2e'],
+    ];
+    for (const [label, value] of leaks) {
+      expect(`${malformed.text}${bare.text}`.includes(value), `${label} in a response`).toBe(false);
+      expect(log.includes(value), `${label} in the log`).toBe(false);
+    }
+  },
+);
+
+contract('errors: JSON nested thousands deep is a 400, never a 500', async (t, expect) => {
+  const deep = `${'{"a":'.repeat(3000)}1${'}'.repeat(3000)}`;
+  for (const url of [tokenUrl(t), `${t.issuer}/__admin/clock`, `${t.issuer}/__admin/mint`]) {
+    const res = await t.fetch(url, { method: 'POST', headers: JSON_TYPE, body: deep });
+    expect(res.status, `${url}: ${show(res)}`).toBe(400);
+    expect(obj(res.json).error_description).toMatch(/deeper than 32 levels/);
+  }
+});
+
+contract(
+  'private_key_jwt: an assertion living over an hour is refused; a replay stays refused after the clock moves forward and back',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const now = await serverNow(t, expect);
+    const long = await postForm(
+      t,
+      tokenUrl(t),
+      // A minute over, so a second passing between the two requests cannot decide it.
+      assertionParams(await clientAssertion(t, expect, key, { exp: now + 3660 })),
+    );
+    expect(long.status, show(long)).toBe(401);
+    expect(obj(long.json).error).toBe('invalid_client');
+    expect(obj(long.json).error_description).toMatch(/too long-lived/);
+
+    const assertion = await clientAssertion(t, expect, key);
+    const first = await postForm(t, tokenUrl(t), assertionParams(assertion));
+    expect(first.status, show(first)).toBe(200);
+    await advanceClock(t, expect, 7200);
+    // Another request while the assertion is dead on the server clock: the server prunes then.
+    await getToken(t, expect, DEMO);
+    await advanceClock(t, expect, -7200);
+    const replay = await postForm(t, tokenUrl(t), assertionParams(assertion));
+    expect(replay.status, show(replay)).toBe(401);
+    expect(obj(replay.json).error_description).toMatch(/already used/);
+  },
+);
+
 /** Every contract case, in CONTRACT.md order. */
 export const contractCases: readonly ContractCase[] = cases;
