@@ -18,7 +18,9 @@ test('revocation: revoke a token, the API and introspection follow, revoking twi
   await revoke.sendAndExpect(200, '200');
   await expect(revoke.root.getByText('Empty body.')).toBeVisible();
 
-  await lesson.request('The API, after revocation').sendAndExpect(401, '401 invalid_token');
+  await lesson
+    .request('The API, after revocation')
+    .sendAndExpect(401, '401 invalid_token at checkNotRevoked');
   const introspect = lesson.request('Introspection, after revocation');
   await introspect.sendAndExpect(200, '200');
   await expect(introspect.root.getByText(/"active": false/)).toBeVisible();

@@ -125,7 +125,7 @@ export function compileLesson(
       },
     };
   }
-  const { title, summary, order, duration } = frontMatter.data;
+  const { title, summary, order, duration, server } = frontMatter.data;
   return {
     ok: true,
     lesson: {
@@ -138,6 +138,7 @@ export function compileLesson(
       duration,
       minutes: Number.parseInt(duration, 10),
       sections: compiler.sections,
+      server: server ?? { clock: 'real' },
       body,
       diagnostics: warnings,
     },

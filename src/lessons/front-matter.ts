@@ -1,6 +1,22 @@
 import { isMap, isScalar, LineCounter, parseDocument } from 'yaml';
 import { z } from 'zod';
 
+/**
+ * The server state a lesson starts from (`server:` in the front-matter), set up when the learner
+ * enters it fresh or starts it over: the clock back on real time (or frozen there), the default
+ * settings with these overrides, the seeded clients as seeded, the rate-limit windows empty.
+ */
+export const serverSetupSchema = z.strictObject({
+  clock: z.enum(['real', 'frozen']).default('real'),
+  settings: z
+    .strictObject({
+      scopePolicy: z.enum(['strict', 'downscope']).optional(),
+      leewaySeconds: z.int().min(0).max(300).optional(),
+      tokenReuse: z.enum(['never', 'same-second']).optional(),
+    })
+    .optional(),
+});
+
 /** The front-matter every lesson starts with, between `---` lines. */
 export const frontMatterSchema = z.strictObject({
   title: z.string().min(1),
@@ -11,6 +27,7 @@ export const frontMatterSchema = z.strictObject({
     .string()
     .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'expected a kebab-case slug such as "what-and-why"')
     .optional(),
+  server: serverSetupSchema.optional(),
 });
 
 export type FrontMatter = z.infer<typeof frontMatterSchema>;
@@ -83,7 +100,7 @@ export function parseFrontMatter(lines: string[], report: Report): FrontMatterRe
         report(
           line,
           column,
-          `Unknown front-matter key "${unknown}". Keys: title, summary, order, duration, slug.`,
+          `Unknown front-matter key "${unknown}". Keys: title, summary, order, duration, slug, server.`,
         );
       }
       continue;
@@ -97,6 +114,11 @@ export function parseFrontMatter(lines: string[], report: Report): FrontMatterRe
       continue;
     }
     const { line, column } = keyPlace(key);
+    if (issue.path.length > 1) {
+      // Inside `server:` — name the nested key.
+      report(line, column, `Front-matter "${issue.path.join('.')}": ${issue.message}.`);
+      continue;
+    }
     const expected =
       issue.code === 'invalid_type'
         ? `expected ${issue.expected === 'string' ? 'text' : `a ${issue.expected}`}, got ${JSON.stringify(issue.input)}`

@@ -256,6 +256,19 @@ export interface LessonSection {
   title: string;
 }
 
+/**
+ * The server state a lesson starts from (front-matter `server:`); every lesson has one, the
+ * defaults when it says nothing: real time, the default settings, the seeded clients.
+ */
+export interface LessonServerSetup {
+  clock: 'real' | 'frozen';
+  settings?: {
+    scopePolicy?: 'strict' | 'downscope';
+    leewaySeconds?: number;
+    tokenReuse?: 'never' | 'same-second';
+  };
+}
+
 export interface CompiledLesson {
   status: 'ok';
   slug: string;
@@ -268,6 +281,8 @@ export interface CompiledLesson {
   minutes: number;
   /** The `##` headings, in order, with the same ids as the rendered anchors. */
   sections: LessonSection[];
+  /** The server state the lesson is set up in. */
+  server: LessonServerSetup;
   body: MarkdownNode[];
   /** Warnings only (a lesson with errors is a {@link BrokenLesson}). */
   diagnostics: LessonDiagnostic[];

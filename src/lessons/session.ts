@@ -10,7 +10,11 @@
  * {@link LessonServers} (the page's fetch through the service worker; the core's `handle` in
  * Node).
  */
-import { fillVariablesAsync, type HttpRequestModel } from '../client/http-request.ts';
+import {
+  fillVariablesAsync,
+  type HttpRequestModel,
+  parseHttpRequest,
+} from '../client/http-request.ts';
 import type { RecordedExchange } from '../client/send-request.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
@@ -40,7 +44,28 @@ export interface LessonState {
   /** What each lab block reported, per lab id and outcome name. */
   labOutcomes: Record<string, Record<string, LabOutcome>>;
   lastExchange?: { key: string; exchange: RecordedExchange };
+  /** Where the lesson's last step (or its set-up) left the server, to tell when it moved since. */
+  mark?: ServerMark;
 }
+
+/**
+ * What a lesson sets up and its steps move, as the server showed it at one moment: the clock
+ * (frozen or running, and where) and the settings.
+ */
+export interface ServerMark {
+  frozen: boolean;
+  /** Server time, epoch seconds. */
+  now: number;
+  /** Seconds from real time. */
+  offset: number;
+  /** The settings, as JSON. */
+  settings: string;
+  /** The leeway the API allows, seconds (to tell when a saved token has run out). */
+  leeway: number;
+}
+
+/** The origins lesson requests are written for: the browser's mock servers (CONTRACT.md). */
+export const LESSON_ISSUER = 'https://auth.example.com';
 
 export function emptyLessonState(): LessonState {
   return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };
@@ -80,6 +105,11 @@ export interface LessonServers {
    * anything: the filled URL is checked again here, just before sending. Omit to allow any.
    */
   allowedOrigins?: readonly string[];
+  /**
+   * The server's clock and settings now, read directly (no request): for {@link ServerMark}s.
+   * Undefined while they cannot be read (the servers are still starting).
+   */
+  mark?(): ServerMark | undefined;
 }
 
 export interface SendOptions {
@@ -217,6 +247,12 @@ export class LessonSession {
     request: HttpRequestModel,
     options: SendOptions = {},
   ): Promise<SendOutcome> {
+    // A step pressed while the lesson sets itself up goes out after it, never in between.
+    await this.#settingUp;
+    return this.#send(key, request, options);
+  }
+
+  async #send(key: string, request: HttpRequestModel, options: SendOptions): Promise<SendOutcome> {
     let filled: FilledRequest;
     try {
       filled = await this.fill(request);
@@ -253,8 +289,10 @@ export class LessonSession {
     }
     const expectation = options.expect ? this.judge(exchange, options.expect) : undefined;
     const ok = expectation ? expectation.ok : isSuccess(exchange.status);
+    const mark = this.servers.mark?.();
     this.store.update((s) => ({
       ...s,
+      ...(mark && { mark }),
       vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
       exchanges: { ...s.exchanges, [key]: exchange },
       lastExchange: { key, exchange },
@@ -276,6 +314,136 @@ export class LessonSession {
       save: block.save,
       ...(block.expect && { expect: block.expect }),
     });
+  }
+
+  #settingUp: Promise<unknown> = Promise.resolve();
+
+  /**
+   * Put the server in the state the lesson starts from (its front-matter `server:`): the clock
+   * back on real time, and frozen there if the lesson travels in time; the default settings with
+   * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows. The
+   * learner's own clients, tokens and log stay. Sent as `/__admin` requests, so it works against
+   * any runtime, and shows in the server's log.
+   */
+  setUp(): Promise<{ error?: string }> {
+    const run = this.#setUp();
+    this.#settingUp = run;
+    return run;
+  }
+
+  async #setUp(): Promise<{ error?: string }> {
+    const setup = this.lesson?.server ?? { clock: 'real' as const };
+    const admin = (method: string, path: string, body: unknown): HttpRequestModel => ({
+      method,
+      url: `${LESSON_ISSUER}/__admin${path}`,
+      headers: [['Content-Type', 'application/json']],
+      body: JSON.stringify(body),
+    });
+    const calls = [
+      admin('POST', '/reset', { only: ['clock', 'settings', 'clients', 'rate_limits'] }),
+      ...(setup.clock === 'frozen' ? [admin('POST', '/clock', { freeze: true })] : []),
+      ...(setup.settings && Object.keys(setup.settings).length > 0
+        ? [admin('PUT', '/settings', setup.settings)]
+        : []),
+    ];
+    for (const call of calls) {
+      try {
+        const exchange = await this.servers.send(call);
+        if (!isSuccess(exchange.status)) {
+          return {
+            error: `Setting the lesson up failed: ${call.method} ${call.url} answered ${exchange.status}.`,
+          };
+        }
+      } catch (error) {
+        return { error: `Setting the lesson up failed: ${messageOf(error)}` };
+      }
+    }
+    const mark = this.servers.mark?.();
+    if (mark) this.store.update((s) => ({ ...s, mark }));
+    return {};
+  }
+
+  /**
+   * Set the lesson up again and send again, in reading order, every step the learner has done
+   * (request blocks as the learner has them now, and negative cases), stopping before the step
+   * `until` (a request block id) when given. The server and the saved variables then stand where
+   * those steps left them. `onStep` is told each step as it goes.
+   */
+  async replay(
+    until?: string,
+    onStep?: (done: number, total: number) => void,
+  ): Promise<{ error?: string; replayed: number }> {
+    const done = this.state.progress;
+    const steps: { key: string; request: HttpRequestModel; options: SendOptions }[] = [];
+    for (const block of this.blocks) {
+      if (block.kind === 'request') {
+        if (block.id === until) break;
+        if (done[block.id] !== 'done') continue;
+        const draft = this.state.drafts[block.id];
+        const parsed = draft === undefined ? undefined : parseHttpRequest(draft);
+        steps.push({
+          key: block.id,
+          request: parsed?.ok ? parsed.request : block.request,
+          options: { save: block.save, ...(block.expect && { expect: block.expect }) },
+        });
+      } else if (block.kind === 'negatives') {
+        const base = block.id ?? `negatives-${block.source.line}`;
+        block.cases.forEach((negative, index) => {
+          const key = `${base}#${index}`;
+          if (done[key] === 'done') {
+            steps.push({ key, request: negative.request, options: { expect: negative.expect } });
+          }
+        });
+      }
+    }
+    const setUp = await this.setUp();
+    if (setUp.error) return { error: setUp.error, replayed: 0 };
+    let replayed = 0;
+    for (const step of steps) {
+      onStep?.(replayed, steps.length);
+      const outcome = await this.#send(step.key, step.request, step.options);
+      if ('error' in outcome) return { error: outcome.error, replayed };
+      replayed++;
+    }
+    onStep?.(replayed, steps.length);
+    return { replayed };
+  }
+
+  /**
+   * Why the server is not where the lesson's last step left it, in plain words (empty when it
+   * is): the clock moved, stopped or started; the settings changed; a token the lesson saved ran
+   * out while the learner was away.
+   */
+  drift(): string[] {
+    const then = this.state.mark;
+    const now = this.servers.mark?.();
+    if (!then || !now) return [];
+    const reasons: string[] = [];
+    if (then.frozen !== now.frozen) {
+      reasons.push(
+        now.frozen
+          ? 'the server clock was frozen'
+          : 'the server clock, frozen for this lesson, runs again',
+      );
+    } else if (
+      now.frozen ? Math.abs(now.now - then.now) > 1 : Math.abs(now.offset - then.offset) > 2
+    ) {
+      const moved = now.frozen ? now.now - then.now : now.offset - then.offset;
+      reasons.push(`the server clock was moved ${describeSeconds(moved)}`);
+    }
+    if (now.settings !== then.settings) reasons.push("the server's settings were changed");
+    if (reasons.length === 0 && !now.frozen) {
+      for (const [name, value] of Object.entries(this.state.vars)) {
+        const exp = jwtExp(value);
+        if (exp === undefined) continue;
+        if (exp + then.leeway > then.now && exp + now.leeway <= now.now) {
+          reasons.push(
+            `the token in {{${name}}} expired ${describeSeconds(now.now - exp).replace(/^\+/, '')} ago on the server clock`,
+          );
+        }
+      }
+    }
+    return reasons;
   }
 
   setVar(name: string, value: string): void {
@@ -338,6 +506,40 @@ export class LessonSession {
       refusedOrigin: origin,
     };
   }
+}
+
+/** The `exp` claim of a JWT, without checking anything else; undefined for anything else. */
+function jwtExp(value: string): number | undefined {
+  const payload = value.split('.');
+  if (payload.length !== 3 || payload[1] === undefined) return undefined;
+  try {
+    const text = atob(payload[1].replace(/-/g, '+').replace(/_/g, '/'));
+    const claims: unknown = JSON.parse(text);
+    const exp =
+      typeof claims === 'object' && claims !== null ? (claims as { exp?: unknown }).exp : undefined;
+    return typeof exp === 'number' && Number.isFinite(exp) ? exp : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `+2 h 5 min`, `−30 s`. */
+function describeSeconds(seconds: number): string {
+  const sign = seconds < 0 ? '−' : '+';
+  let rest = Math.abs(Math.round(seconds));
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['min', 60],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
+  return `${sign}${parts.join(' ')}`;
 }
 
 function messageOf(error: unknown): string {

@@ -39,7 +39,7 @@ describe('front-matter', () => {
       '1:1 The front-matter needs "summary".',
       '3:1 Front-matter "order": expected a number, got "two".',
       '4:1 Front-matter "duration": expected whole minutes such as "6 min".',
-      '5:1 Unknown front-matter key "level". Keys: title, summary, order, duration, slug.',
+      '5:1 Unknown front-matter key "level". Keys: title, summary, order, duration, slug, server.',
     ]);
   });
 

@@ -63,6 +63,7 @@ describe('a good lesson', () => {
         { id: 'get-a-token', title: 'Get a token' },
         { id: 'get-a-token-1', title: 'Get a token' },
       ],
+      server: { clock: 'real' },
       diagnostics: [],
       body: [
         {
@@ -496,6 +497,41 @@ describe('expectations that name the check and the description', () => {
     expect(result.errors.map((d) => d.message)).toEqual([
       expect.stringContaining('"not-a-check" is not a check name'),
       expect.stringContaining('expected a server step as its log names it'),
+    ]);
+  });
+});
+
+describe('the server state a lesson starts from', () => {
+  const lessonWith = (frontMatter: string) =>
+    compileLesson(
+      [
+        '---',
+        'title: Time travel',
+        'summary: A fixture.',
+        'order: 7',
+        'duration: 5 min',
+        frontMatter,
+        '---',
+        '',
+        'Intro.',
+      ].join('\n'),
+      FILE,
+    );
+
+  it('reads server: clock and settings, and defaults to real time', () => {
+    const frozen = lessonWith('server:\n  clock: frozen\n  settings: { leewaySeconds: 300 }');
+    if (!frozen.ok) throw new Error(frozen.errors.map((e) => e.message).join('\n'));
+    expect(frozen.lesson.server).toEqual({ clock: 'frozen', settings: { leewaySeconds: 300 } });
+    const plain = lessonWith('slug: plain');
+    expect(plain.ok && plain.lesson.server).toEqual({ clock: 'real' });
+  });
+
+  it('names a bad value inside server: at its key', () => {
+    const bad = lessonWith('server:\n  clock: stopped\n  settings: { leewaySeconds: 900 }');
+    if (bad.ok) throw new Error('compiled a bad server:');
+    expect(bad.errors.map((e) => `${e.line}:${e.column} ${e.message}`)).toEqual([
+      expect.stringMatching(/^6:1 Front-matter "server\.clock": .*real.*frozen/),
+      expect.stringMatching(/^6:1 Front-matter "server\.settings\.leewaySeconds": .*300/),
     ]);
   });
 });

@@ -81,6 +81,13 @@ export async function checkLessonLive(
   /** Why a variable has no value: the block meant to save it and the answer it got. */
   const unsaved = new Map<string, string>();
 
+  // As a learner entering the lesson: its server set up first (front-matter `server:`).
+  const setUp = await session.setUp();
+  if (setUp.error) {
+    report({ line: 1, column: 1 }, setUp.error);
+    return result;
+  }
+
   /**
    * Send through the session; the exchange, or undefined (with a report when `strict`, or when
    * nothing answered) if it could not be sent.

@@ -1,5 +1,5 @@
 import { blockKindsOf } from 'virtual:lessons';
-import { useEffect, useId, useMemo, useState } from 'react';
+import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
 import { preloadBlocks, renderFirstPaintBlock, renderLessonBlock } from '../blocks/registry.tsx';
 import { hrefFor, Link } from '../layout/router.tsx';
@@ -201,7 +201,11 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
 
   return (
     <div className="lesson-layout">
-      <article className="lesson" aria-labelledby="lesson-title">
+      <article
+        className="lesson"
+        aria-labelledby="lesson-title"
+        data-lesson-server={runtime.lessonServerReady ? 'ready' : 'pending'}
+      >
         <header className="lesson-header">
           <p className="page-header__eyebrow">
             Lesson {number} <span aria-hidden="true">·</span> {lesson.duration}
@@ -212,6 +216,7 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
             <Link to={`/editor?lesson=${encodeURIComponent(lesson.file)}`}>Edit this lesson</Link>
           </p>
           {steps.length > 0 ? <LessonProgress done={done} total={steps.length} /> : null}
+          <LessonServerState />
         </header>
         <MarkdownView
           nodes={lesson.body}
@@ -246,19 +251,107 @@ function LessonView({ lesson, number, lessons, prev, next }: LessonViewProps) {
                   </strong>{' '}
                   steps done
                 </p>
-                <button
-                  type="button"
-                  className="btn btn--small btn--ghost"
-                  onClick={() => runtime.reset()}
-                >
-                  Start this lesson over
-                </button>
+                <StartOverButton title={lesson.title} onConfirm={() => runtime.reset()} />
               </div>
             ) : null}
           </nav>
         </aside>
       ) : null}
     </div>
+  );
+}
+
+/**
+ * Where the lesson's server stands: being set up (or set up again), what stopped a set-up, and,
+ * when the server moved since the learner's last step, what moved and the way back.
+ */
+function LessonServerState() {
+  const runtime = useLessonRuntime();
+  const { settingUp, setUpError, drift } = runtime;
+  if (settingUp) {
+    return (
+      <p className="lesson-server-state muted" role="status">
+        <span className="spinner" aria-hidden="true" />{' '}
+        {settingUp.total === 0
+          ? 'Setting up this lesson’s server…'
+          : `Setting this lesson up again: step ${Math.min(settingUp.done + 1, settingUp.total)} of ${settingUp.total}…`}
+      </p>
+    );
+  }
+  if (setUpError) {
+    return (
+      <div className="callout callout--danger lesson-server-state" role="alert">
+        <p>{setUpError}</p>
+        <p>
+          <button type="button" className="btn btn--small" onClick={() => void runtime.replay()}>
+            Try again
+          </button>
+        </p>
+      </div>
+    );
+  }
+  if (drift.length === 0) return null;
+  return (
+    <div className="callout callout--warning lesson-server-state" role="status">
+      <p className="callout__title">The server has moved since your last step</p>
+      <p>
+        Since then, {drift.join('; ')}. Steps you already did may now answer differently from what
+        the lesson says.
+      </p>
+      <p>
+        <button type="button" className="btn btn--small" onClick={() => void runtime.replay()}>
+          Set this lesson up again
+        </button>{' '}
+        <span className="muted">
+          It sets the server up as the lesson starts and sends the steps you did again, in order.
+        </span>
+      </p>
+    </div>
+  );
+}
+
+/** "Start this lesson over", after a confirmation: it forgets the learner's work here. */
+function StartOverButton({ title, onConfirm }: { title: string; onConfirm: () => void }) {
+  const dialogRef = useRef<HTMLDialogElement>(null);
+  const titleId = useId();
+  const descriptionId = useId();
+  return (
+    <>
+      <button
+        type="button"
+        className="btn btn--small btn--ghost"
+        onClick={() => dialogRef.current?.showModal()}
+      >
+        Start this lesson over
+      </button>
+      <dialog
+        ref={dialogRef}
+        className="dialog"
+        aria-labelledby={titleId}
+        aria-describedby={descriptionId}
+      >
+        <h2 id={titleId}>Start “{title}” over?</h2>
+        <p id={descriptionId}>
+          Your progress, saved values and edited requests in this lesson are forgotten, and its
+          server is set up again as the lesson starts. Other lessons, and clients you added, stay.
+        </p>
+        <form method="dialog" className="dialog__actions">
+          <button type="submit" className="btn">
+            Cancel
+          </button>
+          <button
+            type="button"
+            className="btn btn--danger-solid"
+            onClick={() => {
+              dialogRef.current?.close();
+              onConfirm();
+            }}
+          >
+            Start over
+          </button>
+        </form>
+      </dialog>
+    </>
   );
 }
 

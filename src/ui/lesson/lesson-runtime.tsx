@@ -106,6 +106,27 @@ export interface LessonRuntime {
   requestText(id: string): string | undefined;
   /** Fill a request's variables as Send would (for "Copy as curl" and the curl block). */
   fill(request: HttpRequestModel): Promise<FilledRequest>;
+  /**
+   * Why the server is not where this lesson's last step left it (the clock moved, settings
+   * changed, a saved token ran out while the learner was away); empty when it is.
+   */
+  drift: readonly string[];
+  /** Look for {@link drift} again now (after a step failed, say). */
+  checkDrift(): readonly string[];
+  /**
+   * Set the lesson's server up again and re-send the steps done so far (before `until`, a
+   * request block id), so the server and the variables stand where they were.
+   */
+  replay(until?: string): Promise<void>;
+  /** While setting up or replaying: how far it got. */
+  settingUp?: { done: number; total: number };
+  /**
+   * The lesson's server runs and is set up (or the lesson is in progress and left as it was):
+   * steps sent now meet the state the lesson expects. `<article data-lesson-server="ready">`.
+   */
+  lessonServerReady: boolean;
+  /** Why the last set-up or replay stopped, if it did. */
+  setUpError?: string;
 }
 
 const LessonRuntimeContext = createContext<LessonRuntime | undefined>(undefined);
@@ -250,6 +271,19 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         serverRef.current?.admin.log().find((entry) => entry.id === requestId),
       signAssertion: signAssertionFor,
       allowedOrigins: allowedOrigins(),
+      mark: () => {
+        const current = serverRef.current;
+        if (!current) return undefined;
+        const clock = current.admin.clock();
+        const settings = current.admin.settings();
+        return {
+          frozen: clock.frozen,
+          now: clock.now,
+          offset: clock.offset,
+          settings: JSON.stringify(settings),
+          leeway: settings.leewaySeconds,
+        };
+      },
     };
     return new LessonSession(lesson, lessonStore(slug), servers);
   }, [lesson, slug, serverReady, mutateAsync]);
@@ -281,7 +315,57 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     [session],
   );
 
-  const reset = useCallback(() => resetLesson(slug), [slug]);
+  const [settingUp, setSettingUp] = useState<{ done: number; total: number }>();
+  const [setUpError, setSetUpError] = useState<string>();
+  const [drift, setDrift] = useState<readonly string[]>([]);
+  const checkDrift = useCallback(() => {
+    const reasons = serverRef.current ? session.drift() : [];
+    setDrift((before) => (before.join() === reasons.join() ? before : reasons));
+    return reasons;
+  }, [session]);
+
+  // A lesson entered with no step done (fresh, or started over) sets its server up; one in
+  // progress is left as it is, and says so if the server moved meanwhile. Again when the
+  // learner comes back to the tab: a pause is when tokens run out.
+  const fresh = Object.keys(state.progress).length === 0;
+  const [setUpFor, setSetUpFor] = useState<LessonSession>();
+  useEffect(() => {
+    if (!server) return;
+    if (fresh) {
+      setSettingUp({ done: 0, total: 0 });
+      void session.setUp().then(({ error }) => {
+        setSettingUp(undefined);
+        setSetUpError(error);
+        setSetUpFor(session);
+      });
+      return;
+    }
+    checkDrift();
+    const onVisible = () => {
+      if (document.visibilityState === 'visible') checkDrift();
+    };
+    document.addEventListener('visibilitychange', onVisible);
+    return () => document.removeEventListener('visibilitychange', onVisible);
+  }, [server, session, fresh, checkDrift]);
+
+  const replay = useCallback(
+    async (until?: string) => {
+      setSetUpError(undefined);
+      setSettingUp({ done: 0, total: 0 });
+      const { error } = await session.replay(until, (done, total) => setSettingUp({ done, total }));
+      setSettingUp(undefined);
+      setSetUpError(error);
+      checkDrift();
+    },
+    [session, checkDrift],
+  );
+
+  const reset = useCallback(() => {
+    setDrift([]);
+    setSetUpFor(undefined);
+    resetLesson(slug);
+  }, [slug]);
+  const lessonServerReady = server !== undefined && !settingUp && (!fresh || setUpFor === session);
 
   const drafts = state.drafts;
   const requestText = useCallback(
@@ -317,8 +401,31 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       requestBlock: (id) => session.requestBlock(id),
       requestText,
       fill: (request) => session.fill(request),
+      drift,
+      checkDrift,
+      replay,
+      ...(settingUp && { settingUp }),
+      lessonServerReady,
+      ...(setUpError !== undefined && { setUpError }),
     };
-  }, [slug, state, session, send, pending, status.state, serverLog, judge, reset, requestText]);
+  }, [
+    slug,
+    state,
+    session,
+    send,
+    pending,
+    status.state,
+    serverLog,
+    judge,
+    reset,
+    requestText,
+    drift,
+    checkDrift,
+    replay,
+    settingUp,
+    setUpError,
+    lessonServerReady,
+  ]);
 
   return <LessonRuntimeContext.Provider value={runtime}>{children}</LessonRuntimeContext.Provider>;
 }

@@ -80,6 +80,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   const focusEditor = useRef(false);
 
   const [sendError, setSendError] = useState<string>();
+  const [drifted, setDrifted] = useState(false);
   const [saved, setSaved] = useState<string[]>();
   const exchange = runtime.exchanges[block.id];
   const expectation = exchange && block.expect ? runtime.judge(exchange, block.expect) : undefined;
@@ -143,8 +144,11 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     if ('error' in outcome) {
       setSendError(outcome.error);
       setSaved(undefined);
+      setDrifted(false);
     } else {
       setSaved(outcome.saved);
+      // Not what the step expects: was it the server that moved since the last step?
+      setDrifted(outcome.expectation?.ok === false && runtime.checkDrift().length > 0);
     }
   };
 
@@ -361,6 +365,27 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
             <div className="callout callout--danger response-pane__error" role="alert">
               <p className="callout__title">Not sent</p>
               <p>{sendError}</p>
+            </div>
+          ) : null}
+          {drifted && runtime.drift.length > 0 && !runtime.settingUp ? (
+            <div className="callout callout--warning response-pane__drift" role="note">
+              <p>
+                This answer may differ from the lesson because {runtime.drift.join('; ')} since
+                your last step.
+              </p>
+              <p>
+                <button
+                  type="button"
+                  className="btn btn--small"
+                  onClick={() => {
+                    setDrifted(false);
+                    void runtime.replay(block.id);
+                  }}
+                >
+                  Set the lesson up again
+                </button>{' '}
+                <span className="muted">then press Send once more.</span>
+              </p>
             </div>
           ) : null}
           {exchange ? (
