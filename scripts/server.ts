@@ -166,7 +166,15 @@ const clients: [string, string, string][] = [
 
 console.log(`Client Credentials Playground mock server
 Listening on ${origin}  (issuer, API and audience)${host === 'localhost' ? '' : `  bound to ${host}`}${values['via-msw'] ? '  via the msw handlers' : ''}
-
+${
+  localOnly
+    ? ''
+    : `
+WARNING: bound to ${host}: other machines can reach this server. Anyone who can connect gets
+tokens with the seeded client secrets, which are public (they are printed below and in the
+README). /__admin answers other machines only with the admin token printed below.
+`
+}
 Endpoints
 ${endpoints.map(([route, what]) => `  ${route.padEnd(46)} ${what}`).join('\n')}
 
@@ -186,19 +194,16 @@ curl -X GET '${origin}/api/v1/users' \\
 
 Ctrl+C stops the server.`);
 
-/** What the control API answers, and, when other machines can connect, a warning. */
+/** Who the control API answers, and the admin token other machines need. */
 function adminNotice(): string {
   const origins =
     adminOrigins.length > 0 ? `localhost and ${adminOrigins.join(', ')}` : 'localhost';
   const lines = [`/__admin answers web pages from ${origins} only.`];
-  if (!localOnly) {
-    lines.unshift(
-      `WARNING: bound to ${host}: other machines can reach this server. Anyone who can connect`,
-      '  gets tokens with the seeded (published) client secrets.',
-      `  /__admin answers other machines only with: Authorization: Bearer ${adminToken}`,
+  if (adminToken !== undefined) {
+    lines.push(
+      'Other machines send the admin token with each /__admin call (this machine needs none):',
+      `  Authorization: Bearer ${adminToken}`,
     );
-  } else if (adminToken !== undefined) {
-    lines.push(`Admin token (needed from other machines only): ${adminToken}`);
   }
   return `\n${lines.join('\n')}\n`;
 }
