@@ -478,7 +478,8 @@ export function createAdmin(
 ): Admin {
   const clockView = (): ClockView => ({
     now: context.clock.now(),
-    offset: Math.round((context.clock.nowMs() - wallNowMs(context)) / 1000),
+    // `|| 0`: never -0, which a JSON reader shows as 0 but a strict comparison does not.
+    offset: Math.round((context.clock.nowMs() - wallNowMs(context)) / 1000) || 0,
     frozen: context.state.clockFrozenAtMs !== undefined,
   });
   return {

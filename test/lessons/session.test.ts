@@ -36,6 +36,17 @@ function lesson(...blocks: string[]): CompiledLesson {
 
 function session(compiled?: CompiledLesson) {
   return new LessonSession(compiled, memoryLessonStore(), {
+    mark: () => {
+      const clock = server.admin.clock();
+      const settings = server.admin.settings();
+      return {
+        frozen: clock.frozen,
+        now: clock.now,
+        offset: clock.offset,
+        settings: JSON.stringify(settings),
+        leeway: settings.leewaySeconds,
+      };
+    },
     async send(request) {
       sent.push(request.url);
       return sendRequest(request, {
@@ -129,5 +140,86 @@ describe('LessonSession', () => {
       saved: ['token'],
       unsaved: [{ variable: 'refresh', path: ['refresh_token'] }],
     });
+  });
+});
+
+describe('setting a lesson up, and telling when the server moved since', () => {
+  const frontMatter = (extra: string) =>
+    ['---', 'title: T', 'summary: S.', 'order: 7', 'duration: 5 min', extra, '---', ''].join('\n');
+  const timeTravel = (): CompiledLesson => {
+    const result = compileLesson(
+      [
+        frontMatter('server:\n  clock: frozen\n  settings: { leewaySeconds: 120 }'),
+        TOKEN,
+        fence(
+          'request id=jump title="Clock + 3800 s" expect=200',
+          'POST https://auth.example.com/__admin/clock',
+          'Content-Type: application/json',
+          '',
+          '{"advance": 3800}',
+        ),
+        fence(
+          'request id=expired title="Expired" expect="401 invalid_token at checkTimes"',
+          'GET https://api.example.com/api/v1/orders',
+          'Authorization: Bearer {{access_token}}',
+        ),
+      ].join('\n'),
+      FILE,
+    );
+    if (!result.ok) throw new Error(result.errors.map((e) => e.message).join('\n'));
+    return result.lesson;
+  };
+
+  it('sets up the declared clock and settings, keeping what the learner made', async () => {
+    await server.admin.putClient('mine', { client_secret: 'm', scopes: [] });
+    await server.admin.setClock({ advance: 999 });
+    const s = session(timeTravel());
+    expect(await s.setUp()).toEqual({});
+    expect(server.admin.clock()).toMatchObject({ offset: 0, frozen: true });
+    expect(server.admin.settings().leewaySeconds).toBe(120);
+    expect(server.admin.getClient('mine')).toBeDefined();
+    expect(s.state.mark).toMatchObject({ frozen: true });
+    expect(s.drift()).toEqual([]);
+  });
+
+  it('says what moved since the last step, and a replay puts the server and variables back', async () => {
+    const s = session(timeTravel());
+    await s.setUp();
+    const [token, jump, expired] = s.requestBlocks;
+    if (!token || !jump || !expired) throw new Error('blocks');
+    await s.sendBlock(token);
+    await s.sendBlock(jump);
+    // Another lesson (or tab) sets the clock back on real time and changes the leeway.
+    await server.admin.setClock({ real: true });
+    await server.admin.updateSettings({ leewaySeconds: 300 });
+    expect(s.drift()).toEqual([
+      'the server clock, frozen for this lesson, runs again',
+      "the server's settings were changed",
+    ]);
+    // The step now fails for the wrong reason...
+    expect(await s.sendBlock(expired)).toMatchObject({ expectation: { ok: false } });
+    // ...and a replay up to it brings back the state it needs.
+    const steps: number[] = [];
+    expect(await s.replay('expired', (done) => steps.push(done))).toEqual({ replayed: 2 });
+    expect(steps).toEqual([0, 1, 2]);
+    expect(s.drift()).toEqual([]);
+    expect(await s.sendBlock(expired)).toMatchObject({ expectation: { ok: true } });
+  });
+
+  it('tells when a saved token ran out while the learner was away on a running clock', async () => {
+    let wall = Date.UTC(2030, 0, 1);
+    server = await createMockServer({ issuer, apiOrigin: api, audience: api, now: () => wall });
+    const s = session(lesson(TOKEN));
+    await s.setUp();
+    const [token] = s.requestBlocks;
+    if (!token) throw new Error('block');
+    await s.sendBlock(token);
+    expect(s.drift()).toEqual([]);
+    wall += 30 * 60_000; // half an hour: the token still works
+    expect(s.drift()).toEqual([]);
+    wall += 2 * 3600_000; // the learner comes back after lunch
+    expect(s.drift()).toEqual([
+      'the token in {{access_token}} expired 1 h 30 min ago on the server clock',
+    ]);
   });
 });
