@@ -93,7 +93,8 @@ function isIpLiteral(hostname: string): boolean {
 
 /** The host name a `Host` header names (no port, no brackets), lower case. */
 function hostHeaderName(host: string | null): string | undefined {
-  if (host === null || host === '') return undefined;
+  // A Host is host[:port]; anything URL syntax would read as more (user@, a path) is no name.
+  if (host === null || host === '' || /[@/\\?#\s]/.test(host)) return undefined;
   return hostnameOf(`http://${host}`);
 }
 

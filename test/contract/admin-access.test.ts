@@ -160,6 +160,10 @@ describe('/__admin on npm run server (localhost)', () => {
     });
     expect(r.status).toBe(403);
     expect(r.text).not.toContain('demo-secret');
+    const disguised = await call(`${server.origin}/__admin/clients`, 'GET', {
+      host: `rebound.example@localhost:${port}`,
+    });
+    expect(disguised.status).toBe(403);
     for (const host of [`localhost:${port}`, `127.0.0.1:${port}`, `[::1]:${port}`]) {
       expect((await call(`${server.origin}/__admin/clock`, 'GET', { host })).status).toBe(200);
     }
