@@ -88,7 +88,8 @@ describe('MarkdownView', () => {
     expect(out).toContain(
       '<pre class="markdown-code"><code class="language-json">{&quot;a&quot;: &quot;&lt;b&gt;&quot;}</code></pre>',
     );
-    expect(out).toContain('<th scope="col" style="text-align:center">a</th>');
+    expect(out).toContain('<th scope="col" class="markdown-align-center">a</th>');
+    expect(out).not.toContain(' style=');
     expect(out).toContain(
       '<aside class="markdown-callout markdown-callout-warning" aria-label="Warning"><p class="markdown-callout-title">Warning</p><p>Keep secrets on the server.</p></aside>',
     );

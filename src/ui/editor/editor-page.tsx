@@ -1,3 +1,5 @@
+// First: before any module that builds a zod schema.
+import './zod-jitless.ts';
 import { useCallback, useDeferredValue, useEffect, useId, useMemo, useRef, useState } from 'react';
 import { signClientAssertion } from '../../client/token-request.ts';
 import { checkAuthoring } from '../../lessons/check/authoring-checks.ts';

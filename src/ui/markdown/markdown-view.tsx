@@ -113,9 +113,11 @@ function renderBlockNode(node: MarkdownNode, context: RenderContext, key: number
       );
     case 'table': {
       const [head = [], ...rows] = node.rows;
-      const style = (column: number) => {
-        const align = node.align[column];
-        return align ? { textAlign: align } : undefined;
+      // A class, not a style attribute: the prerendered HTML's Content-Security-Policy allows
+      // no style attributes (plugins/content-security-policy.ts).
+      const align = (column: number) => {
+        const value = node.align[column];
+        return value ? `markdown-align-${value}` : undefined;
       };
       return (
         <div key={key} className="markdown-table">
@@ -124,7 +126,7 @@ function renderBlockNode(node: MarkdownNode, context: RenderContext, key: number
               <tr>
                 {head.map((cell, column) => (
                   // biome-ignore lint/suspicious/noArrayIndexKey: static compiled content
-                  <th key={column} scope="col" style={style(column)}>
+                  <th key={column} scope="col" className={align(column)}>
                     {renderInlines(cell, context)}
                   </th>
                 ))}
@@ -136,7 +138,7 @@ function renderBlockNode(node: MarkdownNode, context: RenderContext, key: number
                 <tr key={rowIndex}>
                   {row.map((cell, column) => (
                     // biome-ignore lint/suspicious/noArrayIndexKey: static compiled content
-                    <td key={column} style={style(column)}>
+                    <td key={column} className={align(column)}>
                       {renderInlines(cell, context)}
                     </td>
                   ))}
