@@ -93,8 +93,8 @@ test('flow, JWT inspector and exercise: the diagram reads as steps, a token is d
   await tryIt.send();
   await tryIt.expectStatus(200, 'OK');
   await expect(exercise.result).toHaveText(/Done! Every check passes\./);
-  // The inspector follows the variable: now the orders-service token.
-  await expect(inspector.claim('client_id')).toContainText('orders-service');
+  // The inspector keeps explaining the token of the request above it, not the newest one.
+  await expect(inspector.claim('client_id')).toContainText('demo-client');
   await inspector.expectVerified();
 
   // Progress is kept: after a reload the exercise is still done.

@@ -26,10 +26,12 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
 
   // 3. The log: the secret in the body is redacted.
   await lesson.request('A token request with the secret in its body').sendAndExpect(200, '200');
-  const log = lesson.request("The server's request log");
+  const log = lesson.request("The server's request log: its three newest token requests");
   await log.sendAndExpect(200, '200');
   await expect(log.root.getByText(/client_secret=%5Bredacted%5D/).first()).toBeVisible();
   await expect(log.root.getByText(/client_secret=demo-secret/)).toHaveCount(0);
+  // Bounded: three entries, newest first, not the whole log of every lesson so far.
+  await expect(log.root.getByText(/"endpoint": "token"/)).toHaveCount(3);
 
   // 4. Loose scope matching: two scopes are accepted, one character off is not.
   await lesson.request('A token with two scopes').sendAndExpect(200, '200');

@@ -207,7 +207,7 @@ export const claimExplanations: Readonly<Record<string, ClaimExplanation>> = {
   scope: {
     label: 'Scope',
     explanation:
-      'What the token allows, as space-separated permissions (read:users). Each endpoint checks for the exact scope it needs.',
+      'What the token allows: permission names separated by spaces. Each endpoint checks for the exact scope it needs.',
     url: 'https://www.rfc-editor.org/rfc/rfc9068#section-2.2.3',
   },
   exp: {

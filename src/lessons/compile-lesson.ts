@@ -646,6 +646,18 @@ class TreeCompiler {
       }
     }
 
+    // An inspector explains the token the request nearest above it saved, and keeps showing
+    // that one when later requests save the same variable again.
+    for (const [index, record] of this.records.entries()) {
+      const block = record.block;
+      if (block.kind !== 'jwt' || block.token !== undefined) continue;
+      const variable = block.from ?? 'access_token';
+      const saver = this.records
+        .slice(0, index)
+        .findLast((r) => r.block.kind === 'request' && r.saves.includes(variable))?.block;
+      if (saver?.kind === 'request') block.savedBy = saver.id;
+    }
+
     const savedAt = new Map<string, BlockRecord>();
     for (const record of this.records) {
       for (const use of record.uses) {

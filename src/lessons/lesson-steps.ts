@@ -22,13 +22,24 @@ export interface LessonStep {
 }
 
 /**
- * The steps of a lesson body, in reading order: each request block, each case of a negatives
- * block that has an id (`<id>#<index>`, index from 0), and each exercise. Runs in the page and in
+ * The steps of a lesson body, in reading order: each request block (but one an exercise judges
+ * and that expects nothing itself), each case of a negatives block that has an id
+ * (`<id>#<index>`, index from 0), and each exercise. Runs in the page and in
  * the lessons plugin (which ships the keys with the lesson list, so the home page needs no body).
  */
 export function lessonSteps(body: readonly MarkdownNode[]): LessonStep[] {
   const steps: LessonStep[] = [];
-  for (const block of lessonBlocks(body)) {
+  const blocks = lessonBlocks(body);
+  // A request an exercise judges is the exercise's step, not one of its own: its answer may be
+  // meant to fail (a 403 the learner provokes), which a request step without `expect` would
+  // never count as done.
+  const judged = new Set(
+    blocks.flatMap((b) =>
+      b.kind === 'exercise' && b.check.response?.request ? [b.check.response.request] : [],
+    ),
+  );
+  for (const block of blocks) {
+    if (block.kind === 'request' && judged.has(block.id) && block.expect === undefined) continue;
     if (block.kind === 'request') {
       steps.push({ key: block.id, label: block.title ?? block.id, kind: 'request' });
     } else if (block.kind === 'negatives' && block.id !== undefined) {

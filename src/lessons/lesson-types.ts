@@ -128,6 +128,11 @@ export interface JwtBlock {
   title?: string;
   /** The variable holding the token; absent when the lesson gives a literal token. */
   from?: string;
+  /**
+   * The request block above that saves that variable (filled in by the compiler): the inspector
+   * shows the token that block saved, even after a later block saves the variable anew.
+   */
+  savedBy?: string;
   token?: string;
   /** Claim names to draw attention to, e.g. `['scope', 'aud']`. */
   highlight: string[];

@@ -46,6 +46,8 @@ export interface LessonState {
   lastExchange?: { key: string; exchange: RecordedExchange };
   /** Where the lesson's last step (or its set-up) left the server, to tell when it moved since. */
   mark?: ServerMark;
+  /** The values each request block saved last, by block id (an inspector shows its block's). */
+  savedBy?: Record<string, Record<string, string>>;
 }
 
 /**
@@ -294,6 +296,7 @@ export class LessonSession {
       ...s,
       ...(mark && { mark }),
       vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
+      ...(saved.length > 0 && { savedBy: { ...s.savedBy, [key]: newVars } }),
       exchanges: { ...s.exchanges, [key]: exchange },
       lastExchange: { key, exchange },
       statuses: { ...s.statuses, [key]: exchange.status },

@@ -4,7 +4,7 @@ import { discoveryEndpoint, jwksEndpoint } from './discovery.ts';
 import { MethodNotAllowed, NotFound, OAuthError } from './errors.ts';
 import { empty, json, type ProtocolResponse } from './http.ts';
 import { introspectionEndpoint } from './introspection-endpoint.ts';
-import type { EndpointName } from './log.ts';
+import { type EndpointName, type LogQuery, parseLogQuery, selectLog } from './log.ts';
 import { readJsonBody } from './parse-body.ts';
 import { applyProfile, profileView } from './profiles.ts';
 import { redactJson } from './redact.ts';
@@ -234,7 +234,25 @@ export const ROUTES: readonly Route[] = [
     host: 'issuer',
     path: '/__admin/log',
     endpoint: 'admin',
-    methods: { GET: ({ admin }) => ok({ entries: admin.log() }) },
+    methods: {
+      // ?endpoint=token&order=newest&limit=3: what a reader looks for, not all 200 entries.
+      GET: ({ admin, url }) => {
+        let query: LogQuery;
+        try {
+          query = parseLogQuery(url.searchParams);
+        } catch (error) {
+          const message = error instanceof Error ? error.message : String(error);
+          throw new OAuthError(
+            'invalid_request',
+            `${message} Example: /__admin/log?endpoint=token&order=newest&limit=3.`,
+            {
+              detail: `log query ${url.search.slice(0, 100)}`,
+            },
+          );
+        }
+        return ok({ entries: selectLog(admin.log(), query) });
+      },
+    },
   },
   {
     host: 'issuer',

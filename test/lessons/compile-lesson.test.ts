@@ -180,6 +180,7 @@ describe('a good lesson', () => {
           block: {
             kind: 'jwt',
             from: 'access_token',
+            savedBy: 'get-token',
             highlight: ['scope', 'aud'],
             source: { file: FILE, line: 38 },
           },
@@ -533,5 +534,31 @@ describe('the server state a lesson starts from', () => {
       expect.stringMatching(/^6:1 Front-matter "server\.clock": .*real.*frozen/),
       expect.stringMatching(/^6:1 Front-matter "server\.settings\.leewaySeconds": .*300/),
     ]);
+  });
+});
+
+describe('an inspector keeps the token it explains', () => {
+  it('names the request above it that saves its variable, not a later one', () => {
+    const token = (id: string, client: string) =>
+      fence(
+        `request id=${id} expect=200 save=access_token`,
+        'POST https://auth.example.com/oauth/token',
+        'Content-Type: application/x-www-form-urlencoded',
+        '',
+        `grant_type=client_credentials&client_id=${client}&client_secret=x`,
+      );
+    const lesson = compileOk(
+      [
+        FRONT_MATTER,
+        token('first', 'demo-client'),
+        token('second', 'orders-service'),
+        fence('jwt title="The second token"'),
+        token('third', 'reporting-job'),
+      ].join('\n'),
+    );
+    const inspectors = lesson.body.flatMap((node) =>
+      node.type === 'block' && node.block.kind === 'jwt' ? [node.block] : [],
+    );
+    expect(inspectors[0]?.savedBy).toBe('second');
   });
 });

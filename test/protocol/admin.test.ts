@@ -571,3 +571,33 @@ describe('admin HTTP routes for keys and issued tokens', () => {
     expect(unknown.body).toMatchObject({ error: 'not_found' });
   });
 });
+
+describe('GET /__admin/log queries', () => {
+  it('selects one endpoint, newest first, at most a few; refuses a bad query with 400', async () => {
+    const s = await makeServer();
+    for (const client of ['demo-client', 'orders-service', 'reporting-job']) {
+      await tokenFor(
+        s,
+        client,
+        client === 'demo-client' ? 'demo-secret' : `${client.split('-')[0]}-secret`,
+      );
+    }
+    await send(s, api('/api/v1/users'));
+    const r = await send(s, adminCall('GET', '/log?endpoint=token&order=newest&limit=2'));
+    const entries = (r.body as { entries: { endpoint: string; clientId?: string }[] }).entries;
+    expect(entries.map((e) => [e.endpoint, e.clientId])).toEqual([
+      ['token', 'reporting-job'],
+      ['token', 'orders-service'],
+    ]);
+    // Without a query: everything, oldest first, as before.
+    const all = (await send(s, adminCall('GET', '/log'))).body as { entries: unknown[] };
+    expect(all.entries.length).toBe(4);
+    for (const bad of ['endpoint=tokens', 'limit=0', 'limit=201', 'limit=2.5', 'order=random']) {
+      const refused = await send(s, adminCall('GET', `/log?${bad}`));
+      expect([refused.status, (refused.body as { error: string }).error]).toEqual([
+        400,
+        'invalid_request',
+      ]);
+    }
+  });
+});

@@ -53,6 +53,8 @@ export interface LessonRuntime {
   slug: string;
   /** Persisted per lesson in localStorage. */
   vars: Readonly<Record<string, string>>;
+  /** What each request block saved last, by block id (persisted). */
+  savedBy: Readonly<Record<string, Readonly<Record<string, string>>>>;
   setVar(name: string, value: string): void;
   /** The latest exchange per step key (memory only). */
   exchanges: Readonly<Record<string, RecordedExchange>>;
@@ -380,6 +382,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     return {
       slug,
       vars: state.vars,
+      savedBy: state.savedBy ?? {},
       setVar: (name, value) => session.setVar(name, value),
       exchanges: state.exchanges,
       ...(state.lastExchange && { lastExchange: state.lastExchange }),

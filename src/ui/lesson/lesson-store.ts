@@ -2,6 +2,7 @@ import {
   emptyLessonState as emptyState,
   type LessonState,
   type LessonStateStore,
+  type ServerMark,
 } from '../../lessons/session.ts';
 
 export type { LessonState } from '../../lessons/session.ts';
@@ -10,8 +11,8 @@ export type { LessonState } from '../../lessons/session.ts';
  * Per-lesson learner state, outside React so that the app-wide reset can clear every lesson at
  * once, and so a lesson keeps its recorded exchanges while the learner visits another page.
  *
- * Persisted (localStorage `ccp:lesson:<slug>`): variables, progress, last status per step and the
- * learner's edited request texts. Recorded exchanges and lab outcomes live in memory only (they
+ * Persisted (localStorage `ccp:lesson:<slug>`): variables, progress, last status per step, the
+ * learner's edited request texts, what each block saved and where the last step left the server. Recorded exchanges and lab outcomes live in memory only (they
  * may hold tokens and can be large); the last status per step survives in `statuses`.
  */
 
@@ -41,6 +42,23 @@ function isStringRecord(value: unknown): value is Record<string, string> {
   );
 }
 
+/** A stored {@link ServerMark}, if it has every field with the right type. */
+function readMark(value: unknown): ServerMark | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const m = value as Record<string, unknown>;
+  const finite = (n: unknown): n is number => typeof n === 'number' && Number.isFinite(n);
+  if (
+    typeof m.frozen !== 'boolean' ||
+    !finite(m.now) ||
+    !finite(m.offset) ||
+    typeof m.settings !== 'string' ||
+    !finite(m.leeway)
+  ) {
+    return undefined;
+  }
+  return { frozen: m.frozen, now: m.now, offset: m.offset, settings: m.settings, leeway: m.leeway };
+}
+
 function readStored(slug: string): LessonState {
   const state = emptyState();
   try {
@@ -60,6 +78,15 @@ function readStored(slug: string): LessonState {
         if (typeof v === 'number') state.statuses[k] = v;
       }
     }
+    const mark = readMark(parsed.mark);
+    if (mark) state.mark = mark;
+    if (typeof parsed.savedBy === 'object' && parsed.savedBy !== null) {
+      const savedBy: Record<string, Record<string, string>> = {};
+      for (const [block, values] of Object.entries(parsed.savedBy)) {
+        if (isStringRecord(values)) savedBy[block] = { ...values };
+      }
+      state.savedBy = savedBy;
+    }
   } catch {
     // unreadable or storage blocked: start fresh
   }
@@ -76,6 +103,8 @@ function persist(slug: string, state: LessonState): void {
         progress: state.progress,
         statuses: state.statuses,
         drafts: state.drafts,
+        ...(state.mark && { mark: state.mark }),
+        ...(state.savedBy && { savedBy: state.savedBy }),
       }),
     );
   } catch (error) {

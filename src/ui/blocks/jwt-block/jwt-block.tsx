@@ -21,7 +21,12 @@ import './jwt-block.css';
 export function JwtBlockView({ block }: BlockProps<'jwt'>) {
   const runtime = useOptionalLessonRuntime();
   const variable = block.from ?? 'access_token';
-  const token = block.token ?? runtime?.vars[variable];
+  // The token the request above saved, kept when a later request saves the variable again.
+  const token =
+    block.token ??
+    (block.savedBy === undefined
+      ? runtime?.vars[variable]
+      : runtime?.savedBy[block.savedBy]?.[variable]);
   const headingId = useId();
   return (
     <section className="card jwt-block" aria-labelledby={headingId}>
@@ -191,6 +196,9 @@ function ClaimTable({
                     {explanation ? (
                       <>
                         {explanation.explanation}{' '}
+                        {name === 'scope' && typeof value === 'string' ? (
+                          <>{describeScopes(value)} </>
+                        ) : null}
                         <a href={explanation.url} target="_blank" rel="noreferrer">
                           spec
                         </a>
@@ -209,6 +217,14 @@ function ClaimTable({
       </table>
     </div>
   );
+}
+
+/** "This one holds 2: read:orders and write:orders." — read from the token, not an example. */
+export function describeScopes(scope: string): string {
+  const names = scope.split(' ').filter(Boolean);
+  if (names.length === 0) return 'This one holds none.';
+  if (names.length === 1) return `This one holds 1: ${names[0]}.`;
+  return `This one holds ${names.length}: ${names.slice(0, -1).join(', ')} and ${names.at(-1)}.`;
 }
 
 function ClaimValue({

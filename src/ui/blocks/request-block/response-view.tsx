@@ -1,4 +1,4 @@
-import { useId } from 'react';
+import { useId, useState } from 'react';
 import { explainResponse } from '../../../client/explain-error.ts';
 import type { RecordedExchange } from '../../../client/send-request.ts';
 import { describeExpectation } from '../../../lessons/expectation.ts';
@@ -45,6 +45,32 @@ export function statusTone(status: number): 'success' | 'warning' | 'danger' {
 function prettyBody(exchange: RecordedExchange): string {
   if (exchange.json !== undefined) return JSON.stringify(exchange.json, null, 2);
   return exchange.bodyText;
+}
+
+/** Characters of a body shown at first: a large answer (a whole log) would swamp the page. */
+export const BODY_PREVIEW_CHARS = 12_000;
+
+/** A response body, the first {@link BODY_PREVIEW_CHARS} of it until the learner asks for all. */
+function ResponseBody({ text }: { text: string }) {
+  const [all, setAll] = useState(false);
+  const long = text.length > BODY_PREVIEW_CHARS;
+  const shown = long && !all ? text.slice(0, BODY_PREVIEW_CHARS) : text;
+  return (
+    <>
+      <pre className="response-view__body">
+        <code>{shown}</code>
+      </pre>
+      {long ? (
+        <p className="response-view__more">
+          <button type="button" className="btn btn--small" onClick={() => setAll(!all)}>
+            {all
+              ? 'Show less'
+              : `Show the whole body (${Math.round(text.length / 1024)} kB; ${Math.round(BODY_PREVIEW_CHARS / 1024)} kB shown)`}
+          </button>
+        </p>
+      ) : null}
+    </>
+  );
 }
 
 /** `checkClientSecret` → `check client secret`. */
@@ -170,9 +196,7 @@ export function ResponseView({
         </section>
       ) : null}
       {exchange.bodyText !== '' ? (
-        <pre className="response-view__body">
-          <code>{prettyBody(exchange)}</code>
-        </pre>
+        <ResponseBody text={prettyBody(exchange)} />
       ) : (
         <p className="muted response-view__empty">Empty body.</p>
       )}
