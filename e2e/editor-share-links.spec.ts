@@ -9,12 +9,10 @@ const LESSON = 'lessons/02-first-token.md';
 
 test('a stranger’s link for a lesson the learner has a draft of asks first: keep both, replace (with undo), or ignore', async ({
   page,
-  browser,
+  stranger: theirPage,
 }) => {
   test.slow();
   // The stranger edits lesson 02 in their own browser and shares it.
-  const stranger = await browser.newContext();
-  const theirPage = await stranger.newPage();
   await theirPage.goto(`/editor?lesson=${encodeURIComponent(LESSON)}`);
   const theirEditor = new LessonEditor(theirPage);
   await expect(theirEditor.source).toHaveValue(/title: Your first token\n/);
@@ -24,7 +22,6 @@ test('a stranger’s link for a lesson the learner has a draft of asks first: ke
   );
   await theirEditor.source.fill(theirs);
   const link = await theirEditor.shareLink();
-  await stranger.close();
 
   // The learner has their own draft of the same lesson.
   await page.goto(`/editor?lesson=${encodeURIComponent(LESSON)}`);
