@@ -10,6 +10,7 @@ import { LAB_NAMES, LABS } from './labs/index.ts';
 import type {
   ClientAuthMethod,
   ExerciseBlock,
+  ExerciseSolution,
   ExpectedErrorCode,
   FlowStep,
   HttpRequestTemplate,
@@ -282,9 +283,26 @@ const negativesSchema = z
 
 const claimValue = z.union([z.string(), z.number(), z.boolean()]);
 
+/**
+ * A worked solution the page offers after two tries that did not pass: what to do, in words, and
+ * the requests to send (a block id, with the edited text when the learner must edit it).
+ */
+const solutionSchema = z.strictObject({
+  explain: z.string().min(1),
+  steps: z
+    .array(
+      z.strictObject({
+        request: z.string().regex(ID, 'expected the id of a request block'),
+        text: z.string().min(1).optional(),
+      }),
+    )
+    .default([]),
+});
+
 const exerciseSchema = z.strictObject({
   goal: z.string().min(1),
   hint: z.string().min(1).optional(),
+  solution: solutionSchema.optional(),
   check: z
     .strictObject({
       response: z
@@ -600,7 +618,7 @@ const exercise: BlockSpec<'exercise'> = {
   parse(context) {
     const yaml = context.parseYaml(exerciseSchema, 'exercise');
     if (!yaml) return undefined;
-    const { goal, hint, check } = yaml.value;
+    const { goal, hint, check, solution } = yaml.value;
     const result: ExerciseBlock['check'] = {};
     if (check.response) {
       const {
@@ -639,6 +657,22 @@ const exercise: BlockSpec<'exercise'> = {
         claims: check.token.claims ?? {},
       };
     }
+    let worked: ExerciseSolution | undefined;
+    if (solution) {
+      const steps: ExerciseSolution['steps'] = [];
+      for (const [index, step] of solution.steps.entries()) {
+        let text: HttpRequestTemplate | undefined;
+        if (step.text !== undefined) {
+          const origin = yaml.nodeAt(['solution', 'steps', index, 'text']);
+          text = context.parseHttp(step.text, (line, column) =>
+            blockScalarPoint(context.body, origin, line, column),
+          );
+          if (!text) return undefined;
+        }
+        steps.push({ request: step.request, ...(text && { text }) });
+      }
+      worked = { explain: solution.explain, steps };
+    }
     const { options } = context;
     return {
       kind: 'exercise',
@@ -647,6 +681,7 @@ const exercise: BlockSpec<'exercise'> = {
       goal,
       ...(hint ? { hint } : {}),
       check: result,
+      ...(worked && { solution: worked }),
       source: context.source,
     };
   },
@@ -654,6 +689,10 @@ const exercise: BlockSpec<'exercise'> = {
     ...(block.check.response?.request
       ? [{ id: block.check.response.request, kinds: ['request' as const] }]
       : []),
+    ...(block.solution?.steps ?? []).map((step) => ({
+      id: step.request,
+      kinds: ['request' as const],
+    })),
     ...(block.check.lab ? [{ id: block.check.lab.id, kinds: ['lab' as const] }] : []),
   ],
 };

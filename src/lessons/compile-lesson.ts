@@ -577,6 +577,11 @@ class TreeCompiler {
         column: infoColumn,
       });
     }
+    if (block.kind === 'exercise') {
+      for (const step of block.solution?.steps ?? []) {
+        record.refs.push({ id: step.request, kinds: ['request'], line, column: infoColumn });
+      }
+    }
     if (block.kind === 'exercise' && block.check.lab) {
       record.refs.push({ id: block.check.lab.id, kinds: ['lab'], line, column: infoColumn });
     }
@@ -618,6 +623,11 @@ class TreeCompiler {
         )?.block;
         if (record.block.kind === 'curl' && request?.kind === 'request') {
           record.block.command = toCurl(request.request);
+        }
+        if (record.block.kind === 'exercise' && request?.kind === 'request') {
+          for (const step of record.block.solution?.steps ?? []) {
+            if (step.request === ref.id) step.requestTitle = request.title ?? request.id;
+          }
         }
         const responseCheck =
           record.block.kind === 'exercise' ? record.block.check.response : undefined;

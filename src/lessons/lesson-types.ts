@@ -204,6 +204,19 @@ export interface LabOutcome {
   detail: string;
 }
 
+/** A worked solution, offered after two tries: what to do, and the requests to send. */
+export interface ExerciseSolution {
+  explain: string;
+  steps: {
+    /** The request block to send. */
+    request: string;
+    /** Its title, what the learner sees (filled in by the compiler). */
+    requestTitle?: string;
+    /** The text to send instead of the lesson's (an edit of an editable block). */
+    text?: HttpRequestTemplate;
+  }[];
+}
+
 export interface ExerciseBlock {
   kind: 'exercise';
   id: string;
@@ -215,6 +228,7 @@ export interface ExerciseBlock {
     token?: ExerciseTokenCheck;
     lab?: ExerciseLabCheck;
   };
+  solution?: ExerciseSolution;
   source: SourcePosition;
 }
 

@@ -128,6 +128,11 @@ export type SendOutcome =
       saved?: string[];
       /** `save` rules whose path a 2xx answer did not have. */
       unsaved?: SaveRule[];
+      /**
+       * What had moved on the server since the lesson's previous step, when something had
+       * (see {@link LessonSession.drift}): the answer may differ from the lesson's.
+       */
+      drift?: string[];
     }
   | {
       /** Why nothing was sent, for the learner. */
@@ -268,6 +273,9 @@ export class LessonSession {
     if (filled.errors.length > 0) return { error: filled.errors.join(' ') };
     const refused = this.#refusedOrigin(filled.request.url);
     if (refused !== undefined) return refused;
+    // Moved since the last step? Then this answer is not the lesson's, and where the server now
+    // stands must not become the lesson's mark: the drift stays visible until set up again.
+    const drift = this.drift();
 
     let exchange: RecordedExchange;
     try {
@@ -291,7 +299,7 @@ export class LessonSession {
     }
     const expectation = options.expect ? this.judge(exchange, options.expect) : undefined;
     const ok = expectation ? expectation.ok : isSuccess(exchange.status);
-    const mark = this.servers.mark?.();
+    const mark = drift.length === 0 ? this.servers.mark?.() : undefined;
     this.store.update((s) => ({
       ...s,
       ...(mark && { mark }),
@@ -308,6 +316,7 @@ export class LessonSession {
       ...(expectation && { expectation }),
       ...(saved.length > 0 && { saved }),
       ...(unsaved.length > 0 && { unsaved }),
+      ...(drift.length > 0 && { drift }),
     };
   }
 

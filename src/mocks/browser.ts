@@ -1,15 +1,11 @@
 import { setupWorker } from 'msw/browser';
 import { createMockServer, type MockServer } from '../protocol';
+import { BROWSER_HOSTS } from './browser-hosts';
 import { createHandlers } from './handlers';
 import { createLocalStorageStore } from './local-storage-store';
 import { getSigningClientJwks } from './signing-client-key';
 
-/** The browser runtime's hosts (CONTRACT.md, "Hosts"). */
-export const BROWSER_HOSTS = {
-  issuer: 'https://auth.example.com',
-  apiOrigin: 'https://api.example.com',
-  audience: 'https://api.example.com',
-} as const;
+export { BROWSER_HOSTS } from './browser-hosts';
 
 /**
  * How requests reach the mock servers: through the service worker (the normal case, visible in

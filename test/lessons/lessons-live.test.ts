@@ -1,33 +1,30 @@
 /**
  * Every lesson, run live: compile it, then send its `request` blocks top to bottom and every
  * `negatives` case against a fresh protocol core, filling variables the way the page does, and
- * assert each expectation holds. Exercises are checked where they stand: the check must fail
- * before the learner acts and pass after the worked solution below (which edits and sends the
- * lesson's own editable blocks). Claims a lesson makes in prose that no `expect` can state
- * (a header, an empty body, a field's absence) are asserted in EXTRA.
+ * assert each expectation holds, through the lesson session the page uses. Exercises are checked
+ * where they stand: the check must fail before the learner acts and pass after the lesson's own
+ * worked solution (`solution:`, which edits and sends its editable blocks). Every step outside a
+ * lab must end done. Claims a lesson makes in prose that no `expect` can state (a header, an
+ * empty body, a field's absence) are asserted in EXTRA.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  basicCredentials,
-  fillVariablesAsync,
-  type HttpRequestModel,
-} from '../../src/client/http-request.ts';
+import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
-import { answerFacts, checkExpectation } from '../../src/lessons/expectation.ts';
-import type {
-  CompiledLesson,
-  ExerciseBlock,
-  LessonBlock,
-  MarkdownNode,
-  RequestBlock,
-  ResponseExpectation,
-} from '../../src/lessons/lesson-types.ts';
-import { parseHttpRequest } from '../../src/lessons/parse-http-request.ts';
+import {
+  type CheckResult,
+  checkResponse,
+  checkToken,
+  combineChecks,
+} from '../../src/lessons/exercise-check.ts';
+import { lessonBlocks, lessonSteps } from '../../src/lessons/lesson-steps.ts';
+import type { CompiledLesson, ExerciseBlock } from '../../src/lessons/lesson-types.ts';
+import { DEFAULT_ALLOWED_ORIGINS } from '../../src/lessons/parse-http-request.ts';
+import { LessonSession, memoryLessonStore } from '../../src/lessons/session.ts';
 import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
 
 const ISSUER = 'https://auth.example.com';
@@ -37,253 +34,84 @@ const API = 'https://api.example.com';
 // Running requests the way the page does
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A learner's run through one lesson: the lesson session the page uses (src/lessons/session.ts),
+ * against a fresh core, with the same signing of `{{$client_assertion}}`, and a transcript of
+ * every exchange for failure messages.
+ */
 class LessonRun {
-  readonly vars: Record<string, string> = {};
-  /** Latest response of each request block, by id. */
-  readonly latest = new Map<string, RecordedExchange>();
-  /** Current text of each request block (the learner may edit editable ones). */
-  readonly requests = new Map<string, RequestBlock>();
+  readonly session: LessonSession;
   readonly log: string[] = [];
+  /** What a test wrote alongside the lesson's own variables (EXTRA's notes). */
+  readonly notes: Record<string, string> = {};
 
   constructor(
     readonly server: MockServer,
-    private readonly signingKey: JWK,
-  ) {}
-
-  private async fill(text: string): Promise<string> {
-    const result = await fillVariablesAsync(text, this.vars, {
+    signingKey: JWK,
+    lesson: CompiledLesson,
+  ) {
+    this.session = new LessonSession(lesson, memoryLessonStore(), {
+      send: async (request) => {
+        const exchange = await sendRequest(request, {
+          fetch: async (r) => {
+            const response = await server.handle(r);
+            if (!response) throw new Error(`no mock answers ${r.url}`);
+            return response;
+          },
+        });
+        this.log.push(
+          `${request.method} ${request.url} -> ${exchange.status} ${exchange.bodyText}`,
+        );
+        return exchange;
+      },
+      serverLog: (id) => server.admin.log().find((entry) => entry.id === id),
       signAssertion: (clientId) =>
         clientId === 'signing-client'
-          ? signClientAssertion(clientId, ISSUER, this.signingKey)
+          ? signClientAssertion(clientId, ISSUER, signingKey)
           : Promise.resolve(undefined),
+      allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
     });
-    expect(result.missing, `variables without a value in ${text}`).toEqual([]);
-    expect(result.errors, `helper errors in ${text}`).toEqual([]);
-    return result.text;
   }
 
-  async send(template: HttpRequestModel): Promise<RecordedExchange> {
-    const request: HttpRequestModel = {
-      method: template.method,
-      url: await this.fill(template.url),
-      headers: await Promise.all(
-        template.headers.map(async ([n, v]) => [n, await this.fill(v)] as [string, string]),
-      ),
-      body: await this.fill(template.body),
-    };
-    const exchange = await sendRequest(request, {
-      fetch: async (r) => {
-        const response = await this.server.handle(r);
-        if (!response) throw new Error(`no mock answers ${r.url}`);
-        return response;
-      },
-    });
-    this.log.push(`${request.method} ${request.url} -> ${exchange.status} ${exchange.bodyText}`);
-    return exchange;
+  get vars(): Readonly<Record<string, string>> {
+    return this.session.state.vars;
   }
 
-  async sendBlock(block: RequestBlock): Promise<RecordedExchange> {
-    const exchange = await this.send(block.request);
-    this.latest.set(block.id, exchange);
-    if (exchange.status >= 200 && exchange.status < 300) {
-      for (const rule of block.save) {
-        let value: unknown = exchange.json;
-        for (const segment of rule.path) {
-          value =
-            Array.isArray(value) && /^\d+$/.test(segment)
-              ? value[Number(segment)]
-              : typeof value === 'object' && value !== null
-                ? (value as Record<string, unknown>)[segment]
-                : undefined;
-        }
-        expect(
-          value,
-          `block ${block.id} saves ${rule.variable} from ${rule.path.join('.')}`,
-        ).not.toBe(undefined);
-        this.vars[rule.variable] = typeof value === 'string' ? value : JSON.stringify(value);
-      }
-    }
-    return exchange;
+  /** The latest exchange of a request block (or any step key). */
+  latest(key: string): RecordedExchange | undefined {
+    return this.session.state.exchanges[key];
   }
 }
 
-/**
- * What is wrong with a response against an expectation (empty when it holds): the one rule the
- * page uses (src/lessons/expectation.ts), with the server's log entry for the answer.
- */
-function mismatches(
-  run: LessonRun,
-  exchange: RecordedExchange,
-  want: Partial<ResponseExpectation>,
-): string[] {
-  const log = run.server.admin.log().find((entry) => entry.id === exchange.requestId);
-  return checkExpectation(answerFacts(exchange, log), want).reasons;
-}
-
+/** Why an exercise does not pass (empty when it does), judged by the page's own checks. */
 async function exerciseFailures(run: LessonRun, exercise: ExerciseBlock): Promise<string[]> {
-  const out: string[] = [];
   const { response, token } = exercise.check;
-  if (response) {
-    let exchange: RecordedExchange | undefined;
-    if (response.run) exchange = await run.send(response.run);
-    else if (response.request) exchange = run.latest.get(response.request);
-    else throw new Error(`${exercise.id}: lessons here always name the request to check`);
-    if (!exchange) out.push('no response yet');
-    else out.push(...mismatches(run, exchange, response));
+  const state = run.session.state;
+  let responseResult: CheckResult | undefined;
+  if (response?.run) {
+    const outcome = await run.session.send(`${exercise.id}#check`, response.run);
+    responseResult =
+      'error' in outcome
+        ? { ok: false, reasons: [`check request not sent: ${outcome.error}`] }
+        : checkResponse(response, outcome.exchange, { kind: 'run' }, logOf(run, outcome.exchange));
+  } else if (response?.request) {
+    const exchange = run.latest(response.request);
+    responseResult = checkResponse(
+      response,
+      exchange,
+      { kind: 'request', title: response.request },
+      exchange && logOf(run, exchange),
+    );
+  } else if (response) {
+    throw new Error(`${exercise.id}: lessons here always name the request to check`);
   }
-  if (token) {
-    const value = run.vars[token.variable];
-    let claims: Record<string, unknown> | undefined;
-    try {
-      claims = value === undefined ? undefined : decodeJwt(value);
-    } catch {
-      claims = undefined;
-    }
-    if (!claims) out.push(`${token.variable} is not a JWT`);
-    else {
-      const scopes = typeof claims.scope === 'string' ? claims.scope.split(' ') : [];
-      for (const s of token.scope_includes) if (!scopes.includes(s)) out.push(`scope lacks ${s}`);
-      for (const [k, v] of Object.entries(token.claims)) {
-        if (JSON.stringify(claims[k]) !== JSON.stringify(v)) out.push(`claim ${k} is not ${v}`);
-      }
-    }
-  }
-  return out;
+  const tokenResult = token ? checkToken(token, state.vars[token.variable]) : undefined;
+  return combineChecks(responseResult, tokenResult).reasons;
 }
 
-// ---------------------------------------------------------------------------------------------
-// Worked solutions: what a learner edits and sends for each exercise
-// ---------------------------------------------------------------------------------------------
-
-/** Send a request block, optionally after replacing its text (an edit of an editable block). */
-interface SolutionStep {
-  block: string;
-  source?: string;
+function logOf(run: LessonRun, exchange: RecordedExchange) {
+  return run.server.admin.log().find((entry) => entry.id === exchange.requestId);
 }
-
-const form = (head: string[], bodyText: string) =>
-  [...head, 'Content-Type: application/x-www-form-urlencoded', '', bodyText].join('\n');
-const TOKEN = 'POST https://auth.example.com/oauth/token';
-
-const SOLUTIONS: Record<string, SolutionStep[]> = {
-  '15-whats-next.md#safety-net': [{ block: 'token' }],
-  '10-common-mistakes.md#play-the-attacker': [
-    {
-      block: 'try-attack',
-      source: form(
-        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
-        'grant_type=client_credentials&scope=write:orders',
-      ),
-    },
-  ],
-  '10-common-mistakes.md#secret-from-vault': [
-    {
-      block: 'try-vault',
-      source: form(
-        [TOKEN],
-        'grant_type=client_credentials&client_id=billing-export&client_secret={{vault_secret}}',
-      ),
-    },
-  ],
-  '09-what-to-test.md#omitted-scope': [
-    {
-      block: 'try-token',
-      source: form(
-        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
-        'grant_type=client_credentials',
-      ),
-    },
-  ],
-  '08-token-caching.md#unthrottle': [
-    {
-      block: 'clock-forward',
-      source: [
-        'POST https://auth.example.com/__admin/clock',
-        'Content-Type: application/json',
-        '',
-        '{"advance": 60}',
-      ].join('\n'),
-    },
-    { block: 'cron-retry' },
-  ],
-  '08-token-caching.md#habit-four': [{ block: 'refetch' }],
-  '06-opaque-tokens-introspection.md#opaque-least-privilege': [
-    {
-      block: 'try-opaque',
-      source: form(
-        [TOKEN, 'Authorization: Basic {{$basic reporting-job reporting-secret}}'],
-        'grant_type=client_credentials&scope=read:orders',
-      ),
-    },
-  ],
-  '07-revocation.md#revoke-orders-token': [
-    {
-      block: 'try-revoke',
-      source: form(
-        [
-          'POST https://auth.example.com/oauth/revoke',
-          'Authorization: Basic {{$basic orders-service orders-secret}}',
-        ],
-        'token={{orders_token}}',
-      ),
-    },
-  ],
-  '05-access-token-anatomy.md#fail-only-aud': [
-    {
-      block: 'try-mint',
-      source: [
-        'POST https://auth.example.com/__admin/mint',
-        'Content-Type: application/json',
-        '',
-        '{"claims": {"aud": "https://reports.example.com"}, "sign_with": "server"}',
-      ].join('\n'),
-    },
-  ],
-  '04-scopes.md#make-403': [
-    {
-      block: 'try-api',
-      source: 'GET https://api.example.com/api/v1/users\nAuthorization: Bearer {{access_token}}',
-    },
-  ],
-  '04-scopes.md#create-only': [
-    {
-      block: 'try-token',
-      source: form(
-        [TOKEN],
-        'grant_type=client_credentials&client_id=orders-service&client_secret=orders-secret&scope=write:orders',
-      ),
-    },
-  ],
-  '03-sending-credentials.md#basic-write-only': [
-    {
-      block: 'try-basic',
-      source: form(
-        [TOKEN, 'Authorization: Basic {{$basic orders-service orders-secret}}'],
-        'grant_type=client_credentials&scope=write:orders',
-      ),
-    },
-  ],
-  '03-sending-credentials.md#make-invalid-target': [
-    {
-      block: 'try-basic',
-      source: form(
-        [TOKEN, 'Authorization: Basic {{$basic demo-client demo-secret}}'],
-        'grant_type=client_credentials&audience=https://billing.example.com',
-      ),
-    },
-  ],
-  '02-first-token.md#read-orders': [
-    {
-      block: 'try-it',
-      source: [
-        'POST https://auth.example.com/oauth/token',
-        'Content-Type: application/x-www-form-urlencoded',
-        '',
-        'grant_type=client_credentials&client_id=orders-service&client_secret=orders-secret&scope=read:orders',
-      ].join('\n'),
-    },
-  ],
-};
 
 // ---------------------------------------------------------------------------------------------
 // Claims in prose that an `expect` cannot state
@@ -336,8 +164,9 @@ const EXTRA: Record<string, Extra> = {
     for (const secret of ['demo-secret', 'orders-secret', 'reporting-secret', 'cron-secret']) {
       expect(text).not.toContain(secret);
     }
-    const tokenEntries = entries.filter((e) => e.endpoint === 'token');
-    expect(tokenEntries.at(-1)?.request.body).toContain('client_secret=%5Bredacted%5D');
+    // Three token entries, newest first: the lesson's "first entry" is the request just sent.
+    expect(entries.map((e) => e.endpoint)).toEqual(['token', 'token', 'token']);
+    expect(entries[0]?.request.body).toContain('client_secret=%5Bredacted%5D');
     expect(text).toContain('Basic [redacted]');
     expect(text).toContain('\\"access_token\\":\\"[redacted]\\"');
   },
@@ -478,11 +307,11 @@ const EXTRA: Record<string, Extra> = {
   '02-first-token.md#token-json': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange).scope).toBe('read:users');
-    run.vars.first_token = String(body(exchange).access_token);
+    run.notes.first_token = String(body(exchange).access_token);
   },
   '02-first-token.md#token-form': (exchange, run) => {
     tokenResponse(exchange, run);
-    expect(body(exchange).access_token).not.toBe(run.vars.first_token);
+    expect(body(exchange).access_token).not.toBe(run.notes.first_token);
     const claims = decodeJwt(String(body(exchange).access_token));
     expect(Number(claims.exp) - Number(claims.iat)).toBe(3600);
     expect([claims.sub, claims.client_id]).toEqual(['demo-client', 'demo-client']);
@@ -495,18 +324,6 @@ const EXTRA: Record<string, Extra> = {
 // ---------------------------------------------------------------------------------------------
 // The lessons
 // ---------------------------------------------------------------------------------------------
-
-function blocksOf(nodes: MarkdownNode[]): LessonBlock[] {
-  const out: LessonBlock[] = [];
-  for (const node of nodes) {
-    if (node.type === 'block') out.push(node.block);
-    else if (node.type === 'blockquote' || node.type === 'callout')
-      out.push(...blocksOf(node.children));
-    else if (node.type === 'list')
-      for (const item of node.items) out.push(...blocksOf(item.children));
-  }
-  return out;
-}
 
 const dir = new URL('../../lessons/', import.meta.url);
 const files = readdirSync(dir)
@@ -523,29 +340,25 @@ beforeAll(async () => {
 });
 
 async function freshServer(): Promise<MockServer> {
-  const server = await createMockServer({ issuer: ISSUER, apiOrigin: API, audience: API });
-  const put = await server.handle(
-    new Request(`${ISSUER}/__admin/clients/signing-client`, {
-      method: 'PUT',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({
-        jwks: { keys: [signingPublic] },
-        scopes: ['read:users', 'read:orders'],
-      }),
-    }),
-  );
-  expect(put?.status).toBe(200);
-  return server;
+  // As the page makes it: signing-client's public key is the seed's, so a lesson's set-up (which
+  // restores the seeded clients) keeps it.
+  return createMockServer({
+    issuer: ISSUER,
+    apiOrigin: API,
+    audience: API,
+    signingClientJwks: { keys: [signingPublic] },
+  });
 }
 
 describe('every lesson keeps its promises against the mock server', () => {
-  it('finds the lessons 01 to 10, the labs 11 to 14, and the recap last', () => {
-    expect(files.map((f) => f.slice(0, 2))).toEqual([
-      ...['01', '02', '03', '04', '05', '06', '07', '08', '09', '10'],
-      ...['11', '12', '13', '14'],
-      '15',
-    ]);
-    expect(files.at(-1)).toBe('15-whats-next.md');
+  it('numbers the lesson files 01, 02, ... without a gap, each with its number as its order', () => {
+    // Read from the folder, not a list kept here: adding a lesson needs no test change.
+    expect(files.length).toBeGreaterThan(0);
+    files.forEach((file, index) => {
+      expect(file.slice(0, 2), file).toBe(String(index + 1).padStart(2, '0'));
+      const result = compileLesson(readFileSync(new URL(file, dir), 'utf8'), `lessons/${file}`);
+      if (result.ok) expect(result.lesson.order, file).toBe(index + 1);
+    });
   });
 
   for (const file of files) {
@@ -562,36 +375,58 @@ describe('every lesson keeps its promises against the mock server', () => {
 
       if (!result.ok) return;
       const lesson: CompiledLesson = result.lesson;
-      const blocks = blocksOf(lesson.body);
+      const blocks = lessonBlocks(lesson.body);
 
       if (file >= '02') {
         // Challenges are optional (lessons/README.md, "A lesson's skeleton"); a Recap is not.
         it('has a Recap section, and a worked solution for each exercise', () => {
           expect(lesson.sections.map((s) => s.title)).toContain('Recap');
-          const exercises = blocks.filter((b) => b.kind === 'exercise');
-          // a lab's outcome is reported by the lab in the page: its e2e journey solves it
-          for (const e of exercises.filter((x) => !x.check.lab)) {
-            expect(Object.keys(SOLUTIONS)).toContain(`${file}#${e.id}`);
+          for (const e of blocks.filter((b) => b.kind === 'exercise')) {
+            expect(e.solution?.explain, `${file}#${e.id} has a worked solution`).toEqual(
+              expect.any(String),
+            );
+            // A lab's outcome is reported by the lab in the page: its solution is in words, and
+            // its e2e journey solves it. Any other exercise's solution sends something.
+            if (!e.check.lab)
+              expect(e.solution?.steps.length, `${file}#${e.id}`).toBeGreaterThan(0);
           }
         });
       }
 
-      it('runs top to bottom: every request, negative case and exercise does what it says', async () => {
-        const run = new LessonRun(await freshServer(), signingPrivate);
+      it('runs top to bottom: every request, negative case and exercise does what it says, and every step can be done', async () => {
+        const run = new LessonRun(await freshServer(), signingPrivate, lesson);
+        const { session } = run;
         const failures: string[] = [];
+        const setUp = await session.setUp();
+        if (setUp.error) failures.push(`set-up: ${setUp.error}`);
+        // A "Your turn" block that a worked solution edits is sent the way the learner sends it:
+        // edited, by the solution below, never as the lesson wrote it first.
+        const editedBySolution = new Set(
+          blocks.flatMap((b) =>
+            b.kind === 'exercise'
+              ? (b.solution?.steps ?? []).filter((step) => step.text).map((step) => step.request)
+              : [],
+          ),
+        );
         for (const block of blocks) {
+          if (block.kind === 'request' && editedBySolution.has(block.id)) continue;
           if (block.kind === 'request') {
-            run.requests.set(block.id, block);
-            const exchange = await run.sendBlock(block);
             const where = `${file}:${block.source.line} request ${block.id}`;
-            if (block.expect) {
-              for (const m of mismatches(run, exchange, block.expect))
-                failures.push(`${where}: ${m}`);
+            const outcome = await session.sendBlock(block);
+            if ('error' in outcome) {
+              failures.push(`${where}: not sent: ${outcome.error}`);
+              continue;
+            }
+            for (const reason of outcome.expectation?.reasons ?? []) {
+              failures.push(`${where}: ${reason}`);
+            }
+            for (const rule of outcome.unsaved ?? []) {
+              failures.push(`${where}: saves ${rule.variable} from ${rule.path.join('.')}, absent`);
             }
             const extra = EXTRA[`${file}#${block.id}`];
             if (extra) {
               try {
-                extra(exchange, run);
+                extra(outcome.exchange, run);
               } catch (error) {
                 failures.push(
                   `${where} (extra): ${error instanceof Error ? error.message : error}`,
@@ -599,12 +434,17 @@ describe('every lesson keeps its promises against the mock server', () => {
               }
             }
           } else if (block.kind === 'negatives') {
-            for (const c of block.cases) {
-              const exchange = await run.send(c.request);
-              for (const m of mismatches(run, exchange, c.expect)) {
-                failures.push(
-                  `${file}:${block.source.line} negatives "${c.name}": ${m} (${exchange.bodyText})`,
-                );
+            const base = block.id ?? `negatives-${block.source.line}`;
+            for (const [index, c] of block.cases.entries()) {
+              const outcome = await session.send(`${base}#${index}`, c.request, {
+                expect: c.expect,
+              });
+              const reasons =
+                'error' in outcome
+                  ? [`not sent: ${outcome.error}`]
+                  : (outcome.expectation?.reasons ?? []);
+              for (const reason of reasons) {
+                failures.push(`${file}:${block.source.line} negatives "${c.name}": ${reason}`);
               }
             }
           } else if (block.kind === 'exercise' && !block.check.lab) {
@@ -612,23 +452,36 @@ describe('every lesson keeps its promises against the mock server', () => {
             const before = await exerciseFailures(run, block);
             if (before.length === 0)
               failures.push(`${where}: passes before the learner does anything`);
-            for (const step of SOLUTIONS[`${file}#${block.id}`] ?? []) {
-              const original = run.requests.get(step.block);
-              if (!original) throw new Error(`${where}: no request block ${step.block} above`);
-              let edited = original;
-              if (step.source !== undefined) {
-                expect(original.editable, `${step.block} must be editable`).toBe(true);
-                const parsed = parseHttpRequest(step.source);
-                if (!parsed.ok)
-                  throw new Error(`${where}: bad solution ${JSON.stringify(parsed.problems)}`);
-                edited = { ...original, request: parsed.request };
+            // The lesson's own worked solution, as the page offers it: each step's text (an
+            // edit of the block) or the block as it is, sent as the learner would.
+            for (const step of block.solution?.steps ?? []) {
+              const target = session.requestBlock(step.request);
+              if (!target) throw new Error(`${where}: no request block ${step.request}`);
+              if (step.text) {
+                expect(target.editable, `${step.request} must be editable`).toBe(true);
+                session.setDraft(target.id, step.text.source);
               }
-              await run.sendBlock(edited);
+              const outcome = await session.sendBlock(target, step.text ?? target.request);
+              if ('error' in outcome)
+                failures.push(`${where}: solution step not sent: ${outcome.error}`);
             }
             const after = await exerciseFailures(run, block);
             for (const m of after) failures.push(`${where}: after the solution, ${m}`);
+            if (after.length === 0) session.setProgress(block.id, 'done');
           }
         }
+        // Every step a learner can finish outside a lab is done: none is unreachable.
+        const labExercises = new Set(
+          blocks.flatMap((b) => (b.kind === 'exercise' && b.check.lab ? [b.id] : [])),
+        );
+        const undone = lessonSteps(lesson.body)
+          .filter((step) => !labExercises.has(step.key))
+          .filter((step) => session.state.progress[step.key] !== 'done')
+          .map((step) => `${step.key} (${step.label})`);
+        expect(
+          undone,
+          `${file}: steps not done after walking the lesson and its solutions`,
+        ).toEqual([]);
         expect(failures, run.log.join('\n')).toEqual([]);
       });
     });

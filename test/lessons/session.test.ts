@@ -196,8 +196,15 @@ describe('setting a lesson up, and telling when the server moved since', () => {
       'the server clock, frozen for this lesson, runs again',
       "the server's settings were changed",
     ]);
-    // The step now fails for the wrong reason...
-    expect(await s.sendBlock(expired)).toMatchObject({ expectation: { ok: false } });
+    // The step now fails for the wrong reason, says the server had moved, and the drift stays.
+    expect(await s.sendBlock(expired)).toMatchObject({
+      expectation: { ok: false },
+      drift: [
+        'the server clock, frozen for this lesson, runs again',
+        "the server's settings were changed",
+      ],
+    });
+    expect(s.drift()).toHaveLength(2);
     // ...and a replay up to it brings back the state it needs.
     const steps: number[] = [];
     expect(await s.replay('expired', (done) => steps.push(done))).toEqual({ replayed: 2 });

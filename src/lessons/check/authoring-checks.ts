@@ -65,12 +65,18 @@ export function checkAuthoring(lesson: CompiledLesson, source: string): LessonDi
           );
         }
       });
-    } else if (block.kind === 'exercise' && block.check.response) {
-      const problem = contradiction(block.check.response);
+    } else if (block.kind === 'exercise') {
+      const problem = block.check.response ? contradiction(block.check.response) : undefined;
       if (problem) {
         report(
           yamlPosition(lines, line, ['check', 'response', 'status']),
           `Exercise "${block.id}" ${problem}`,
+        );
+      }
+      if (!block.solution) {
+        report(
+          yamlPosition(lines, line, ['goal']),
+          `Exercise "${block.id}" has no worked solution: add solution: { explain: ..., steps: [{ request: <id>, text: ... }] }. The page offers it after two tries that did not pass, and the tests check it passes.`,
         );
       }
     }

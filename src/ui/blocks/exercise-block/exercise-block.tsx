@@ -10,6 +10,7 @@ import {
 import { describeExpectation } from '../../../lessons/expectation.ts';
 import type {
   ExerciseBlock,
+  ExerciseSolution,
   MarkdownNode,
   ResponseExpectation,
 } from '../../../lessons/lesson-types.ts';
@@ -135,13 +136,14 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
       const ticket = ++sequence.current;
       if (mode === 'check') setVerdict({ state: 'checking' });
       const result = await evaluate(block, runtimeRef.current, mode, mayAutoSend);
-      if (ticket !== sequence.current || !result) return;
+      if (ticket !== sequence.current || !result) return undefined;
       if (result.ok) {
         runtimeRef.current.setProgress(block.id, 'done');
         setVerdict({ state: 'passed' });
       } else if (mode === 'check' || askedOnceRef.current) {
         setVerdict({ state: 'not-yet', reasons: result.reasons });
       }
+      return result.ok;
     },
     [block],
   );
@@ -183,11 +185,15 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     void run('auto', askedOnceRef.current || inPlay);
   });
 
+  // Checks the learner asked for that did not pass: after two, a worked solution is offered.
+  const [misses, setMisses] = useState(0);
   const onCheck = () => {
     if (verdict.state === 'checking') return;
     setAskedOnce(true);
     askedOnceRef.current = true;
-    void run('check');
+    void run('check').then((passed) => {
+      if (passed === false) setMisses((n) => n + 1);
+    });
   };
 
   return (
@@ -236,8 +242,75 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
         <div className="exercise-block__result" role="status">
           <Result verdict={verdict} />
         </div>
+        {block.solution && misses >= 2 && verdict.state !== 'passed' ? (
+          <WorkedSolution solution={block.solution} />
+        ) : null}
       </div>
     </section>
+  );
+}
+
+/**
+ * The lesson's worked solution, behind a button: offered once two checks did not pass. Each
+ * request to send comes with its text and a button that puts it into that block.
+ */
+function WorkedSolution({ solution }: { solution: ExerciseSolution }) {
+  const runtime = useLessonRuntime();
+  const [shown, setShown] = useState(false);
+  const panelId = useId();
+  return (
+    <div className="exercise-block__solution">
+      <button
+        type="button"
+        className="btn btn--small"
+        aria-expanded={shown}
+        aria-controls={panelId}
+        onClick={() => setShown((s) => !s)}
+      >
+        {shown ? 'Hide the worked solution' : 'Show a worked solution'}
+      </button>
+      <div id={panelId} hidden={!shown} className="exercise-solution">
+        <p>{solution.explain}</p>
+        {solution.steps.length > 0 ? (
+          <ol className="exercise-solution__steps">
+            {solution.steps.map((step, index) => {
+              const title = step.requestTitle ?? step.request;
+              return (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a solution's steps are fixed by the lesson
+                <li key={index}>
+                  {step.text ? (
+                    <>
+                      <p>
+                        In <a href={`#request-${step.request}`}>“{title}”</a>, send:
+                      </p>
+                      <pre className="exercise-solution__code">
+                        <code>{step.text.source}</code>
+                      </pre>
+                      <button
+                        type="button"
+                        className="btn btn--small"
+                        onClick={() => {
+                          runtime.setDraft(step.request, step.text?.source);
+                          document.getElementById(`request-${step.request}`)?.scrollIntoView({
+                            block: 'center',
+                          });
+                        }}
+                      >
+                        Put it into “{title}”
+                      </button>
+                    </>
+                  ) : (
+                    <p>
+                      Send <a href={`#request-${step.request}`}>“{title}”</a> again.
+                    </p>
+                  )}
+                </li>
+              );
+            })}
+          </ol>
+        ) : null}
+      </div>
+    </div>
   );
 }
 

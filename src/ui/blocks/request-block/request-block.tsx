@@ -147,8 +147,9 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
       setDrifted(false);
     } else {
       setSaved(outcome.saved);
-      // Not what the step expects: was it the server that moved since the last step?
-      setDrifted(outcome.expectation?.ok === false && runtime.checkDrift().length > 0);
+      // Not what the step expects, and the server had moved since the last step: say so.
+      setDrifted(outcome.expectation?.ok === false && (outcome.drift?.length ?? 0) > 0);
+      runtime.checkDrift();
     }
   };
 
@@ -370,8 +371,8 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
           {drifted && runtime.drift.length > 0 && !runtime.settingUp ? (
             <div className="callout callout--warning response-pane__drift" role="note">
               <p>
-                This answer may differ from the lesson because {runtime.drift.join('; ')} since
-                your last step.
+                This answer may differ from the lesson because {runtime.drift.join('; ')} since your
+                last step.
               </p>
               <p>
                 <button

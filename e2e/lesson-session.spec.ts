@@ -1,0 +1,85 @@
+/**
+ * What a learner relies on beyond single steps: a worked solution after two tries, a confirmed
+ * "Start this lesson over", and a lesson that says when its server moved since the last step and
+ * puts it back on request.
+ */
+import { expect, test } from './fixtures';
+import { LessonPage } from './fixtures/lesson-page';
+
+test('an exercise offers its worked solution after two checks that did not pass, and it works', async ({
+  app,
+  lesson,
+  mockReady: _,
+}) => {
+  await app.open('/lessons/scopes');
+  await lesson.waitForBlocks();
+  await lesson.request('orders-service asks only for read:orders').sendAndExpect(200, '200');
+  const exercise = lesson.exercise('Make the API say insufficient_scope');
+  await exercise.checkNotYet();
+  await expect(exercise.solutionButton).toHaveCount(0);
+  await exercise.checkNotYet();
+  await expect(exercise.solutionButton).toBeVisible();
+
+  await exercise.useSolution('Your turn: an API call');
+  const tryApi = lesson.request('Your turn: an API call');
+  await expect(tryApi.editor).toHaveValue(/^GET https:\/\/api\.example\.com\/api\/v1\/users$/m);
+  await tryApi.send();
+  await tryApi.expectStatus(403, 'Forbidden');
+  await exercise.expectPassed();
+});
+
+test('"Start this lesson over" asks first; Cancel keeps the progress, Start over clears it', async ({
+  app,
+  lesson,
+  page,
+  mockReady: _,
+}) => {
+  await app.open('/lessons/first-token');
+  await lesson.waitForBlocks();
+  await lesson.request('A token request with a JSON body').sendAndExpect(200, '200');
+  await lesson.expectStepsDone(1, 8);
+
+  const startOver = lesson.toc.getByRole('button', { name: 'Start this lesson over' });
+  const dialog = page.getByRole('dialog', { name: 'Start “Your first token” over?' });
+  await startOver.click();
+  await expect(dialog).toBeVisible();
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await expect(dialog).toBeHidden();
+  await lesson.expectStepsDone(1, 8);
+
+  await startOver.click();
+  await dialog.getByRole('button', { name: 'Start over', exact: true }).click();
+  await lesson.expectStepsDone(0, 8);
+  await lesson.waitForLessonServer();
+});
+
+test('a lesson whose server moved since the last step says so, and sets itself up again', async ({
+  app,
+  page,
+  mockServer,
+}) => {
+  const lesson = new LessonPage(page);
+  await app.open('/lessons/access-token-anatomy');
+  await lesson.waitForBlocks();
+  // The lesson travels in time: its clock is frozen where it opened.
+  const opened = await mockServer.clock();
+  expect(opened.frozen).toBe(true);
+
+  await lesson.request('1. A fresh token (valid for 3600 s)').sendAndExpect(200, '200');
+  await lesson.request('2. Move the server clock 3690 s ahead').sendAndExpect(200, '200');
+  // Meanwhile another tab (or the Server page) puts the clock back on real time.
+  await mockServer.setClock({ real: true });
+
+  const expired = lesson.request('3. The token expired 90 s ago: beyond the 60 s leeway');
+  await expired.send();
+  await expired.expectStatus(200, 'OK');
+  await expect(expired.root.getByRole('note')).toContainText(
+    'the server clock, frozen for this lesson, runs again',
+  );
+  await expect(lesson.main.getByText('The server has moved since your last step')).toBeVisible();
+
+  await expired.root.getByRole('button', { name: 'Set the lesson up again' }).click();
+  await lesson.waitForLessonServer();
+  await expect(lesson.main.getByText('The server has moved since your last step')).toHaveCount(0);
+  await expired.sendAndExpect(401, '401 invalid_token at checkTimes');
+});
