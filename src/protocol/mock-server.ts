@@ -48,6 +48,12 @@ export interface MockServer {
   flush(): Promise<void>;
   /** The live state (read-only by convention): what the store saves. */
   snapshot(): ServerSnapshot;
+  /**
+   * Take the state another copy of this server made (the page's tabs share one state: see
+   * src/mocks/tab-sync.ts), validated like a stored snapshot. Resolves false, changing nothing,
+   * if it does not validate. Does not save.
+   */
+  replaceState(snapshot: unknown): Promise<boolean>;
 }
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
@@ -110,14 +116,40 @@ async function seedState(
 
 async function loadState(
   store: StateStore | undefined,
+  nowMs: number,
 ): Promise<{ state: ServerSnapshot; keys: KeyRing } | undefined> {
   try {
-    const state = parseSnapshot(await store?.load());
+    const state = parseSnapshot(await store?.load(), nowMs);
     if (!state) return undefined;
     return { state, keys: await KeyRing.load(state.keys) };
   } catch {
     return undefined;
   }
+}
+
+/**
+ * Install a snapshot made elsewhere as the live state. The key ring is rebuilt only when the keys
+ * differ (importing them is the costly part); otherwise it keeps its array, now the new state's.
+ */
+async function replaceState(
+  context: ServerContext,
+  input: unknown,
+  nowMs: number,
+): Promise<boolean> {
+  const state = parseSnapshot(input, nowMs);
+  if (!state) return false;
+  if (JSON.stringify(state.keys) === JSON.stringify(context.state.keys)) {
+    state.keys = context.state.keys;
+  } else {
+    try {
+      context.keys = await KeyRing.load(state.keys);
+    } catch {
+      return false;
+    }
+  }
+  context.state = state;
+  context.clientKeyCache.clear();
+  return true;
 }
 
 /**
@@ -129,7 +161,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   const endpoints = endpointsFor(options);
   const wall = options.now ?? (() => Date.now());
   const store = options.store;
-  let loaded = await loadState(store);
+  let loaded = await loadState(store, wall());
   const fromStore = loaded !== undefined;
   if (!loaded) {
     const state = await seedState(options.signingClientJwks, Math.floor(wall() / 1000));
@@ -303,5 +335,6 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
       await save();
     },
     snapshot: () => context.state,
+    replaceState: (snapshot) => replaceState(context, snapshot, wall()),
   };
 }

@@ -1,4 +1,5 @@
 import type { JSONWebKeySet, JWK } from 'jose';
+import { LATEST_CLOCK } from './admin.ts';
 import type { LogEntry } from './log.ts';
 
 /** Algorithms the server signs access tokens with. */
@@ -162,17 +163,77 @@ const isObject = (v: unknown): v is Record<string, unknown> =>
 const isString = (v: unknown): v is string => typeof v === 'string';
 const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 
+/** Milliseconds a `Date` can hold (ECMA-262 §21.4.1.1): beyond, `toISOString()` throws. */
+const MAX_DATE_MS = 8.64e15;
+/** A time in epoch milliseconds that a `Date` (and so every view of it) can hold. */
+const isDateMs = (v: unknown): v is number => isFiniteNumber(v) && Math.abs(v) <= MAX_DATE_MS;
+/** A time in epoch seconds (`iat`, `exp`, `created_at`) that a `Date` can hold. */
+const isDateSeconds = (v: unknown): v is number => isDateMs(isFiniteNumber(v) ? v * 1000 : v);
+const isStringRecord = (v: unknown): v is Record<string, string> =>
+  isObject(v) && Object.values(v).every(isString);
+const isOptional = <T>(v: unknown, is: (v: unknown) => v is T): v is T | undefined =>
+  v === undefined || is(v);
+
 function isClient(v: unknown, id: string): v is ClientRecord {
   if (!isObject(v) || v.client_id !== id) return false;
   if (v.client_secret !== undefined && !isString(v.client_secret)) return false;
-  if (v.jwks !== undefined && !(isObject(v.jwks) && Array.isArray(v.jwks.keys))) return false;
+  if (
+    v.jwks !== undefined &&
+    !(isObject(v.jwks) && Array.isArray(v.jwks.keys) && v.jwks.keys.every(isObject))
+  ) {
+    return false;
+  }
   if ((v.client_secret === undefined) === (v.jwks === undefined)) return false;
   return (
     Array.isArray(v.scopes) &&
     v.scopes.every(isString) &&
     (v.token_format === 'jwt' || v.token_format === 'opaque') &&
     isFiniteNumber(v.access_token_ttl) &&
-    (v.rate_limit_per_minute === null || isFiniteNumber(v.rate_limit_per_minute))
+    v.access_token_ttl > 0 &&
+    (v.rate_limit_per_minute === null ||
+      (isFiniteNumber(v.rate_limit_per_minute) && v.rate_limit_per_minute > 0))
+  );
+}
+
+/** A log entry as the core writes it (`LogEntry`): every field the console and panels read. */
+function isLogEntry(v: unknown): v is LogEntry {
+  if (!isObject(v) || !isObject(v.request) || !isObject(v.response)) return false;
+  const { request, response, error } = v;
+  return (
+    isString(v.id) &&
+    isDateMs(v.time) &&
+    isString(v.endpoint) &&
+    isOptional(v.clientId, isString) &&
+    isString(request.method) &&
+    isString(request.url) &&
+    isStringRecord(request.headers) &&
+    isOptional(request.body, isString) &&
+    Number.isInteger(response.status) &&
+    isStringRecord(response.headers) &&
+    isOptional(response.body, isString) &&
+    Array.isArray(v.steps) &&
+    v.steps.every(
+      (step) => isObject(step) && isString(step.name) && typeof step.ok === 'boolean',
+    ) &&
+    (error === undefined ||
+      (isObject(error) &&
+        isString(error.error) &&
+        isString(error.error_description) &&
+        isOptional(error.detail, isString))) &&
+    isOptional(v.detail, isString) &&
+    isFiniteNumber(v.durationMs)
+  );
+}
+
+function isOrder(v: unknown): v is Order {
+  return (
+    isObject(v) &&
+    isString(v.id) &&
+    isString(v.item) &&
+    isFiniteNumber(v.quantity) &&
+    (v.status === 'pending' || v.status === 'shipped') &&
+    isString(v.created_by) &&
+    isDateSeconds(v.created_at)
   );
 }
 
@@ -184,8 +245,8 @@ function isIssued(v: unknown): v is IssuedToken {
     isString(v.scope) &&
     isString(v.aud) &&
     isString(v.iss) &&
-    isFiniteNumber(v.iat) &&
-    isFiniteNumber(v.exp) &&
+    isDateSeconds(v.iat) &&
+    isDateSeconds(v.exp) &&
     (v.format === 'jwt' || v.format === 'opaque')
   );
 }
@@ -196,7 +257,7 @@ function isStoredKey(v: unknown): v is StoredKey {
     isString(v.kid) &&
     (v.alg === 'ES256' || v.alg === 'RS256') &&
     (v.status === 'active' || v.status === 'previous') &&
-    isFiniteNumber(v.created_at) &&
+    isDateSeconds(v.created_at) &&
     isObject(v.private_jwk) &&
     isObject(v.public_jwk)
   );
@@ -207,30 +268,33 @@ function seenAssertionDict(v: unknown): Record<string, SeenAssertion> | undefine
   if (!isObject(v)) return undefined;
   const out = dict<SeenAssertion>();
   for (const [k, seen] of Object.entries(v)) {
-    if (isFiniteNumber(seen)) out[k] = { exp: seen, wallExp: seen };
-    else if (isObject(seen) && isFiniteNumber(seen.exp) && isFiniteNumber(seen.wallExp)) {
+    if (isDateSeconds(seen)) out[k] = { exp: seen, wallExp: seen };
+    else if (isObject(seen) && isDateSeconds(seen.exp) && isDateSeconds(seen.wallExp)) {
       out[k] = { exp: seen.exp, wallExp: seen.wallExp };
     } else return undefined;
   }
   return out;
 }
 
-function numberDict(v: unknown): Record<string, number> | undefined {
+function secondsDict(v: unknown): Record<string, number> | undefined {
   if (!isObject(v)) return undefined;
   const out = dict<number>();
   for (const [k, n] of Object.entries(v)) {
-    if (!isFiniteNumber(n)) return undefined;
+    if (!isDateSeconds(n)) return undefined;
     out[k] = n;
   }
   return out;
 }
 
 /**
- * Validate a loaded snapshot and rebuild it with prototype-free dictionaries.
- * Anything off answers undefined, and the caller falls back to the seed.
+ * Validate a loaded snapshot, every field the server and its views read, and rebuild it with
+ * prototype-free dictionaries. Anything off answers undefined, and the caller falls back to the
+ * seed: stored state is written by this code, so anything else is damage (a hand edit, a bug,
+ * a half-written record), and one bad field must not stop a page from rendering. With `nowMs`
+ * (the wall clock), the server clock it implies must also lie in the range `setClock` keeps.
  * Key material is checked by importing it, elsewhere.
  */
-export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
+export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | undefined {
   if (!isObject(input) || input.version !== 1) return undefined;
   const s = input;
   if (!isObject(s.clients) || !Array.isArray(s.keys) || !isObject(s.settings)) return undefined;
@@ -256,6 +320,12 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
   }
   if (!isFiniteNumber(s.clockOffsetMs) || !isFiniteNumber(s.nextOrderNumber)) return undefined;
   if (s.clockFrozenAtMs !== undefined && !isFiniteNumber(s.clockFrozenAtMs)) return undefined;
+  if (nowMs !== undefined) {
+    const serverMs = s.clockFrozenAtMs ?? nowMs + s.clockOffsetMs;
+    if (!(serverMs >= 0 && serverMs <= LATEST_CLOCK * 1000)) return undefined;
+  } else if (!isDateMs(s.clockOffsetMs) || !isOptional(s.clockFrozenAtMs, isDateMs)) {
+    return undefined;
+  }
   if (!Array.isArray(s.issued) || !s.issued.every(isIssued)) return undefined;
   if (!isObject(s.opaque)) return undefined;
   const opaque = dict<IssuedToken>();
@@ -263,18 +333,16 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
     if (!isIssued(t)) return undefined;
     opaque[k] = t;
   }
-  const revoked = numberDict(s.revoked);
+  const revoked = secondsDict(s.revoked);
   const seenAssertions = seenAssertionDict(s.seenAssertions);
   if (!revoked || !seenAssertions || !isObject(s.rateLimits)) return undefined;
   const rateLimits = dict<number[]>();
   for (const [k, list] of Object.entries(s.rateLimits)) {
-    if (!Array.isArray(list) || !list.every(isFiniteNumber)) return undefined;
+    if (!Array.isArray(list) || !list.every(isDateMs)) return undefined;
     rateLimits[k] = list;
   }
-  if (!Array.isArray(s.orders) || !s.orders.every((o) => isObject(o) && isString(o.id))) {
-    return undefined;
-  }
-  if (!Array.isArray(s.log) || !s.log.every((e) => isObject(e) && isString(e.id))) return undefined;
+  if (!Array.isArray(s.orders) || !s.orders.every(isOrder)) return undefined;
+  if (!Array.isArray(s.log) || !s.log.every(isLogEntry)) return undefined;
   return {
     version: 1,
     clients,
@@ -292,8 +360,8 @@ export function parseSnapshot(input: unknown): ServerSnapshot | undefined {
     revoked,
     seenAssertions,
     rateLimits,
-    orders: s.orders as Order[],
+    orders: s.orders,
     nextOrderNumber: s.nextOrderNumber,
-    log: s.log as LogEntry[],
+    log: s.log,
   };
 }
