@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
-import { Component, type ErrorInfo, type ReactNode, useId, useState } from 'react';
-import { deleteDraft, lastEditedFile, readDraft } from '../ui/editor/drafts';
+import { Component, type ErrorInfo, type ReactNode, useEffect, useId, useState } from 'react';
+import type { StoredDraft } from '../ui/editor/drafts';
 import { matchPath, useRouter } from '../ui/layout/router';
 import { resetLesson } from '../ui/lesson/lesson-store';
 import { type MockServerStatus, useMockServerStatus } from '../ui/server/mock-server-context';
@@ -56,7 +56,39 @@ interface ResetOption {
   run(): void | Promise<void>;
 }
 
-function resetOptionsFor(path: string, mock: MockServerStatus): ResetOption[] {
+/** The editor's open draft, read only when the editor is what failed. */
+interface OpenDraft {
+  draft: StoredDraft;
+  remove(): void;
+}
+
+/**
+ * On the editor, the draft it opens (the editor's own modules load on demand, not with the app:
+ * the app's entry stays as small as before).
+ */
+function useOpenDraft(path: string): OpenDraft | undefined {
+  const [open, setOpen] = useState<OpenDraft>();
+  const onEditor = matchPath('/editor', path) !== undefined;
+  useEffect(() => {
+    if (!onEditor) return;
+    let live = true;
+    void import('../ui/editor/drafts').then((drafts) => {
+      const file = drafts.lastEditedFile();
+      const draft = file === undefined ? undefined : drafts.readDraft(file);
+      if (live && draft) setOpen({ draft, remove: () => drafts.deleteDraft(draft.file) });
+    });
+    return () => {
+      live = false;
+    };
+  }, [onEditor]);
+  return onEditor ? open : undefined;
+}
+
+function resetOptionsFor(
+  path: string,
+  mock: MockServerStatus,
+  open: OpenDraft | undefined,
+): ResetOption[] {
   const options: ResetOption[] = [];
   const slug = matchPath('/lessons/:slug', path)?.slug;
   if (slug !== undefined) {
@@ -66,15 +98,14 @@ function resetOptionsFor(path: string, mock: MockServerStatus): ResetOption[] {
       run: () => resetLesson(slug),
     });
   }
-  const file = matchPath('/editor', path) ? lastEditedFile() : undefined;
-  const draft = file === undefined ? undefined : readDraft(file);
-  if (draft) {
+  if (open) {
+    const { draft } = open;
     options.push({
       label: `Set the draft of ${draft.file} aside`,
       effect: 'Downloads the draft, then removes it from this browser.',
       run: () => {
         downloadText(draft.file.slice(draft.file.lastIndexOf('/') + 1), draft.source);
-        deleteDraft(draft.file);
+        open.remove();
       },
     });
   }
@@ -110,7 +141,8 @@ function PageFailed({ error, retry }: { error: Error; retry: () => void }) {
   const [failure, setFailure] = useState<string>();
   const [busy, setBusy] = useState(false);
   const id = useId();
-  const options = resetOptionsFor(path, mock);
+  const openDraft = useOpenDraft(path);
+  const options = resetOptionsFor(path, mock, openDraft);
 
   const reset = async (option: ResetOption) => {
     setBusy(true);
