@@ -83,3 +83,29 @@ test('a lesson whose server moved since the last step says so, and sets itself u
   await expect(lesson.main.getByText('The server has moved since your last step')).toHaveCount(0);
   await expired.sendAndExpect(401, '401 invalid_token at checkTimes');
 });
+
+test('the header and the Server page say when the server is not on its defaults, with the way back', async ({
+  app,
+  lesson,
+  page,
+  mockReady: _,
+}) => {
+  await app.open('/lessons/access-token-anatomy');
+  await lesson.waitForBlocks();
+  const badge = app.header.getByRole('link', { name: /^Server: Not on its defaults/ });
+  await expect(badge).toHaveAccessibleName('Server: Not on its defaults: clock frozen');
+  await lesson.request('4. Ask for a 600 s leeway').sendAndExpect(200, '200');
+  await expect(badge).toHaveAccessibleName(
+    'Server: Not on its defaults: clock frozen, leeway 300 s',
+  );
+
+  await badge.click();
+  await expect(page).toHaveURL(/\/server$/);
+  const notice = page.getByRole('main').getByRole('status').filter({
+    hasText: 'The server is not on its defaults',
+  });
+  await expect(notice).toContainText('clock frozen; leeway 300 s');
+  await notice.getByRole('button', { name: 'Back to real time and the default settings' }).click();
+  await expect(notice).toHaveCount(0);
+  await expect(badge).toHaveCount(0);
+});

@@ -59,6 +59,7 @@ export { ACCESS_TOKEN_ALGS, scopesOf, type VerifiedToken } from './resource-serv
 export { API_SCOPES, DEFAULT_ACCESS_TOKEN_TTL, SAMPLE_USERS, SEEDED_CLIENTS } from './seed.ts';
 export {
   type ClientRecord,
+  defaultSettings,
   type IssuedToken,
   memoryStore,
   type Order,

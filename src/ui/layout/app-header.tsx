@@ -1,5 +1,6 @@
 import { MockStatusPill } from '../server/mock-status-pill';
 import { ResetServerButton } from '../server/reset-server-button';
+import { ServerDefaultsBadge } from '../server/server-defaults.tsx';
 import { useTheme } from '../theme/use-theme';
 import { LogoMark, MoonIcon, SunIcon } from './icons';
 import { Link } from './router';
@@ -38,6 +39,7 @@ export function AppHeader({ nav }: { nav: readonly NavItem[] }) {
         </nav>
         <div className="app-header__actions">
           <MockStatusPill />
+          <ServerDefaultsBadge />
           <ResetServerButton />
           <button
             type="button"

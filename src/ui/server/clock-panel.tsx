@@ -1,6 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
 import type { MockServer } from '../../protocol';
+import { formatOffset } from './clock-format.ts';
 import { useConsoleReporter } from './console-outcomes';
 import { type ClockChange, clockQueryOptions, useSetClock } from './server-queries';
 
@@ -12,26 +13,6 @@ export function parseSeconds(text: string): number | string {
   const n = Number(t);
   if (Math.abs(n) > 100 * 365 * 86400) return 'At most ±100 years.';
   return n;
-}
-
-/** "+1 h 5 min", "−30 s", "none". */
-export function formatOffset(seconds: number): string {
-  if (seconds === 0) return 'none';
-  const sign = seconds < 0 ? '−' : '+';
-  let rest = Math.abs(seconds);
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['min', 60],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
-  return `${sign}${parts.join(' ')}`;
 }
 
 function formatTime(epochSeconds: number): { time: string; date: string } {

@@ -1,6 +1,7 @@
 import { lazy, Suspense } from 'react';
 import type { MockServer } from '../../protocol';
 import { MockServerGate, useMockServer } from './mock-server-context';
+import { ServerDefaultsNotice } from './server-defaults.tsx';
 import './server-page.css';
 
 // The console (forms, the drill, the log) loads with the page that shows it, not with the app.
@@ -31,6 +32,7 @@ function ServerPanels() {
   const server = useMockServer();
   return (
     <>
+      <ServerDefaultsNotice server={server} />
       <HostList server={server} />
       <Suspense
         fallback={
