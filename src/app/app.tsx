@@ -1,5 +1,6 @@
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
+import { CLIENT_NETWORK_MODE } from '../client/network-mode';
 import { AppShell } from '../ui/layout/app-shell';
 import { RouterProvider } from '../ui/layout/router';
 import { replayEarlyPresses } from '../ui/lesson/early-presses';
@@ -16,7 +17,9 @@ function createQueryClient(): QueryClient {
         // The servers live in this tab: a focus refetch would only add noise to the request log.
         refetchOnWindowFocus: false,
         retry: false,
+        networkMode: CLIENT_NETWORK_MODE,
       },
+      mutations: { networkMode: CLIENT_NETWORK_MODE },
     },
   });
 }

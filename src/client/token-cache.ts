@@ -1,5 +1,6 @@
 import { QueryClient, type QueryKey, queryOptions } from '@tanstack/react-query';
 import type { HttpRequestModel } from './http-request.ts';
+import { CLIENT_NETWORK_MODE } from './network-mode.ts';
 import { OAuthResponseError, responseError } from './oauth-response-error.ts';
 import { getHeader, type RecordedExchange, sendRequest } from './send-request.ts';
 
@@ -107,6 +108,7 @@ export function accessTokenQueryOptions(input: {
     gcTime: Number.POSITIVE_INFINITY,
     // a failed token request is not retried here: 429 has its own wait, other errors are final
     retry: false,
+    networkMode: CLIENT_NETWORK_MODE,
   });
 }
 
