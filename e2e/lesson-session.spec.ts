@@ -109,3 +109,28 @@ test('the header and the Server page say when the server is not on its defaults,
   await expect(notice).toHaveCount(0);
   await expect(badge).toHaveCount(0);
 });
+
+test('predict, then reveal: a negative case hides its answer until replayed and judges the guess', async ({
+  app,
+  lesson,
+  page,
+  mockReady: _,
+}) => {
+  await app.open('/lessons/first-token');
+  await lesson.waitForBlocks();
+  const table = lesson.negatives('The API without a token');
+  const row = table.row('No Authorization header');
+  await expect(row).toContainText('shown when you replay it');
+  await row.getByRole('combobox', { name: /^Your guess, status/ }).selectOption('401');
+  await row.getByRole('combobox', { name: /^Your guess, error/ }).selectOption('invalid_token');
+  await table.replayButton('No Authorization header').click();
+  await expect(row).toContainText('✓ as expected');
+  await expect(row).toContainText('Your guess, 401 invalid_token: not quite: the server said 401.');
+
+  // The learner can switch guessing off: every answer shows at once, remembered on reload.
+  await table.root.getByRole('checkbox', { name: /Guess first/ }).uncheck();
+  await page.reload();
+  await lesson.waitForBlocks();
+  await expect(table.root.getByRole('checkbox', { name: /Guess first/ })).not.toBeChecked();
+  await expect(table.row('No Authorization header')).not.toContainText('shown when you replay it');
+});

@@ -7,7 +7,7 @@ test('scopes: metadata, least privilege, refusal versus down-scoping, API enforc
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Scopes');
-  await lesson.expectStepsDone(0, 21);
+  await lesson.expectStepsDone(0, 20);
 
   const metadata = lesson.request('The scopes this server knows');
   await metadata.sendAndExpect(200, '200');

@@ -7,7 +7,7 @@ test('sending-credentials: every parameter, the three auth methods, one method o
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Sending your credentials');
-  await lesson.expectStepsDone(0, 17);
+  await lesson.expectStepsDone(0, 16);
 
   // Two scopes in one form body; the inspector shows both in one claim and verifies the token.
   await lesson.request('Two scopes, space-separated').sendAndExpect(200, '200');

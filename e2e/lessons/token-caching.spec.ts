@@ -7,7 +7,7 @@ test('token-caching: five tokens then 429, past the throttle with Retry-After, t
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Caching tokens');
-  await lesson.expectStepsDone(0, 22);
+  await lesson.expectStepsDone(0, 21);
 
   // A token per call: five fit in cron-sync's limit, the sixth is throttled.
   expect(await lesson.negatives('Five calls, five tokens').replayAllAsExpected()).toBe(5);

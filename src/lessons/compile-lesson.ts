@@ -656,16 +656,18 @@ class TreeCompiler {
       }
     }
 
-    // An inspector explains the token the request nearest above it saved, and keeps showing
-    // that one when later requests save the same variable again.
+    // An inspector explains the token a request above it saved, and keeps showing that one when
+    // a request further down saves the same variable again.
     for (const [index, record] of this.records.entries()) {
       const block = record.block;
       if (block.kind !== 'jwt' || block.token !== undefined) continue;
       const variable = block.from ?? 'access_token';
-      const saver = this.records
+      const savers = this.records
         .slice(0, index)
-        .findLast((r) => r.block.kind === 'request' && r.saves.includes(variable))?.block;
-      if (saver?.kind === 'request') block.savedBy = saver.id;
+        .flatMap((r) =>
+          r.block.kind === 'request' && r.saves.includes(variable) ? [r.block.id] : [],
+        );
+      if (savers.length > 0) block.savedBy = savers;
     }
 
     const savedAt = new Map<string, BlockRecord>();

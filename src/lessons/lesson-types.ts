@@ -129,10 +129,10 @@ export interface JwtBlock {
   /** The variable holding the token; absent when the lesson gives a literal token. */
   from?: string;
   /**
-   * The request block above that saves that variable (filled in by the compiler): the inspector
-   * shows the token that block saved, even after a later block saves the variable anew.
+   * The request blocks above it that save that variable (filled in by the compiler): the
+   * inspector shows the token the latest of them saved, not one a block further down saved.
    */
-  savedBy?: string;
+  savedBy?: string[];
   token?: string;
   /** Claim names to draw attention to, e.g. `['scope', 'aud']`. */
   highlight: string[];

@@ -46,8 +46,11 @@ export interface LessonState {
   lastExchange?: { key: string; exchange: RecordedExchange };
   /** Where the lesson's last step (or its set-up) left the server, to tell when it moved since. */
   mark?: ServerMark;
-  /** The values each request block saved last, by block id (an inspector shows its block's). */
-  savedBy?: Record<string, Record<string, string>>;
+  /**
+   * The values each request block saved last, by block id, with when (`seq` grows with every
+   * save): an inspector shows the latest its blocks above saved.
+   */
+  savedBy?: Record<string, { seq: number; values: Record<string, string> }>;
 }
 
 /**
@@ -304,7 +307,15 @@ export class LessonSession {
       ...s,
       ...(mark && { mark }),
       vars: saved.length > 0 ? { ...s.vars, ...newVars } : s.vars,
-      ...(saved.length > 0 && { savedBy: { ...s.savedBy, [key]: newVars } }),
+      ...(saved.length > 0 && {
+        savedBy: {
+          ...s.savedBy,
+          [key]: {
+            seq: Math.max(0, ...Object.values(s.savedBy ?? {}).map((v) => v.seq)) + 1,
+            values: newVars,
+          },
+        },
+      }),
       exchanges: { ...s.exchanges, [key]: exchange },
       lastExchange: { key, exchange },
       statuses: { ...s.statuses, [key]: exchange.status },
@@ -456,6 +467,19 @@ export class LessonSession {
       }
     }
     return reasons;
+  }
+
+  /** The latest value of `variable` that one of `blocks` saved (an inspector's token). */
+  savedValue(variable: string, blocks: readonly string[]): string | undefined {
+    let latest: { seq: number; value: string } | undefined;
+    for (const id of blocks) {
+      const saved = this.state.savedBy?.[id];
+      const value = saved?.values[variable];
+      if (saved && value !== undefined && (!latest || saved.seq > latest.seq)) {
+        latest = { seq: saved.seq, value };
+      }
+    }
+    return latest?.value;
   }
 
   setVar(name: string, value: string): void {

@@ -180,7 +180,7 @@ describe('a good lesson', () => {
           block: {
             kind: 'jwt',
             from: 'access_token',
-            savedBy: 'get-token',
+            savedBy: ['get-token'],
             highlight: ['scope', 'aud'],
             source: { file: FILE, line: 38 },
           },
@@ -538,7 +538,7 @@ describe('the server state a lesson starts from', () => {
 });
 
 describe('an inspector keeps the token it explains', () => {
-  it('names the request above it that saves its variable, not a later one', () => {
+  it('names the requests above it that save its variable, not a later one', () => {
     const token = (id: string, client: string) =>
       fence(
         `request id=${id} expect=200 save=access_token`,
@@ -559,6 +559,6 @@ describe('an inspector keeps the token it explains', () => {
     const inspectors = lesson.body.flatMap((node) =>
       node.type === 'block' && node.block.kind === 'jwt' ? [node.block] : [],
     );
-    expect(inspectors[0]?.savedBy).toBe('second');
+    expect(inspectors[0]?.savedBy).toEqual(['first', 'second']);
   });
 });

@@ -117,7 +117,7 @@ describe('lessons:check against the servers', () => {
     });
     expect(report.diagnostics.map(formatDiagnostic)).toEqual([
       'test/lessons/fixtures/exercise-passes-early.md:25:1 Exercise "already-done" already passes before the learner does anything: the lesson\'s own steps meet its check. Make the goal something the learner has to change.',
-      'test/lessons/fixtures/exercise-passes-early.md:32:1 Exercise "already-answered" already passes before the learner does anything: the lesson\'s own steps meet its check. Make the goal something the learner has to change.',
+      'test/lessons/fixtures/exercise-passes-early.md:34:1 Exercise "already-answered" already passes before the learner does anything: the lesson\'s own steps meet its check. Make the goal something the learner has to change.',
     ]);
   });
 

@@ -53,8 +53,8 @@ export interface LessonRuntime {
   slug: string;
   /** Persisted per lesson in localStorage. */
   vars: Readonly<Record<string, string>>;
-  /** What each request block saved last, by block id (persisted). */
-  savedBy: Readonly<Record<string, Readonly<Record<string, string>>>>;
+  /** The latest value of `variable` that one of these request blocks saved (persisted). */
+  savedValue(variable: string, blocks: readonly string[]): string | undefined;
   setVar(name: string, value: string): void;
   /** The latest exchange per step key (memory only). */
   exchanges: Readonly<Record<string, RecordedExchange>>;
@@ -382,7 +382,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     return {
       slug,
       vars: state.vars,
-      savedBy: state.savedBy ?? {},
+      savedValue: (variable, blocks) => session.savedValue(variable, blocks),
       setVar: (name, value) => session.setVar(name, value),
       exchanges: state.exchanges,
       ...(state.lastExchange && { lastExchange: state.lastExchange }),

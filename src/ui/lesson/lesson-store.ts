@@ -81,9 +81,12 @@ function readStored(slug: string): LessonState {
     const mark = readMark(parsed.mark);
     if (mark) state.mark = mark;
     if (typeof parsed.savedBy === 'object' && parsed.savedBy !== null) {
-      const savedBy: Record<string, Record<string, string>> = {};
-      for (const [block, values] of Object.entries(parsed.savedBy)) {
-        if (isStringRecord(values)) savedBy[block] = { ...values };
+      const savedBy: NonNullable<LessonState['savedBy']> = {};
+      for (const [block, saved] of Object.entries(parsed.savedBy)) {
+        const { seq, values } = (saved ?? {}) as { seq?: unknown; values?: unknown };
+        if (typeof seq === 'number' && Number.isFinite(seq) && isStringRecord(values)) {
+          savedBy[block] = { seq, values: { ...values } };
+        }
       }
       state.savedBy = savedBy;
     }

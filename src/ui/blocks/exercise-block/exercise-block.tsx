@@ -7,7 +7,7 @@ import {
   checkToken,
   combineChecks,
 } from '../../../lessons/exercise-check.ts';
-import { describeExpectation } from '../../../lessons/expectation.ts';
+import { answerFacts, describeExpectation } from '../../../lessons/expectation.ts';
 import type {
   ExerciseBlock,
   ExerciseSolution,
@@ -16,6 +16,7 @@ import type {
 } from '../../../lessons/lesson-types.ts';
 import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';
+import { type Prediction, PredictionPicker, PredictionVerdict } from '../prediction.tsx';
 import type { BlockProps } from '../registry.tsx';
 import './exercise-block.css';
 
@@ -229,6 +230,7 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
           </div>
         ) : null}
         <CheckList block={block} />
+        {block.check.response ? <ExercisePrediction block={block} /> : null}
         <div className="exercise-block__actions">
           <button
             type="button"
@@ -247,6 +249,45 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
         ) : null}
       </div>
     </section>
+  );
+}
+
+/**
+ * Predict, then reveal: before sending, the learner may guess what the server will answer; once
+ * the response the exercise judges arrives (after the guess), the guess is compared with it.
+ */
+function ExercisePrediction({ block }: { block: ExerciseBlock }) {
+  const runtime = useLessonRuntime();
+  const [prediction, setPrediction] = useState<Prediction>({});
+  const response = block.check.response;
+  const judged = response?.request
+    ? runtime.exchanges[response.request]
+    : response?.run
+      ? runtime.exchanges[exerciseRunKey(block.id)]
+      : latestForeign(runtime, block.id);
+  // Only an answer that came after the guess can prove it right or wrong.
+  const [before, setBefore] = useState(judged);
+  const fresh = judged !== undefined && judged !== before;
+  return (
+    <div className="exercise-block__predict">
+      <span className="muted">
+        {response?.run ? 'Before you check' : 'Before you send'}: what will the server answer?
+      </span>{' '}
+      <PredictionPicker
+        label={block.title ?? block.goal}
+        value={prediction}
+        onChange={(next) => {
+          setPrediction(next);
+          setBefore(judged);
+        }}
+      />
+      {fresh ? (
+        <PredictionVerdict
+          prediction={prediction}
+          facts={answerFacts(judged, runtime.serverLog(judged.requestId))}
+        />
+      ) : null}
+    </div>
   );
 }
 

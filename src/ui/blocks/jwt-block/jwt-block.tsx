@@ -21,12 +21,12 @@ import './jwt-block.css';
 export function JwtBlockView({ block }: BlockProps<'jwt'>) {
   const runtime = useOptionalLessonRuntime();
   const variable = block.from ?? 'access_token';
-  // The token the request above saved, kept when a later request saves the variable again.
+  // The token a request above saved, kept when a request further down saves the variable anew.
   const token =
     block.token ??
     (block.savedBy === undefined
       ? runtime?.vars[variable]
-      : runtime?.savedBy[block.savedBy]?.[variable]);
+      : runtime?.savedValue(variable, block.savedBy));
   const headingId = useId();
   return (
     <section className="card jwt-block" aria-labelledby={headingId}>

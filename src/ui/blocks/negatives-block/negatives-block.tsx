@@ -4,6 +4,12 @@ import type { RecordedExchange } from '../../../client/index.ts';
 import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import {
+  type Prediction,
+  PredictionPicker,
+  PredictionVerdict,
+  usePredictFirst,
+} from '../prediction.tsx';
 import type { BlockProps } from '../registry.tsx';
 import { ExchangeDetails } from './exchange-details.tsx';
 import './negatives-block.css';
@@ -69,6 +75,13 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
     });
   }, []);
 
+  const [predictFirst, setPredictFirst] = usePredictFirst();
+  const [predictions, setPredictions] = useState<Record<number, Prediction>>({});
+  const predict = useCallback(
+    (index: number, prediction: Prediction) =>
+      setPredictions((all) => ({ ...all, [index]: prediction })),
+    [],
+  );
   const results = keys.map((key) => runtime.exchanges[key]);
   const summary = summarise(
     block.cases,
@@ -99,6 +112,14 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
           {replayingAll ? 'Replaying…' : 'Replay all'}
         </button>
       </header>
+      <label className="negatives-block__predict">
+        <input
+          type="checkbox"
+          checked={predictFirst}
+          onChange={(event) => setPredictFirst(event.target.checked)}
+        />{' '}
+        Guess first: hide each expected answer until its case is replayed
+      </label>
       <div className="negatives-block__scroll">
         <table className="negatives-table" role="table">
           <thead role="rowgroup">
@@ -133,6 +154,9 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
                 onToggle={toggle}
                 serverLog={runtime.serverLog}
                 judge={runtime.judge}
+                hideExpected={predictFirst}
+                prediction={predictions[index]}
+                onPredict={predict}
               />
             ))}
           </tbody>
@@ -265,6 +289,10 @@ interface NegativeRowProps {
   onToggle: (index: number) => void;
   serverLog: LessonRuntime['serverLog'];
   judge: LessonRuntime['judge'];
+  /** Predict first: the expected answer stays hidden until the case has been replayed. */
+  hideExpected: boolean;
+  prediction: Prediction | undefined;
+  onPredict: (index: number, prediction: Prediction) => void;
 }
 
 const NegativeRow = memo(function NegativeRow({
@@ -279,6 +307,9 @@ const NegativeRow = memo(function NegativeRow({
   onToggle,
   serverLog,
   judge,
+  hideExpected,
+  prediction,
+  onPredict,
 }: NegativeRowProps) {
   const nameId = useId();
   const detailsId = useId();
@@ -313,7 +344,26 @@ const NegativeRow = memo(function NegativeRow({
           </div>
         </td>
         <td role="cell" data-label="Expected">
-          <Expected expect={negative.expect} />
+          {hideExpected && !exchange && failure === undefined ? (
+            <div className="negatives-guess">
+              <PredictionPicker
+                label={negative.name}
+                value={prediction ?? {}}
+                onChange={(next) => onPredict(index, next)}
+              />
+              <span className="muted negatives-guess__hint">shown when you replay it</span>
+            </div>
+          ) : (
+            <>
+              <Expected expect={negative.expect} />
+              {prediction && exchange ? (
+                <PredictionVerdict
+                  prediction={prediction}
+                  facts={answerFacts(exchange, serverLog(exchange.requestId))}
+                />
+              ) : null}
+            </>
+          )}
         </td>
         <td role="cell" data-label="Actual" className="negatives-actual">
           {failure !== undefined ? (

@@ -48,7 +48,7 @@ function prettyBody(exchange: RecordedExchange): string {
 }
 
 /** Characters of a body shown at first: a large answer (a whole log) would swamp the page. */
-export const BODY_PREVIEW_CHARS = 12_000;
+export const BODY_PREVIEW_CHARS = 40_000;
 
 /** A response body, the first {@link BODY_PREVIEW_CHARS} of it until the learner asks for all. */
 function ResponseBody({ text }: { text: string }) {
