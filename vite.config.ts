@@ -1,11 +1,19 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { checkoutIdPlugin } from './plugins/checkout-id.ts';
+import { contentSecurityPolicyPlugin } from './plugins/content-security-policy.ts';
 import { lessonsPlugin } from './plugins/lessons.ts';
 import { prerenderPlugin } from './plugins/prerender.ts';
 
 export default defineConfig({
-  plugins: [react(), lessonsPlugin(), prerenderPlugin(), checkoutIdPlugin()],
+  plugins: [
+    react(),
+    lessonsPlugin(),
+    prerenderPlugin(),
+    checkoutIdPlugin(),
+    // Once every page is written (the prerendered lessons too): each page gets its policy.
+    contentSecurityPolicyPlugin(),
+  ],
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   build: {
