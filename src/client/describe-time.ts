@@ -1,6 +1,7 @@
 /**
- * Plain-words times for a token's NumericDate claims, measured against the mock server's clock
- * (lessons move it, so the page's own clock would be wrong).
+ * Times in plain words, one place for the whole app: a token's NumericDate claims measured
+ * against the mock server's clock (lessons move it, so the page's own clock would be wrong), and
+ * how far the server clock stands from real time.
  */
 
 /** `59:12`, `1:02:03` (h:mm:ss from an hour up). */
@@ -58,4 +59,24 @@ export function formatUtc(epochSeconds: number): string {
   const date = new Date(epochSeconds * 1000);
   if (Number.isNaN(date.getTime())) return 'not a valid time';
   return `${date.toISOString().slice(0, 19).replace('T', ' ')} UTC`;
+}
+
+/** "+1 h 5 min", "−30 s", "none". */
+export function formatOffset(seconds: number): string {
+  if (seconds === 0) return 'none';
+  const sign = seconds < 0 ? '−' : '+';
+  let rest = Math.abs(seconds);
+  const parts: string[] = [];
+  for (const [unit, size] of [
+    ['d', 86_400],
+    ['h', 3600],
+    ['min', 60],
+  ] as const) {
+    if (rest >= size) {
+      parts.push(`${Math.floor(rest / size)} ${unit}`);
+      rest %= size;
+    }
+  }
+  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
+  return `${sign}${parts.join(' ')}`;
 }

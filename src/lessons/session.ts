@@ -15,6 +15,7 @@ import {
   type HttpRequestModel,
   parseHttpRequest,
 } from '../client/http-request.ts';
+import { formatOffset } from '../client/describe-time.ts';
 import type { RecordedExchange } from '../client/send-request.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
@@ -452,7 +453,7 @@ export class LessonSession {
       now.frozen ? Math.abs(now.now - then.now) > 1 : Math.abs(now.offset - then.offset) > 2
     ) {
       const moved = now.frozen ? now.now - then.now : now.offset - then.offset;
-      reasons.push(`the server clock was moved ${describeSeconds(moved)}`);
+      reasons.push(`the server clock was moved ${formatOffset(moved)}`);
     }
     if (now.settings !== then.settings) reasons.push("the server's settings were changed");
     if (reasons.length === 0 && !now.frozen) {
@@ -461,7 +462,7 @@ export class LessonSession {
         if (exp === undefined) continue;
         if (exp + then.leeway > then.now && exp + now.leeway <= now.now) {
           reasons.push(
-            `the token in {{${name}}} expired ${describeSeconds(now.now - exp).replace(/^\+/, '')} ago on the server clock`,
+            `the token in {{${name}}} expired ${formatOffset(now.now - exp).replace(/^\+/, '')} ago on the server clock`,
           );
         }
       }
@@ -557,25 +558,6 @@ function jwtExp(value: string): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** `+2 h 5 min`, `−30 s`. */
-function describeSeconds(seconds: number): string {
-  const sign = seconds < 0 ? '−' : '+';
-  let rest = Math.abs(Math.round(seconds));
-  const parts: string[] = [];
-  for (const [unit, size] of [
-    ['d', 86_400],
-    ['h', 3600],
-    ['min', 60],
-  ] as const) {
-    if (rest >= size) {
-      parts.push(`${Math.floor(rest / size)} ${unit}`);
-      rest %= size;
-    }
-  }
-  if (rest > 0 || parts.length === 0) parts.push(`${rest} s`);
-  return `${sign}${parts.join(' ')}`;
 }
 
 function messageOf(error: unknown): string {

@@ -19,7 +19,7 @@ import {
   describeRelative,
   formatClock,
   formatUtc,
-} from '../../src/ui/blocks/jwt-block/describe-time.ts';
+} from '../../src/client/describe-time.ts';
 
 const issuer = 'https://auth.example.com';
 const api = 'https://api.example.com';

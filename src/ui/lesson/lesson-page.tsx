@@ -4,6 +4,7 @@ import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lesso
 import { preloadBlocks, renderFirstPaintBlock, renderLessonBlock } from '../blocks/registry.tsx';
 import { hrefFor, Link } from '../layout/router.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
+import { ConfirmDialog, type ConfirmDialogHandle } from '../shared/confirm-dialog.tsx';
 import { LessonErrorCard } from './lesson-error-card.tsx';
 import { LessonRuntimeProvider, useLessonRuntime } from './lesson-runtime.tsx';
 import {
@@ -312,45 +313,25 @@ function LessonServerState() {
 
 /** "Start this lesson over", after a confirmation: it forgets the learner's work here. */
 function StartOverButton({ title, onConfirm }: { title: string; onConfirm: () => void }) {
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
+  const dialog = useRef<ConfirmDialogHandle>(null);
   return (
     <>
       <button
         type="button"
         className="btn btn--small btn--ghost"
-        onClick={() => dialogRef.current?.showModal()}
+        onClick={() => dialog.current?.open()}
       >
         Start this lesson over
       </button>
-      <dialog
-        ref={dialogRef}
-        className="dialog"
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
+      <ConfirmDialog
+        ref={dialog}
+        title={`Start “${title}” over?`}
+        confirmLabel="Start over"
+        onConfirm={onConfirm}
       >
-        <h2 id={titleId}>Start “{title}” over?</h2>
-        <p id={descriptionId}>
-          Your progress, saved values and edited requests in this lesson are forgotten, and its
-          server is set up again as the lesson starts. Other lessons, and clients you added, stay.
-        </p>
-        <form method="dialog" className="dialog__actions">
-          <button type="submit" className="btn">
-            Cancel
-          </button>
-          <button
-            type="button"
-            className="btn btn--danger-solid"
-            onClick={() => {
-              dialogRef.current?.close();
-              onConfirm();
-            }}
-          >
-            Start over
-          </button>
-        </form>
-      </dialog>
+        Your progress, saved values and edited requests in this lesson are forgotten, and its server
+        is set up again as the lesson starts. Other lessons, and clients you added, stay.
+      </ConfirmDialog>
     </>
   );
 }

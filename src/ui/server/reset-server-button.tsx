@@ -1,6 +1,7 @@
-import { useEffect, useId, useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { ResetIcon } from '../layout/icons';
 import { resetAllLessons } from '../lesson/lesson-store';
+import { ConfirmDialog, type ConfirmDialogHandle } from '../shared/confirm-dialog.tsx';
 import { useMockServerStatus } from './mock-server-context';
 import { useResetServer } from './server-queries';
 
@@ -12,9 +13,7 @@ export function ResetServerButton() {
   const status = useMockServerStatus();
   const server = status.state === 'ready' ? status.server : undefined;
   const reset = useResetServer(server);
-  const dialogRef = useRef<HTMLDialogElement>(null);
-  const titleId = useId();
-  const descriptionId = useId();
+  const dialog = useRef<ConfirmDialogHandle>(null);
   const [done, setDone] = useState(false);
 
   useEffect(() => {
@@ -24,7 +23,6 @@ export function ResetServerButton() {
   }, [done]);
 
   const confirm = () => {
-    dialogRef.current?.close();
     setDone(false);
     reset.mutate(undefined, {
       onSuccess: () => {
@@ -45,31 +43,20 @@ export function ResetServerButton() {
         type="button"
         className="btn btn--small"
         disabled={!server || reset.isPending}
-        onClick={() => dialogRef.current?.showModal()}
+        onClick={() => dialog.current?.open()}
       >
         <ResetIcon />
         Reset server
       </button>
-      <dialog
-        ref={dialogRef}
-        className="dialog"
-        aria-labelledby={titleId}
-        aria-describedby={descriptionId}
+      <ConfirmDialog
+        ref={dialog}
+        title="Reset the mock servers?"
+        confirmLabel="Reset"
+        onConfirm={confirm}
       >
-        <h2 id={titleId}>Reset the mock servers?</h2>
-        <p id={descriptionId}>
-          Clients, the clock, revoked tokens, rate limits and the request log go back to their
-          seeded state. Your lesson progress, saved variables and edited requests are cleared too.
-        </p>
-        <form method="dialog" className="dialog__actions">
-          <button type="submit" className="btn">
-            Cancel
-          </button>
-          <button type="button" className="btn btn--danger-solid" onClick={confirm}>
-            Reset
-          </button>
-        </form>
-      </dialog>
+        Clients, the clock, revoked tokens, rate limits and the request log go back to their seeded
+        state. Your lesson progress, saved variables and edited requests are cleared too.
+      </ConfirmDialog>
     </div>
   );
 }
