@@ -1,31 +1,15 @@
-import type { OAuthErrorCode } from '../protocol/errors.ts';
+import { OAUTH_ERROR_CODES, type OAuthErrorCode } from '../protocol/index.ts';
 import type { HttpRequestModel } from './http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from './parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange } from './send-request.ts';
 
 /**
- * Every error the mock servers can answer with: the protocol core's own union, so a code added
+ * Every error the mock servers can answer with: the protocol core's one list, so a code added
  * there without an explanation here fails the typecheck (`errorExplanations` is a Record of it).
  */
 export type ExplainedError = OAuthErrorCode;
 
-export const explainedErrors: readonly ExplainedError[] = [
-  'invalid_request',
-  'invalid_client',
-  'invalid_grant',
-  'unauthorized_client',
-  'unsupported_grant_type',
-  'invalid_scope',
-  'invalid_target',
-  'unsupported_token_type',
-  'invalid_token',
-  'insufficient_scope',
-  'server_error',
-  'missing_token',
-  'too_many_requests',
-  'method_not_allowed',
-  'not_found',
-];
+export const explainedErrors: readonly ExplainedError[] = OAUTH_ERROR_CODES;
 
 /** Where a rule comes from: an RFC section, with its link. */
 export interface RfcReference {
@@ -100,7 +84,7 @@ export const errorExplanations: Readonly<Record<ExplainedError, ErrorExplanation
     fix: [
       'Check the client_id and client_secret for typos and stray spaces (secrets are case-sensitive).',
       'With Basic auth, encode base64(form-urlencode(client_id) + ":" + form-urlencode(client_secret)).',
-      'With private_key_jwt, sign a fresh assertion: iss and sub = client_id, aud = the token endpoint, a new jti, exp in the near future.',
+      'With private_key_jwt, sign a fresh assertion: header typ client-authentication+jwt; iss and sub = client_id; aud = the authorization server\'s issuer identifier, one string; a new jti; exp in the near future.',
     ],
   },
   invalid_grant: {

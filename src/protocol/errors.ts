@@ -31,16 +31,19 @@ export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
 
 /**
  * The `error` codes this server can answer: the RFC codes, then the playground's own for
- * non-OAuth situations (an unknown path, a wrong method, a rate limit, a missing token), because
- * RFC 6750 §3.1 forbids an error code when no credentials were sent.
+ * non-OAuth situations (a server fault, an unknown path, a wrong method, a rate limit, a missing
+ * token), because RFC 6750 §3.1 forbids an error code when no credentials were sent.
  */
-export type OAuthErrorCode =
-  | RfcErrorCode
-  | 'server_error'
-  | 'not_found'
-  | 'method_not_allowed'
-  | 'too_many_requests'
-  | 'missing_token';
+export const OAUTH_ERROR_CODES = [
+  ...RFC_ERROR_CODES,
+  'server_error',
+  'not_found',
+  'method_not_allowed',
+  'too_many_requests',
+  'missing_token',
+] as const;
+
+export type OAuthErrorCode = (typeof OAUTH_ERROR_CODES)[number];
 
 export interface OAuthErrorOptions {
   status?: number;

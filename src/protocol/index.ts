@@ -29,6 +29,7 @@ export {
   MethodNotAllowed,
   MissingToken,
   NotFound,
+  OAUTH_ERROR_CODES,
   OAuthError,
   type OAuthErrorCode,
   RFC_ERROR_CODES,
