@@ -8,7 +8,12 @@ import {
   type JWK,
   SignJWT,
 } from 'jose';
-import { STEP_LABELS, TOKEN_CHECKS } from './jwt-inspect.ts';
+import {
+  CHECK_SHORT_NAMES,
+  RESOURCE_CHECKS as RESOURCE_CHECK_LIST,
+  type ResourceCheckName,
+} from '../protocol/index.ts';
+import { STEP_LABELS } from './jwt-inspect.ts';
 
 /**
  * The token forge: take a token apart, change any header field or claim, sign it again (with
@@ -45,9 +50,9 @@ export interface ForgeDraft {
   originalSignature: string;
 }
 
-/** The resource server's checks on a bearer request, in order: finding the token, then the token's. */
-export const RESOURCE_CHECKS = ['extractBearerToken', ...TOKEN_CHECKS] as const;
-export type ResourceCheck = (typeof RESOURCE_CHECKS)[number];
+/** The resource server's checks on a bearer request, in order: the protocol's list. */
+export const RESOURCE_CHECKS = RESOURCE_CHECK_LIST.map((c) => c.name);
+export type ResourceCheck = ResourceCheckName;
 
 export const CHECK_LABELS: Record<ResourceCheck, string> = {
   extractBearerToken: 'Bearer token in the Authorization header',
@@ -55,19 +60,7 @@ export const CHECK_LABELS: Record<ResourceCheck, string> = {
 };
 
 /** The short name an outcome uses for a check: `rejected-at-aud`. */
-export const CHECK_SHORT: Record<ResourceCheck, string> = {
-  extractBearerToken: 'bearer',
-  checkWellFormed: 'well-formed',
-  checkAlg: 'alg',
-  checkTyp: 'typ',
-  checkKid: 'kid',
-  checkSignature: 'signature',
-  checkIssuer: 'iss',
-  checkAudience: 'aud',
-  checkTimes: 'times',
-  checkNotRevoked: 'revoked',
-  checkScope: 'scope',
-};
+export const CHECK_SHORT: Record<ResourceCheck, string> = CHECK_SHORT_NAMES;
 
 const isObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);

@@ -1,4 +1,5 @@
 import { base64url, compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
+import { TOKEN_CHECK_NAMES, type TokenCheckName, tokenTimeProblem } from '../protocol/index.ts';
 
 /** Which part of a JWT a problem is in. */
 export type JwtPart = 'token' | 'header' | 'payload' | 'signature';
@@ -256,21 +257,10 @@ export const claimExplanations: Readonly<Record<string, ClaimExplanation>> = {
 /** How a resource server step ended. */
 export type VerifyStepStatus = 'passed' | 'failed' | 'not_reached' | 'skipped' | 'server_side';
 
-/** The resource server's checks on a token, in the order it runs them (CONTRACT.md). */
-export const TOKEN_CHECKS = [
-  'checkWellFormed',
-  'checkAlg',
-  'checkTyp',
-  'checkKid',
-  'checkSignature',
-  'checkIssuer',
-  'checkAudience',
-  'checkTimes',
-  'checkNotRevoked',
-  'checkScope',
-] as const;
+/** The resource server's checks on a token, in the order it runs them: the protocol's list. */
+export const TOKEN_CHECKS = TOKEN_CHECK_NAMES;
 
-export type VerifyStepName = (typeof TOKEN_CHECKS)[number];
+export type VerifyStepName = TokenCheckName;
 
 export interface VerifyStep {
   name: VerifyStepName;
@@ -328,7 +318,7 @@ const iso = (seconds: number) => new Date(seconds * 1000).toISOString().replace(
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
  * @see https://www.rfc-editor.org/rfc/rfc8725#section-3.1 (algorithm allow-list)
  */
-export async function verifyAccessToken(
+export async function runTokenChecks(
   token: string,
   options: VerifyAccessTokenOptions,
 ): Promise<VerifyAccessTokenResult> {
@@ -433,29 +423,35 @@ export async function verifyAccessToken(
           };
     },
     checkTimes: () => {
-      const { exp, nbf, iat } = payload;
+      // The API's own rule (src/protocol/resource-checks.ts), worded for the inspector.
       const window = `leeway ${leeway} s`;
-      if (typeof exp !== 'number')
-        return { ok: false, detail: 'exp is missing: access tokens must expire.' };
-      if (exp + leeway <= now) {
-        return {
-          ok: false,
-          detail: `exp: expired at ${iso(exp)}, ${now - exp} s ago (${window}).`,
-        };
+      const problem = tokenTimeProblem(payload, now, leeway);
+      switch (problem?.problem) {
+        case 'missing':
+          return { ok: false, detail: 'exp is missing: access tokens must expire.' };
+        case 'expired':
+          return {
+            ok: false,
+            detail: `exp: expired at ${iso(problem.exp)}, ${now - problem.exp} s ago (${window}).`,
+          };
+        case 'not-yet':
+          return {
+            ok: false,
+            detail: `nbf: not valid before ${iso(Number(problem.nbf))}, ${Number(problem.nbf) - now} s from now (${window}).`,
+          };
+        case 'future':
+          return {
+            ok: false,
+            detail: `iat: issued ${Number(problem.iat) - now} s in the future (${iso(Number(problem.iat))}): a clock is off (${window}).`,
+          };
+        default: {
+          const exp = payload.exp as number;
+          return {
+            ok: true,
+            detail: `Valid now; expires ${iso(exp)}, in ${exp - now} s (${window}).`,
+          };
+        }
       }
-      if (nbf !== undefined && (typeof nbf !== 'number' || nbf - leeway > now)) {
-        return {
-          ok: false,
-          detail: `nbf: not valid before ${iso(Number(nbf))}, ${Number(nbf) - now} s from now (${window}).`,
-        };
-      }
-      if (iat !== undefined && (typeof iat !== 'number' || iat - leeway > now)) {
-        return {
-          ok: false,
-          detail: `iat: issued ${Number(iat) - now} s in the future (${iso(Number(iat))}): a clock is off (${window}).`,
-        };
-      }
-      return { ok: true, detail: `Valid now; expires ${iso(exp)}, in ${exp - now} s (${window}).` };
     },
   };
 

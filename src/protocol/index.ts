@@ -56,6 +56,15 @@ export {
   profileView,
 } from './profiles.ts';
 export { REDACTED } from './redact.ts';
+export {
+  CHECK_SHORT_NAMES,
+  RESOURCE_CHECKS,
+  type ResourceCheckName,
+  type TimeProblem,
+  TOKEN_CHECK_NAMES,
+  type TokenCheckName,
+  tokenTimeProblem,
+} from './resource-checks.ts';
 export { ACCESS_TOKEN_ALGS, scopesOf, type VerifiedToken } from './resource-server.ts';
 export { API_SCOPES, DEFAULT_ACCESS_TOKEN_TTL, SAMPLE_USERS, SEEDED_CLIENTS } from './seed.ts';
 export {

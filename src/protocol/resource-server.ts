@@ -13,6 +13,7 @@ import { audienceIncludes, parseCompactJwt } from './jwt.ts';
 import { mediaType, parsedOrThrow, readText } from './parse-body.ts';
 import { type ParsedJson, parseJson } from './parse-json.ts';
 import { redactForm, redactJson } from './redact.ts';
+import { tokenTimeProblem } from './resource-checks.ts';
 import { SAMPLE_USERS } from './seed.ts';
 import type { Order } from './state.ts';
 import { check, checkAsync, type Trace } from './trace.ts';
@@ -214,39 +215,40 @@ function checkTimes(
   skew: number,
 ): { exp: number; iat: number | undefined } {
   return check(trace, 'checkTimes', () => {
-    const { exp, nbf, iat } = claims;
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    const problem = tokenTimeProblem(claims, now, skew);
+    if (problem?.problem === 'missing') {
       throw fail(
         context,
         'exp',
         'it has no numeric exp claim. Use a token from the token endpoint.',
-        `exp ${JSON.stringify(exp)}`,
+        `exp ${JSON.stringify(claims.exp)}`,
       );
     }
-    if (exp + skew <= now) {
+    if (problem?.problem === 'expired') {
       throw fail(
         context,
         'exp',
-        `it expired ${now - exp} seconds ago (allowed clock skew ${skew} s). Get a new token.`,
-        `exp ${exp}, server time ${now}, leeway ${skew}`,
+        `it expired ${now - problem.exp} seconds ago (allowed clock skew ${skew} s). Get a new token.`,
+        `exp ${problem.exp}, server time ${now}, leeway ${skew}`,
       );
     }
-    if (nbf !== undefined && (typeof nbf !== 'number' || nbf - skew > now)) {
+    if (problem?.problem === 'not-yet') {
       throw fail(
         context,
         'nbf',
-        `it is not valid until ${String(nbf)} (server time ${now}, skew ${skew} s). Wait, or check the clocks.`,
-        `nbf ${JSON.stringify(nbf)}, server time ${now}`,
+        `it is not valid until ${String(problem.nbf)} (server time ${now}, skew ${skew} s). Wait, or check the clocks.`,
+        `nbf ${JSON.stringify(problem.nbf)}, server time ${now}`,
       );
     }
-    if (iat !== undefined && (typeof iat !== 'number' || iat - skew > now)) {
+    if (problem?.problem === 'future') {
       throw fail(
         context,
         'iat',
-        `it claims to be issued in the future (iat ${String(iat)}, server time ${now}). Check the clocks.`,
-        `iat ${JSON.stringify(iat)}, server time ${now}`,
+        `it claims to be issued in the future (iat ${String(problem.iat)}, server time ${now}). Check the clocks.`,
+        `iat ${JSON.stringify(problem.iat)}, server time ${now}`,
       );
     }
+    const { exp, iat } = claims as { exp: number; iat?: unknown };
     return { exp, iat: typeof iat === 'number' ? iat : undefined };
   });
 }

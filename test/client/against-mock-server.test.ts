@@ -8,7 +8,7 @@ import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { explainResponse } from '../../src/client/explain-error.ts';
 import { type HttpRequestModel, parseHttpRequest } from '../../src/client/http-request.ts';
-import { verifyAccessToken } from '../../src/client/jwt-inspect.ts';
+import { runTokenChecks } from '../../src/client/jwt-inspect.ts';
 import { OAuthResponseError } from '../../src/client/oauth-response-error.ts';
 import {
   discoveryQueryOptions,
@@ -221,7 +221,7 @@ describe('every error the mock answers is explained', () => {
   });
 });
 
-describe('verifyAccessToken agrees with the API', () => {
+describe('runTokenChecks agrees with the API', () => {
   const jwks = () => server.admin.jwks();
   const serverVerdict = async (bearer: string) => {
     const exchange = await send(get(`${api}/api/v1/users`, bearer));
@@ -231,7 +231,7 @@ describe('verifyAccessToken agrees with the API', () => {
 
   it('accepts the tokens the server issues, with the same scope check', async () => {
     const good = await token();
-    const mine = await verifyAccessToken(good, {
+    const mine = await runTokenChecks(good, {
       issuer,
       audience: api,
       jwks: jwks(),
@@ -257,7 +257,7 @@ describe('verifyAccessToken agrees with the API', () => {
   for (const [what, input] of minted) {
     it(`fails at the same step as the server: ${what}`, async () => {
       const { token: bad } = await server.admin.mint(input);
-      const mine = await verifyAccessToken(bad, {
+      const mine = await runTokenChecks(bad, {
         issuer,
         audience: api,
         jwks: jwks(),

@@ -12,9 +12,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import {
   claimExplanations,
   inspectJwt,
+  runTokenChecks,
   type VerifyAccessTokenOptions,
   type VerifyStepName,
-  verifyAccessToken,
 } from '../../src/client/jwt-inspect.ts';
 
 const issuer = 'https://auth.example.com';
@@ -274,9 +274,9 @@ describe('claimExplanations', () => {
   });
 });
 
-describe('verifyAccessToken', () => {
+describe('runTokenChecks', () => {
   it('passes every step of a good token, in the contract order', async () => {
-    const r = await verifyAccessToken(await sign(), options({ requiredScope: 'read:users' }));
+    const r = await runTokenChecks(await sign(), options({ requiredScope: 'read:users' }));
     expect(r.ok).toBe(true);
     expect(r.steps.map((s) => s.name)).toEqual(ORDER);
     expect(r.steps.map((s) => s.status)).toEqual([
@@ -304,7 +304,7 @@ describe('verifyAccessToken', () => {
       { alg: 'RS256', kid: 'k2' },
       rsa,
     );
-    const r = await verifyAccessToken(token, options());
+    const r = await runTokenChecks(token, options());
     expect(r.ok).toBe(true);
     expect(r.steps.at(-1)).toMatchObject({ name: 'checkScope', status: 'skipped', ok: null });
   });
@@ -315,7 +315,7 @@ describe('verifyAccessToken', () => {
     detail: string | RegExp,
     extra = {},
   ) {
-    const r = await verifyAccessToken(await token, options(extra));
+    const r = await runTokenChecks(await token, options(extra));
     expect(r.ok).toBe(false);
     const i = ORDER.indexOf(step);
     expect(
@@ -364,10 +364,7 @@ describe('verifyAccessToken', () => {
       'checkTyp',
       'typ is missing; access tokens carry typ "at+jwt".',
     );
-    const r = await verifyAccessToken(
-      await sign(claims(), { typ: 'application/at+jwt' }),
-      options(),
-    );
+    const r = await runTokenChecks(await sign(claims(), { typ: 'application/at+jwt' }), options());
     expect(r.ok).toBe(true);
   });
 
@@ -419,7 +416,7 @@ describe('verifyAccessToken', () => {
     const leeway = { leewaySeconds: 60 };
     // exp 59 s ago: inside the leeway; 60 s ago: out
     expect(
-      (await verifyAccessToken(await sign({ ...claims(), exp: now - 59 }), options(leeway))).ok,
+      (await runTokenChecks(await sign({ ...claims(), exp: now - 59 }), options(leeway))).ok,
     ).toBe(true);
     await failsAt(
       sign({ ...claims(), exp: now - 60 }),
@@ -433,7 +430,7 @@ describe('verifyAccessToken', () => {
       'exp is missing: access tokens must expire.',
     );
     expect(
-      (await verifyAccessToken(await sign({ ...claims(), nbf: now + 60 }), options(leeway))).ok,
+      (await runTokenChecks(await sign({ ...claims(), nbf: now + 60 }), options(leeway))).ok,
     ).toBe(true);
     await failsAt(
       sign({ ...claims(), nbf: now + 61 }),
@@ -449,7 +446,7 @@ describe('verifyAccessToken', () => {
     );
     expect(
       (
-        await verifyAccessToken(
+        await runTokenChecks(
           await sign({ ...claims(), iat: now + 300 }),
           options({ leewaySeconds: 300 }),
         )
@@ -476,14 +473,12 @@ describe('verifyAccessToken', () => {
       },
     );
     const many = await sign({ ...claims(), scope: 'read:users read:orders' });
-    expect((await verifyAccessToken(many, options({ requiredScope: 'read:orders' }))).ok).toBe(
-      true,
-    );
+    expect((await runTokenChecks(many, options({ requiredScope: 'read:orders' }))).ok).toBe(true);
   });
 
   it('never throws on garbage', async () => {
     for (const junk of ['', '.', '..', 'a.b.c', 'Bearer', `${'x'.repeat(5000)}.y.z`]) {
-      const r = await verifyAccessToken(junk, options());
+      const r = await runTokenChecks(junk, options());
       expect(r.ok).toBe(false);
       expect(r.steps[0]).toMatchObject({ name: 'checkWellFormed', ok: false });
     }

@@ -410,3 +410,18 @@ describe('resource API: token checks, in order', () => {
     expectInvalidToken(await send(s, api('/api/v1/users', token)), /iss check/);
   });
 });
+
+describe('the ordered list of checks', () => {
+  it('is the order the API runs and logs them, for a token that passes every one', async () => {
+    const { RESOURCE_CHECKS } = await import('../../src/protocol/index.ts');
+    const server = await makeServer();
+    const token = await tokenFor(server);
+    const r = await send(server, api('/api/v1/users', token));
+    expect(r.status).toBe(200);
+    const names: string[] = RESOURCE_CHECKS.map((c) => c.name);
+    const logged = lastLog(server).steps.map((step) => step.name);
+    // Before the token's checks, the request's own: no token outside the Authorization header.
+    expect(logged.filter((name) => !names.includes(name))).toEqual(['rejectQueryToken']);
+    expect(logged.filter((name) => names.includes(name))).toEqual(names);
+  });
+});

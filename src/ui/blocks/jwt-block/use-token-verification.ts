@@ -2,9 +2,9 @@ import { useQuery } from '@tanstack/react-query';
 import { useEffect, useRef } from 'react';
 import {
   jwksQueryOptions,
+  runTokenChecks,
   useDiscovery,
   type VerifyAccessTokenResult,
-  verifyAccessToken,
 } from '../../../client/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
 
@@ -24,7 +24,7 @@ const TIME_BUCKET_SECONDS = 15;
 
 /**
  * Verify a token as the resource API does: find the JWKS through the issuer's metadata
- * (RFC 8414), then run the API's ordered checks with jose (`verifyAccessToken`), at the server's
+ * (RFC 8414), then run the API's ordered checks with jose (`runTokenChecks`), at the server's
  * time and leeway. An unknown `kid` refetches the JWKS once, as a resource server does after a
  * key rotation.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-3
@@ -44,7 +44,7 @@ export function useTokenVerification(
   const verification = useQuery({
     queryKey: ['jwt-block', 'verify', token, jwks.dataUpdatedAt, leewaySeconds, bucket],
     queryFn: async () => ({
-      result: await verifyAccessToken(token, {
+      result: await runTokenChecks(token, {
         issuer,
         audience,
         // enabled only once the JWKS is there
