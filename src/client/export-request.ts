@@ -1,4 +1,5 @@
 import type { HttpRequestModel } from './http-request.ts';
+import { ARGUMENT_SOURCE, helperCallPattern, plainVariablePattern } from './placeholders.ts';
 
 /**
  * Quote one word for a POSIX shell (sh, bash, zsh): single quotes keep everything literal, and a
@@ -138,7 +139,6 @@ export type PlaywrightTestExport =
   | { ok: false; reason: string };
 
 const ASSERTION_CALL = /\{\{\s*\$client_assertion\b/;
-const PLAIN_VARIABLE_USE = /\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g;
 
 function texts(request: HttpRequestModel): string[] {
   return [request.url, request.body, ...request.headers.flat()];
@@ -203,7 +203,7 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
   const vars: Record<string, string> = {};
   for (const step of [...setup, input.step]) {
     for (const text of texts(step.request)) {
-      for (const match of text.matchAll(PLAIN_VARIABLE_USE)) {
+      for (const match of text.matchAll(plainVariablePattern())) {
         const name = match[1] ?? '';
         const value = input.vars?.[name];
         if (!saved.has(name) && value !== undefined && Object.hasOwn(input.vars ?? {}, name)) {
@@ -345,12 +345,12 @@ function errorCode(answer: Answer): string | undefined {
 
 /** {{name}} from the saved variables, then {{$basic id secret}}, {{$uuid}}, {{$timestamp}}. */
 function fill(text: string, vars: Record<string, string>): string {
-  const plain = text.replace(/\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}/g, (_, name: string) => {
+  const plain = text.replace(/${plainVariablePattern().source}/g, (_, name: string) => {
     if (!Object.hasOwn(vars, name)) throw new Error('No value for {{' + name + '}}: no earlier step saved it.');
     return vars[name] as string;
   });
-  return plain.replace(/\{\{\s*\$(\w+)((?:\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{}]+))*)\s*\}\}/g, (call, name: string, raw: string) => {
-    const args = [...raw.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s"]+)/g)].map((m) => m[1]?.replace(/\\(.)/g, '$1') ?? m[2] ?? '');
+  return plain.replace(/${helperCallPattern().source}/g, (call, name: string, raw: string) => {
+    const args = [...raw.matchAll(/${ARGUMENT_SOURCE}/g)].map((m) => m[1]?.replace(/\\(.)/g, '$1') ?? m[2] ?? m[3] ?? '');
     if (name === 'uuid') return crypto.randomUUID();
     if (name === 'timestamp') return String(Math.floor(Date.now() / 1000));
     if (name === 'basic' && args.length === 2) {

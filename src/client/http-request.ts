@@ -20,20 +20,23 @@
  *   joined (so a long form body can be split over lines starting with `&`).
  * - A line starting with `###` ends the request (editors use it to separate requests).
  *
- * Variables, `{{name}}`, are filled by {@link fillVariables}. Built-in helpers (a small set on
- * purpose, named as in the editors):
- * - `{{$basic client_id client_secret}}`: the value of an HTTP Basic `Authorization` header for
- *   a client, i.e. base64 of `form-urlencode(client_id) ":" form-urlencode(client_secret)`,
- *   as RFC 6749 §2.3.1 asks. Arguments may be variables: `{{$basic {{id}} {{secret}}}}`,
- *   or double-quoted when they hold spaces: `{{$basic "my client" s3cret}}`.
- * - `{{$uuid}}`: a random UUID (v4), e.g. for a `jti` or an idempotency key.
- * - `{{$timestamp}}`: the current time in seconds since the epoch (like `iat` and `exp`).
+ * Variables (`{{name}}`) and built-in helpers (`{{$basic client_id client_secret}}`, `{{$uuid}}`,
+ * `{{$timestamp}}`, `{{$client_assertion client_id}}`) are filled by {@link fillVariables}; their
+ * grammar and what each helper does are in `placeholders.ts`.
  *
  * Pure: no DOM, no Node built-ins; the lesson compiler runs it at build time.
  *
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-5 (header fields)
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-2.3.1 (client password in Basic auth)
  */
+
+import {
+  helperArgumentProblem,
+  helperCallPattern,
+  isHelperName,
+  plainVariablePattern,
+  splitArgs,
+} from './placeholders.ts';
 
 /** A request as the playground edits, prints, exports and sends it. */
 export interface HttpRequestModel {
@@ -70,16 +73,7 @@ export const httpMethods = [
 ] as const;
 export type HttpMethod = (typeof httpMethods)[number];
 
-/** The built-in helpers {@link fillVariables} knows, without the `$`. */
-export const builtinVariables = ['basic', 'uuid', 'timestamp', 'client_assertion'] as const;
-export type BuiltinVariable = (typeof builtinVariables)[number];
-
 const TOKEN_CHAR = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]$/;
-const VARIABLE_NAME = '[A-Za-z_][A-Za-z0-9_.-]*';
-const PLAIN_VARIABLE = new RegExp(`\\{\\{\\s*(${VARIABLE_NAME})\\s*\\}\\}`, 'g');
-// `{{$name args}}`; args may not contain braces, so unresolved inner variables keep it unmatched.
-const BUILTIN_CALL =
-  /\{\{\s*\$([A-Za-z][A-Za-z0-9_.]*)((?:\s+(?:"(?:[^"\\]|\\.)*"|[^\s"{}]+))*)\s*\}\}/g;
 
 function isCommentLine(line: string): boolean {
   const t = line.trimStart();
@@ -389,14 +383,6 @@ export interface FillVariablesResult {
   errors: string[];
 }
 
-function splitArgs(raw: string): string[] {
-  const args: string[] = [];
-  for (const m of raw.matchAll(/"((?:[^"\\]|\\.)*)"|([^\s"]+)/g)) {
-    args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? ''));
-  }
-  return args;
-}
-
 /**
  * Fill `{{name}}` variables from `vars`, then the built-in helpers (see the module comment).
  * Unknown variables stay in the text as written and are listed in `missing`.
@@ -411,7 +397,7 @@ export function fillVariables(
   const addMissing = (name: string) => {
     if (!missing.includes(name)) missing.push(name);
   };
-  const filled = text.replace(PLAIN_VARIABLE, (match, name: string) => {
+  const filled = text.replace(plainVariablePattern(), (match, name: string) => {
     const value = Object.hasOwn(vars, name) ? vars[name] : undefined;
     if (value === undefined) {
       addMissing(name);
@@ -419,28 +405,25 @@ export function fillVariables(
     }
     return value;
   });
-  const result = filled.replace(BUILTIN_CALL, (match, name: string, rawArgs: string) => {
+  const result = filled.replace(helperCallPattern(), (match, name: string, rawArgs: string) => {
+    if (!isHelperName(name)) {
+      addMissing(`$${name}`);
+      return match;
+    }
     const args = splitArgs(rawArgs);
+    const problem = helperArgumentProblem(name, args.length);
+    if (problem !== undefined) {
+      errors.push(problem);
+      return match;
+    }
     switch (name) {
       case 'basic':
-        if (args.length !== 2) {
-          errors.push(
-            `{{$basic}} takes two arguments, client_id and client_secret; got ${args.length}.`,
-          );
-          return match;
-        }
         return basicCredentials(args[0] ?? '', args[1] ?? '');
       case 'uuid':
         return (options.uuid ?? (() => crypto.randomUUID()))();
       case 'timestamp':
         return String(Math.floor((options.now ?? Date.now)() / 1000));
       case 'client_assertion': {
-        if (args.length !== 1) {
-          errors.push(
-            `{{$client_assertion}} takes one argument, the client_id; got ${args.length}.`,
-          );
-          return match;
-        }
         const assertion = options.assertions?.[args[0] ?? ''];
         if (assertion === undefined) {
           errors.push(
@@ -450,26 +433,10 @@ export function fillVariables(
         }
         return assertion;
       }
-      default:
-        addMissing(`$${name}`);
-        return match;
     }
   });
   // Built-ins whose arguments still hold unfilled variables were left as they are.
   return { text: result, missing, errors };
-}
-
-/**
- * The variables a text uses, each once, in order of first use. Built-ins appear with their `$`
- * (`$basic`), so a caller can check them against {@link builtinVariables}.
- */
-export function findVariables(text: string): string[] {
-  const names: string[] = [];
-  for (const m of text.matchAll(/\{\{\s*(\$?[A-Za-z_][A-Za-z0-9_.-]*)/g)) {
-    const name = m[1] ?? '';
-    if (!names.includes(name)) names.push(name);
-  }
-  return names;
 }
 
 /** What {@link fillVariablesAsync} needs beyond {@link FillVariablesOptions}. */
@@ -494,7 +461,7 @@ export async function fillVariablesAsync(
   if (signAssertion) {
     // Assertion calls survive this pass unfilled; their arguments now hold values.
     const { text: withVars } = fillVariables(text, vars, rest);
-    for (const m of withVars.matchAll(BUILTIN_CALL)) {
+    for (const m of withVars.matchAll(helperCallPattern())) {
       if (m[1] !== 'client_assertion') continue;
       const [clientId] = splitArgs(m[2] ?? '');
       if (clientId === undefined || Object.hasOwn(assertions, clientId)) continue;

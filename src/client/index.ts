@@ -8,6 +8,7 @@ export * from './http-request.ts';
 export * from './jwt-inspect.ts';
 export * from './oauth-response-error.ts';
 export * from './parse-www-authenticate.ts';
+export * from './placeholders.ts';
 export * from './queries.ts';
 export * from './send-request.ts';
 export * from './token-cache.ts';

@@ -5,6 +5,7 @@
  * Build-time only (imports `yaml` and `zod`); the page imports `lesson-types.ts` instead.
  */
 import { z } from 'zod';
+import { VARIABLE_NAME } from '../client/placeholders.ts';
 import { RFC_ERROR_CODES } from '../protocol/index.ts';
 import { LAB_NAMES, LABS } from './labs/index.ts';
 import type {
@@ -21,7 +22,6 @@ import type {
   ResponseExpectation,
   SaveRule,
 } from './lesson-types.ts';
-import { VARIABLE_NAME } from './variables.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Options

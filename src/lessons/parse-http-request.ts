@@ -1,6 +1,6 @@
 import { parseHttpRequest as parseHttpSyntax } from '../client/http-request.ts';
+import { checkPlaceholder, findPlaceholders } from '../client/placeholders.ts';
 import type { HttpRequestTemplate } from './lesson-types.ts';
-import { checkPlaceholder, findPlaceholders } from './variables.ts';
 
 /**
  * A request in a lesson: the `.http` syntax of editor REST clients, parsed by the client's parser

@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import fc from 'fast-check';
+import { transformWithEsbuild } from 'vite';
 import { describe, expect, it } from 'vitest';
 import {
   type ExportStep,
@@ -315,6 +316,24 @@ describe('toPlaywrightTest', () => {
     });
     // access_token is saved by the first step: the page's (stale) value is not baked in.
     expect(literal(result.code, 'VARS')).toEqual({});
+  });
+
+  it("writes a fill() that fills variables and helpers by the page's grammar", async () => {
+    const result = toPlaywrightTest({ id: 'after', setup: [tokenStep], step: afterStep });
+    if (!result.ok) throw new Error(result.reason);
+    const start = result.code.indexOf('function fill(');
+    const source = result.code.slice(start, result.code.indexOf('\n}\n', start) + 3);
+    const fill = new Function(
+      `${(await transformWithEsbuild(source, 'fill.ts')).code}; return fill;`,
+    )() as (text: string, vars: Record<string, string>) => string;
+    expect(fill('Basic {{$basic {{ id }} "my secret"}}', { id: 'demo' })).toBe(
+      `Basic ${btoa('demo:my+secret')}`,
+    );
+    expect(fill('{{$timestamp}}', {})).toMatch(/^\d{10}$/);
+    expect(() => fill('{{access_token}}', {})).toThrow('No value for {{access_token}}');
+    expect(() => fill('{{$client_assertion signing-client}}', {})).toThrow(
+      'outside the playground',
+    );
   });
 
   it("carries the page's values of variables no earlier step saves", () => {

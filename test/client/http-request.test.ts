@@ -5,11 +5,11 @@ import {
   decodeBasicCredentials,
   fillVariables,
   fillVariablesAsync,
-  findVariables,
   type HttpRequestModel,
   parseHttpRequest,
   printHttpRequest,
 } from '../../src/client/http-request.ts';
+import { findVariables } from '../../src/client/placeholders.ts';
 
 function parsed(text: string): HttpRequestModel {
   const result = parseHttpRequest(text);
@@ -361,7 +361,7 @@ describe('fillVariables and findVariables', () => {
     expect(fillVariables('{{$basic only-one}}', {})).toEqual({
       text: '{{$basic only-one}}',
       missing: [],
-      errors: ['{{$basic}} takes two arguments, client_id and client_secret; got 1.'],
+      errors: ['{{$basic}} takes 2 arguments: {{$basic client_id client_secret}}; got 1.'],
     });
     expect(fillVariables('{{$randomInt}}', {}).missing).toEqual(['$randomInt']);
   });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { VARIABLE_NAME } from '../../client/placeholders.ts';
 import type { LabSpec } from './index.ts';
 
 /**
@@ -55,7 +56,7 @@ export const forgeLab: LabSpec = {
     /** The lesson variable with the starting token; without it, the forge mints one. */
     from: z
       .string()
-      .regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'from must be a variable name like access_token')
+      .regex(VARIABLE_NAME, 'from must be a variable name like access_token')
       .default('access_token'),
     /** Which presets to offer, in this order (default: all). */
     presets: z.array(z.enum(FORGE_PRESET_IDS)).min(1).optional(),

@@ -11,11 +11,8 @@ import {
 // From the modules themselves, not the client's index: the index would also bring the export
 // formats, which load on first use.
 import type { PlaywrightTestExport } from '../../../client/export-request.ts';
-import {
-  findVariables,
-  type HttpSyntaxError,
-  parseHttpRequest,
-} from '../../../client/http-request.ts';
+import { type HttpSyntaxError, parseHttpRequest } from '../../../client/http-request.ts';
+import { findVariables } from '../../../client/placeholders.ts';
 import type { TokenRequestForm } from '../../../client/token-request.ts';
 import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { findLoadedLesson } from '../../lesson/use-lessons.ts';

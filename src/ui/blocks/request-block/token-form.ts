@@ -3,6 +3,7 @@ import {
   type HttpRequestModel,
   parseHttpRequest,
 } from '../../../client/http-request.ts';
+import { helperArgumentProblem, quoteArg, splitArgs } from '../../../client/placeholders.ts';
 import { getHeader } from '../../../client/send-request.ts';
 import {
   CLIENT_ASSERTION_TYPE,
@@ -51,21 +52,7 @@ export function readableFormEncode(value: string): string {
     .join('');
 }
 
-/** One `{{$basic}}` argument: bare when it can be, else double-quoted. */
-function basicArg(value: string): string {
-  if (/^\{\{[^}]*\}\}$/.test(value) || /^[^\s"{}]+$/.test(value)) return value;
-  return `"${value.replace(/[\\"]/g, '\\$&')}"`;
-}
-
 const BASIC_HELPER = /^\s*basic\s+\{\{\s*\$basic\s+(.*?)\s*\}\}\s*$/i;
-
-function helperArgs(raw: string): string[] {
-  const args: string[] = [];
-  for (const m of raw.matchAll(/"((?:[^"\\]|\\.)*)"|(\{\{[^}]*\}\})|([^\s"]+)/g)) {
-    args.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, '$1') : (m[2] ?? m[3] ?? ''));
-  }
-  return args;
-}
 
 /** The parameters of the form in the order the RFC lists them, empty ones left out. */
 function formParams(form: TokenRequestForm, auth: [string, string][]): [string, string][] {
@@ -100,7 +87,7 @@ export function printTokenRequest(form: TokenRequestForm, url: string): string {
     case 'client_secret_post':
       return `POST ${url}\n${formType}\n\n${formBody(formParams(form, [...id, ...secret]))}\n`;
     case 'client_secret_basic':
-      return `POST ${url}\n${formType}\nAuthorization: Basic {{$basic ${basicArg(form.clientId)} ${basicArg(form.clientSecret)}}}\n\n${formBody(formParams(form, []))}\n`;
+      return `POST ${url}\n${formType}\nAuthorization: Basic {{$basic ${quoteArg(form.clientId)} ${quoteArg(form.clientSecret)}}}\n\n${formBody(formParams(form, []))}\n`;
     case 'private_key_jwt':
       return `POST ${url}\n${formType}\n\n${formBody(
         formParams(form, [
@@ -120,10 +107,9 @@ export function readTokenForm(request: HttpRequestModel): FormFromHttpRequestRes
   const authorization = getHeader(request.headers, 'authorization');
   const helper = authorization === undefined ? undefined : BASIC_HELPER.exec(authorization);
   if (!helper) return formFromHttpRequest(request);
-  const args = helperArgs(helper[1] ?? '');
-  if (args.length !== 2) {
-    return { ok: false, reason: '{{$basic}} takes two arguments, client_id and client_secret.' };
-  }
+  const args = splitArgs(helper[1] ?? '');
+  const problem = helperArgumentProblem('basic', args.length);
+  if (problem !== undefined) return { ok: false, reason: problem };
   // Swap in the header the helper would produce, so the shared reader checks everything else.
   const swapped: HttpRequestModel = {
     ...request,
