@@ -84,7 +84,7 @@ export const errorExplanations: Readonly<Record<ExplainedError, ErrorExplanation
     fix: [
       'Check the client_id and client_secret for typos and stray spaces (secrets are case-sensitive).',
       'With Basic auth, encode base64(form-urlencode(client_id) + ":" + form-urlencode(client_secret)).',
-      'With private_key_jwt, sign a fresh assertion: header typ client-authentication+jwt; iss and sub = client_id; aud = the authorization server\'s issuer identifier, one string; a new jti; exp in the near future.',
+      "With private_key_jwt, sign a fresh assertion: header typ client-authentication+jwt; iss and sub = client_id; aud = the authorization server's issuer identifier, one string; a new jti; exp in the near future.",
     ],
   },
   invalid_grant: {

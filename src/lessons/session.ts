@@ -10,12 +10,13 @@
  * {@link LessonServers} (the page's fetch through the service worker; the core's `handle` in
  * Node).
  */
+
+import { formatOffset } from '../client/describe-time.ts';
 import {
   fillVariablesAsync,
   type HttpRequestModel,
   parseHttpRequest,
 } from '../client/http-request.ts';
-import { formatOffset } from '../client/describe-time.ts';
 import type { RecordedExchange } from '../client/send-request.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';

@@ -4,6 +4,12 @@
  * test/lessons/expectation.test.ts.)
  */
 import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  describeExpiry,
+  describeRelative,
+  formatClock,
+  formatUtc,
+} from '../../src/client/describe-time.ts';
 import { type HttpRequestModel, parseHttpRequest } from '../../src/client/http-request.ts';
 import { type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { checkResponse, checkToken, combineChecks } from '../../src/lessons/exercise-check.ts';
@@ -14,12 +20,6 @@ import {
   flowActors,
   flowSequence,
 } from '../../src/ui/blocks/flow-block/flow-sequence.ts';
-import {
-  describeExpiry,
-  describeRelative,
-  formatClock,
-  formatUtc,
-} from '../../src/client/describe-time.ts';
 
 const issuer = 'https://auth.example.com';
 const api = 'https://api.example.com';

@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useId, useState } from 'react';
-import type { MockServer } from '../../protocol';
 import { formatOffset } from '../../client/describe-time.ts';
+import type { MockServer } from '../../protocol';
 import { useConsoleReporter } from './console-outcomes';
 import { type ClockChange, clockQueryOptions, useSetClock } from './server-queries';
 

@@ -1,6 +1,6 @@
 import { useQuery } from '@tanstack/react-query';
-import type { MockServer } from '../../protocol';
 import { formatSpan } from '../../client/describe-time.ts';
+import type { MockServer } from '../../protocol';
 import { adminCall, type Send, tokenState } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
 import { clockQueryOptions, tokensQueryOptions, useServerChange } from './server-queries';

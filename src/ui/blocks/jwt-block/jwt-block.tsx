@@ -1,4 +1,5 @@
 import { useId, useMemo } from 'react';
+import { describeExpiry, describeRelative, formatUtc } from '../../../client/describe-time.ts';
 import {
   claimExplanations,
   inspectJwt,
@@ -9,7 +10,6 @@ import type { MockServer } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../registry.tsx';
-import { describeExpiry, describeRelative, formatUtc } from '../../../client/describe-time.ts';
 import { useServerNow } from './use-server-now.ts';
 import { useTokenVerification } from './use-token-verification.ts';
 import './jwt-block.css';

@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
-import { formatFieldValue, parseFieldValue, parseJsonObject } from '../../../client/forge.ts';
 import { describeRelative, formatUtc } from '../../../client/describe-time.ts';
+import { formatFieldValue, parseFieldValue, parseJsonObject } from '../../../client/forge.ts';
 
 /** One editable field: its name and the text the learner typed for its value. */
 export interface FieldRow {
