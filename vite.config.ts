@@ -1,5 +1,6 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { appWorkerPlugin } from './plugins/app-worker.ts';
 import { checkoutIdPlugin } from './plugins/checkout-id.ts';
 import { contentSecurityPolicyPlugin } from './plugins/content-security-policy.ts';
 import { lessonsPlugin } from './plugins/lessons.ts';
@@ -13,6 +14,8 @@ export default defineConfig({
     checkoutIdPlugin(),
     // Once every page is written (the prerendered lessons too): each page gets its policy.
     contentSecurityPolicyPlugin(),
+    // After the pages are final: the service worker lists (and hashes) every file of the build.
+    appWorkerPlugin(),
   ],
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },

@@ -54,7 +54,7 @@ test('while the mock servers start, an early Send says so, then shows the answer
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await context.route('**/mockServiceWorker.js', async (route) => {
+  await context.route('**/app-worker.js', async (route) => {
     await held;
     await route.continue();
   });

@@ -1,7 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { StartedMockServer } from '../mocks/browser';
-import type { MockServer } from '../protocol';
 import {
   type MockServerStatus,
   MockServerStatusContext,
@@ -70,6 +69,8 @@ const FALLBACK_NOTICE: MockStartProblem = {
 
 /** At most one refresh of the Server page's queries per this many ms while requests flow. */
 const LIVE_UPDATE_INTERVAL_MS = 250;
+/** How long after start-up the app may wait for an idle moment to cache itself for offline. */
+const CACHE_APP_IDLE_TIMEOUT_MS = 5000;
 
 /**
  * Keep the server queries (clients, keys, clock, log) fresh as requests arrive, like
@@ -78,7 +79,7 @@ const LIVE_UPDATE_INTERVAL_MS = 250;
  * request itself (seconds per request during a replay). The first request of a burst refreshes
  * on the next task; later ones within LIVE_UPDATE_INTERVAL_MS share one refresh at its end.
  */
-function useCoalescedServerUpdates(server: MockServer | undefined): void {
+function useCoalescedServerUpdates(server: StartedMockServer['server'] | undefined): void {
   const queryClient = useQueryClient();
   useEffect(() => {
     if (!server) return;
@@ -101,20 +102,41 @@ function useCoalescedServerUpdates(server: MockServer | undefined): void {
   }, [server, queryClient]);
 }
 
+/**
+ * Once the servers run and the page is idle, ask the service worker to cache the app, so the
+ * next visit loads offline; `<html data-offline="ready">` says when every file is in. Never on
+ * the first paint's path: the worker fetches in the background.
+ */
+function cacheAppWhenIdle(started: StartedMockServer): void {
+  const link = started.link;
+  if (!link) return;
+  const run = () => {
+    link.cacheApp().then(
+      (cached) => {
+        if (cached) document.documentElement.dataset.offline = 'ready';
+      },
+      (error: unknown) => console.warn('[playground] could not cache the app for offline', error),
+    );
+  };
+  if (typeof requestIdleCallback === 'function') {
+    requestIdleCallback(run, { timeout: CACHE_APP_IDLE_TIMEOUT_MS });
+  } else {
+    setTimeout(run, 1000);
+  }
+}
+
 export function MockServerProvider({ children }: { children: ReactNode }) {
   const [status, setStatus] = useState<MockServerStatus>({ state: 'starting' });
+
+  const [started, setStarted] = useState<StartedMockServer>();
 
   useEffect(() => {
     let active = true;
     startOnce().then(
-      ({ server, mode }) => {
+      (result) => {
         if (!active) return;
-        document.documentElement.dataset.mock = 'ready';
-        setStatus({
-          state: 'ready',
-          server,
-          ...(mode === 'in-page-fallback' && { notice: FALLBACK_NOTICE }),
-        });
+        setStarted(result);
+        cacheAppWhenIdle(result);
       },
       (error: unknown) => {
         if (!active) return;
@@ -128,7 +150,32 @@ export function MockServerProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  useCoalescedServerUpdates(status.state === 'ready' ? status.server : undefined);
+  // Ready, and what it depends on: the worker link (reconnecting after a loss).
+  useEffect(() => {
+    if (!started) return;
+    const { server, mode, link } = started;
+    const update = () => {
+      const reconnecting = link?.state() === 'reconnecting';
+      document.documentElement.dataset.mock = reconnecting ? 'reconnecting' : 'ready';
+      setStatus({
+        state: 'ready',
+        server,
+        ...(mode === 'in-page-fallback' && { notice: FALLBACK_NOTICE }),
+        ...(reconnecting && { reconnecting }),
+      });
+    };
+    update();
+    const unsubscribeLink = link?.subscribe((state) => {
+      update();
+      // A new worker (a deploy, or site data cleared): it caches this build for offline anew.
+      if (state === 'connected') cacheAppWhenIdle(started);
+    });
+    return () => {
+      unsubscribeLink?.();
+    };
+  }, [started]);
+
+  useCoalescedServerUpdates(started?.server);
 
   return (
     <MockServerStatusContext.Provider value={status}>{children}</MockServerStatusContext.Provider>

@@ -1,7 +1,7 @@
 /**
  * The browser runtime's hosts (docs/CONTRACT.md, "Hosts"): they exist only inside the page. The
- * build reads them too: the service worker must never let requests to them reach the network,
- * and the page's Content-Security-Policy allows fetches to them.
+ * build reads them too (plugins/app-worker.ts), so the service worker knows which requests must
+ * never reach the network.
  */
 export const BROWSER_HOSTS = {
   issuer: 'https://auth.example.com',
@@ -13,3 +13,9 @@ export const BROWSER_HOSTS = {
 export const BROWSER_MOCK_ORIGINS: readonly string[] = [
   ...new Set([BROWSER_HOSTS.issuer, BROWSER_HOSTS.apiOrigin]),
 ];
+
+/**
+ * The playground's service worker, served from the app's root: msw's `mockServiceWorker.js`,
+ * imported unchanged, plus the app-shell cache and the guards of src/mocks/app-worker.js.
+ */
+export const APP_WORKER_FILE = 'app-worker.js';

@@ -1,11 +1,13 @@
 import { setupWorker } from 'msw/browser';
 import { createMockServer, type MockServer } from '../protocol';
-import { BROWSER_HOSTS } from './browser-hosts';
+import { APP_WORKER_FILE, BROWSER_HOSTS, BROWSER_MOCK_ORIGINS } from './browser-hosts';
 import { createHandlers } from './handlers';
 import { createLocalStorageStore } from './local-storage-store';
 import { getSigningClientJwks } from './signing-client-key';
+import { linkWorker, WorkerControlError, type WorkerLink } from './worker-link';
 
 export { BROWSER_HOSTS } from './browser-hosts';
+export type { WorkerLinkState } from './worker-link';
 
 /**
  * How requests reach the mock servers: through the service worker (the normal case, visible in
@@ -17,6 +19,8 @@ export type MockMode = 'service-worker' | 'in-page-fallback';
 export interface StartedMockServer {
   server: MockServer;
   mode: MockMode;
+  /** The link to the service worker (absent in the in-page fallback). */
+  link: WorkerLink | undefined;
 }
 
 export type MockStartFailure =
@@ -24,6 +28,7 @@ export type MockStartFailure =
   | 'crypto-unavailable'
   | 'worker-missing'
   | 'registration-blocked'
+  | 'not-controlled'
   | 'start-failed';
 
 /** A start-up failure, explained for a person: what happened and what to do about it. */
@@ -42,18 +47,17 @@ export class MockStartError extends Error {
 export interface StartMockServerOptions {
   /**
    * A registration of the worker script begun before this module loaded (index.html starts one
-   * on a first visit, so the worker installs while the app's code downloads). msw's start must
-   * not run while such a fresh worker is still taking control of the page: seeing a registration
-   * and no controller, msw reloads the page. So this waits for the page to be controlled first.
+   * on a first visit, so the worker installs while the app's code downloads).
    */
   earlyRegistration?: Promise<ServiceWorkerRegistration> | undefined;
 }
 
 /**
  * Create the protocol core with the `example.com` hosts, persisted in localStorage, and start
- * the msw service worker in front of it. Load this module with `import()`: msw is ~157 kB gzip.
+ * the service worker in front of it. Load this module with `import()`: msw is ~157 kB gzip.
  *
- * Throws a {@link MockStartError} that says plainly what went wrong and how to fix it.
+ * Never navigates the page (docs/decisions/service-worker-lifecycle.md). Throws a
+ * {@link MockStartError} that says plainly what went wrong and how to fix it.
  */
 export async function startMockServer(
   options: StartMockServerOptions = {},
@@ -86,18 +90,27 @@ export async function startMockServer(
 
   const mode: MockMode = 'serviceWorker' in navigator ? 'service-worker' : 'in-page-fallback';
   const worker = setupWorker(...createHandlers(server));
-  await untilEarlyWorkerControls(options.earlyRegistration);
+  let link: WorkerLink | undefined;
   try {
-    await worker.start({
-      onUnhandledRequest: 'bypass',
-      quiet: true,
-      serviceWorker: { url: `${import.meta.env.BASE_URL}mockServiceWorker.js` },
-    });
+    if (mode === 'service-worker') {
+      link = await linkWorker({
+        worker,
+        url: new URL(`${import.meta.env.BASE_URL}${APP_WORKER_FILE}`, location.href).href,
+        early: options.earlyRegistration,
+        mockOrigins: BROWSER_MOCK_ORIGINS,
+        // Only mock-host requests come here, and the core answers every path on those hosts.
+        answerInPage: async (request) =>
+          (await server.handle(request)) ?? new Response(null, { status: 404 }),
+        buildFile: new URL(import.meta.url).pathname,
+      });
+    } else {
+      await worker.start({ onUnhandledRequest: 'bypass', quiet: true });
+    }
   } catch (cause) {
     throw explainStartFailure(cause);
   }
   globalThis.__playground = { server, mode };
-  return { server, mode };
+  return { server, mode, link };
 }
 
 /**
@@ -115,43 +128,6 @@ export interface PlaygroundDebugHandle {
 declare global {
   /** See {@link PlaygroundDebugHandle}. */
   var __playground: PlaygroundDebugHandle | undefined;
-}
-
-/** How long a freshly registered worker may take to control the page before msw starts anyway. */
-const EARLY_CONTROL_TIMEOUT_MS = 10_000;
-
-/** See {@link StartMockServerOptions.earlyRegistration}. */
-async function untilEarlyWorkerControls(
-  early: Promise<ServiceWorkerRegistration> | undefined,
-): Promise<void> {
-  if (!early) return;
-  let registration: ServiceWorkerRegistration;
-  try {
-    registration = await early;
-  } catch {
-    return; // msw's own registration fails the same way and explains it
-  }
-  const container = navigator.serviceWorker;
-  if (container.controller) return;
-  // Already activated yet not in control: a hard reload (Shift+Reload) of a page whose worker was
-  // installed earlier. It will not claim this page by itself; msw's start handles that case.
-  if (
-    registration.active?.state === 'activated' &&
-    !registration.installing &&
-    !registration.waiting
-  ) {
-    return;
-  }
-  // A new worker: it activates, then `clients.claim()` (mockServiceWorker.js) takes this page.
-  await new Promise<void>((resolve) => {
-    const done = () => {
-      clearTimeout(timer);
-      container.removeEventListener('controllerchange', done);
-      resolve();
-    };
-    const timer = setTimeout(done, EARLY_CONTROL_TIMEOUT_MS);
-    container.addEventListener('controllerchange', done);
-  });
 }
 
 function checkEnvironment(): void {
@@ -172,12 +148,21 @@ function checkEnvironment(): void {
 }
 
 function explainStartFailure(cause: unknown): MockStartError {
+  if (cause instanceof MockStartError) return cause;
   const message = messageOf(cause);
+  if (cause instanceof WorkerControlError) {
+    return new MockStartError(
+      'not-controlled',
+      cause.message,
+      'Reload the page. If that does not help, unregister the old worker (DevTools → Application → Service workers → Unregister) and reload again.',
+      { cause },
+    );
+  }
   if (message.includes('does not exist at the given path') || message.includes('(404)')) {
     return new MockStartError(
       'worker-missing',
-      'The service worker script (/mockServiceWorker.js) was not found on this server.',
-      'If you run the playground from source, run `npx msw init public` and restart the dev server. If you deployed it under a sub-path, make sure the file is served next to index.html.',
+      `The service worker script (/${APP_WORKER_FILE}, or the /mockServiceWorker.js it imports) was not found on this server.`,
+      'If you run the playground from source, run `npx msw init public` and restart the dev server. If you deployed it under a sub-path, make sure both files are served next to index.html.',
       { cause },
     );
   }

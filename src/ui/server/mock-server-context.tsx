@@ -20,6 +20,11 @@ export type MockServerStatus =
       server: MockServer;
       /** Set when requests are served without a service worker (msw's in-page fallback). */
       notice?: MockStartProblem;
+      /**
+       * The service worker went away (site data cleared, a new deploy, a restart) and is being
+       * brought back. Requests are answered inside the page meanwhile, never by the network.
+       */
+      reconnecting?: boolean;
     }
   | { state: 'failed'; problem: MockStartProblem };
 

@@ -5,11 +5,16 @@ import './server-controls.css';
 export function MockStatusPill() {
   const status = useMockServerStatus();
   const { label, tone } =
-    status.state === 'ready'
-      ? { label: 'Mock servers ready', tone: status.notice ? 'warning' : 'success' }
-      : status.state === 'failed'
-        ? { label: 'Mock servers failed', tone: 'danger' }
-        : { label: 'Starting mock servers…', tone: 'neutral' };
+    status.state === 'ready' && status.reconnecting
+      ? { label: 'Reconnecting mock servers…', tone: 'neutral' }
+      : status.state === 'ready'
+        ? {
+            label: 'Mock servers ready',
+            tone: status.notice ? 'warning' : 'success',
+          }
+        : status.state === 'failed'
+          ? { label: 'Mock servers failed', tone: 'danger' }
+          : { label: 'Starting mock servers…', tone: 'neutral' };
   return (
     <span className={`mock-pill mock-pill--${tone}`} role="status" title={label}>
       <span className="mock-pill__dot" aria-hidden="true" />
