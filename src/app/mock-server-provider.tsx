@@ -1,6 +1,6 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
-import type { StartedMockServer } from '../mocks/browser';
+import type { StartedMockServer, StorageProblem } from '../mocks/browser';
 import {
   type MockServerStatus,
   MockServerStatusContext,
@@ -67,22 +67,38 @@ const FALLBACK_NOTICE: MockStartProblem = {
   fix: 'Open the playground in a normal window, or allow service workers for this site.',
 };
 
+/** Why the servers' state is not saved, in words for the learner; undefined when it is. */
+function describeStorageProblem(problem: StorageProblem | undefined): MockStartProblem | undefined {
+  if (!problem) return undefined;
+  const said = `The browser said: ${problem.cause.replace(/\.$/, '')}.`;
+  if (problem.kind === 'full') {
+    return {
+      title: `This site’s storage in your browser is full, so the mock servers’ state (clients, keys, revocations, the clock, the log) is no longer saved: it is lost when every tab of the playground is closed or reloaded. ${said}`,
+      fix: 'Reset server empties the request log and the issued tokens, which makes the state small again; or free space by clearing this site’s data (DevTools → Application → Storage → Clear site data).',
+    };
+  }
+  return {
+    title: `This browser does not let the playground store anything, so the mock servers’ state is lost when every tab of the playground is closed or reloaded. ${said}`,
+    fix: 'Allow cookies and site data for this site, or leave private browsing, then reload.',
+  };
+}
+
 /** At most one refresh of the Server page's queries per this many ms while requests flow. */
 const LIVE_UPDATE_INTERVAL_MS = 250;
 /** How long after start-up the app may wait for an idle moment to cache itself for offline. */
 const CACHE_APP_IDLE_TIMEOUT_MS = 5000;
 
 /**
- * Keep the server queries (clients, keys, clock, log) fresh as requests arrive, like
- * `useServerLiveUpdates`, but refresh once per burst instead of once per request: each refresh
- * re-reads and re-renders the whole request log, which on the Server page cost more than the
- * request itself (seconds per request during a replay). The first request of a burst refreshes
- * on the next task; later ones within LIVE_UPDATE_INTERVAL_MS share one refresh at its end.
+ * Keep the server queries (clients, keys, clock, log) fresh as the state changes, here or in
+ * another tab, like `useServerLiveUpdates`, but refresh once per burst instead of once per
+ * change: each refresh re-reads and re-renders the whole request log, which on the Server page
+ * cost more than the request itself (seconds per request during a replay). The first change of a
+ * burst refreshes on the next task; later ones within LIVE_UPDATE_INTERVAL_MS share one refresh.
  */
-function useCoalescedServerUpdates(server: StartedMockServer['server'] | undefined): void {
+function useCoalescedServerUpdates(shared: StartedMockServer['shared'] | undefined): void {
   const queryClient = useQueryClient();
   useEffect(() => {
-    if (!server) return;
+    if (!shared) return;
     let timer: ReturnType<typeof setTimeout> | undefined;
     let lastRefresh = Number.NEGATIVE_INFINITY;
     const refresh = () => {
@@ -90,7 +106,7 @@ function useCoalescedServerUpdates(server: StartedMockServer['server'] | undefin
       lastRefresh = performance.now();
       void queryClient.invalidateQueries({ queryKey: serverKeys.all });
     };
-    const unsubscribe = server.subscribe(() => {
+    const unsubscribe = shared.onStateChange(() => {
       if (timer !== undefined) return;
       const wait = Math.max(0, lastRefresh + LIVE_UPDATE_INTERVAL_MS - performance.now());
       timer = setTimeout(refresh, wait);
@@ -99,7 +115,7 @@ function useCoalescedServerUpdates(server: StartedMockServer['server'] | undefin
       unsubscribe();
       if (timer !== undefined) clearTimeout(timer);
     };
-  }, [server, queryClient]);
+  }, [shared, queryClient]);
 }
 
 /**
@@ -150,18 +166,20 @@ export function MockServerProvider({ children }: { children: ReactNode }) {
     };
   }, []);
 
-  // Ready, and what it depends on: the worker link (reconnecting after a loss).
+  // Ready, and what it depends on: the worker link (reconnecting after a loss) and storage.
   useEffect(() => {
     if (!started) return;
-    const { server, mode, link } = started;
+    const { server, mode, shared, link } = started;
     const update = () => {
       const reconnecting = link?.state() === 'reconnecting';
+      const storage = describeStorageProblem(shared.storageProblem());
       document.documentElement.dataset.mock = reconnecting ? 'reconnecting' : 'ready';
       setStatus({
         state: 'ready',
         server,
         ...(mode === 'in-page-fallback' && { notice: FALLBACK_NOTICE }),
         ...(reconnecting && { reconnecting }),
+        ...(storage && { storage }),
       });
     };
     update();
@@ -170,12 +188,14 @@ export function MockServerProvider({ children }: { children: ReactNode }) {
       // A new worker (a deploy, or site data cleared): it caches this build for offline anew.
       if (state === 'connected') cacheAppWhenIdle(started);
     });
+    const unsubscribeStorage = shared.onStorageProblemChange(update);
     return () => {
       unsubscribeLink?.();
+      unsubscribeStorage();
     };
   }, [started]);
 
-  useCoalescedServerUpdates(started?.server);
+  useCoalescedServerUpdates(started?.shared);
 
   return (
     <MockServerStatusContext.Provider value={status}>{children}</MockServerStatusContext.Provider>

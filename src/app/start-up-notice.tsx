@@ -1,10 +1,33 @@
 import { MockStartFailure, useMockServerStatus } from '../ui/server/mock-server-context';
 
 /**
- * A start-up problem, shown above every page: a failure (no request will work anywhere) or
- * the in-page fallback notice (requests work, but not through a service worker).
+ * A start-up problem, shown above every page: a failure (no request will work anywhere), the
+ * in-page fallback notice (requests work, but not through a service worker), or state that
+ * cannot be saved (storage full or unavailable).
  */
 export function StartUpNotice() {
+  const status = useMockServerStatus();
+  if (status.state === 'ready' && status.storage) {
+    return (
+      <>
+        <div className="app-notice">
+          <div className="callout callout--warning" role="alert">
+            <p className="callout__title">The mock servers’ state is not being saved</p>
+            <p>{status.storage.title}</p>
+            <p>
+              <strong>How to fix it: </strong>
+              {status.storage.fix}
+            </p>
+          </div>
+        </div>
+        <FallbackNotice />
+      </>
+    );
+  }
+  return <FallbackNotice />;
+}
+
+function FallbackNotice() {
   const status = useMockServerStatus();
   if (status.state === 'failed') {
     return (

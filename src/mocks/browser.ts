@@ -3,10 +3,16 @@ import { createMockServer, type MockServer } from '../protocol';
 import { APP_WORKER_FILE, BROWSER_HOSTS, BROWSER_MOCK_ORIGINS } from './browser-hosts';
 import { createHandlers } from './handlers';
 import { createLocalStorageStore } from './local-storage-store';
-import { getSigningClientJwks } from './signing-client-key';
+import {
+  adoptSigningClientKey,
+  getSigningClientKey,
+  repairSigningClientKey,
+} from './signing-client-key';
+import { type SharedMockServer, shareMockServer } from './tab-sync';
 import { linkWorker, WorkerControlError, type WorkerLink } from './worker-link';
 
 export { BROWSER_HOSTS } from './browser-hosts';
+export type { StorageProblem } from './local-storage-store';
 export type { WorkerLinkState } from './worker-link';
 
 /**
@@ -19,6 +25,8 @@ export type MockMode = 'service-worker' | 'in-page-fallback';
 export interface StartedMockServer {
   server: MockServer;
   mode: MockMode;
+  /** The servers' state as all tabs share it: changes from any tab, and storage problems. */
+  shared: Pick<SharedMockServer, 'onStateChange' | 'storageProblem' | 'onStorageProblemChange'>;
   /** The link to the service worker (absent in the in-page fallback). */
   link: WorkerLink | undefined;
 }
@@ -52,9 +60,13 @@ export interface StartMockServerOptions {
   earlyRegistration?: Promise<ServiceWorkerRegistration> | undefined;
 }
 
+/** The name every tab of the origin shares its one server under (src/mocks/tab-sync.ts). */
+const SHARED_SERVER_NAME = 'ccp:mock-server';
+
 /**
- * Create the protocol core with the `example.com` hosts, persisted in localStorage, and start
- * the service worker in front of it. Load this module with `import()`: msw is ~157 kB gzip.
+ * Create the protocol core with the `example.com` hosts, persisted in localStorage and shared by
+ * every tab of the origin, and start the service worker in front of it. Load this module with
+ * `import()`: msw is ~157 kB gzip.
  *
  * Never navigates the page (docs/decisions/service-worker-lifecycle.md). Throws a
  * {@link MockStartError} that says plainly what went wrong and how to fix it.
@@ -65,10 +77,18 @@ export async function startMockServer(
   checkEnvironment();
 
   const store = createLocalStorageStore();
-  const server = await createMockServer({
-    ...BROWSER_HOSTS,
+  const shared = await shareMockServer({
+    name: SHARED_SERVER_NAME,
     store,
-    signingClientJwks: await getSigningClientJwks(),
+    createServer: async (tabStore) =>
+      createMockServer({
+        ...BROWSER_HOSTS,
+        store: tabStore,
+        signingClientJwks: { keys: [(await getSigningClientKey()).publicJwk] },
+      }),
+    ownSigningKey: getSigningClientKey,
+    adoptSigningKey: adoptSigningClientKey,
+    beforeReset: repairSigningClientKey,
   }).catch((cause: unknown) => {
     throw new MockStartError(
       'start-failed',
@@ -77,16 +97,7 @@ export async function startMockServer(
       { cause },
     );
   });
-
-  // A reload or a closed tab must not lose the last state change (new keys, revocations, clock).
-  const persistNow = () => {
-    store.flush();
-    void server.flush().then(() => store.flush());
-  };
-  addEventListener('pagehide', persistNow);
-  document.addEventListener('visibilitychange', () => {
-    if (document.visibilityState === 'hidden') persistNow();
-  });
+  const server = shared.server;
 
   const mode: MockMode = 'serviceWorker' in navigator ? 'service-worker' : 'in-page-fallback';
   const worker = setupWorker(...createHandlers(server));
@@ -110,7 +121,7 @@ export async function startMockServer(
     throw explainStartFailure(cause);
   }
   globalThis.__playground = { server, mode };
-  return { server, mode, link };
+  return { server, mode, shared, link };
 }
 
 /**

@@ -21,11 +21,26 @@ interface StoredRecord {
   snapshot: ServerSnapshot;
 }
 
+/**
+ * Why the servers' state is not being saved: the site's storage is `full` (quota exceeded) or
+ * `unavailable` (blocked by a setting or a privacy mode, or broken). The servers keep working in
+ * the page; what is lost is the state on the next reload, so the learner must be told.
+ */
+export interface StorageProblem {
+  kind: 'full' | 'unavailable';
+  /** The browser's own words, for the curious (e.g. "QuotaExceededError: …"). */
+  cause: string;
+}
+
 export interface LocalStorageStore extends StateStore {
   /** Write a pending snapshot now (called on `pagehide`, so a reload never loses a save). */
   flush(): void;
   /** Forget the persisted state (the next load starts from the seed). */
   clear(): void;
+  /** Why the last write (or the storage itself) failed; undefined once a write succeeds. */
+  problem(): StorageProblem | undefined;
+  /** Called whenever {@link problem} changes. Returns an unsubscribe function. */
+  onProblemChange(listener: (problem: StorageProblem | undefined) => void): () => void;
 }
 
 export interface LocalStorageStoreOptions {
@@ -41,6 +56,16 @@ export interface LocalStorageStoreOptions {
 export function createLocalStorageStore(options: LocalStorageStoreOptions = {}): LocalStorageStore {
   const key = options.key ?? DEFAULT_KEY;
   const storage = options.storage ?? safeLocalStorage();
+  let problem: StorageProblem | undefined =
+    storage === undefined
+      ? { kind: 'unavailable', cause: 'localStorage is not available' }
+      : undefined;
+  const problemListeners = new Set<(problem: StorageProblem | undefined) => void>();
+  const setProblem = (next: StorageProblem | undefined) => {
+    if (next?.kind === problem?.kind && next?.cause === problem?.cause) return;
+    problem = next;
+    for (const listener of problemListeners) listener(problem);
+  };
   let pending: ServerSnapshot | undefined;
   let timer: ReturnType<typeof setTimeout> | undefined;
   let idle: number | undefined;
@@ -61,9 +86,12 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
     pending = undefined;
     try {
       storage.setItem(key, JSON.stringify(record));
+      setProblem(undefined);
     } catch (error) {
-      // Quota exceeded or storage disabled: the servers keep working, only without persistence.
+      // Quota exceeded or storage disabled: the servers keep working, only without persistence,
+      // and the page says so (the state would be lost on the next reload).
       console.warn('[playground] could not persist the mock server state', error);
+      setProblem(storageProblemOf(error));
     }
   }
 
@@ -97,7 +125,8 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
       let raw: string | null;
       try {
         raw = storage.getItem(key);
-      } catch {
+      } catch (error) {
+        setProblem(storageProblemOf(error));
         return undefined;
       }
       if (raw === null) return undefined;
@@ -127,7 +156,34 @@ export function createLocalStorageStore(options: LocalStorageStoreOptions = {}):
         // nothing to clear
       }
     },
+    problem: () => problem,
+    onProblemChange(listener) {
+      problemListeners.add(listener);
+      return () => {
+        problemListeners.delete(listener);
+      };
+    },
   };
+}
+
+/**
+ * A failed storage call as a {@link StorageProblem}. Browsers name a full quota differently:
+ * `QuotaExceededError` (the standard; code 22), Firefox's older `NS_ERROR_DOM_QUOTA_REACHED`
+ * (code 1014).
+ */
+export function storageProblemOf(error: unknown): StorageProblem {
+  const name = error instanceof Error || error instanceof DOMException ? error.name : '';
+  const code = (error as { code?: unknown } | null)?.code;
+  const full =
+    name === 'QuotaExceededError' ||
+    name === 'NS_ERROR_DOM_QUOTA_REACHED' ||
+    code === 22 ||
+    code === 1014;
+  const cause =
+    error instanceof Error || error instanceof DOMException
+      ? `${error.name}: ${error.message}`
+      : String(error);
+  return { kind: full ? 'full' : 'unavailable', cause };
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

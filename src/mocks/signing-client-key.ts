@@ -1,4 +1,12 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jose';
+import {
+  CompactSign,
+  calculateJwkThumbprint,
+  compactVerify,
+  exportJWK,
+  generateKeyPair,
+  importJWK,
+  type JWK,
+} from 'jose';
 
 /**
  * The seeded `signing-client` authenticates with `private_key_jwt` (RFC 7523). Its key pair is
@@ -32,6 +40,29 @@ export function getSigningClientKey(): Promise<SigningClientKey> {
   return cached;
 }
 
+/**
+ * Use this key pair from now on: the one the tab running the mock servers has (src/mocks/
+ * tab-sync.ts). Two tabs opened at once on a first visit would otherwise each make their own,
+ * and one tab's assertions would not match the key the servers registered.
+ */
+export function adoptSigningClientKey(key: SigningClientKey): void {
+  cached = Promise.resolve(key);
+}
+
+/**
+ * The key pair, checked by signing and verifying with it; a pair that fails (damaged in storage:
+ * halves that do not match, a key that does not import) is replaced by a new one, persisted.
+ * "Reset server" calls this before re-registering `signing-client`, so a reset always leaves a
+ * working pair behind.
+ */
+export async function repairSigningClientKey(): Promise<SigningClientKey> {
+  const current = await getSigningClientKey().catch(() => undefined);
+  if (current && (await keyPairWorks(current))) return current;
+  const fresh = createKeyPair();
+  cached = fresh;
+  return fresh;
+}
+
 /** The private JWK the learner-side client signs `client_assertion` JWTs with. */
 export async function getSigningClientPrivateJwk(): Promise<JWK> {
   return (await getSigningClientKey()).privateJwk;
@@ -44,7 +75,11 @@ export async function getSigningClientJwks(): Promise<{ keys: JWK[] }> {
 
 async function loadOrCreate(): Promise<SigningClientKey> {
   const stored = readStored();
-  if (stored) return stored;
+  if (stored && (await keyPairWorks(stored))) return stored;
+  return createKeyPair();
+}
+
+async function createKeyPair(): Promise<SigningClientKey> {
   const { publicKey, privateKey } = await generateKeyPair(SIGNING_CLIENT_ALG, {
     extractable: true,
   });
@@ -61,6 +96,22 @@ async function loadOrCreate(): Promise<SigningClientKey> {
     console.warn('[playground] could not persist the signing-client key pair', error);
   }
   return key;
+}
+
+/** Whether the private half signs what the public half verifies (both import, same key). */
+async function keyPairWorks(key: SigningClientKey): Promise<boolean> {
+  try {
+    const data = new TextEncoder().encode('signing-client key check');
+    const privateKey = await importJWK(key.privateJwk, SIGNING_CLIENT_ALG);
+    const publicKey = await importJWK(key.publicJwk, SIGNING_CLIENT_ALG);
+    const jws = await new CompactSign(data)
+      .setProtectedHeader({ alg: SIGNING_CLIENT_ALG })
+      .sign(privateKey);
+    await compactVerify(jws, publicKey);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readStored(): SigningClientKey | undefined {

@@ -25,6 +25,8 @@ export type MockServerStatus =
        * brought back. Requests are answered inside the page meanwhile, never by the network.
        */
       reconnecting?: boolean;
+      /** Set when the servers' state cannot be saved (storage full or unavailable). */
+      storage?: MockStartProblem;
     }
   | { state: 'failed'; problem: MockStartProblem };
 

@@ -10,7 +10,7 @@ export function MockStatusPill() {
       : status.state === 'ready'
         ? {
             label: 'Mock servers ready',
-            tone: status.notice ? 'warning' : 'success',
+            tone: status.notice || status.storage ? 'warning' : 'success',
           }
         : status.state === 'failed'
           ? { label: 'Mock servers failed', tone: 'danger' }
