@@ -16,8 +16,8 @@ import { preloadRoute } from './app/preload-route';
 import { documentTitle, matchRoute } from './app/route-outlet';
 import { routes } from './app/routes';
 import { FIRST_PAINT_MODULES } from './ui/blocks/registry';
-import { matchPath } from './ui/layout/router';
-import { findLesson } from './ui/lesson/use-lessons';
+import { matchPath } from './ui/shared/router';
+import { findLesson } from './ui/shared/use-lessons';
 
 export interface PrerenderedPage {
   /** The app path, e.g. `/lessons/first-token` (without the deploy base). */

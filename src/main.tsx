@@ -5,7 +5,7 @@ import { createRoot, hydrateRoot } from 'react-dom/client';
 import { App } from './app/app';
 import { AppErrorBoundary } from './app/page-error-boundary';
 import { preloadRoute } from './app/preload-route';
-import { currentPath } from './ui/layout/router';
+import { currentPath } from './ui/shared/router';
 
 const found = document.getElementById('root');
 if (!found) throw new Error('index.html has no #root element.');

@@ -2,7 +2,7 @@ import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { useEffect, useState } from 'react';
 import { CLIENT_NETWORK_MODE } from '../client/network-mode';
 import { AppShell } from '../ui/layout/app-shell';
-import { RouterProvider } from '../ui/layout/router';
+import { RouterProvider } from '../ui/shared/router';
 import { replayEarlyPresses } from '../ui/lesson/early-presses';
 import { MockServerProvider } from './mock-server-provider';
 import { PageErrorBoundary } from './page-error-boundary';

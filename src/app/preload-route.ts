@@ -1,6 +1,6 @@
 import { blockKindsOf } from 'virtual:lessons';
 import { loadFirstPaintBlocks } from '../ui/blocks/registry';
-import { matchPath } from '../ui/layout/router';
+import { matchPath } from '../ui/shared/router';
 import { preloadLesson } from '../ui/lesson/lesson-page';
 
 export interface PreloadOptions {

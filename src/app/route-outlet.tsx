@@ -1,6 +1,6 @@
 import { Suspense, useEffect, useRef } from 'react';
 import { NotFoundPage } from '../ui/layout/not-found-page';
-import { matchPath, useRouter } from '../ui/layout/router';
+import { matchPath, useRouter } from '../ui/shared/router';
 import type { AppRoute } from './routes';
 
 const PRODUCT = 'Client Credentials Playground';

@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import { VARIABLE_NAME } from '../client/placeholders.ts';
 import { RFC_ERROR_CODES } from '../protocol/index.ts';
-import { LAB_NAMES, LABS } from './labs/index.ts';
+import { LAB_NAMES, LABS, type LabSpec } from './labs/index.ts';
 import type {
   ClientAuthMethod,
   ExerciseBlock,
@@ -15,6 +15,7 @@ import type {
   ExpectedErrorCode,
   FlowStep,
   HttpRequestTemplate,
+  LabBlock,
   LabName,
   LessonBlock,
   LessonBlockKind,
@@ -713,7 +714,7 @@ const lab: BlockSpec<'lab'> = {
       context.error(`A lab block needs name=<lab>: one of ${LAB_NAMES.join(', ')}.`);
       return undefined;
     }
-    const spec = LABS[name];
+    const spec: LabSpec = LABS[name];
     let config: Record<string, unknown>;
     if (context.body.trim() === '') {
       const defaults = spec.config.safeParse({});
@@ -727,6 +728,7 @@ const lab: BlockSpec<'lab'> = {
       if (!yaml) return undefined;
       config = yaml.value;
     }
+    // `config` is what LABS[name].config output: the block's type for that lab.
     return {
       kind: 'lab',
       lab: name,
@@ -734,7 +736,7 @@ const lab: BlockSpec<'lab'> = {
       ...(options.title ? { title: options.title as string } : {}),
       config,
       source: context.source,
-    };
+    } as LabBlock;
   },
 };
 

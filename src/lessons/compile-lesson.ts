@@ -21,7 +21,7 @@ import {
 } from './blocks.ts';
 import { closest } from './closest.ts';
 import { parseFrontMatter } from './front-matter.ts';
-import { LABS } from './labs/index.ts';
+import { LABS, type LabSpec } from './labs/index.ts';
 import type {
   BrokenLesson,
   CalloutKind,
@@ -640,8 +640,9 @@ class TreeCompiler {
           (r) => r.block.kind === 'lab' && r.block.id === ref.id,
         )?.block;
         if (labCheck && labBlock?.kind === 'lab') {
-          const outcomes = Object.keys(LABS[labBlock.lab].outcomes);
-          const description = LABS[labBlock.lab].outcomes[labCheck.outcome];
+          const spec: LabSpec = LABS[labBlock.lab];
+          const outcomes = Object.keys(spec.outcomes);
+          const description = spec.outcomes[labCheck.outcome];
           if (description !== undefined) labCheck.description = description;
           if (labBlock.title !== undefined) labCheck.labTitle = labBlock.title;
           if (!outcomes.includes(labCheck.outcome)) {

@@ -1,4 +1,4 @@
-import type { LessonBlock, MarkdownNode } from './lesson-types.ts';
+import type { FlowStep, LessonBlock, MarkdownNode } from './lesson-types.ts';
 
 /** Every interactive block of a lesson body, in reading order (inside quotes and lists too). */
 export function lessonBlocks(nodes: readonly MarkdownNode[]): LessonBlock[] {
@@ -56,4 +56,19 @@ export function lessonSteps(body: readonly MarkdownNode[]): LessonStep[] {
 /** The progress keys of a lesson body, in reading order. */
 export function lessonStepKeys(body: readonly MarkdownNode[]): string[] {
   return lessonSteps(body).map((step) => step.key);
+}
+
+/** The flow step a request URL belongs to: token, api, introspect or revoke. */
+export function flowStepOf(url: string): FlowStep | undefined {
+  let path: string;
+  try {
+    path = new URL(url).pathname;
+  } catch {
+    return undefined;
+  }
+  if (path.endsWith('/oauth/token')) return 'token';
+  if (path.endsWith('/oauth/introspect')) return 'introspect';
+  if (path.endsWith('/oauth/revoke')) return 'revoke';
+  if (path.startsWith('/api/')) return 'api';
+  return undefined;
 }

@@ -7,6 +7,7 @@
  */
 import type { HttpRequestModel } from '../client/http-request.ts';
 import type { RfcErrorCode } from '../protocol/index.ts';
+import type { LabConfig, LabName } from './labs/index.ts';
 
 /** A problem found while compiling a lesson. Lines and columns are 1-based, in the `.md` file. */
 export interface LessonDiagnostic {
@@ -241,19 +242,21 @@ export interface CurlBlock {
   source: SourcePosition;
 }
 
-/** The interactive labs a lesson can embed (issue "Labs"); see `src/lessons/labs/`. */
-export type LabName = 'caching' | 'forge' | 'console' | 'profiles';
+export type { LabName };
 
-export interface LabBlock {
-  kind: 'lab';
-  lab: LabName;
-  /** Names the lab in the lesson; exercises refer to it (`check.lab.id`). */
-  id: string;
-  title?: string;
-  /** The lab's options from the block's YAML body, validated by the lab's schema (JSON only). */
-  config: Record<string, unknown>;
-  source: SourcePosition;
-}
+/** A lab block, its config typed by its lab's schema (see `src/lessons/labs/`). */
+export type LabBlock<N extends LabName = LabName> = {
+  [Name in N]: {
+    kind: 'lab';
+    lab: Name;
+    /** Names the lab in the lesson; exercises refer to it (`check.lab.id`). */
+    id: string;
+    title?: string;
+    /** The lab's options from the block's YAML body, as its schema output them (JSON only). */
+    config: LabConfig<Name>;
+    source: SourcePosition;
+  };
+}[N];
 
 export type LessonBlock =
   | LabBlock

@@ -1,14 +1,15 @@
 import { getResponse, type RequestHandler } from 'msw';
 import {
+  allowedMethods,
   BufferedRequest,
   errorBody,
   MethodNotAllowed,
   type MockServer,
+  matchRoute,
   NotFound,
   type OAuthError,
   type SerializedResponse,
 } from '../protocol/index.ts';
-import { allowedMethods, matchRoute } from '../protocol/router.ts';
 import { type AdminAccessOptions, createAdminAccess } from './admin-access.ts';
 
 /*

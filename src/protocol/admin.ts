@@ -8,6 +8,7 @@ import {
   SignJWT,
 } from 'jose';
 import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
+import { LATEST_CLOCK } from './clock.ts';
 import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
@@ -359,14 +360,6 @@ export async function mintToken(
     );
   }
 }
-
-/**
- * The latest time the server clock may show: 2230-01-01T00:00:00Z, in epoch seconds. The clock
- * stays between the epoch and this, whether set or advanced (repeated advances included), so
- * every time it stamps (`iat`, `exp`, log times, `Retry-After`) is a date a `Date`, a JWT
- * library and the console can hold.
- */
-export const LATEST_CLOCK = 8_204_803_200;
 
 export type ClockChange =
   | { advance: number }

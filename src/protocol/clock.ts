@@ -1,4 +1,12 @@
 /**
+ * The latest time the server clock may show: 2230-01-01T00:00:00Z, in epoch seconds. The clock
+ * stays between the epoch and this, whether set or advanced (repeated advances included), so
+ * every time it stamps (`iat`, `exp`, log times, `Retry-After`) is a date a `Date`, a JWT
+ * library and the console can hold.
+ */
+export const LATEST_CLOCK = 8_204_803_200;
+
+/**
  * The servers' shared clock: wall time plus an offset the admin API moves, so expiry, leeway,
  * rate limits and assertion replay memory can all be demonstrated without waiting.
  */

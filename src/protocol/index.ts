@@ -66,6 +66,7 @@ export {
   tokenTimeProblem,
 } from './resource-checks.ts';
 export { ACCESS_TOKEN_ALGS, scopesOf, type VerifiedToken } from './resource-server.ts';
+export { allowedMethods, matchRoute } from './router.ts';
 export { API_SCOPES, DEFAULT_ACCESS_TOKEN_TTL, SAMPLE_USERS, SEEDED_CLIENTS } from './seed.ts';
 export {
   type ClientRecord,

@@ -1,5 +1,5 @@
 import type { JSONWebKeySet, JWK } from 'jose';
-import { LATEST_CLOCK } from './admin.ts';
+import { LATEST_CLOCK } from './clock.ts';
 import type { LogEntry } from './log.ts';
 
 /** Algorithms the server signs access tokens with. */

@@ -3,7 +3,7 @@
  * files by their own names, so `/lessons/first-token.html` must open the lesson it holds.
  */
 import { describe, expect, it } from 'vitest';
-import { appPath } from '../../src/ui/layout/router.tsx';
+import { appPath } from '../../src/ui/shared/router.tsx';
 
 describe('appPath', () => {
   it('reads a prerendered lesson file as its lesson page', () => {

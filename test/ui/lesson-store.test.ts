@@ -8,7 +8,7 @@ import {
   getLessonState,
   LESSON_STORAGE_PREFIX,
   resetAllLessons,
-} from '../../src/ui/lesson/lesson-store.ts';
+} from '../../src/ui/shared/lesson-store.ts';
 
 /** A Storage that lists its keys in a new order after every removal. */
 class ShufflingStorage implements Storage {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { LabSpec } from './index.ts';
+import type { LabSpec } from './lab-spec.ts';
 
 const habits = z.strictObject({
   cacheTokens: z.boolean().default(true).describe('reuse a token until its cache lifetime ends'),
@@ -32,7 +32,7 @@ const timeTravel = z
   });
 
 /** The caching lab: a scheduled job run by a naive client and by one the learner configures. */
-export const cachingLab: LabSpec = {
+export const cachingLab = {
   summary:
     'A scheduled job calls the API for hours, run by a naive client and by the learner’s client (both cron-sync), with a live chart of token requests, API calls, 401s and 429s.',
   outcomes: {
@@ -46,4 +46,4 @@ export const cachingLab: LabSpec = {
     yours: habits.default(habits.parse({})),
     script: z.array(timeTravel).max(10).default([]),
   }),
-};
+} satisfies LabSpec;

@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import type { LabSpec } from './index.ts';
+import type { LabSpec } from './lab-spec.ts';
 
 export const CONSOLE_PANELS = ['clients', 'keys', 'tokens', 'log', 'clock'] as const;
 
 /** The console lab: build-time spec (config schema and outcomes). */
-export const consoleLab: LabSpec = {
+export const consoleLab = {
   summary:
     'The server console: the mock’s clients, signing keys, issued tokens, redacted request log and clock, visible and editable.',
   outcomes: {
@@ -24,4 +24,4 @@ export const consoleLab: LabSpec = {
     /** Which panels to show, in this order (default: all). */
     panels: z.array(z.enum(CONSOLE_PANELS)).min(1).optional(),
   }),
-};
+} satisfies LabSpec;

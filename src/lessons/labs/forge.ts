@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { VARIABLE_NAME } from '../../client/placeholders.ts';
-import type { LabSpec } from './index.ts';
+import type { LabSpec } from './lab-spec.ts';
 
 /**
  * Preset ids, kept here (build time) in step with `FORGE_PRESETS` in src/client/forge.ts;
@@ -48,7 +48,7 @@ for (const check of FORGE_CHECK_NAMES) {
 }
 
 /** The forge lab: build-time spec (config schema and outcomes). */
-export const forgeLab: LabSpec = {
+export const forgeLab = {
   summary:
     'The token forge: edit any header field or claim of a token, re-sign it (server key, stranger key, HMAC with the public key, original signature, none) and replay it against the API.',
   outcomes,
@@ -63,4 +63,4 @@ export const forgeLab: LabSpec = {
     /** The API route the forged token is sent to. */
     route: z.enum(['users', 'orders']).default('users'),
   }),
-};
+} satisfies LabSpec;

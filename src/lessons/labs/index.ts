@@ -5,26 +5,25 @@
  * Build-time only, like `blocks.ts` (zod). Each lab's UI lives in `src/ui/labs/<name>/`.
  */
 import type { z } from 'zod';
-import type { LabName } from '../lesson-types.ts';
 import { cachingLab } from './caching.ts';
 import { consoleLab } from './console.ts';
 import { forgeLab } from './forge.ts';
+import type { LabSpec } from './lab-spec.ts';
 import { profilesLab } from './profiles.ts';
 
-export interface LabSpec {
-  /** One line for the authoring reference. */
-  summary: string;
-  /** Outcome name -> what reaching it means (for `check.lab.outcome` and the docs). */
-  outcomes: Record<string, string>;
-  /** The block body's YAML (absent body = `{}`); its output must be plain JSON. */
-  config: z.ZodType<Record<string, unknown>>;
-}
+export type { LabSpec } from './lab-spec.ts';
 
-export const LABS: Record<LabName, LabSpec> = {
+export const LABS = {
   caching: cachingLab,
   forge: forgeLab,
   console: consoleLab,
   profiles: profilesLab,
-};
+} satisfies Record<string, LabSpec>;
+
+/** The interactive labs a lesson can embed. */
+export type LabName = keyof typeof LABS;
+
+/** A lab's options as its schema outputs them: what its block carries and its component reads. */
+export type LabConfig<N extends LabName> = z.output<(typeof LABS)[N]['config']>;
 
 export const LAB_NAMES = Object.keys(LABS) as LabName[];

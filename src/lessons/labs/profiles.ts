@@ -1,11 +1,14 @@
 import { z } from 'zod';
-import { BEHAVIOUR_PROFILES } from '../../protocol/profiles.ts';
-import type { LabSpec } from './index.ts';
+import { BEHAVIOUR_PROFILES, type BehaviourProfileId } from '../../protocol/index.ts';
+import type { LabSpec } from './lab-spec.ts';
 
-const profileIds = BEHAVIOUR_PROFILES.map((p) => p.id) as [string, ...string[]];
+const profileIds = BEHAVIOUR_PROFILES.map((p) => p.id) as [
+  BehaviourProfileId,
+  ...BehaviourProfileId[],
+];
 
 /** The profiles lab: the same request replayed under each server behaviour profile. */
-export const profilesLab: LabSpec = {
+export const profilesLab = {
   summary:
     'Replays one request under several server behaviour profiles (strict RFC, down-scoping, server-side cache), side by side.',
   outcomes: {
@@ -26,4 +29,4 @@ export const profilesLab: LabSpec = {
       .default('unauthorized-scope')
       .describe('the case selected first'),
   }),
-};
+} satisfies LabSpec;

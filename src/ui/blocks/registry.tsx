@@ -10,14 +10,10 @@ import {
 import type { LessonBlock, LessonBlockKind } from '../../lessons/lesson-types.ts';
 import { BlockFallback } from '../markdown/block-fallback.tsx';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
+import type { BlockProps } from '../shared/block-props.ts';
 // Request blocks are in a prerendered lesson's HTML, live (see FIRST_PAINT_KINDS): their styles
 // must be in the page's stylesheet, not arrive later with their code.
 import './request-block/request-block.css';
-
-/** The props every block component receives: its compiled block, narrowed by kind. */
-export interface BlockProps<K extends LessonBlockKind> {
-  block: Extract<LessonBlock, { kind: K }>;
-}
 
 type BlockModule<K extends LessonBlockKind> = { default: ComponentType<BlockProps<K>> };
 type BlockLoaders = { [K in LessonBlockKind]?: () => Promise<BlockModule<K>> };

@@ -7,11 +7,12 @@ import { checkLessonLive, type LiveCheckResult } from '../../lessons/check/live-
 import { compileLesson } from '../../lessons/compile-lesson.ts';
 import type { CompiledLesson, LessonDiagnostic } from '../../lessons/lesson-types.ts';
 import { renderLessonBlock } from '../blocks/registry.tsx';
-import { hrefFor, Link } from '../layout/router.tsx';
-import { LessonRuntimeProvider, useLessonRuntime } from '../lesson/lesson-runtime.tsx';
-import { useLessons } from '../lesson/use-lessons.ts';
+import { LessonRuntimeProvider } from '../lesson/lesson-runtime.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { useMockServerStatus } from '../server/mock-server-context.tsx';
+import { useLessonRuntime } from '../shared/lesson-runtime-context.ts';
+import { hrefFor, Link } from '../shared/router.tsx';
+import { useLessons } from '../shared/use-lessons.ts';
 import {
   deleteDraft,
   lastEditedFile,

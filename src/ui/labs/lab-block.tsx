@@ -1,15 +1,11 @@
 import { type ComponentType, type LazyExoticComponent, lazy, Suspense } from 'react';
-import type { LabBlock, LabName } from '../../lessons/lesson-types.ts';
-import type { BlockProps } from '../blocks/registry.tsx';
+import type { LabName } from '../../lessons/lesson-types.ts';
 import { BlockFallback } from '../markdown/block-fallback.tsx';
-
-/** What every lab component receives: its block (name, id, title, validated config). */
-export interface LabProps {
-  block: LabBlock;
-}
+import type { BlockProps } from '../shared/block-props.ts';
+import type { LabProps } from './lab-props.ts';
 
 /** One lazy chunk per lab: a lesson with the forge does not load the caching lab. */
-const labs: Record<LabName, LazyExoticComponent<ComponentType<LabProps>>> = {
+const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } = {
   caching: lazy(() => import('./caching/caching-lab.tsx').then((m) => ({ default: m.CachingLab }))),
   forge: lazy(() => import('./forge/forge-lab.tsx').then((m) => ({ default: m.ForgeLab }))),
   console: lazy(() => import('./console/console-lab.tsx').then((m) => ({ default: m.ConsoleLab }))),
@@ -20,7 +16,8 @@ const labs: Record<LabName, LazyExoticComponent<ComponentType<LabProps>>> = {
 
 /** The `lab` block: picks the lab by name and loads it. */
 export function LabBlockView({ block }: BlockProps<'lab'>) {
-  const Lab = labs[block.lab];
+  // Each lab's component takes its own block type; `block.lab` picked it.
+  const Lab = labs[block.lab] as ComponentType<LabProps>;
   return (
     <Suspense fallback={<BlockFallback block={block} />}>
       <Lab block={block} />

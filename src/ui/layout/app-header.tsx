@@ -1,9 +1,9 @@
 import { MockStatusPill } from '../server/mock-status-pill';
 import { ResetServerButton } from '../server/reset-server-button';
 import { ServerDefaultsBadge } from '../server/server-defaults.tsx';
+import { LogoMark, MoonIcon, SunIcon } from '../shared/icons';
+import { Link } from '../shared/router';
 import { useTheme } from '../theme/use-theme';
-import { LogoMark, MoonIcon, SunIcon } from './icons';
-import { Link } from './router';
 
 export interface NavItem {
   to: string;

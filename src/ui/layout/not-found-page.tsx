@@ -1,4 +1,4 @@
-import { Link } from './router';
+import { Link } from '../shared/router';
 
 export function NotFoundPage({ path }: { path: string }) {
   return (

@@ -2,18 +2,19 @@ import { blockKindsOf } from 'virtual:lessons';
 import { useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
 import { preloadBlocks, renderFirstPaintBlock, renderLessonBlock } from '../blocks/registry.tsx';
-import { hrefFor, Link } from '../layout/router.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
 import { ConfirmDialog, type ConfirmDialogHandle } from '../shared/confirm-dialog.tsx';
-import { LessonErrorCard } from './lesson-error-card.tsx';
-import { LessonRuntimeProvider, useLessonRuntime } from './lesson-runtime.tsx';
+import { useLessonRuntime } from '../shared/lesson-runtime-context.ts';
+import { hrefFor, Link } from '../shared/router.tsx';
 import {
   findLesson,
   lessonSteps,
   loadLessonBody,
   useLessonBody,
   useLessons,
-} from './use-lessons.ts';
+} from '../shared/use-lessons.ts';
+import { LessonErrorCard } from './lesson-error-card.tsx';
+import { LessonRuntimeProvider } from './lesson-runtime.tsx';
 import './lesson-page.css';
 
 /**

@@ -1,6 +1,6 @@
 import type { BrokenLesson, LessonSummary } from '../../lessons/lesson-types.ts';
-import { Link } from '../layout/router.tsx';
-import { summarizeProgress, useLessons, useStoredProgress } from '../lesson/use-lessons.ts';
+import { Link } from '../shared/router.tsx';
+import { summarizeProgress, useLessons, useStoredProgress } from '../shared/use-lessons.ts';
 import '../lesson/lesson-page.css';
 import './lessons-home.css';
 

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react';
-import { ResetIcon } from '../layout/icons';
-import { resetAllLessons } from '../lesson/lesson-store';
 import { ConfirmDialog, type ConfirmDialogHandle } from '../shared/confirm-dialog.tsx';
+import { ResetIcon } from '../shared/icons';
+import { resetAllLessons } from '../shared/lesson-store';
 import { useMockServerStatus } from './mock-server-context';
 import { useResetServer } from './server-queries';
 

@@ -1,7 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { formatOffset } from '../../client/describe-time.ts';
 import { defaultSettings, type MockServer, profileOf } from '../../protocol';
-import { Link } from '../layout/router.tsx';
+import { Link } from '../shared/router.tsx';
 import { useMockServerStatus } from './mock-server-context.tsx';
 import { adminRequest, serverKeys, useServerChange } from './server-queries.ts';
 

@@ -1,7 +1,7 @@
 import { useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
-import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import type { BlockProps } from '../registry.tsx';
+import type { BlockProps } from '../../shared/block-props.ts';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { CopyButton } from '../request-block/copy-button.tsx';
 import './curl-block.css';
 

@@ -8,16 +8,17 @@ import {
   combineChecks,
 } from '../../../lessons/exercise-check.ts';
 import { answerFacts, describeExpectation } from '../../../lessons/expectation.ts';
+import { flowStepOf } from '../../../lessons/lesson-steps.ts';
 import type {
   ExerciseBlock,
   ExerciseSolution,
   MarkdownNode,
   ResponseExpectation,
 } from '../../../lessons/lesson-types.ts';
-import { flowStepOf, type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import { findLoadedLesson } from '../../lesson/use-lessons.ts';
+import type { BlockProps } from '../../shared/block-props.ts';
+import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { findLoadedLesson } from '../../shared/use-lessons.ts';
 import { type Prediction, PredictionPicker, PredictionVerdict } from '../prediction.tsx';
-import type { BlockProps } from '../registry.tsx';
 import './exercise-block.css';
 
 type Verdict =

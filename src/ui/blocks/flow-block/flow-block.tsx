@@ -1,7 +1,7 @@
 import { useId, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import type { FlowStep } from '../../../lessons/lesson-types.ts';
-import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
-import type { BlockProps } from '../registry.tsx';
+import type { BlockProps } from '../../shared/block-props.ts';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import {
   actorNames,
   describeArrow,

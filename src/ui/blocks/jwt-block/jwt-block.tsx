@@ -7,10 +7,10 @@ import {
   type VerifyStep,
 } from '../../../client/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
-import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { useMockServerStatus } from '../../server/mock-server-context.tsx';
-import type { BlockProps } from '../registry.tsx';
-import { useServerNow } from './use-server-now.ts';
+import type { BlockProps } from '../../shared/block-props.ts';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useServerNow } from '../../shared/use-server-now.ts';
 import { useTokenVerification } from './use-token-verification.ts';
 import './jwt-block.css';
 

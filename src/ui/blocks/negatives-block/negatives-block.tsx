@@ -3,14 +3,14 @@ import { memo, useCallback, useId, useMemo, useRef, useState } from 'react';
 import type { RecordedExchange } from '../../../client/index.ts';
 import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
-import { type LessonRuntime, useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+import type { BlockProps } from '../../shared/block-props.ts';
+import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import {
   type Prediction,
   PredictionPicker,
   PredictionVerdict,
   usePredictFirst,
 } from '../prediction.tsx';
-import type { BlockProps } from '../registry.tsx';
 import { ExchangeDetails } from './exchange-details.tsx';
 import './negatives-block.css';
 

@@ -4,7 +4,7 @@ import type { RecordedExchange } from '../../../client/send-request.ts';
 import { describeExpectation } from '../../../lessons/expectation.ts';
 import type { ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { LogEntry } from '../../../protocol/index.ts';
-import type { ExpectationResult } from '../../lesson/lesson-runtime.tsx';
+import type { ExpectationResult } from '../../shared/lesson-runtime-context.ts';
 
 /** Reason phrases (RFC 9110 §15) for responses that arrive without one (HTTP/2, some workers). */
 const REASONS: Record<number, string> = {

@@ -1,50 +1,32 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import type { HttpRequestModel } from '../../../client/http-request.ts';
 import { buildTokenRequest } from '../../../client/token-request.ts';
+import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { MockServer } from '../../../protocol';
-import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { useMockServer } from '../../server/mock-server-context.tsx';
-import type { LabProps } from '../lab-block.tsx';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { LabCard } from '../lab-card.tsx';
+import type { LabProps } from '../lab-props.ts';
 import { CachingChart, CachingTotals } from './caching-chart.tsx';
 import {
   type ClientHabits,
   callSchedule,
   describeTimeTravel,
   formatDuration,
-  GOOD_HABITS,
   type JobSettings,
   judgeRun,
   type RunVerdict,
   runCachingJob,
-  type ScriptedTimeTravel,
   type SimMark,
   type TimeTravel,
 } from './caching-sim.ts';
 import './caching-lab.css';
 
-interface CachingConfig {
-  job: JobSettings;
-  yours: ClientHabits;
-  script: ScriptedTimeTravel[];
-}
-
-/** A simulated day in a few seconds: every request goes through the service worker (~15 ms). */
-const DEFAULT_JOB: JobSettings = { hours: 24, everyMinutes: 180, callsPerRun: 6 };
-
-/** The block's config was validated at build time; fall back to defaults field by field anyway. */
-function readConfig(config: Record<string, unknown>): CachingConfig {
-  const job = (config.job ?? {}) as Partial<JobSettings>;
-  const yours = (config.yours ?? {}) as Partial<ClientHabits>;
-  return {
-    job: { ...DEFAULT_JOB, ...job },
-    yours: { ...GOOD_HABITS, ...yours },
-    script: Array.isArray(config.script) ? (config.script as ScriptedTimeTravel[]) : [],
-  };
-}
+/** The lab's options, as src/lessons/labs/caching.ts's schema output them at build time. */
+type CachingConfig = LabConfig<'caching'>;
 
 /** The caching lab: a scheduled job run by a naive client and by one the learner configures. */
-export function CachingLab({ block }: LabProps) {
+export function CachingLab({ block }: LabProps<'caching'>) {
   return (
     <LabCard
       block={block}
@@ -57,7 +39,7 @@ export function CachingLab({ block }: LabProps) {
         </>
       }
     >
-      <Lab labId={block.id} config={readConfig(block.config)} />
+      <Lab labId={block.id} config={block.config} />
     </LabCard>
   );
 }

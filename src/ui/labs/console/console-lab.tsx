@@ -1,23 +1,19 @@
 import { lazy, Suspense, useCallback } from 'react';
-import { Link } from '../../layout/router.tsx';
-import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { type ConsoleReporter, ConsoleReporterContext } from '../../server/console-outcomes.tsx';
 import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { ConsolePanel } from '../../server/server-console.tsx';
-import type { LabProps } from '../lab-block.tsx';
+import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { Link } from '../../shared/router.tsx';
 import { LabCard } from '../lab-card.tsx';
+import type { LabProps } from '../lab-props.ts';
 
 const ServerConsole = lazy(() =>
   import('../../server/server-console.tsx').then((m) => ({ default: m.ServerConsole })),
 );
 
-const PANELS = new Set<string>(['clients', 'keys', 'tokens', 'log', 'clock']);
-
 /** The server console inside a lesson: the Server page's panels, reporting lab outcomes. */
-export function ConsoleLab({ block }: LabProps) {
-  const panels = Array.isArray(block.config.panels)
-    ? (block.config.panels.filter((p) => typeof p === 'string' && PANELS.has(p)) as ConsolePanel[])
-    : undefined;
+export function ConsoleLab({ block }: LabProps<'console'>) {
+  const panels = block.config.panels;
   return (
     <LabCard
       block={block}
@@ -34,7 +30,13 @@ export function ConsoleLab({ block }: LabProps) {
   );
 }
 
-function Console({ labId, panels }: { labId: string; panels: ConsolePanel[] | undefined }) {
+function Console({
+  labId,
+  panels,
+}: {
+  labId: string;
+  panels: readonly ConsolePanel[] | undefined;
+}) {
   const server = useMockServer();
   const runtime = useLessonRuntime();
   const { reportLabOutcome } = runtime;

@@ -21,29 +21,18 @@ import {
   signDraft,
 } from '../../../client/forge.ts';
 import { getHeader, parseWwwAuthenticate, type RecordedExchange } from '../../../client/index.ts';
+import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { LogEntry, MockServer } from '../../../protocol/index.ts';
-import { useServerNow } from '../../blocks/jwt-block/use-server-now.ts';
-import { useLessonRuntime } from '../../lesson/lesson-runtime.tsx';
 import { useMockServer } from '../../server/mock-server-context.tsx';
-import type { LabProps } from '../lab-block.tsx';
+import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useServerNow } from '../../shared/use-server-now.ts';
 import { LabCard } from '../lab-card.tsx';
+import type { LabProps } from '../lab-props.ts';
 import { FieldEditor, type FieldRow, objectFrom, rowsFrom } from './forge-editor.tsx';
 import './forge-lab.css';
 
-/** The forge lab's options (src/lessons/labs/forge.ts validated them at build time). */
-interface ForgeConfig {
-  from: string;
-  presets?: string[];
-  route: ForgeRoute;
-}
-
-function readConfig(config: Record<string, unknown>): ForgeConfig {
-  return {
-    from: typeof config.from === 'string' ? config.from : 'access_token',
-    ...(Array.isArray(config.presets) ? { presets: config.presets.map(String) } : {}),
-    route: config.route === 'orders' ? 'orders' : 'users',
-  };
-}
+/** The lab's options, as src/lessons/labs/forge.ts's schema output them at build time. */
+type ForgeConfig = LabConfig<'forge'>;
 
 const HEADER_SUGGESTIONS = ['alg', 'typ', 'kid'] as const;
 const CLAIM_SUGGESTIONS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'nbf', 'exp', 'jti'];
@@ -64,7 +53,7 @@ interface ForgeResult {
 }
 
 /** The token forge: edit a token, re-sign it, replay it, see which check stops it. */
-export function ForgeLab({ block }: LabProps) {
+export function ForgeLab({ block }: LabProps<'forge'>) {
   return (
     <LabCard
       block={block}
@@ -72,7 +61,7 @@ export function ForgeLab({ block }: LabProps) {
       defaultTitle="Token forge"
       subtitle={<>Change any part of a token, sign it again, and see which check stops it.</>}
     >
-      <Forge labId={block.id} config={readConfig(block.config)} />
+      <Forge labId={block.id} config={block.config} />
     </LabCard>
   );
 }

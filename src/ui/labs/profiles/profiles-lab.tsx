@@ -1,16 +1,17 @@
 import { useId, useState } from 'react';
 import { printHttpRequest } from '../../../client/http-request.ts';
+import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { MockServer } from '../../../protocol';
 import {
   BEHAVIOUR_PROFILES,
   type BehaviourCase,
   type BehaviourProfileId,
   profileOf,
-} from '../../../protocol/profiles.ts';
-import { useOptionalLessonRuntime } from '../../lesson/lesson-runtime.tsx';
+} from '../../../protocol/index.ts';
 import { useMockServer } from '../../server/mock-server-context.tsx';
-import type { LabProps } from '../lab-block.tsx';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { LabCard } from '../lab-card.tsx';
+import type { LabProps } from '../lab-props.ts';
 import {
   CASES,
   caseRequests,
@@ -21,22 +22,10 @@ import {
 } from './profiles-replay.ts';
 import './profiles-lab.css';
 
-interface ProfilesConfig {
-  profiles: BehaviourProfileId[];
-  case: BehaviourCase;
-}
+/** The lab's options, as src/lessons/labs/profiles.ts's schema output them at build time. */
+type ProfilesConfig = LabConfig<'profiles'>;
 
 const ALL_IDS = BEHAVIOUR_PROFILES.map((p) => p.id);
-
-function readConfig(config: Record<string, unknown>): ProfilesConfig {
-  const ids = Array.isArray(config.profiles)
-    ? (config.profiles.filter((id) => ALL_IDS.includes(id)) as BehaviourProfileId[])
-    : ALL_IDS;
-  return {
-    profiles: ids.length >= 2 ? ids : ALL_IDS,
-    case: config.case === 'same-second-token' ? 'same-second-token' : 'unauthorized-scope',
-  };
-}
 
 const OUTCOME: Record<BehaviourCase, string> = {
   'unauthorized-scope': 'scope-compared',
@@ -44,7 +33,7 @@ const OUTCOME: Record<BehaviourCase, string> = {
 };
 
 /** The profiles lab: the same request under several server behaviour profiles, side by side. */
-export function ProfilesLab({ block }: LabProps) {
+export function ProfilesLab({ block }: LabProps<'profiles'>) {
   return (
     <LabCard
       block={block}
@@ -54,7 +43,7 @@ export function ProfilesLab({ block }: LabProps) {
         <>Where the RFC lets servers differ, replay one request under each behaviour and compare.</>
       }
     >
-      <Lab labId={block.id} config={readConfig(block.config)} />
+      <Lab labId={block.id} config={block.config} />
     </LabCard>
   );
 }

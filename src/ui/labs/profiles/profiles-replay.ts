@@ -4,12 +4,12 @@
  */
 import { basicCredentials, type HttpRequestModel } from '../../../client/http-request.ts';
 import { type RecordedExchange, sendRequest } from '../../../client/send-request.ts';
+import type { ServerSettings } from '../../../protocol/index.ts';
 import {
   BEHAVIOUR_PROFILES,
   type BehaviourCase,
   type BehaviourProfile,
-} from '../../../protocol/profiles.ts';
-import type { ServerSettings } from '../../../protocol/state.ts';
+} from '../../../protocol/index.ts';
 
 export const CASES: Record<BehaviourCase, { title: string; question: string }> = {
   'unauthorized-scope': {

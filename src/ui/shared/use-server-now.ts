@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { MockServer } from '../../../protocol/index.ts';
+import type { MockServer } from '../../protocol/index.ts';
 
 /**
  * The mock server's clock in epoch seconds, ticking. Lessons move that clock (expiry and skew
