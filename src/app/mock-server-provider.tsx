@@ -18,13 +18,24 @@ declare global {
 }
 
 /**
- * Start the mock servers once per page. `import()` keeps msw (~157 kB gzip) out of the entry
+ * Start the mock servers once per page. `import()` keeps msw (~157 kB gzip) and jose out of the entry
  * chunk, so the shell paints before the worker is even downloaded. On a first visit the worker
  * itself is already registering (index.html), so its install overlaps the download.
  */
 function startOnce(): Promise<StartedMockServer> {
-  starting ??= import('../mocks/browser').then((module) =>
-    module.startMockServer({ earlyRegistration: window.__ccpEarlyWorker }),
+  starting ??= Promise.all([
+    import('../mocks/browser'),
+    import('../client/signing-client-key.ts'),
+  ]).then(([mocks, keys]) =>
+    mocks.startMockServer({
+      earlyRegistration: window.__ccpEarlyWorker,
+      // The key pair is the learner's client's; the app hands its public half to the server.
+      signingKey: {
+        own: keys.getSigningClientKey,
+        adopt: keys.adoptSigningClientKey,
+        repair: keys.repairSigningClientKey,
+      },
+    }),
   );
   return starting;
 }

@@ -1,5 +1,6 @@
 import { parseHttpRequest as parseHttpSyntax } from '../client/http-request.ts';
 import { checkPlaceholder, findPlaceholders } from '../client/placeholders.ts';
+import { BROWSER_MOCK_ORIGINS } from '../protocol/index.ts';
 import type { HttpRequestTemplate } from './lesson-types.ts';
 
 /**
@@ -41,10 +42,7 @@ export const LESSON_HTTP_METHODS: readonly string[] = [
 ];
 
 /** The hosts lesson requests may reach: the browser's mock servers (see CONTRACT.md). */
-export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = [
-  'https://auth.example.com',
-  'https://api.example.com',
-];
+export const DEFAULT_ALLOWED_ORIGINS: readonly string[] = BROWSER_MOCK_ORIGINS;
 
 /** Replace each placeholder with a neutral stand-in so the text can be checked for shape. */
 function neutralise(text: string, standIn: string): string {

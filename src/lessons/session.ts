@@ -18,6 +18,7 @@ import {
   parseHttpRequest,
 } from '../client/http-request.ts';
 import type { RecordedExchange } from '../client/send-request.ts';
+import { BROWSER_HOSTS } from '../protocol/index.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
 import type {
@@ -71,8 +72,8 @@ export interface ServerMark {
   leeway: number;
 }
 
-/** The origins lesson requests are written for: the browser's mock servers (CONTRACT.md). */
-export const LESSON_ISSUER = 'https://auth.example.com';
+/** The issuer lesson requests are written for: the browser's mock authorization server. */
+export const LESSON_ISSUER = BROWSER_HOSTS.issuer;
 
 export function emptyLessonState(): LessonState {
   return { vars: {}, progress: {}, statuses: {}, drafts: {}, exchanges: {}, labOutcomes: {} };

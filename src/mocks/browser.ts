@@ -3,12 +3,7 @@ import { createMockServer, type MockServer } from '../protocol';
 import { APP_WORKER_FILE, BROWSER_HOSTS, BROWSER_MOCK_ORIGINS } from './browser-hosts';
 import { createHandlers } from './handlers';
 import { createLocalStorageStore } from './local-storage-store';
-import {
-  adoptSigningClientKey,
-  getSigningClientKey,
-  repairSigningClientKey,
-} from './signing-client-key';
-import { type SharedMockServer, shareMockServer } from './tab-sync';
+import { type SharedMockServer, type SigningKeyPair, shareMockServer } from './tab-sync';
 import { linkWorker, WorkerControlError, type WorkerLink } from './worker-link';
 
 export { BROWSER_HOSTS } from './browser-hosts';
@@ -54,6 +49,18 @@ export class MockStartError extends Error {
 
 export interface StartMockServerOptions {
   /**
+   * The seeded `signing-client`'s key pair, kept by the page's client (src/client/
+   * signing-client-key.ts): the server registers its public half.
+   */
+  signingKey: {
+    /** This tab's pair (made on first use, persisted). */
+    own(): Promise<SigningKeyPair>;
+    /** Another tab's pair, which owns the servers: sign with it from now on. */
+    adopt(key: SigningKeyPair): void;
+    /** Before a reset: a pair that works (a damaged one replaced). */
+    repair(): Promise<SigningKeyPair>;
+  };
+  /**
    * A registration of the worker script begun before this module loaded (index.html starts one
    * on a first visit, so the worker installs while the app's code downloads).
    */
@@ -71,9 +78,7 @@ const SHARED_SERVER_NAME = 'ccp:mock-server';
  * Never navigates the page (docs/decisions/service-worker-lifecycle.md). Throws a
  * {@link MockStartError} that says plainly what went wrong and how to fix it.
  */
-export async function startMockServer(
-  options: StartMockServerOptions = {},
-): Promise<StartedMockServer> {
+export async function startMockServer(options: StartMockServerOptions): Promise<StartedMockServer> {
   checkEnvironment();
 
   const store = createLocalStorageStore();
@@ -84,11 +89,11 @@ export async function startMockServer(
       createMockServer({
         ...BROWSER_HOSTS,
         store: tabStore,
-        signingClientJwks: { keys: [(await getSigningClientKey()).publicJwk] },
+        signingClientJwks: { keys: [(await options.signingKey.own()).publicJwk] },
       }),
-    ownSigningKey: getSigningClientKey,
-    adoptSigningKey: adoptSigningClientKey,
-    beforeReset: repairSigningClientKey,
+    ownSigningKey: options.signingKey.own,
+    adoptSigningKey: options.signingKey.adopt,
+    beforeReset: options.signingKey.repair,
   }).catch((cause: unknown) => {
     throw new MockStartError(
       'start-failed',

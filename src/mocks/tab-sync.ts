@@ -1,3 +1,4 @@
+import type { JWK } from 'jose';
 import {
   type Admin,
   type LogEntry,
@@ -9,8 +10,16 @@ import {
   type StateStore,
 } from '../protocol';
 import type { LocalStorageStore, StorageProblem } from './local-storage-store';
-import type { SigningClientKey } from './signing-client-key';
 
+/**
+ * The seeded signing-client's key pair (public and private JWK), which the page's client keeps
+ * (src/client/signing-client-key.ts) and the app hands over: the owner tab registers its public
+ * half, and followers adopt the owner's pair so their assertions match.
+ */
+export interface SigningKeyPair {
+  publicJwk: JWK;
+  privateJwk: JWK;
+}
 /**
  * One mock server state for every tab of the origin (docs/decisions/one-server-for-all-tabs.md).
  *
@@ -75,7 +84,7 @@ interface SerializedError {
 interface StateExtras {
   rev: number;
   snapshot: ServerSnapshot;
-  signingKey: SigningClientKey | undefined;
+  signingKey: SigningKeyPair | undefined;
   storage: StorageProblem | undefined;
 }
 
@@ -108,11 +117,11 @@ export interface TabSyncOptions {
    */
   createServer(store: StateStore): Promise<MockServer>;
   /** The signing-client key pair this tab would use on its own (owner). */
-  ownSigningKey(): Promise<SigningClientKey>;
+  ownSigningKey(): Promise<SigningKeyPair>;
   /** Another tab's key pair: use it from now on. */
-  adoptSigningKey(key: SigningClientKey): void;
+  adoptSigningKey(key: SigningKeyPair): void;
   /** Called before any reset: make sure the signing-client key works and say which it is. */
-  beforeReset(): Promise<SigningClientKey>;
+  beforeReset(): Promise<SigningKeyPair>;
 }
 
 export interface SharedMockServer {
@@ -169,7 +178,7 @@ class TabSync implements SharedMockServer {
   /** Withdraws this tab's place in the queue for the owner lock. */
   private queue: AbortController | undefined;
   private releaseLock: (() => void) | undefined;
-  private signingKey: SigningClientKey | undefined;
+  private signingKey: SigningKeyPair | undefined;
   private remoteStorageProblem: StorageProblem | undefined;
   private readonly changeListeners = new Set<() => void>();
   private readonly entryListeners = new Set<(entry: LogEntry) => void>();

@@ -36,6 +36,7 @@ export {
   type RfcErrorCode,
   TooManyRequests,
 } from './errors.ts';
+export { BROWSER_HOSTS, BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from './hosts.ts';
 export type { SerializedResponse } from './http.ts';
 export type { IntrospectionResponse } from './introspection-endpoint.ts';
 export type { AccessTokenSigner } from './keys.ts';

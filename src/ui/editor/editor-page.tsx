@@ -351,7 +351,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
         serverLog: (requestId) => server.admin.log().find((entry) => entry.id === requestId),
         signAssertion: async (clientId) => {
           // As the lesson page signs: with the key pair this page made for signing-client.
-          const key = await import('../../mocks/signing-client-key.ts');
+          const key = await import('../../client/signing-client-key.ts');
           if (clientId !== key.SIGNING_CLIENT_ID) return undefined;
           return signClientAssertion(
             clientId,

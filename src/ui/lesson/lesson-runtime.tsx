@@ -22,6 +22,7 @@ import type {
 } from '../../lessons/lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../lessons/parse-http-request.ts';
 import {
+  LESSON_ISSUER,
   type LessonServers,
   LessonSession,
   type LessonState,
@@ -46,7 +47,7 @@ import {
 async function signAssertionFor(clientId: string, url: string): Promise<string | undefined> {
   // Loaded here, not statically: the key module pulls in jose, which the first paint skips.
   const { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } = await import(
-    '../../mocks/signing-client-key.ts'
+    '../../client/signing-client-key.ts'
   );
   if (clientId !== SIGNING_CLIENT_ID) return undefined;
   let issuer: string;
@@ -56,7 +57,7 @@ async function signAssertionFor(clientId: string, url: string): Promise<string |
       ? `${u.origin}${u.pathname.slice(0, -'/oauth/token'.length)}`
       : u.origin;
   } catch {
-    issuer = 'https://auth.example.com';
+    issuer = LESSON_ISSUER;
   }
   return signClientAssertion(clientId, issuer, await getSigningClientPrivateJwk());
 }

@@ -1,17 +1,19 @@
 import { useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
+import { BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from '../../../protocol/index.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { CopyButton } from '../request-block/copy-button.tsx';
 import './curl-block.css';
 
-/** Where `npm run server` listens by default (CONTRACT.md, "Hosts"). */
-export const LOCAL_SERVER_ORIGIN = 'http://localhost:8787';
-const PAGE_HOSTS = /https:\/\/(?:auth|api)\.example\.com/g;
+const PAGE_HOSTS = new RegExp(
+  BROWSER_MOCK_ORIGINS.map((origin) => origin.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')).join('|'),
+  'g',
+);
 
 type Target = 'page' | 'local';
 
-/** Point a command at `npm run server`: both example.com hosts become localhost:8787. */
+/** Point a command at `npm run server`: both example.com hosts become its local origin. */
 export function toLocalServer(command: string): string {
   return command.replace(PAGE_HOSTS, LOCAL_SERVER_ORIGIN);
 }

@@ -13,8 +13,9 @@ import {
  * made once in the browser and kept in localStorage, so assertions signed after a reload still
  * match the public key the mock server registered.
  *
- * This module is deliberately light (jose only, no msw): the learner-side client imports it to
- * sign assertions without pulling the service worker start-up into the first paint.
+ * The key is the learner's client's: the client signs `client_assertion`s with the private half,
+ * and the app hands the pair to the mock servers at start-up (src/app/mock-server-provider.tsx),
+ * which register the public half. jose only, loaded with `import()` off the first paint.
  */
 export const SIGNING_CLIENT_ID = 'signing-client';
 export const SIGNING_CLIENT_ALG = 'ES256';
