@@ -1,12 +1,12 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { type ReactNode, useEffect, useState } from 'react';
 import type { StartedMockServer, StorageProblem } from '../mocks/browser';
+import { serverKeys } from '../ui/server/server-queries';
 import {
   type MockServerStatus,
   MockServerStatusContext,
   type MockStartProblem,
-} from '../ui/server/mock-server-context';
-import { serverKeys } from '../ui/server/server-queries';
+} from '../ui/shared/mock-server-context';
 
 let starting: Promise<StartedMockServer> | undefined;
 

@@ -1,9 +1,9 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Component, type ErrorInfo, type ReactNode, useEffect, useId, useState } from 'react';
 import type { StoredDraft } from '../ui/editor/drafts';
-import { matchPath, useRouter } from '../ui/shared/router';
 import { resetLesson } from '../ui/shared/lesson-store';
-import { type MockServerStatus, useMockServerStatus } from '../ui/server/mock-server-context';
+import { type MockServerStatus, useMockServerStatus } from '../ui/shared/mock-server-context';
+import { matchPath, useRouter } from '../ui/shared/router';
 import './page-error-boundary.css';
 
 /**

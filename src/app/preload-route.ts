@@ -1,7 +1,7 @@
 import { blockKindsOf } from 'virtual:lessons';
 import { loadFirstPaintBlocks } from '../ui/blocks/registry';
-import { matchPath } from '../ui/shared/router';
 import { preloadLesson } from '../ui/lesson/lesson-page';
+import { matchPath } from '../ui/shared/router';
 
 export interface PreloadOptions {
   /**

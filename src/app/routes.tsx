@@ -2,8 +2,8 @@ import { type ComponentType, lazy } from 'react';
 import { EditorRoute } from '../ui/editor/editor-route';
 import type { NavItem } from '../ui/layout/app-header';
 import { LessonPage } from '../ui/lesson/lesson-page';
-import { findLesson } from '../ui/shared/use-lessons';
 import { LessonsHome } from '../ui/lessons-home/lessons-home';
+import { findLesson } from '../ui/shared/use-lessons';
 
 // Its own chunk: the server's panels are not what a lesson's first paint needs.
 const ServerPage = lazy(() =>

@@ -1,4 +1,4 @@
-import { MockStartFailure, useMockServerStatus } from '../ui/server/mock-server-context';
+import { MockStartFailure, useMockServerStatus } from '../ui/shared/mock-server-context';
 
 /**
  * A start-up problem, shown above every page: a failure (no request will work anywhere), the

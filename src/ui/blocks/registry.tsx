@@ -9,8 +9,8 @@ import {
 } from 'react';
 import type { LessonBlock, LessonBlockKind } from '../../lessons/lesson-types.ts';
 import { BlockFallback } from '../markdown/block-fallback.tsx';
-import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import type { BlockProps } from '../shared/block-props.ts';
+import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 // Request blocks are in a prerendered lesson's HTML, live (see FIRST_PAINT_KINDS): their styles
 // must be in the page's stylesheet, not arrive later with their code.
 import './request-block/request-block.css';

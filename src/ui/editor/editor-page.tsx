@@ -9,8 +9,8 @@ import type { CompiledLesson, LessonDiagnostic } from '../../lessons/lesson-type
 import { renderLessonBlock } from '../blocks/registry.tsx';
 import { LessonRuntimeProvider } from '../lesson/lesson-runtime.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
-import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import { useLessonRuntime } from '../shared/lesson-runtime-context.ts';
+import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 import { hrefFor, Link } from '../shared/router.tsx';
 import { useLessons } from '../shared/use-lessons.ts';
 import {

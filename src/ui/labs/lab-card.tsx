@@ -1,6 +1,6 @@
 import { type ReactNode, useId } from 'react';
 import type { LabBlock } from '../../lessons/lesson-types.ts';
-import { MockServerGate } from '../server/mock-server-context.tsx';
+import { MockServerGate } from '../shared/mock-server-context.tsx';
 import './lab-card.css';
 
 export interface LabCardProps {

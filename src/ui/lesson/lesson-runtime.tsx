@@ -29,7 +29,6 @@ import {
   type SendOptions,
   type SendOutcome,
 } from '../../lessons/session.ts';
-import { useMockServerStatus } from '../server/mock-server-context.tsx';
 import { type LessonRuntime, LessonRuntimeContext } from '../shared/lesson-runtime-context.ts';
 import {
   getLessonState,
@@ -38,6 +37,7 @@ import {
   resetLesson,
   subscribeLesson,
 } from '../shared/lesson-store.ts';
+import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 
 /**
  * Sign `{{$client_assertion signing-client}}` with the key this page made for that client. The

@@ -1,4 +1,4 @@
-import { useMockServerStatus } from './mock-server-context';
+import { useMockServerStatus } from '../shared/mock-server-context';
 import './server-controls.css';
 
 /** The header's one-glance answer to "are the mock servers up?" (a live status region). */

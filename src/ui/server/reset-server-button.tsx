@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from 'react';
 import { ConfirmDialog, type ConfirmDialogHandle } from '../shared/confirm-dialog.tsx';
 import { ResetIcon } from '../shared/icons';
 import { resetAllLessons } from '../shared/lesson-store';
-import { useMockServerStatus } from './mock-server-context';
+import { useMockServerStatus } from '../shared/mock-server-context';
 import { useResetServer } from './server-queries';
 
 /**

@@ -1,8 +1,8 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { formatOffset } from '../../client/describe-time.ts';
 import { defaultSettings, type MockServer, profileOf } from '../../protocol';
+import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 import { Link } from '../shared/router.tsx';
-import { useMockServerStatus } from './mock-server-context.tsx';
 import { adminRequest, serverKeys, useServerChange } from './server-queries.ts';
 
 /**

@@ -1,6 +1,6 @@
 import { lazy, Suspense } from 'react';
 import type { MockServer } from '../../protocol';
-import { MockServerGate, useMockServer } from './mock-server-context';
+import { MockServerGate, useMockServer } from '../shared/mock-server-context';
 import { ServerDefaultsNotice } from './server-defaults.tsx';
 import './server-page.css';
 

@@ -7,9 +7,9 @@ import {
   type VerifyStep,
 } from '../../../client/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
-import { useMockServerStatus } from '../../server/mock-server-context.tsx';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useMockServerStatus } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
 import { useTokenVerification } from './use-token-verification.ts';
 import './jwt-block.css';

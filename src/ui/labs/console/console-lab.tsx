@@ -1,8 +1,8 @@
 import { lazy, Suspense, useCallback } from 'react';
 import { type ConsoleReporter, ConsoleReporterContext } from '../../server/console-outcomes.tsx';
-import { useMockServer } from '../../server/mock-server-context.tsx';
 import type { ConsolePanel } from '../../server/server-console.tsx';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { Link } from '../../shared/router.tsx';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';

@@ -23,8 +23,8 @@ import {
 import { getHeader, parseWwwAuthenticate, type RecordedExchange } from '../../../client/index.ts';
 import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { LogEntry, MockServer } from '../../../protocol/index.ts';
-import { useMockServer } from '../../server/mock-server-context.tsx';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';

@@ -8,8 +8,8 @@ import {
   type BehaviourProfileId,
   profileOf,
 } from '../../../protocol/index.ts';
-import { useMockServer } from '../../server/mock-server-context.tsx';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
 import {
