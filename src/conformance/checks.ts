@@ -1,8 +1,9 @@
 /**
- * The catalog of conformance checks: every check the runner can report, with its id, title, the
- * RFC section it comes from and its usual level. The runner records results against these ids;
- * docs/conformance.md explains each one.
+ * The catalog of conformance checks: every check the runner can report, with its id, title and
+ * the RFC rule (rules.ts) of its usual verdict, which gives its level. The runner records results
+ * against these ids; docs/conformance.md lists each one with its rules.
  */
+import { RULES, type RuleId } from './rules.ts';
 
 /** How strongly the RFC asks for the behaviour (RFC 2119 words, plus INFO for observations). */
 export type Level = 'MUST' | 'SHOULD' | 'INFO';
@@ -32,402 +33,344 @@ export const GROUP_TITLES: Record<Group, string> = {
 export interface CheckDefinition {
   group: Group;
   title: string;
-  /** e.g. "RFC 6749 §5.1" */
-  rfc: string;
-  level: Level;
+  /** The rule of the check's usual verdict; its level is the check's level. */
+  rule: RuleId;
+  /** Rules other verdicts of this check may cite (a different level for a named case). */
+  also: readonly RuleId[];
 }
 
-const check = (group: Group, level: Level, rfc: string, title: string): CheckDefinition => ({
-  group,
-  level,
-  rfc,
-  title,
-});
+const check = (
+  group: Group,
+  title: string,
+  rule: RuleId,
+  also: readonly RuleId[] = [],
+): CheckDefinition => ({ group, title, rule, also });
 
 export const CHECKS = {
   'discovery.metadata': check(
     'discovery',
-    'MUST',
-    'RFC 8414 §3, OIDC Discovery §4',
     'Metadata is published at a well-known URL as a JSON object',
+    'metadataResponse',
   ),
   'discovery.issuer': check(
     'discovery',
-    'MUST',
-    'RFC 8414 §3.3',
     'The metadata issuer is identical to the issuer asked for',
+    'issuerIdentical',
   ),
   'discovery.token-endpoint': check(
     'discovery',
-    'MUST',
-    'RFC 8414 §2',
     'token_endpoint is present and an absolute URL',
+    'tokenEndpointRequired',
   ),
-  'discovery.tls': check(
-    'discovery',
-    'MUST',
-    'RFC 6749 §3.2, RFC 8414 §2',
-    'Issuer and endpoints use https',
-  ),
+  'discovery.tls': check('discovery', 'Issuer and endpoints use https', 'tlsRequired'),
   'discovery.response-types': check(
     'discovery',
-    'MUST',
-    'RFC 8414 §2',
     'response_types_supported is present (REQUIRED)',
+    'responseTypesRequired',
   ),
   'discovery.grant-types': check(
     'discovery',
-    'SHOULD',
-    'RFC 8414 §2',
-    'grant_types_supported lists client_credentials',
+    'grant_types_supported, when published, lists client_credentials',
+    'grantTypesListed',
+    ['grantTypesOptional'],
   ),
   'discovery.auth-methods': check(
     'discovery',
-    'INFO',
-    'RFC 8414 §2, RFC 6749 §2.3',
     'Client authentication methods advertised',
+    'authMethodsOptional',
   ),
   'discovery.auth-signing-algs': check(
     'discovery',
-    'MUST',
-    'RFC 8414 §2',
     'JWT client auth advertises its signing algs, never "none"',
+    'authSigningAlgs',
   ),
-  'discovery.scopes': check('discovery', 'INFO', 'RFC 8414 §2', 'Scopes advertised'),
-  'discovery.jwks': check(
-    'discovery',
-    'MUST',
-    'RFC 8414 §2, RFC 7517 §5',
-    'jwks_uri answers a JSON Web Key Set',
-  ),
+  'discovery.scopes': check('discovery', 'scopes_supported is published', 'scopesRecommended'),
+  'discovery.jwks': check('discovery', 'jwks_uri answers a JSON Web Key Set', 'jwksDocument'),
   'discovery.jwks-public-only': check(
     'discovery',
-    'MUST',
-    'RFC 7517 §9, RFC 7518 §6.2.2, §6.3.2',
     'The JWKS holds public keys only (no d, p, q, k ...)',
+    'privateKeysProtected',
   ),
   'discovery.jwks-kid': check(
     'discovery',
-    'SHOULD',
-    'RFC 7517 §4.5',
-    'Every key in the JWKS has a kid',
+    'Keys in the JWKS have distinct kid values',
+    'distinctKids',
   ),
 
   'token.client-secret-basic': check(
     'token',
-    'MUST',
-    'RFC 6749 §4.4, §2.3.1',
     'Token with client_secret_basic (HTTP Basic)',
+    'basicSupported',
+    ['authMethodsOptional'],
   ),
   'token.client-secret-post': check(
     'token',
-    'MUST',
-    'RFC 6749 §4.4, §2.3.1',
     'Token with client_secret_post (secret in the body)',
+    'advertisedMethodWorks',
+    ['authMethodsOptional'],
   ),
   'token.private-key-jwt': check(
     'token',
-    'MUST',
-    'RFC 7523 §2.2, §3',
     'Token with private_key_jwt (signed client assertion)',
+    'advertisedMethodWorks',
+    ['authMethodsOptional'],
   ),
-  'token.content-type': check(
-    'token',
-    'MUST',
-    'RFC 6749 §5.1',
-    'Token response is application/json',
-  ),
-  'token.cache-control': check(
-    'token',
-    'MUST',
-    'RFC 6749 §5.1',
-    'Token response has Cache-Control: no-store',
-  ),
-  'token.pragma': check(
-    'token',
-    'SHOULD',
-    'RFC 6749 §5.1',
-    'Token response has Pragma: no-cache (dropped by OAuth 2.1)',
-  ),
+  'token.content-type': check('token', 'Token response is application/json', 'tokenJson'),
+  'token.cache-control': check('token', 'Token response has Cache-Control: no-store', 'noStore'),
+  'token.pragma': check('token', 'Token response has Pragma: no-cache', 'noStore'),
   'token.token-type': check(
     'token',
-    'MUST',
-    'RFC 6749 §5.1, §7.1, RFC 6750 §4',
     'token_type is Bearer (case-insensitive)',
+    'tokenTypeRequired',
   ),
   'token.expires-in': check(
     'token',
-    'SHOULD',
-    'RFC 6749 §5.1',
     'expires_in is a positive number of seconds',
+    'expiresInRecommended',
   ),
   'token.no-refresh-token': check(
     'token',
-    'SHOULD',
-    'RFC 6749 §4.4.3',
     'No refresh_token for client credentials',
+    'noRefreshToken',
   ),
-  'token.scope': check('token', 'INFO', 'RFC 6749 §3.3, §5.1', 'Granted scope'),
+  'token.scope': check('token', 'Granted scope', 'scopeMayDiffer', ['scopeMustBeNamed']),
   'token.new-token-each-request': check(
     'token',
-    'INFO',
-    'RFC 6749 §4.4.3',
     'Two requests in a row: a new token or the same one',
+    'tokenIssued',
   ),
 
   'access-token.format': check(
     'access-token',
-    'INFO',
-    'RFC 9068 §2',
     'Access token format (JWT or opaque)',
+    'tokenFormatOpen',
   ),
   'access-token.alg': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §2.1, RFC 8725 §3.1',
-    'Signed with an asymmetric alg, never "none"',
+    'Signed, never with "none" (asymmetric RECOMMENDED)',
+    'signedNotNone',
+    ['asymmetricRecommended', 'outsideProfile'],
   ),
-  'access-token.typ': check('access-token', 'MUST', 'RFC 9068 §2.1', 'Header typ is at+jwt'),
+  'access-token.typ': check('access-token', 'Header typ is at+jwt', 'typAtJwt', ['outsideProfile']),
   'access-token.signature': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §4, RFC 7515',
     'Signature verifies against the JWKS',
+    'signatureVerifies',
+    ['outsideProfile'],
   ),
-  'access-token.iss': check('access-token', 'MUST', 'RFC 9068 §2.2', 'iss is the issuer'),
+  'access-token.iss': check('access-token', 'iss is the issuer', 'issRequired', ['outsideProfile']),
   'access-token.exp': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §2.2',
     'exp is present, in the future, and matches expires_in',
+    'expRequired',
+    ['outsideProfile'],
   ),
   'access-token.aud': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §2.2, RFC 8707 §2',
     'aud is present (and names the requested audience)',
+    'audRequired',
+    ['outsideProfile'],
   ),
   'access-token.sub': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §2.2',
     'sub is present (the client, for client credentials)',
+    'subRequired',
+    ['subIsClient', 'outsideProfile'],
   ),
-  'access-token.client-id': check(
-    'access-token',
-    'MUST',
-    'RFC 9068 §2.2',
-    'client_id is the client',
-  ),
-  'access-token.iat': check(
-    'access-token',
-    'MUST',
-    'RFC 9068 §2.2',
-    'iat is present and not in the future',
-  ),
+  'access-token.client-id': check('access-token', 'client_id is the client', 'clientIdRequired', [
+    'outsideProfile',
+  ]),
+  'access-token.iat': check('access-token', 'iat is present and not in the future', 'iatRequired', [
+    'outsideProfile',
+  ]),
   'access-token.jti': check(
     'access-token',
-    'MUST',
-    'RFC 9068 §2.2',
     'jti is present and differs between tokens',
+    'jtiRequired',
+    ['outsideProfile'],
   ),
 
   'negative.wrong-secret-basic': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Wrong secret with Basic: 401 invalid_client and WWW-Authenticate',
+    'invalidClientBasic',
   ),
   'negative.wrong-secret-post': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Wrong secret in the body: invalid_client',
+    'invalidClient',
   ),
   'negative.unknown-client': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Unknown client_id: invalid_client',
+    'invalidClient',
+    ['invalidClientBasic'],
   ),
   'negative.missing-grant-type': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Missing grant_type: 400 invalid_request',
+    'invalidRequest',
   ),
   'negative.unsupported-grant-type': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Unknown grant_type: 400 unsupported_grant_type',
+    'unsupportedGrantType',
   ),
   'negative.unknown-scope': check(
     'negative',
-    'MUST',
-    'RFC 6749 §3.3, §5.1, §5.2',
-    'Unknown scope: invalid_scope, or a down-scoped token that says so',
+    'Unknown scope: 400 invalid_scope, or a token that says which scope it carries',
+    'errorCodeFromList',
+    ['scopeMayDiffer', 'scopeMustBeNamed', 'scopeErrorCode', 'noScopeBeyondClient'],
   ),
   'negative.many-scopes': check(
     'negative',
-    'SHOULD',
-    'RFC 6749 §3.3',
-    'A 50-scope request gets a token or a clean 400, never a 5xx',
+    '50 made-up scopes: 400 invalid_scope, or a token that says which scope it carries',
+    'errorCodeFromList',
+    ['scopeMayDiffer', 'scopeMustBeNamed', 'scopeErrorCode', 'noScopeBeyondClient'],
+  ),
+  'negative.forbidden-scope': check(
+    'negative',
+    'A scope the client may not have (named by --forbidden-api) is never issued',
+    'noScopeBeyondClient',
+    ['scopeMayDiffer', 'scopeMustBeNamed', 'errorCodeFromList', 'scopeErrorCode'],
   ),
   'negative.duplicate-parameter': check(
     'negative',
-    'SHOULD',
-    'RFC 6749 §3.2, §5.2',
     'A parameter sent twice: 400 invalid_request',
+    'parameterOnce',
   ),
   'negative.two-auth-methods': check(
     'negative',
-    'SHOULD',
-    'RFC 6749 §2.3',
-    'Basic and client_secret in one request: refused',
+    'Basic and client_secret in one request',
+    'oneAuthMethodClient',
   ),
-  'negative.get-method': check(
-    'negative',
-    'SHOULD',
-    'RFC 6749 §3.2',
-    'GET on the token endpoint issues no token',
-  ),
+  'negative.get-method': check('negative', 'GET on the token endpoint', 'postMethodClient'),
   'negative.credentials-in-query': check(
     'negative',
-    'SHOULD',
-    'RFC 6749 §2.3.1, §3.2',
     'Credentials in the query string do not authenticate',
+    'credentialsNotInUri',
   ),
   'negative.error-format': check(
     'negative',
-    'MUST',
-    'RFC 6749 §5.2',
     'Error answers are JSON with an error code',
+    'errorFormat',
   ),
   'negative.expired-assertion': check(
     'negative',
-    'MUST',
-    'RFC 7523 §3',
     'An expired client assertion: invalid_client',
+    'assertionExpiry',
   ),
   'negative.assertion-wrong-aud': check(
     'negative',
-    'MUST',
-    'RFC 7523 §3',
     'A client assertion for another audience: invalid_client',
+    'assertionAudience',
   ),
   'negative.assertion-replay': check(
     'negative',
-    'INFO',
-    'RFC 7523 §3',
     'A client assertion used twice',
+    'assertionReplay',
   ),
 
   'introspection.active': check(
     'introspection',
-    'MUST',
-    'RFC 7662 §2.2',
     'A live token introspects as active: true',
+    'introspectionResponse',
+    ['introspectionMayHide', 'introspectionCallerChosen'],
   ),
   'introspection.inactive': check(
     'introspection',
-    'MUST',
-    'RFC 7662 §2.2',
     'A made-up token introspects as active: false',
+    'introspectionResponse',
   ),
   'introspection.requires-auth': check(
     'introspection',
-    'MUST',
-    'RFC 7662 §2.1, §4',
     'Introspection without client authentication reveals nothing',
+    'introspectionRequiresAuth',
   ),
 
   'revocation.unknown-token': check(
     'revocation',
-    'MUST',
-    'RFC 7009 §2.2',
     'Revoking an unknown token answers 200',
+    'revocation200',
   ),
-  'revocation.revoke': check('revocation', 'MUST', 'RFC 7009 §2.2', 'Revoking a token answers 200'),
+  'revocation.revoke': check(
+    'revocation',
+    'Revoking an access token answers 200',
+    'revocation200',
+    ['accessTokenRevocation'],
+  ),
   'revocation.effective': check(
     'revocation',
-    'SHOULD',
-    'RFC 7009 §2, §2.2',
     'A revoked token is no longer active',
+    'revocationImmediate',
   ),
 
   'api.happy-path': check(
     'api',
-    'MUST',
-    'RFC 6750 §2.1',
     'The API accepts the token in Authorization: Bearer',
+    'headerMethodSupported',
   ),
   'api.scheme-case': check(
     'api',
-    'SHOULD',
-    'RFC 9110 §11.1, RFC 6750 §2.1',
     'The API accepts the scheme in lower case (bearer)',
+    'schemeCaseInsensitive',
   ),
-  'api.no-token': check(
-    'api',
-    'MUST',
-    'RFC 6750 §3',
-    'No token: 401 with WWW-Authenticate: Bearer',
-  ),
+  'api.no-token': check('api', 'No token: 401 with WWW-Authenticate: Bearer', 'challengeRequired', [
+    'validateToken',
+  ]),
   'api.no-token-no-error': check(
     'api',
-    'SHOULD',
-    'RFC 6750 §3.1',
     'No token: the challenge has no error code',
+    'noErrorWithoutCredentials',
   ),
-  'api.tampered-token': check('api', 'MUST', 'RFC 6750 §3.1', 'A tampered token is refused'),
+  'api.tampered-token': check('api', 'A tampered token is refused', 'validateToken'),
   'api.tampered-invalid-token': check(
     'api',
-    'SHOULD',
-    'RFC 6750 §3.1',
     'A tampered token: 401 with error="invalid_token"',
+    'invalidToken401',
+    ['challengeRequired'],
   ),
-  'api.alg-none': check(
-    'api',
-    'MUST',
-    'RFC 9068 §4, RFC 8725 §3.1',
-    'The token re-encoded with alg none is refused',
-  ),
+  'api.alg-none': check('api', 'The token re-encoded with alg none is refused', 'rejectNone', [
+    'validateToken',
+  ]),
   'api.expired-token': check(
     'api',
-    'MUST',
-    'RFC 9068 §4, RFC 6750 §3.1',
-    'An expired token: 401 invalid_token',
+    'An expired token is refused: 401 invalid_token',
+    'validateToken',
+    ['challengeRequired', 'invalidToken401'],
   ),
-  'api.query-token': check(
-    'api',
-    'SHOULD',
-    'RFC 6750 §2.3, RFC 9700 §4.3.2',
-    'A token in the query string (?access_token=) is refused',
-  ),
+  'api.query-token': check('api', 'A token in the query string (?access_token=)', 'queryTokenMay'),
   'api.insufficient-scope': check(
     'api',
-    'SHOULD',
-    'RFC 6750 §3.1',
-    'A route the token has no scope for: 403 insufficient_scope',
+    'A route the token has no scope for is refused: 403 insufficient_scope',
+    'validateToken',
+    ['challengeRequired', 'insufficientScope403'],
   ),
-  'api.revoked-token': check(
-    'api',
-    'SHOULD',
-    'RFC 7009 §2',
-    'A revoked token is refused by the API',
-  ),
+  'api.revoked-token': check('api', 'A revoked token is refused by the API', 'revocationImmediate'),
 } as const satisfies Record<string, CheckDefinition>;
 
 export type CheckId = keyof typeof CHECKS;
+
+/** The level and the rule a check's usual verdict has. */
+export function checkLevel(id: CheckId): Level {
+  return RULES[CHECKS[id].rule].level;
+}
+
+/** The rules a check may cite: its own first, then the others. */
+export function checkRules(id: CheckId): RuleId[] {
+  return [CHECKS[id].rule, ...CHECKS[id].also];
+}
 
 /** One check's result in the report. */
 export interface CheckResult {
   id: CheckId;
   group: Group;
   title: string;
+  /** Where the rule that decided this verdict is: "RFC 6749 §5.1". */
   rfc: string;
   level: Level;
+  /** The sentence that decided this verdict's level. */
+  rule: { ref: string; quote: string; reading?: string };
   outcome: Outcome;
   /** What was sent and seen, the reason for a skip, or the behaviour observed. Secrets masked. */
   detail: string;

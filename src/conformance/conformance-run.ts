@@ -2,7 +2,7 @@
  * What every group of checks shares: the options, the discovered metadata, a recorder that keeps
  * one result per check id, client authentication and a way to send requests.
  */
-import { CHECKS, type CheckId, type CheckResult, type Level, type Outcome } from './checks.ts';
+import { CHECKS, type CheckId, type CheckResult, checkRules, type Outcome } from './checks.ts';
 import {
   type AssertionKey,
   type AssertionOverrides,
@@ -15,9 +15,17 @@ import {
 } from './client-auth.ts';
 import { type Fetch, type ProbeRequest, type ProbeResponse, probe } from './http-probe.ts';
 import type { ConformanceOptions } from './options.ts';
+import { RULES, type RuleId } from './rules.ts';
 
 /** The authorization server metadata (RFC 8414 §2), as far as the runner reads it. */
 export type Metadata = Record<string, unknown>;
+
+/** What the API at --forbidden-api said about the token, asked once and shared by two checks. */
+export interface ForbiddenProbe {
+  response: ProbeResponse;
+  /** The scopes its 403 challenge names (scope="..."), minus those the token already has. */
+  named: string[];
+}
 
 export class ConformanceRun {
   readonly results = new Map<CheckId, CheckResult>();
@@ -27,7 +35,19 @@ export class ConformanceRun {
   tokenEndpoint?: string;
   /** Methods this run can use, in the order it prefers them for the checks that need any one. */
   methods: ClientAuthMethod[] = [];
+  /** token_endpoint_auth_methods_supported as published (undefined: absent). */
+  advertisedMethods?: string[];
+  /** Methods the metadata does not advertise, tried because nothing advertised fits. */
+  unadvertised: ClientAuthMethod[] = [];
   assertionKey?: AssertionKey;
+  /**
+   * Why the run stopped before checking the server (unreachable, credentials refused): the checks
+   * it did not run are skipped with this, and the report is inconclusive rather than failed.
+   */
+  stopped?: { reason: string; short: string };
+  /** Scopes this client may not have, learned from the API at --forbidden-api. */
+  forbiddenScopes: string[] = [];
+  forbiddenProbe?: ForbiddenProbe;
 
   constructor(
     readonly options: ConformanceOptions,
@@ -37,34 +57,44 @@ export class ConformanceRun {
     if (options.expiredToken) this.secrets.add(options.expiredToken);
   }
 
-  record(id: CheckId, outcome: Outcome, detail: string, level?: Level): void {
+  /**
+   * Record a check's verdict once. `rule` names the RFC sentence that decides it when that is
+   * not the check's usual one; it must be one of the rules the catalog lists for the check.
+   */
+  record(id: CheckId, outcome: Outcome, detail: string, rule?: RuleId): void {
     if (this.results.has(id)) return;
     const definition = CHECKS[id];
+    const ruleId = rule ?? definition.rule;
+    if (!checkRules(id).includes(ruleId)) {
+      throw new Error(`${id} cannot cite ${ruleId}: add it to the check's rules in checks.ts`);
+    }
+    const { level, ref, quote, ...reading } = RULES[ruleId];
     this.results.set(id, {
       id,
       group: definition.group,
       title: definition.title,
-      rfc: definition.rfc,
-      level: level ?? definition.level,
+      rfc: ref,
+      level,
+      rule: { ref, quote, ...reading },
       outcome,
       detail,
     });
   }
-  pass(id: CheckId, detail: string, level?: Level): void {
-    this.record(id, 'pass', detail, level);
+  pass(id: CheckId, detail: string, rule?: RuleId): void {
+    this.record(id, 'pass', detail, rule);
   }
-  fail(id: CheckId, detail: string, level?: Level): void {
-    this.record(id, 'fail', detail, level);
+  fail(id: CheckId, detail: string, rule?: RuleId): void {
+    this.record(id, 'fail', detail, rule);
   }
   skip(id: CheckId, reason: string): void {
     this.record(id, 'skipped', reason);
   }
-  observe(id: CheckId, detail: string): void {
-    this.record(id, 'observed', detail);
+  observe(id: CheckId, detail: string, rule?: RuleId): void {
+    this.record(id, 'observed', detail, rule);
   }
   /** Pass or fail on a condition. */
-  expect(id: CheckId, ok: boolean, detail: string, level?: Level): void {
-    this.record(id, ok ? 'pass' : 'fail', detail, level);
+  expect(id: CheckId, ok: boolean, detail: string, rule?: RuleId): void {
+    this.record(id, ok ? 'pass' : 'fail', detail, rule);
   }
 
   /**
@@ -115,6 +145,16 @@ export class ConformanceRun {
   /** The method the checks that need "some valid authentication" use. */
   get primaryMethod(): ClientAuthMethod | undefined {
     return this.methods[0];
+  }
+
+  /**
+   * The method for introspection or revocation: the first usable one that endpoint's own
+   * metadata list names (RFC 8414 §2: `<endpoint>_auth_methods_supported`, default
+   * client_secret_basic), else the primary one.
+   */
+  methodFor(endpoint: 'introspection' | 'revocation'): ClientAuthMethod | undefined {
+    const listed = metaList(this.metadata, `${endpoint}_endpoint_auth_methods_supported`);
+    return this.methods.find((m) => listed?.includes(m)) ?? this.primaryMethod;
   }
 
   /** The extra token-request parameters the user asked for (scope, audience, resource). */

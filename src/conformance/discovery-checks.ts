@@ -26,7 +26,10 @@ export function metadataUrls(issuer: string): string[] {
 
 const PRIVATE_JWK_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 
-/** Fetch the metadata; false when the server cannot be found (the run stops there). */
+/**
+ * Fetch the metadata; false when the server answers without it (the run stops there). Throws
+ * Unreachable when no URL got an answer at all.
+ */
 export async function discover(run: ConformanceRun): Promise<boolean> {
   const tried: string[] = [];
   let unreachable = 0;
@@ -49,12 +52,9 @@ export async function discover(run: ConformanceRun): Promise<boolean> {
     }
   }
   if (!found) {
-    run.fail(
-      'discovery.metadata',
-      unreachable === tried.length
-        ? `Could not reach the server: ${tried.join('; ')}`
-        : `No metadata found. Tried: ${tried.join('; ')}`,
-    );
+    // Nothing answered at all: the run cannot say anything about the server.
+    if (unreachable === tried.length) throw new Unreachable(tried.join('; '));
+    run.fail('discovery.metadata', `No metadata found. Tried: ${tried.join('; ')}`);
     return false;
   }
   const contentType = found.response.headers.get('content-type') ?? '';
@@ -122,9 +122,10 @@ export async function checkMetadata(run: ConformanceRun): Promise<void> {
 
   const grantTypes = metaList(metadata, 'grant_types_supported');
   if (grantTypes === undefined)
-    run.fail(
+    run.observe(
       'discovery.grant-types',
       'grant_types_supported is absent, which means ["authorization_code", "implicit"]: client_credentials is not advertised',
+      'grantTypesOptional',
     );
   else
     run.expect(
@@ -137,27 +138,18 @@ export async function checkMetadata(run: ConformanceRun): Promise<void> {
   // RFC 8414 §2: when omitted, the default is client_secret_basic.
   const methods = advertised ?? ['client_secret_basic'];
   const usable: ClientAuthMethod[] = [];
-  const notes: string[] = [];
+  const given: ClientAuthMethod[] = [];
   for (const method of ['client_secret_basic', 'client_secret_post', 'private_key_jwt'] as const) {
     const have = method === 'private_key_jwt' ? run.assertionKey : options.clientSecret;
-    if (!methods.includes(method)) {
-      if (have) notes.push(`${method} not advertised`);
-    } else if (have) usable.push(method);
+    if (!have) continue;
+    given.push(method);
+    if (methods.includes(method)) usable.push(method);
   }
-  run.methods = usable;
-  if (usable.length === 0) {
-    // Nothing below could run: a report with every MUST "passed" would be a lie.
-    run.fail(
-      'discovery.auth-methods',
-      `nothing to test with: the server accepts ${methods.join(', ')}, and the credentials given fit none of them${notes.length ? ` (${notes.join('; ')})` : ''}`,
-      'MUST',
-    );
-    return checkJwks(run);
-  }
-  run.observe(
-    'discovery.auth-methods',
-    `${advertised ? `[${advertised.join(', ')}]` : 'absent (default client_secret_basic)'}; testing ${usable.length ? usable.join(', ') : 'none'}${notes.length ? ` (${notes.join('; ')})` : ''}`,
-  );
+  // The list is what the server advertises, not all it accepts: when the credentials fit none of
+  // it, try each of them anyway, and let the token endpoint say whether they work.
+  run.methods = usable.length > 0 ? usable : given;
+  run.unadvertised = usable.length > 0 ? [] : given;
+  run.advertisedMethods = advertised;
 
   const jwtMethods = methods.filter((m) => m === 'private_key_jwt' || m === 'client_secret_jwt');
   const algs = metaList(metadata, 'token_endpoint_auth_signing_alg_values_supported');
@@ -176,7 +168,11 @@ export async function checkMetadata(run: ConformanceRun): Promise<void> {
     );
 
   const scopes = metaList(metadata, 'scopes_supported');
-  run.observe('discovery.scopes', scopes ? `[${scopes.join(', ')}]` : 'scopes_supported absent');
+  run.expect(
+    'discovery.scopes',
+    scopes !== undefined,
+    scopes ? `[${scopes.join(', ')}]` : 'scopes_supported is absent',
+  );
 
   await checkJwks(run);
 }
@@ -210,11 +206,18 @@ async function checkJwks(run: ConformanceRun): Promise<void> {
         ? 'no private members'
         : `PRIVATE KEY MATERIAL PUBLISHED: ${exposed.join(', ')}`,
     );
-    const noKid = keys.filter((key) => typeof key?.kid !== 'string').length;
+    const kids = keys.map((key) => (typeof key?.kid === 'string' ? key.kid : undefined));
+    const noKid = kids.filter((kid) => kid === undefined).length;
+    const named = kids.filter((kid): kid is string => kid !== undefined);
+    const shared = [...new Set(named.filter((kid, i) => named.indexOf(kid) !== i))];
+    const without =
+      noKid === 0 ? '' : ` (${noKid} of ${keys.length} without a kid, which is OPTIONAL)`;
     run.expect(
       'discovery.jwks-kid',
-      noKid === 0,
-      noKid === 0 ? 'every key has a kid' : `${noKid} of ${keys.length} key(s) without kid`,
+      shared.length === 0,
+      shared.length === 0
+        ? `${named.length} distinct kid value(s)${without}`
+        : `two keys share kid ${shared.map((k) => JSON.stringify(k)).join(', ')}${without}`,
     );
   });
 }

@@ -39,6 +39,7 @@ export function formatReport(report: ConformanceReport, options: { color: boolea
     `client ${report.clientId}, credentials: ${report.credentials.join(', ') || 'none'} (values not shown)`,
   );
   lines.push(`metadata: ${report.metadataUrl ?? 'not found'}`);
+  if (report.stopped) lines.push(paint('yellow', `STOPPED: ${report.stopped}`));
 
   const groups = new Map<Group, CheckResult[]>();
   for (const result of report.results) {
@@ -70,6 +71,12 @@ export function formatReport(report: ConformanceReport, options: { color: boolea
       lines.push(`  ${mark} ${level} ${r.title}  ${paint('dim', `[${r.id}, ${r.rfc}]`)}`);
       if (r.detail)
         lines.push(`              ${r.outcome === 'fail' ? r.detail : paint('dim', r.detail)}`);
+      if (r.outcome === 'fail' || r.outcome === 'observed') {
+        // The sentence that decided this verdict's level, so a reader can check the grading.
+        lines.push(`              ${paint('dim', `${r.rule.ref}: "${r.rule.quote}"`)}`);
+        if (r.rule.reading)
+          lines.push(`              ${paint('dim', `read as: ${r.rule.reading}`)}`);
+      }
       i++;
     }
   }
@@ -78,7 +85,9 @@ export function formatReport(report: ConformanceReport, options: { color: boolea
   const verdict =
     s.mustFailed > 0
       ? paint('red', `${s.mustFailed} MUST failed`)
-      : paint('green', 'every MUST passed');
+      : report.stopped
+        ? paint('yellow', 'inconclusive: the run stopped before it could check the server')
+        : paint('green', 'every MUST passed');
   lines.push(
     '',
     `${paint('bold', 'Summary:')} ${verdict}; ${s.pass} passed, ${s.fail} failed (${s.mustFailed} MUST, ${s.shouldFailed} SHOULD), ${s.observed} observed, ${s.skipped} skipped in ${(report.durationMs / 1000).toFixed(1)} s.`,

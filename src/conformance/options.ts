@@ -23,7 +23,7 @@ export interface ConformanceOptions {
   resource?: string;
   /** A resource API URL to try the token on (GET). */
   api?: string;
-  /** An API URL the token's scope does not cover. */
+  /** An API URL that needs a scope this client may not have. */
   forbiddenApi?: string;
   /** A token that has expired, for the API's expiry check. */
   expiredToken?: string;
@@ -58,7 +58,9 @@ Token request:
 
 Resource API (optional):
   --api <url>                an API URL that accepts the token with GET
-  --forbidden-api <url>      an API URL the token has no scope for: expects 403 insufficient_scope
+  --forbidden-api <url>      an API URL that needs a scope this client may not have: expects 403
+                             insufficient_scope, then asks for the scope that 403 names and
+                             expects it refused or left out
   --expired-token <jwt>      a token that has expired, to check that the API refuses it
 
 Output:
@@ -67,8 +69,8 @@ Output:
   --timeout <ms>             per request (default 10000)
   -h, --help                 this text
 
-Exit codes: 0 every MUST passed, 1 a MUST failed (or the server could not be reached),
-2 bad usage.`;
+Exit codes: 0 every MUST passed, 1 a MUST failed, 2 bad usage, 3 inconclusive (the server
+could not be reached, or it refused the credentials: the report says which).`;
 
 type Spec = { type: 'string' | 'boolean' };
 

@@ -11,8 +11,9 @@ import {
   checkApiRevoked,
   checkIntrospection,
   checkRevocation,
+  probeForbiddenApi,
 } from './endpoint-checks.ts';
-import type { Fetch } from './http-probe.ts';
+import { type Fetch, Unreachable } from './http-probe.ts';
 import { checkNegatives } from './negative-checks.ts';
 import type { ConformanceOptions } from './options.ts';
 import { checkJwtAccessToken, checkTokenHappyPaths } from './token-checks.ts';
@@ -37,8 +38,19 @@ export interface ConformanceReport {
   durationMs: number;
   results: CheckResult[];
   summary: ConformanceSummary;
-  /** 0: every MUST passed; 1: a MUST failed. */
-  exitCode: 0 | 1;
+  /**
+   * Why the run stopped before it could check the server (it could not be reached, or it refused
+   * the credentials), or null when it ran through. The checks not run are skipped with the reason.
+   */
+  stopped: string | null;
+  /** 0: every MUST passed; 1: a MUST failed; 3: stopped before checking, nothing failed. */
+  exitCode: 0 | 1 | 3;
+}
+
+/** The exit code of a report: a failed MUST first, then a run that could not check the server. */
+export function exitCodeOf(summary: ConformanceSummary, stopped: string | null): 0 | 1 | 3 {
+  if (summary.mustFailed > 0) return 1;
+  return stopped === null ? 0 : 3;
 }
 
 export function summarize(results: readonly CheckResult[]): ConformanceSummary {
@@ -83,20 +95,40 @@ export async function runConformance(
 
   let found = false;
   await run.attempt('discovery.metadata', async () => {
-    found = await discover(run);
+    try {
+      found = await discover(run);
+    } catch (error) {
+      if (!(error instanceof Unreachable)) throw error;
+      const reason = `could not reach the server: ${error.message}`;
+      run.stopped = { reason, short: 'the server could not be reached' };
+      run.skip('discovery.metadata', reason);
+    }
   });
   if (found) {
     await run.attempt(['discovery.issuer', 'discovery.token-endpoint'], () => checkMetadata(run));
   }
-  if (run.tokenEndpoint) {
-    const issued = await checkTokenHappyPaths(run);
-    await checkJwtAccessToken(run, issued, deps.now);
-    await checkNegatives(run);
-    await checkIntrospection(run, issued);
-    await checkApi(run, issued);
-    await checkApiRevoked(run, await checkRevocation(run));
+  if (found && run.tokenEndpoint && run.methods.length === 0 && !run.stopped) {
+    run.stopped = {
+      reason: 'no credentials to authenticate with: the private key could not be loaded',
+      short: 'no credentials to authenticate with',
+    };
   }
-  const reason = found ? 'no usable token endpoint' : 'the server metadata could not be read';
+  if (run.tokenEndpoint && run.methods.length > 0) {
+    const issued = await checkTokenHappyPaths(run);
+    if (!run.stopped) {
+      await checkJwtAccessToken(run, issued, deps.now);
+      await probeForbiddenApi(run, issued);
+      await checkNegatives(run, issued);
+      await checkIntrospection(run, issued);
+      await checkApi(run, issued);
+      await checkApiRevoked(run, await checkRevocation(run));
+    }
+  }
+  const reason = run.stopped
+    ? `not run: ${run.stopped.short}`
+    : found
+      ? 'not run: the metadata names no usable token_endpoint'
+      : 'not run: the server metadata could not be read';
   for (const id of Object.keys(CHECKS) as CheckId[]) run.skip(id, reason);
 
   // Catalog order, every string masked.
@@ -118,6 +150,7 @@ export async function runConformance(
     durationMs: Date.now() - started,
     results,
     summary,
-    exitCode: summary.mustFailed > 0 ? 1 : 0,
+    stopped: run.stopped ? run.mask(run.stopped.reason) : null,
+    exitCode: exitCodeOf(summary, run.stopped?.reason ?? null),
   };
 }

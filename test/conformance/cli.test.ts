@@ -121,9 +121,27 @@ describe('npm run conformance exit codes', () => {
     ]);
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(
-      'FAIL MUST   Token response has Cache-Control: no-store  [token.cache-control, RFC 6749 §5.1]\n              Cache-Control: absent',
+      'FAIL MUST   Token response has Cache-Control: no-store  [token.cache-control, RFC 6749 §5.1]\n              Cache-Control: absent\n              RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response header field',
     );
-    expect(run.stdout).toMatch(/\nSummary: 1 MUST failed; /);
+    expect(run.stdout).toMatch(/\nSummary: 2 MUST failed; /);
+  }, 60_000);
+
+  it('exits 3 when the server refuses the credentials, and says so first', async () => {
+    const run = await conformance([
+      '--issuer',
+      server.origin,
+      '--client-id',
+      'demo-client',
+      '--client-secret',
+      'not-the-secret',
+      '--no-color',
+    ]);
+    expect(run.code).toBe(3);
+    expect(run.stdout).toContain(
+      '\nSTOPPED: the server refused the credentials for demo-client: client_secret_basic: 401 invalid_client; client_secret_post: 401 invalid_client. Check --client-id and --client-secret.\n',
+    );
+    expect(run.stdout).not.toContain('FAIL');
+    expect(run.stdout).not.toContain('not-the-secret');
   }, 60_000);
 
   it('exits 2 on bad usage, naming the missing option', async () => {
@@ -169,7 +187,7 @@ describe('npm run conformance exit codes', () => {
     }
   }, 60_000);
 
-  it('exits 1 without a stack trace when nothing listens', async () => {
+  it('exits 3 (inconclusive) without a stack trace when nothing listens', async () => {
     const port = await freePort();
     const run = await conformance([
       '--issuer',
@@ -179,10 +197,13 @@ describe('npm run conformance exit codes', () => {
       '--client-secret',
       'demo-secret',
     ]);
-    expect(run.code).toBe(1);
+    expect(run.code).toBe(3);
     expect(run.stderr).toBe('');
     expect(run.stdout).toContain(
-      `Could not reach the server: GET http://127.0.0.1:${port}/.well-known/oauth-authorization-server: connection refused`,
+      `STOPPED: could not reach the server: GET http://127.0.0.1:${port}/.well-known/oauth-authorization-server: connection refused`,
+    );
+    expect(run.stdout).toContain(
+      'Summary: inconclusive: the run stopped before it could check the server;',
     );
     expect(run.stdout).not.toMatch(/\n\s+at /);
   }, 60_000);

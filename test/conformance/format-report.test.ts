@@ -4,14 +4,20 @@ import { ConformanceRun } from '../../src/conformance/conformance-run.ts';
 import { metadataUrls } from '../../src/conformance/discovery-checks.ts';
 import { formatReport, formatReportJson } from '../../src/conformance/format-report.ts';
 import { describeFetchError } from '../../src/conformance/http-probe.ts';
-import { type ConformanceReport, summarize } from '../../src/conformance/run-conformance.ts';
+import { RULES } from '../../src/conformance/rules.ts';
+import {
+  type ConformanceReport,
+  exitCodeOf,
+  summarize,
+} from '../../src/conformance/run-conformance.ts';
 
 function result(id: CheckId, outcome: CheckResult['outcome'], detail: string): CheckResult {
-  const { group, title, rfc, level } = CHECKS[id];
-  return { id, group, title, rfc, level, outcome, detail };
+  const { group, title, rule } = CHECKS[id];
+  const { level, ref, quote, ...reading } = RULES[rule];
+  return { id, group, title, rfc: ref, level, rule: { ref, quote, ...reading }, outcome, detail };
 }
 
-function report(results: CheckResult[]): ConformanceReport {
+function report(results: CheckResult[], stopped: string | null = null): ConformanceReport {
   const summary = summarize(results);
   return {
     issuer: 'https://auth.example.com',
@@ -22,15 +28,20 @@ function report(results: CheckResult[]): ConformanceReport {
     durationMs: 1234,
     results,
     summary,
-    exitCode: summary.mustFailed > 0 ? 1 : 0,
+    stopped,
+    exitCode: exitCodeOf(summary, stopped),
   };
 }
 
 const sample = report([
   result('discovery.issuer', 'pass', 'https://auth.example.com'),
-  result('discovery.scopes', 'observed', '[read:users]'),
+  result(
+    'discovery.auth-methods',
+    'observed',
+    '[client_secret_basic]; testing client_secret_basic',
+  ),
   result('token.cache-control', 'fail', 'Cache-Control: absent'),
-  result('token.pragma', 'fail', 'Pragma: absent'),
+  result('token.expires-in', 'fail', 'expires_in absent'),
   result('api.happy-path', 'skipped', 'no --api given'),
   result('api.scheme-case', 'skipped', 'no --api given'),
   result('api.no-token', 'skipped', 'no --api given'),
@@ -46,14 +57,18 @@ metadata: https://auth.example.com/.well-known/oauth-authorization-server
 Discovery and metadata
   PASS MUST   The metadata issuer is identical to the issuer asked for  [discovery.issuer, RFC 8414 §3.3]
               https://auth.example.com
-  NOTE INFO   Scopes advertised  [discovery.scopes, RFC 8414 §2]
-              [read:users]
+  NOTE INFO   Client authentication methods advertised  [discovery.auth-methods, RFC 8414 §2]
+              [client_secret_basic]; testing client_secret_basic
+              RFC 8414 §2: "token_endpoint_auth_methods_supported: OPTIONAL. JSON array containing a list of client authentication methods supported by this token endpoint. ... If omitted, the default is "client_secret_basic"."
+              read as: the list says what to try first; when the credentials fit none of it, each is tried anyway, and a refusal is the credentials' answer, not a failure of the server
 
 Token endpoint: happy paths
   FAIL MUST   Token response has Cache-Control: no-store  [token.cache-control, RFC 6749 §5.1]
               Cache-Control: absent
-  FAIL SHOULD Token response has Pragma: no-cache (dropped by OAuth 2.1)  [token.pragma, RFC 6749 §5.1]
-              Pragma: absent
+              RFC 6749 §5.1: "The authorization server MUST include the HTTP "Cache-Control" response header field [RFC2616] with a value of "no-store" in any response containing tokens, credentials, or other sensitive information, as well as the "Pragma" response header field [RFC2616] with a value of "no-cache"."
+  FAIL SHOULD expires_in is a positive number of seconds  [token.expires-in, RFC 6749 §5.1]
+              expires_in absent
+              RFC 6749 §5.1: "expires_in: RECOMMENDED. The lifetime in seconds of the access token."
 
 Resource API (RFC 6750)
   SKIP 3 checks: no --api given
@@ -70,6 +85,21 @@ Summary: 1 MUST failed; 1 passed, 2 failed (1 MUST, 1 SHOULD), 1 observed, 3 ski
     expect(text).toContain('\x1b[33mFAIL\x1b[0m SHOULD');
     expect(text).toContain('\x1b[32mPASS\x1b[0m MUST ');
     expect(text).toContain('\x1b[31m1 MUST failed\x1b[0m');
+  });
+
+  it('says a run that stopped is inconclusive, and why, and exits 3', () => {
+    const stopped = report(
+      [result('token.client-secret-basic', 'skipped', 'refused: 401 invalid_client')],
+      'the server refused the credentials for svc: client_secret_basic: 401 invalid_client. Check --client-id and --client-secret.',
+    );
+    const text = formatReport(stopped, { color: false });
+    expect(text).toContain(
+      '\nSTOPPED: the server refused the credentials for svc: client_secret_basic: 401 invalid_client. Check --client-id and --client-secret.\n',
+    );
+    expect(text).toContain(
+      'Summary: inconclusive: the run stopped before it could check the server; 0 passed, 0 failed (0 MUST, 0 SHOULD), 0 observed, 1 skipped in 1.2 s.',
+    );
+    expect(stopped.exitCode).toBe(3);
   });
 
   it('says every MUST passed when none failed', () => {

@@ -83,7 +83,9 @@ describe('conformance against odd servers', () => {
       outcome: 'skipped',
       detail: 'no introspection_endpoint in the metadata',
     });
-    expect(byId(report, 'revocation.unknown-token')?.detail).toBe('500 (body is not JSON)');
+    expect(byId(report, 'revocation.unknown-token')?.detail).toBe(
+      '500 (body is not JSON), expected 200',
+    );
     expect(report.exitCode).toBe(1);
     expect(JSON.stringify(report)).not.toContain('a-long-secret');
   });
@@ -116,8 +118,9 @@ describe('conformance against odd servers', () => {
     const report = await run(origin);
     const detail = byId(report, 'token.client-secret-basic')?.detail ?? '';
     expect(detail).toMatch(
-      /^401 invalid_client \(no client for svc:\*{8} Basic \*{8} grant_type=client_credentials\)$/,
+      /^refused: 401 invalid_client \(no client for svc:\*{8} Basic \*{8} grant_type=client_credentials\)$/,
     );
+    expect(report.stopped).toMatch(/^the server refused the credentials for svc: /);
     expect(JSON.stringify(report)).not.toContain('a-long-secret');
   });
 
