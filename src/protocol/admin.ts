@@ -13,9 +13,9 @@ import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
+import { isScopeToken } from './scope.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
 import type { ClientRecord, IssuedToken, ServerSettings } from './state.ts';
-import { isScopeToken } from './token-endpoint.ts';
 
 /**
  * The server clock as the admin API shows it: epoch seconds, the offset from real time in

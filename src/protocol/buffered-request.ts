@@ -14,7 +14,8 @@ const FORBIDDEN_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
  * The core reads `url`, `method`, `headers` and the body, which parse-body.ts takes from
  * `buffered` directly. Every other member (`body`, `text()`, `signal`, `clone()`, ...) is a real
  * `Request`'s, made from these parts on first use. The URL and method are normalized, and
- * refused, as `new Request` would do it, so the core sees exactly what it would see.
+ * refused, as `new Request` would do it, so the core sees exactly what it would see. Why the
+ * protocol knows it: docs/decisions/buffered-request.md.
  */
 export class BufferedRequest implements Request {
   readonly url: string;

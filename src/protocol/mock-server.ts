@@ -1,7 +1,7 @@
 import type { CryptoKey, JSONWebKeySet } from 'jose';
 import { type Admin, createAdmin, type ResetPart } from './admin.ts';
 import { createClock } from './clock.ts';
-import type { Endpoints, ServerContext } from './context.ts';
+import { type Endpoints, pruneSoon, type ServerContext } from './context.ts';
 import { errorBody, OAuthError } from './errors.ts';
 import {
   json,
@@ -24,7 +24,6 @@ import {
   type ServerSnapshot,
   type StateStore,
 } from './state.ts';
-import { pruneExpired } from './token-endpoint.ts';
 import { Trace } from './trace.ts';
 
 /** A running mock authorization server + resource API. */
@@ -194,7 +193,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     },
   };
   if (!fromStore) context.changed();
-  pruneExpired(context, true);
+  pruneSoon(context, true);
 
   // Reset restores everything the contract lists but keeps the signing keys: keys change only
   // when asked (rotate), so a token issued before a reset verifies after it unless the reset

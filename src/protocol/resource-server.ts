@@ -14,6 +14,7 @@ import { mediaType, parsedOrThrow, readText } from './parse-body.ts';
 import { type ParsedJson, parseJson } from './parse-json.ts';
 import { redactForm, redactJson } from './redact.ts';
 import { tokenTimeProblem } from './resource-checks.ts';
+import { scopesOf } from './scope.ts';
 import { SAMPLE_USERS } from './seed.ts';
 import type { Order } from './state.ts';
 import { check, checkAsync, type Trace } from './trace.ts';
@@ -42,11 +43,6 @@ const fail = (context: ServerContext, check: string, description: string, detail
   );
 
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-
-/** The space-split scopes of a token (exact tokens, never substrings). */
-export function scopesOf(scope: string): string[] {
-  return scope.split(' ').filter((s) => s !== '');
-}
 
 /**
  * Verify an access token with the resource server's ordered checks, recording each in `trace`.

@@ -365,3 +365,32 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
     log: s.log,
   };
 }
+
+/** How many opaque tokens the state keeps at most (the oldest go first). */
+export const OPAQUE_CAPACITY = 2000;
+
+/**
+ * Forget what has expired, with five minutes' grace (the largest leeway): issued-index entries,
+ * opaque tokens, revocations, seen assertion jtis (once dead on the server clock and in real time,
+ * see {@link SeenAssertion}), rate-limit windows older than a minute. `nowMs` is the server
+ * clock, `wallNowMs` real time.
+ */
+export function pruneExpired(state: ServerSnapshot, nowMs: number, wallNowMs: number): void {
+  const now = Math.floor(nowMs / 1000);
+  const wallNow = Math.floor(wallNowMs / 1000);
+  const skew = 300;
+  state.issued = state.issued.filter((t) => t.exp + skew > now);
+  for (const k of Object.keys(state.opaque)) {
+    const t = state.opaque[k];
+    if (t && t.exp + skew <= now) delete state.opaque[k];
+  }
+  const left = Object.keys(state.opaque);
+  for (const k of left.slice(0, Math.max(0, left.length - OPAQUE_CAPACITY))) delete state.opaque[k];
+  for (const [k, exp] of Object.entries(state.revoked))
+    if (exp + skew <= now) delete state.revoked[k];
+  for (const [k, seen] of Object.entries(state.seenAssertions))
+    if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
+  for (const [k, list] of Object.entries(state.rateLimits)) {
+    if (list.every((t) => t <= nowMs - 60_000)) delete state.rateLimits[k];
+  }
+}

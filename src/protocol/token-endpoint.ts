@@ -1,21 +1,13 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
-import { type ServerContext, wallNowMs } from './context.ts';
+import { pruneSoon, type ServerContext, stateMemory } from './context.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
 import { json, NO_STORE, type ProtocolResponse } from './http.ts';
 import { randomToken } from './jwt.ts';
 import { signAccessToken } from './keys.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
+import { SCOPE_SYNTAX } from './scope.ts';
 import type { IssuedToken } from './state.ts';
 import { type NamedStep, runSteps, step, type Trace } from './trace.ts';
-
-/** RFC 6749 §3.3 scope syntax: scope-tokens of %x21 / %x23-5B / %x5D-7E, single spaces between. */
-export const SCOPE_SYNTAX = /^[\x21\x23-\x5B\x5D-\x7E]+( [\x21\x23-\x5B\x5D-\x7E]+)*$/;
-const SCOPE_TOKEN = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
-/** Is `value` a single RFC 6749 scope-token? */
-export function isScopeToken(value: unknown): value is string {
-  return typeof value === 'string' && SCOPE_TOKEN.test(value);
-}
 
 /** The token endpoint's answer on success (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -264,17 +256,6 @@ export function requestedAudience(context: ServerContext, params: Params): strin
   return api;
 }
 
-/** The last token per client, scope and audience, kept for `tokenReuse: same-second`. */
-interface ReusableToken {
-  token: string;
-  record: IssuedToken;
-  /** The key that signed it (JWT): a rotation in the same second means a new token. */
-  kid: string | undefined;
-}
-
-/** Per state object, so a reset (a new state) forgets them. Memory only: a second is short. */
-const lastIssued = new WeakMap<object, Map<string, ReusableToken>>();
-
 const reuseKey = (clientId: string, scope: string, audience: string) =>
   `${clientId}\n${scope}\n${audience}`;
 
@@ -292,7 +273,7 @@ export function reusableToken(
   options: { format: 'jwt' | 'opaque'; ttl: number },
 ): { token: string; record: IssuedToken } | undefined {
   if (context.state.settings.tokenReuse !== 'same-second') return undefined;
-  const last = lastIssued.get(context.state)?.get(reuseKey(clientId, scope, audience));
+  const last = stateMemory(context).lastIssued.get(reuseKey(clientId, scope, audience));
   if (!last) return undefined;
   const { record } = last;
   const usable =
@@ -308,22 +289,16 @@ export function reusableToken(
 
 function rememberForReuse(context: ServerContext, issued: { token: string; record: IssuedToken }) {
   if (context.state.settings.tokenReuse !== 'same-second') return;
-  let map = lastIssued.get(context.state);
-  if (!map) {
-    map = new Map();
-    lastIssued.set(context.state, map);
-  }
   const { record } = issued;
   // one entry per client, scope and audience: the map stays as small as the client list
-  map.set(reuseKey(record.client_id, record.scope, record.aud), {
+  stateMemory(context).lastIssued.set(reuseKey(record.client_id, record.scope, record.aud), {
     ...issued,
     kid: record.format === 'jwt' ? context.keys.active().stored.kid : undefined,
   });
 }
 
-/** How many issued tokens the index keeps, and opaque tokens the map keeps. */
+/** How many issued tokens the index keeps. */
 export const ISSUED_INDEX_CAPACITY = 500;
-export const OPAQUE_CAPACITY = 2000;
 
 /**
  * Sign (or mint an opaque) access token and remember it.
@@ -351,7 +326,7 @@ export async function issueAccessToken(
   if (options.format === 'opaque') {
     token = randomToken(32);
     context.state.opaque[token] = record;
-    opaqueAdded.set(context.state, (opaqueAdded.get(context.state) ?? 0) + 1);
+    stateMemory(context).opaqueAdded++;
   } else {
     token = await signAccessToken(
       context.keys.active(),
@@ -372,43 +347,7 @@ export async function issueAccessToken(
   issued.push(record);
   if (issued.length > ISSUED_INDEX_CAPACITY + 50)
     issued.splice(0, issued.length - ISSUED_INDEX_CAPACITY);
-  pruneExpired(context);
+  pruneSoon(context);
   context.changed();
   return { token, record };
-}
-
-const lastPrune = new WeakMap<ServerContext, number>();
-/** Opaque tokens added since the last prune, per state object: keeps the check O(1). */
-const opaqueAdded = new WeakMap<object, number>();
-
-/**
- * Forget what has expired: issued-index entries, opaque tokens, revocations, seen assertion
- * jtis, stale rate-limit windows. Runs at most every 10 s of server time, or when the opaque map
- * may have outgrown its capacity, so its cost is amortized.
- */
-export function pruneExpired(context: ServerContext, force = false): void {
-  const nowMs = context.clock.nowMs();
-  const { state } = context;
-  const added = opaqueAdded.get(state) ?? 0;
-  if (!force && nowMs - (lastPrune.get(context) ?? 0) < 10_000 && added < 200) return;
-  lastPrune.set(context, nowMs);
-  opaqueAdded.set(state, 0);
-  const now = Math.floor(nowMs / 1000);
-  const skew = 300;
-  state.issued = state.issued.filter((t) => t.exp + skew > now);
-  for (const k of Object.keys(state.opaque)) {
-    const t = state.opaque[k];
-    if (t && t.exp + skew <= now) delete state.opaque[k];
-  }
-  const left = Object.keys(state.opaque);
-  for (const k of left.slice(0, Math.max(0, left.length - OPAQUE_CAPACITY))) delete state.opaque[k];
-  for (const [k, exp] of Object.entries(state.revoked))
-    if (exp + skew <= now) delete state.revoked[k];
-  // A seen jti goes once its assertion is dead on both clocks (state.ts, SeenAssertion).
-  const wallNow = Math.floor(wallNowMs(context) / 1000);
-  for (const [k, seen] of Object.entries(state.seenAssertions))
-    if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
-  for (const [k, list] of Object.entries(state.rateLimits)) {
-    if (list.every((t) => t <= nowMs - 60_000)) delete state.rateLimits[k];
-  }
 }

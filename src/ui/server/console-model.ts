@@ -5,7 +5,7 @@
  * `fetch` in the page (through the service worker) and `server.handle` in tests.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import type { ClientView, LogEntry, MockServer } from '../../protocol';
+import { type ClientView, isScopeToken, type LogEntry, type MockServer } from '../../protocol';
 
 export type Send = (request: Request) => Promise<Response>;
 
@@ -52,8 +52,6 @@ export function formFromClient(client: ClientView): ClientFormValues {
   };
 }
 
-const SCOPE = /^[\x21\x23-\x5B\x5D-\x7E]+$/;
-
 /**
  * The PUT body a form stands for, or a message per field. Mirrors the core's rules so the
  * learner sees mistakes before sending; the core's answer is shown too when it disagrees.
@@ -94,7 +92,7 @@ export function clientBodyFromForm(
 
   const scopes = values.scopes.split(/\s+/).filter((s) => s !== '');
   if (scopes.length > 50) errors.scopes = 'At most 50 scopes.';
-  else if (!scopes.every((s) => SCOPE.test(s)))
+  else if (!scopes.every(isScopeToken))
     errors.scopes = 'Scope names cannot contain quotes or backslashes; separate them with spaces.';
   else body.scopes = scopes;
 
