@@ -23,6 +23,9 @@ test('after one online visit, the app loads offline: lessons, their blocks, the 
   context,
   page,
 }) => {
+  // No page errors on the way (an update check that fails offline is only a warning).
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
   await app.open('/lessons/first-token');
   await app.waitForMockServers();
   // Once the page is idle the worker caches every file of the build; this says it is done.
@@ -50,4 +53,5 @@ test('after one online visit, the app loads offline: lessons, their blocks, the 
   await lab.getByRole('button', { name: /^Wrong audience/ }).click();
   await lab.getByRole('button', { name: 'Send to GET /api/v1/users' }).click();
   await expect(lab.getByRole('region', { name: 'What the API answered' })).toContainText('401');
+  expect(errors).toEqual([]);
 });

@@ -4,7 +4,7 @@
  * goes away mid-session (site data cleared) is noticed, the header says so, and it comes back;
  * and no request to the mock hosts ever reaches the real network meanwhile.
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { BrowserContext, Page } from '@playwright/test';
 import { AppPage, expect, fetchInPage, ISSUER, test } from './fixtures';
@@ -191,6 +191,30 @@ test('a new deploy: the new worker takes over the open page, which keeps working
     await page.getByRole('link', { name: /Revoking a token/ }).click();
     await expect(page.getByRole('heading', { level: 1, name: 'Revoking a token' })).toBeVisible();
     await expect(page.getByRole('region', { name: 'A token for demo-client' })).toBeVisible();
+  } finally {
+    await build.stop();
+  }
+});
+
+test('a failed update check (the worker script gone from the server) is a warning, not an unhandled error', async ({
+  page,
+}) => {
+  const build = await serveBuildCopy();
+  try {
+    const app = new AppPage(page);
+    await app.open(`${build.origin}/lessons/first-token`);
+    await app.waitForMockServers();
+    // A broken deploy: the worker script is missing. msw checks for an update at every start.
+    await rm(path.join(build.dir, 'app-worker.js'));
+    const errors: string[] = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.reload();
+    await app.waitForMockServers();
+    await page.waitForTimeout(1000);
+    expect(errors).toEqual([]);
+    const answer = await fetchInPage(page, `${ISSUER}/.well-known/jwks.json`);
+    expect(answer.status).toBe(200);
+    expect(answer.fromServiceWorker).toBe(true);
   } finally {
     await build.stop();
   }
