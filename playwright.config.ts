@@ -6,6 +6,11 @@ import { checkoutId } from './plugins/checkout-id.ts';
 const CI = Boolean(process.env.CI);
 /** The preview server's port: PLAYWRIGHT_PORT, or vite preview's 4173. */
 const PORT = Number(process.env.PLAYWRIGHT_PORT ?? 4173);
+/**
+ * A playground served elsewhere (npm run dev, a deployment): what an exported spec's command
+ * names. Then the tests run against it, and nothing is built or served here.
+ */
+const PLAYGROUND_URL = process.env.PLAYGROUND_URL;
 
 /**
  * Machines where `npx playwright install` cannot download browsers use the system's (CHROMIUM_PATH
@@ -61,7 +66,7 @@ export default defineConfig({
   retries: CI ? 1 : 0,
   reporter: CI ? [['list'], ['html', { open: 'never' }]] : [['list']],
   use: {
-    baseURL: `http://localhost:${PORT}`,
+    baseURL: PLAYGROUND_URL ?? `http://localhost:${PORT}`,
     trace: 'on-first-retry',
     // Never `serviceWorkers: 'block'`: the mock servers live behind the service worker.
     serviceWorkers: 'allow',
@@ -94,15 +99,17 @@ export default defineConfig({
       use: { viewport: { width: 1280, height: 720 }, ...firefoxUse },
     },
   ],
-  webServer: {
-    // Test what ships: the production build, served by vite preview.
-    command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
-    // Ready once this checkout's preview answers; a server of another checkout on the port
-    // answers 404 here, so it is never reused (plugins/checkout-id.ts).
-    url: `http://localhost:${PORT}/__checkout/${checkoutId(fileURLToPath(new URL('.', import.meta.url)))}`,
-    reuseExistingServer: !CI,
-    timeout: 180_000,
-    stdout: 'ignore',
-    stderr: 'pipe',
-  },
+  webServer: PLAYGROUND_URL
+    ? undefined
+    : {
+        // Test what ships: the production build, served by vite preview.
+        command: `npm run build && npx vite preview --port ${PORT} --strictPort`,
+        // Ready once this checkout's preview answers; a server of another checkout on the port
+        // answers 404 here, so it is never reused (plugins/checkout-id.ts).
+        url: `http://localhost:${PORT}/__checkout/${checkoutId(fileURLToPath(new URL('.', import.meta.url)))}`,
+        reuseExistingServer: !CI,
+        timeout: 180_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+      },
 });

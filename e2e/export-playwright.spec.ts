@@ -1,41 +1,69 @@
 /**
- * "Export as Playwright test" produces a spec that really runs: export one from the page,
- * download it, and run it with Playwright against this same app — next to a copy whose
- * expectation was changed, which must fail (so the exported assertions can fail at all).
+ * "Export as Playwright test" produces a spec that really runs, the way the panel says: export
+ * one from the page, download it, put it where the panel says in a fresh copy of this checkout,
+ * and run the exact command the panel shows, as a shell would. A copy whose expectation was
+ * changed must fail the same way (so the exported assertions can fail at all).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect, test } from './fixtures';
 
-const NODE_MODULES = fileURLToPath(new URL('../node_modules', import.meta.url));
-const PLAYWRIGHT_CLI = join(NODE_MODULES, '@playwright/test/cli.js');
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
-interface JsonReport {
-  suites: {
-    specs: {
-      file: string;
-      ok: boolean;
-      tests: { results: { error?: { message?: string } }[] }[];
-    }[];
-  }[];
-  errors: { message?: string }[];
+/**
+ * A fresh checkout of this repository: its tracked files as they are now (a clone), and
+ * node_modules (what `npm install` gives it). No build, no test results, nothing untracked. In the
+ * system's temporary folder, so no other Playwright run here empties it.
+ */
+function freshCheckout(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'ccp-checkout-'));
+  const listed = spawnSync('git', ['ls-files', '-z'], { cwd: ROOT, encoding: 'utf8' });
+  expect(listed.status, listed.stderr).toBe(0);
+  for (const file of listed.stdout.split('\0').filter(Boolean)) {
+    if (!existsSync(join(ROOT, file))) continue; // deleted in the working tree
+    mkdirSync(dirname(join(dir, file)), { recursive: true });
+    copyFileSync(join(ROOT, file), join(dir, file));
+  }
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return dir;
 }
 
 /**
- * This process's environment without what Playwright sets for its own workers (a child run
- * that inherits them takes itself for one of our workers and finds no tests).
+ * A shell's environment: this one without what Playwright sets for its own workers (a child run
+ * that inherits them takes itself for one of our workers) and without this run's own settings.
  */
-function childEnv(): NodeJS.ProcessEnv {
+function shellEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(
     Object.entries(process.env).filter(
-      ([name]) => !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_TEST)/.test(name) && name !== 'CI',
+      ([name]) =>
+        !/^(TEST_|PW_|PWTEST_|PLAYWRIGHT_)/.test(name) && !['CI', 'CCP_OUT_DIR'].includes(name),
     ),
   );
 }
 
-test('a request panel exports a Playwright spec that passes against the app, and fails when its expectation is wrong', async ({
+/** Run `command` with sh in `cwd`, as a tester pastes it. */
+function shell(command: string, cwd: string) {
+  return spawnSync('sh', ['-c', command], {
+    cwd,
+    env: shellEnv(),
+    encoding: 'utf8',
+    timeout: 150_000,
+  });
+}
+
+test('a request panel exports a Playwright spec that passes with the command it shows, and fails when its expectation is wrong', async ({
   app,
   lesson,
   mockReady: _,
@@ -56,75 +84,58 @@ test('a request panel exports a Playwright spec that passes against the app, and
     /const REQUEST: Step = .*"expect":\{"status":401,"error":"invalid_token"/,
   );
 
+  // The command names this playground and where the file goes in a checkout.
+  const baseURL = testInfo.project.use.baseURL;
+  expect(baseURL, 'the project has a baseURL').toBeTruthy();
+  const command = exported.getByRole('code');
+  await expect(command).toHaveText(
+    `PLAYGROUND_URL=${new URL('/', baseURL).href} npx playwright test e2e/after.spec.ts`,
+  );
+  await expect(exported).toContainText('Save it as e2e/after.spec.ts in a checkout');
+  const run = (await command.textContent()) ?? '';
+  // The spec says the same, so a downloaded file carries its own instructions.
+  await expect(code).toHaveValue(new RegExp(`\\n \\* {3}${escapeRegExp(run)}\\n`));
+
   const downloading = app.page.waitForEvent('download');
   await exported.getByRole('button', { name: 'Download after.spec.ts' }).click();
   const download = await downloading;
   expect(download.suggestedFilename()).toBe('after.spec.ts');
 
-  const dir = testInfo.outputPath('exported');
-  mkdirSync(dir, { recursive: true });
-  await download.saveAs(join(dir, 'after.spec.ts'));
-  const spec = readFileSync(join(dir, 'after.spec.ts'), 'utf8');
-  expect(spec).toBe(await code.inputValue());
-  // The same spec, but expecting the request to still succeed after the revocation.
-  const wrong = spec.replace(
-    '"expect":{"status":401,"error":"invalid_token"',
-    '"expect":{"status":200',
-  );
-  expect(wrong).not.toBe(spec);
-  writeFileSync(join(dir, 'wrong-expectation.spec.ts'), wrong);
+  const checkout = freshCheckout();
+  try {
+    await download.saveAs(join(checkout, 'e2e', 'after.spec.ts'));
+    const spec = readFileSync(join(checkout, 'e2e', 'after.spec.ts'), 'utf8');
+    expect(spec).toBe(await code.inputValue());
 
-  // A bare config, as a tester's own project would have: the browser settings of this run, no
-  // web server (the app is already served), the URL through PLAYGROUND_URL as the spec says.
-  const launchOptions = testInfo.project.use.launchOptions ?? {};
-  writeFileSync(
-    join(dir, 'playwright.config.ts'),
-    [
-      "import { defineConfig } from '@playwright/test';",
-      'export default defineConfig({',
-      "  testDir: '.',",
-      // Its own results folder: the default one is the project's test-results/, which a run
-      // empties first, and this spec's files live there.
-      "  outputDir: './results',",
-      '  timeout: 60_000,',
-      '  workers: 1,',
-      `  use: { launchOptions: ${JSON.stringify(launchOptions)} },`,
-      '});',
-    ].join('\n'),
-  );
-  const baseURL = testInfo.project.use.baseURL;
-  expect(baseURL, 'the project has a baseURL').toBeTruthy();
-  // This project's Playwright, run by this Node: wherever the output folder is (even outside
-  // the project), the specs find @playwright/test through NODE_PATH, and nothing is downloaded.
-  const run = spawnSync(
-    process.execPath,
-    [PLAYWRIGHT_CLI, 'test', '-c', 'playwright.config.ts', '--reporter=json'],
-    {
-      cwd: dir,
-      env: { ...childEnv(), PLAYGROUND_URL: baseURL, NODE_PATH: NODE_MODULES },
-      encoding: 'utf8',
-      timeout: 150_000,
-    },
-  );
-  expect(run.error, 'the exported specs ran').toBeUndefined();
-  expect(run.stdout.trim(), `no JSON report; stderr:\n${run.stderr}`).toMatch(/^\{/);
-  const report = JSON.parse(run.stdout) as JsonReport;
-  expect(report.errors, run.stderr).toEqual([]);
-  const outcome = Object.fromEntries(
-    report.suites.flatMap((suite) => suite.specs.map((s) => [s.file, s.ok])),
-  );
-  expect(outcome, run.stdout).toEqual({
-    'after.spec.ts': true,
-    'wrong-expectation.spec.ts': false,
-  });
-  const failure = report.suites
-    .flatMap((suite) => suite.specs)
-    .find((s) => s.file === 'wrong-expectation.spec.ts')?.tests[0]?.results[0]?.error?.message;
-  expect(failure).toContain(
-    'The API, after revocation (GET https://api.example.com/api/v1/users) answered 401',
-  );
-  expect(run.status).toBe(1);
+    const passed = shell(run, checkout);
+    expect(passed.error, 'the command ran').toBeUndefined();
+    expect(passed.stdout, passed.stderr).toMatch(/\b1 passed\b/);
+    expect(passed.status, passed.stdout).toBe(0);
+
+    // The same spec, expecting the request to still succeed after the revocation.
+    const wrong = spec.replace(
+      '"expect":{"status":401,"error":"invalid_token"',
+      '"expect":{"status":200',
+    );
+    expect(wrong).not.toBe(spec);
+    writeFileSync(join(checkout, 'e2e', 'wrong-expectation.spec.ts'), wrong);
+    const failed = shell(
+      run.replace('e2e/after.spec.ts', 'e2e/wrong-expectation.spec.ts'),
+      checkout,
+    );
+    expect(failed.stdout, failed.stderr).toMatch(/\b1 failed\b/);
+    expect(failed.stdout).toContain(
+      'The API, after revocation (GET https://api.example.com/api/v1/users) answered 401',
+    );
+    expect(failed.status).toBe(1);
+  } finally {
+    rmSync(checkout, { recursive: true, force: true });
+  }
 });
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
 
 test('a request signed with the page’s own key cannot be exported, and the panel says why', async ({
   app,

@@ -124,12 +124,18 @@ export interface PlaywrightTestInput {
   step: ExportStep;
   /** Values of variables no step saves (what the page holds now); others are left out. */
   vars?: Readonly<Record<string, string>>;
+  /** Where the playground this was exported from runs: the command's PLAYGROUND_URL. */
+  playgroundUrl?: string;
 }
 
 export type PlaywrightTestExport =
   | {
       ok: true;
       fileName: string;
+      /** Where the file goes in a checkout of the playground: `e2e/<fileName>`. */
+      path: string;
+      /** The command that runs it from a checkout's folder, against `playgroundUrl`. */
+      command: string;
       code: string;
       /** How many earlier requests the test replays first. */
       setupSteps: number;
@@ -151,6 +157,19 @@ function signsAssertion(step: ExportStep): boolean {
 /** A line of a block comment: no `*\/` that would end it early, no line breaks. */
 function commentText(text: string): string {
   return text.replace(/\s+/g, ' ').replace(/\*\//g, '*\\/').trim();
+}
+
+/** Where `npm run dev` serves the playground: the URL when the page's own is not given. */
+const DEV_URL = 'http://localhost:5173/';
+
+/**
+ * The command that runs an exported spec saved as `e2e/<fileName>` in a checkout of the
+ * playground, from the checkout's folder: the checkout's Playwright config finds it under e2e/,
+ * and with PLAYGROUND_URL it tests that playground instead of building and serving its own.
+ */
+export function playwrightRunCommand(fileName: string, playgroundUrl = DEV_URL): string {
+  const url = /^[\w:/.@%+~=-]+$/.test(playgroundUrl) ? playgroundUrl : shellQuote(playgroundUrl);
+  return `PLAYGROUND_URL=${url} npx playwright test e2e/${fileName}`;
 }
 
 /** A file name made of the id's safe characters (`acme:reporting` -> `acme-reporting`). */
@@ -181,8 +200,10 @@ function stepLiteral(step: ExportStep): string {
  * sends the request through the page's `fetch` — the service worker answers it, as in the
  * playground — and asserts the expected status, error and `WWW-Authenticate`.
  *
- * The spec needs only `@playwright/test`: run it where the playground is served
- * (`PLAYGROUND_URL`, or the config's `baseURL`). Requests that sign a client assertion with the
+ * Saved as `e2e/<id>.spec.ts` in a checkout of the playground, it runs with the command the
+ * result carries (`PLAYGROUND_URL=<url> npx playwright test e2e/<id>.spec.ts`, from the
+ * checkout's folder); in a project of one's own it needs only `@playwright/test` and
+ * PLAYGROUND_URL (or a `baseURL`). Requests that sign a client assertion with the
  * page's own key (`{{$client_assertion}}`) cannot be replayed from outside the page: the request
  * itself is refused with a reason, and such setup steps are left out (named in a comment).
  */
@@ -214,6 +235,8 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
     for (const rule of step.save ?? []) saved.add(rule.variable);
   }
 
+  const fileName = specFileName(input.id);
+  const command = playwrightRunCommand(fileName, input.playgroundUrl);
   const title = input.step.title;
   const testTitle = input.lesson ? `${input.lesson.title} — ${title}` : title;
   const origin = input.lesson
@@ -224,9 +247,11 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
     ` * ${commentText(title)}`,
     ` * Exported from the Client Credentials Playground: ${origin}.`,
     ' *',
-    ' * Run it where the playground is served (npm run dev, npm run preview, or a deployment):',
-    ` *   PLAYGROUND_URL=http://localhost:5173 npx playwright test ${specFileName(input.id)}`,
-    " * or drop it into the playground's e2e/ folder, whose config serves the app and sets baseURL.",
+    ` * Save it as e2e/${fileName} in a checkout of the playground (after npm install), and run it`,
+    " * from the checkout's folder, against the playground it was exported from:",
+    ` *   ${commentText(command)}`,
+    ' * Another URL tests another playground (npm run dev serves one at http://localhost:5173);',
+    " * without PLAYGROUND_URL, the checkout's config builds and serves the playground first.",
     " * The mock servers live behind the page's service worker, so every request goes through the",
     " * page's fetch. The test resets them, replays the lesson's earlier requests (they leave the",
     ' * tokens, clients, clock and revocations this one relies on), then sends this request.',
@@ -268,7 +293,9 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
   ];
   return {
     ok: true,
-    fileName: specFileName(input.id),
+    fileName,
+    path: `e2e/${fileName}`,
+    command,
     code: `${lines.join('\n')}\n`,
     setupSteps: setup.length,
     skipped: skipped.map((step) => step.title),

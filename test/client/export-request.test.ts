@@ -4,6 +4,7 @@ import { transformWithEsbuild } from 'vite';
 import { describe, expect, it } from 'vitest';
 import {
   type ExportStep,
+  playwrightRunCommand,
   shellQuote,
   toCurl,
   toFetch,
@@ -316,6 +317,52 @@ describe('toPlaywrightTest', () => {
     });
     // access_token is saved by the first step: the page's (stale) value is not baked in.
     expect(literal(result.code, 'VARS')).toEqual({});
+  });
+
+  it('says where the file goes in a checkout and the command that runs it there', () => {
+    const result = toPlaywrightTest({
+      id: 'after',
+      setup: [tokenStep],
+      step: afterStep,
+      playgroundUrl: 'https://ccp.example.org/playground/',
+    });
+    if (!result.ok) throw new Error(result.reason);
+    expect(result.path).toBe('e2e/after.spec.ts');
+    expect(result.command).toBe(
+      'PLAYGROUND_URL=https://ccp.example.org/playground/ npx playwright test e2e/after.spec.ts',
+    );
+    // The file carries the same instructions, for whoever receives it without the page.
+    expect(result.code).toContain(
+      [
+        ' * Save it as e2e/after.spec.ts in a checkout of the playground (after npm install), and run it',
+        " * from the checkout's folder, against the playground it was exported from:",
+        ' *   PLAYGROUND_URL=https://ccp.example.org/playground/ npx playwright test e2e/after.spec.ts',
+        '',
+      ].join('\n'),
+    );
+  });
+
+  it('quotes a playground URL the shell would split, and defaults to npm run dev', () => {
+    const url = "http://localhost:5173/?x=1&y='2'";
+    expect(playwrightRunCommand('a.spec.ts', url)).toBe(
+      `PLAYGROUND_URL=${shellQuote(url)} npx playwright test e2e/a.spec.ts`,
+    );
+    // What sh makes of it: the URL, whole.
+    expect(
+      execFileSync(
+        'sh',
+        [
+          '-c',
+          `${playwrightRunCommand('a.spec.ts', url).split(' npx')[0]} sh -c 'printf %s "$PLAYGROUND_URL"'`,
+        ],
+        {
+          encoding: 'utf8',
+        },
+      ),
+    ).toBe(url);
+    expect(playwrightRunCommand('a.spec.ts')).toBe(
+      'PLAYGROUND_URL=http://localhost:5173/ npx playwright test e2e/a.spec.ts',
+    );
   });
 
   it("writes a fill() that fills variables and helpers by the page's grammar", async () => {

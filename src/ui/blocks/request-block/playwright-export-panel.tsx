@@ -54,11 +54,15 @@ export function PlaywrightExportPanel({
       <p className="playwright-export__intro">
         A Playwright spec that opens the playground, resets the mock servers
         {steps > 0 ? `, replays the ${steps} earlier requests of this lesson` : ''} and sends this
-        request through the service worker, checking what the lesson expects. Run it with{' '}
-        <code className="playwright-export__command">
-          PLAYGROUND_URL=http://localhost:5173 npx playwright test {result.fileName}
-        </code>
-        .
+        request through the service worker, checking what the lesson expects. Save it as{' '}
+        {result.path} in a checkout of the playground (after npm install), and run it
+        from the checkout&apos;s folder, against this playground:
+      </p>
+      <p>
+        <code className="playwright-export__command">{result.command}</code>
+      </p>
+      <p className="playwright-export__intro">
+        Without PLAYGROUND_URL, the checkout&apos;s config builds and serves the playground first.
       </p>
       <label className="visually-hidden" htmlFor={`${id}-code`}>
         {result.fileName}

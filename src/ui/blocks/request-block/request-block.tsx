@@ -182,6 +182,8 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
         setup: (lesson && stepsBefore(lesson.body, block.id)) ?? [],
         step: { ...requestStep(block), request, ...(want && { expect: want }) },
         vars: runtime.vars,
+        // This playground, base path included: the command the panel shows runs against it.
+        playgroundUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
       }),
     );
   };
