@@ -1,7 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { type AppPage, expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 
 /** WCAG 2.0 and 2.1, levels A and AA. */
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
@@ -91,8 +90,8 @@ for (const [index, title] of LESSONS.entries()) {
     page,
     app,
     mockReady: _,
+    lesson,
   }) => {
-    const lesson = new LessonPage(page);
     await lesson.openFromHome(title);
     // Long pages, two full scans: more than the default minute on a busy 2-core runner.
     test.slow();

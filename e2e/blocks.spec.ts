@@ -3,7 +3,6 @@ import {
   expect,
   FlowDiagram,
   JwtInspector,
-  LessonPage,
   NegativeCasesTable,
   test,
 } from './fixtures';
@@ -12,6 +11,7 @@ test('flow, JWT inspector and exercise: the diagram reads as steps, a token is d
   page,
   app,
   mockReady: _,
+  lesson,
 }) => {
   // Lesson 1: the diagram is one image whose description lists the numbered messages.
   await app.open('/lessons/what-and-why');
@@ -24,7 +24,6 @@ test('flow, JWT inspector and exercise: the diagram reads as steps, a token is d
   // Lesson 2: before any token, the inspector says what to do.
   await app.open('/lessons/first-token');
   await app.waitForMockServers();
-  const lesson = new LessonPage(page);
   const inspector = new JwtInspector(page, 'Your token, decoded');
   await inspector.expectEmpty();
 
@@ -107,10 +106,10 @@ test('negative cases: Replay all runs every case in order and each one fails as 
   page,
   app,
   mockReady: _,
+  lesson,
 }) => {
   await app.open('/lessons/what-to-test');
   await app.waitForMockServers();
-  const lesson = new LessonPage(page);
   // Two cases use a valid token and an expired one: get them first.
   const token = lesson.request('Valid credentials and scope: 200 with a token');
   await token.send();

@@ -45,8 +45,8 @@ test('a Send pressed the moment it appears on a first visit is answered by the m
 test('while the mock servers start, an early Send says so, then shows the answer', async ({
   page,
   context,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   // Hold the worker script back (its registration fetch is the context's, hence context.route)
   // so the start-up is still running when Send is pressed. Only that script is delayed; nothing
   // the worker answers is routed.

@@ -5,7 +5,7 @@
  * server who opened the link, a `javascript:` URL, an inline handler) is refused by the browser.
  */
 import type { Page } from '@playwright/test';
-import { expect, fetchInPage, ISSUER, LessonEditor, LessonPage, test } from './fixtures';
+import { expect, fetchInPage, ISSUER, LessonEditor, test } from './fixtures';
 import { loadLessons } from './fixtures/lesson-walk';
 
 interface Violation {
@@ -78,10 +78,10 @@ function policyOf(page: Page): Promise<string | null> {
 test('every lesson, the Server page and the editor run under the policy without a violation', async ({
   page,
   app,
+  lesson,
 }) => {
   test.slow();
   const violations = await watchViolations(page);
-  const lesson = new LessonPage(page);
 
   for (const entry of loadLessons()) {
     await app.open(`/lessons/${entry.slug}`);

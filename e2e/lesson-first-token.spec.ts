@@ -1,12 +1,11 @@
 import { expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 
 test('first-token lesson: get a token, spend it, break the secret, keep progress, reset', async ({
   page,
   app,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Your first token');
   await expect(page).toHaveURL(/\/lessons\/first-token$/);
   await expect(lesson.toc.getByRole('link', { name: 'Ask for a token' })).toBeVisible();
@@ -106,9 +105,9 @@ test('Copy as curl and Copy as fetch put the request, variables filled, on the c
   page,
   context,
   mockReady: _,
+  lesson,
 }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
-  const lesson = new LessonPage(page);
   await page.goto('/lessons/first-token');
   const tokenJson = lesson.request('A token request with a JSON body');
   const clipboard = () => page.evaluate(() => navigator.clipboard.readText());

@@ -4,7 +4,6 @@
  * puts it back on request.
  */
 import { expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 
 test('an exercise offers its worked solution after two checks that did not pass, and it works', async ({
   app,
@@ -55,10 +54,9 @@ test('"Start this lesson over" asks first; Cancel keeps the progress, Start over
 
 test('a lesson whose server moved since the last step says so, and sets itself up again', async ({
   app,
-  page,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await app.open('/lessons/access-token-anatomy');
   await lesson.waitForBlocks();
   // The lesson travels in time: its clock is frozen where it opened.

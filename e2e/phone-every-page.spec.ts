@@ -5,7 +5,6 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 import { loadLessons } from './fixtures/lesson-walk';
 
 test.use({ viewport: { width: 390, height: 844 } });
@@ -47,8 +46,8 @@ for (const entry of loadLessons()) {
     app,
     page,
     mockReady: _,
+    lesson,
   }) => {
-    const lesson = new LessonPage(page);
     await app.open(`/lessons/${entry.slug}`);
     await lesson.waitForBlocks();
     const send = lesson.main.getByRole('button', { name: 'Send', exact: true }).first();

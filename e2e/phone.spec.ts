@@ -1,7 +1,6 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 
 // A phone held upright, used by touch.
 test.use({ viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true });
@@ -30,9 +29,9 @@ async function expectScrollableRegionsFocusable(page: Page, where: string): Prom
 test('phone: lesson 02 by touch, from the home page, with nothing overflowing sideways', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
   test.slow();
-  const lesson = new LessonPage(page);
   await expect(
     lesson.main.getByRole('link', { name: /^Lesson 2: Your first token$/ }),
   ).toBeVisible();

@@ -7,7 +7,6 @@
  */
 import type { Page } from '@playwright/test';
 import { expect, test } from './fixtures';
-import { LessonPage } from './fixtures/lesson-page';
 import { loadLessons } from './fixtures/lesson-walk';
 
 const lessons = loadLessons();
@@ -100,8 +99,7 @@ test('a lesson reads without JavaScript, with no Send that cannot send', async (
   await context.close();
 });
 
-test('a Send pressed before the app has loaded is sent once it has', async ({ page }) => {
-  const lesson = new LessonPage(page);
+test('a Send pressed before the app has loaded is sent once it has', async ({ page, lesson }) => {
   const release = await openWithAppCodeHeld(page, '/lessons/first-token');
   const tokenJson = lesson.request('A token request with a JSON body');
   await tokenJson.button('Send').click();
@@ -137,12 +135,12 @@ test('the theme toggle pressed before the app has loaded takes effect once it ha
 
 test('a returning learner sees their own edits, progress and theme on the prerendered page', async ({
   page,
+  lesson,
 }) => {
   const problems: string[] = [];
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(message.text());
   });
-  const lesson = new LessonPage(page);
   await page.goto('/lessons/first-token');
   await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready');
   const tokenJson = lesson.request('A token request with a JSON body');

@@ -4,7 +4,7 @@
  * a silently broken lesson.
  */
 import type { Page } from '@playwright/test';
-import { AppPage, expect, LessonPage, test } from './fixtures';
+import { AppPage, expect, test } from './fixtures';
 
 const STATE_KEY = 'ccp:server-state';
 const SIGNING_KEY = 'ccp:signing-client-key';
@@ -70,6 +70,7 @@ test('a stored clock past the range of dates does not break the Server page', as
 
 test('a damaged signing-client key is rebuilt by a reset, and private_key_jwt works again', async ({
   page,
+  lesson,
 }) => {
   // The stored pair's halves no longer match: the private half of another key under its kid.
   await damageStored(page, () => {});
@@ -92,13 +93,13 @@ test('a damaged signing-client key is rebuilt by a reset, and private_key_jwt wo
   await app.open('/lessons/sending-credentials');
   await app.waitForMockServers();
   await app.resetServer();
-  const lesson = new LessonPage(page);
   await lesson.waitForBlocks();
   await lesson.request('signing-client proves itself with a signature').sendAndExpect(200, '200');
 });
 
 test('a full storage is shown to the learner, and the notice goes once saving works again', async ({
   page,
+  lesson,
 }) => {
   const app = new AppPage(page);
   await app.open('/lessons/first-token');
@@ -114,7 +115,6 @@ test('a full storage is shown to the learner, and the notice goes once saving wo
       }
     }
   });
-  const lesson = new LessonPage(page);
   await lesson.waitForBlocks();
   await lesson.request('A token request with a JSON body').sendAndExpect(200, '200');
   // Saves wait for an idle moment (at most a few seconds).

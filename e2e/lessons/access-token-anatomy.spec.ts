@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('access-token-anatomy: decode and verify, discovery and JWKS, forged tokens refused, expiry and capped leeway, the exercise', async ({
-  page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Inside the access token');
   await lesson.expectStepsDone(0, 22);
 

@@ -1,13 +1,12 @@
 import { expect, test } from '../fixtures';
 import { axeViolations, WCAG_21_AA } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('behaviour profiles: the out-of-scope request and the same-second request replayed side by side', async ({
   page,
   mockReady: _,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('When servers differ');
   const lab = page.getByRole('region', { name: /One request, three servers/ });
   const answers = lab.getByRole('region', { name: 'Answers side by side' });

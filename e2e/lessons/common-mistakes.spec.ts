@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('common-mistakes: the five mistakes reproduced live, then play the attacker and read the secret from the vault', async ({
-  page,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Five common mistakes');
   const start = await mockServer.clock();
   await lesson.expectStepsDone(0, 23);

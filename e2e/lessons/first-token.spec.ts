@@ -1,5 +1,5 @@
 import { expect, test } from '../fixtures';
-import { LessonPage, tabTo } from '../fixtures/lesson-page';
+import { tabTo } from '../fixtures/lesson-page';
 
 /**
  * lesson-first-token.spec.ts covers sending, editing, errors, reload and reset with the mouse.
@@ -9,8 +9,8 @@ import { LessonPage, tabTo } from '../fixtures/lesson-page';
 test('first-token (keyboard only): every step, the negative case, the inspector and the exercise, to complete', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   const press = (key: string) => page.keyboard.press(key);
 
   // The skip link is the first stop; then on to the lesson card.

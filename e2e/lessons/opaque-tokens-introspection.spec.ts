@@ -1,11 +1,10 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('opaque-tokens-introspection: an opaque token works, introspection says what it means, revocation ends it, the exercise', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Opaque tokens and introspection');
   await lesson.expectStepsDone(0, 10);
 

@@ -1,11 +1,10 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('revocation: revoke a token, the API and introspection follow, revoking twice or unknown is fine, only your own tokens, the exercise', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Revoking a token');
   await lesson.expectStepsDone(0, 13);
 

@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('scopes: metadata, least privilege, refusal versus down-scoping, API enforcement, near misses, both exercises', async ({
-  page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Scopes');
   await lesson.expectStepsDone(0, 20);
 

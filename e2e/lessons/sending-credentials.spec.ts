@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('sending-credentials: every parameter, the three auth methods, one method only, both exercises through the builder', async ({
-  page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Sending your credentials');
   await lesson.expectStepsDone(0, 16);
 

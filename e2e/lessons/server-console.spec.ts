@@ -1,13 +1,12 @@
 import { API_ORIGIN, expect, fetchInPage, ISSUER, test } from '../fixtures';
 import { axeViolations } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 import { ServerConsolePage } from '../fixtures/server-console';
 
 test('server console lesson: the rotation drill and the secret probe pass their exercises; a revoked token is refused', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('The server console');
   await lesson.request('A token for demo-client').sendAndExpect(200, '200');
   const console = new ServerConsolePage(

@@ -1,7 +1,6 @@
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { axeViolations, WCAG_21_AA } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 
 /** A total from the lab's table: the row's header, the client's column. */
 function total(lab: Locator, row: string, lane: 'Naive client' | 'Your client') {
@@ -17,9 +16,9 @@ test('token caching lab: a naive run is throttled and wasteful; the five habits 
   page,
   mockReady: _,
   mockServer,
+  lesson,
 }) => {
   test.slow(); // two simulated runs through the real service worker
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('The token caching lab');
   const lab = page.getByRole('region', { name: /A day in the life of cron-sync/ });
   const status = lab.getByRole('status');

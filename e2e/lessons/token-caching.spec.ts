@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('token-caching: five tokens then 429, past the throttle with Retry-After, the 401 cascade, recover like a good client', async ({
-  page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Caching tokens');
   await lesson.expectStepsDone(0, 21);
 

@@ -1,13 +1,12 @@
 import { expect, test } from '../fixtures';
 import { axeViolations } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('token forge: forge from the lesson token, stop it at the audience, edit claims by hand, refuse a broken paste, replay every case, both exercises', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
   test.slow(); // thirteen cases replayed through the service worker
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('The token forge');
   await lesson.request('A token for demo-client').sendAndExpect(200, '200');
 

@@ -1,11 +1,11 @@
 import { expect, test } from '../fixtures';
-import { LessonPage, tabTo } from '../fixtures/lesson-page';
+import { tabTo } from '../fixtures/lesson-page';
 
 test('what-and-why (keyboard only): open it from the home page, read the flow and the table, move on to lesson 2', async ({
   page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await tabTo(page, lesson.main.getByRole('link', { name: /^Lesson 1: / }));
   await page.keyboard.press('Enter');
   await expect(

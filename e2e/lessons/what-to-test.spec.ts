@@ -1,11 +1,9 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('what-to-test: happy paths, every negative, fifty scopes, two tokens with separate lives, security cases, capped leeway, the exercise', async ({
-  page,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('What to test');
   const start = await mockServer.clock();
   await lesson.expectStepsDone(0, 34);

@@ -1,11 +1,10 @@
 import { expect, test } from '../fixtures';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('whats-next: no refresh token, the token runs out, recover from expiry without touching the clock, clock back', async ({
   page,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Recap and what comes next');
   const start = await mockServer.clock();
   expect(start.frozen).toBe(true);
@@ -50,10 +49,9 @@ test('whats-next: no refresh token, the token runs out, recover from expiry with
 // Regression: an exercise whose check is a request the page runs used to pass as soon as the
 // token was first saved, before the situation it asks to fix existed (fixed in f7cf0d6).
 test('whats-next: "Recover from expiry" is not done while the call still fails', async ({
-  page,
   mockReady: _,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Recap and what comes next');
   await lesson.request('A token response, one more time').sendAndExpect(200, '200');
   await lesson.request('Clock + 3661 s').sendAndExpect(200, '200');
