@@ -12,7 +12,7 @@ test('a revoked token is refused by the API', async ({ app, lesson, mockReady: _
   await lesson.request('Revoke the token').sendAndExpect(200, '200');
 
   const after = lesson.request('The API, after revocation');
-  await after.sendAndExpect(401, '401 invalid_token');
+  await after.sendAndExpect(401, '401 invalid_token at checkNotRevoked');
   await expect(after.explanation('invalid_token')).toContainText('revoked');
   await expect(await after.responseHeader('www-authenticate')).toContainText(
     'error="invalid_token"',
