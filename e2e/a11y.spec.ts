@@ -1,28 +1,13 @@
 import AxeBuilder from '@axe-core/playwright';
 import type { Page } from '@playwright/test';
 import { type AppPage, expect, test } from './fixtures';
+import { loadLessons } from './fixtures/lesson-walk';
 
 /** WCAG 2.0 and 2.1, levels A and AA. */
 const TAGS = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'];
 
-/** The lessons, by title, in course order. */
-const LESSONS = [
-  'What the client credentials grant is for',
-  'Your first token',
-  'Sending your credentials',
-  'Scopes',
-  'Inside the access token',
-  'Opaque tokens and introspection',
-  'Revoking a token',
-  'Caching tokens',
-  'What to test',
-  'Five common mistakes',
-  'The token caching lab',
-  'The token forge',
-  'The server console',
-  'When servers differ',
-  'Recap and what comes next',
-] as const;
+/** Every lesson in lessons/, in course order, as the build compiles it. */
+const LESSONS = loadLessons();
 
 // No colour transitions half-way through a theme switch while axe measures contrast.
 test.use({ reducedMotion: 'reduce' });
@@ -85,7 +70,7 @@ test('Server page has no serious or critical WCAG 2.1 AA violations, light and d
   await scanBothThemes(page, app, 'Server');
 });
 
-for (const [index, title] of LESSONS.entries()) {
+for (const [index, { title }] of LESSONS.entries()) {
   test(`lesson ${index + 1} "${title}" has no serious or critical WCAG 2.1 AA violations after its first request, light and dark`, async ({
     page,
     app,
@@ -108,3 +93,29 @@ for (const [index, title] of LESSONS.entries()) {
     await scanBothThemes(page, app, `Lesson ${index + 1} "${title}"`);
   });
 }
+
+test('a theme switch changes every colour at once, so nothing is read half-way between themes', async ({
+  page,
+  app,
+}) => {
+  await app.open('/');
+  await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
+  // Click the toggle and read a button's colours in the same task, before any frame runs: what a
+  // contrast check that starts right after the switch would see.
+  const colours = await page.evaluate(() => {
+    const toggle = document.querySelector<HTMLButtonElement>('button[aria-label*="theme" i]');
+    const sample = document.querySelector('.btn') ?? toggle;
+    if (!toggle || !sample) throw new Error('no theme toggle or button on the page');
+    const before = getComputedStyle(sample).color;
+    toggle.click();
+    const during = getComputedStyle(sample).color;
+    return { before, during, theme: document.documentElement.dataset.theme };
+  });
+  expect(colours.theme).toBe('dark');
+  const settled = await page
+    .locator('.btn')
+    .first()
+    .evaluate((el) => getComputedStyle(el).color);
+  expect(colours.during).not.toBe(colours.before);
+  expect(colours.during).toBe(settled);
+});

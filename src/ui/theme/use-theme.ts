@@ -30,8 +30,22 @@ function currentTheme(): Theme {
 
 const listeners = new Set<() => void>();
 
+/**
+ * Switch every colour at once. Buttons and cards fade their colours on hover (120 ms); left alone,
+ * those fades would also run on a theme switch, and for a moment the page would mix the two
+ * themes (a contrast check reading it then sees light text on a dark background). So transitions
+ * are off while the new theme's styles apply, and back from the next frame.
+ */
 function setTheme(theme: Theme): void {
-  document.documentElement.dataset.theme = theme;
+  const root = document.documentElement;
+  if (root.dataset.theme !== theme) {
+    root.dataset.themeSwitching = '';
+    root.dataset.theme = theme;
+    void getComputedStyle(root).backgroundColor; // apply the new theme's styles now
+    requestAnimationFrame(() => {
+      delete root.dataset.themeSwitching;
+    });
+  }
   for (const listener of listeners) listener();
 }
 
