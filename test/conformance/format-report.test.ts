@@ -144,6 +144,26 @@ describe('masking', () => {
   });
 });
 
+describe('the recorder', () => {
+  it('takes a verdict only under a rule the catalog lists for the check, and gives its level', () => {
+    const run = new ConformanceRun({
+      issuer: 'https://a.example',
+      clientId: 'svc',
+      timeoutMs: 1,
+      json: false,
+    });
+    run.fail('revocation.revoke', '400 unsupported_token_type', 'accessTokenRevocation');
+    expect(run.results.get('revocation.revoke')).toMatchObject({
+      level: 'SHOULD',
+      rfc: 'RFC 7009 §2',
+      rule: { ref: 'RFC 7009 §2', quote: RULES.accessTokenRevocation.quote },
+    });
+    expect(() => run.fail('token.pragma', 'x', 'accessTokenRevocation')).toThrow(
+      "token.pragma cannot cite accessTokenRevocation: add it to the check's rules in checks.ts",
+    );
+  });
+});
+
 describe('metadataUrls', () => {
   it('puts the RFC 8414 well-known segment before the path and appends OpenID’s', () => {
     expect(metadataUrls('https://sso.example.com/realms/demo')).toEqual([
