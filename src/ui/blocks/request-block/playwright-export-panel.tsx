@@ -55,8 +55,8 @@ export function PlaywrightExportPanel({
         A Playwright spec that opens the playground, resets the mock servers
         {steps > 0 ? `, replays the ${steps} earlier requests of this lesson` : ''} and sends this
         request through the service worker, checking what the lesson expects. Save it as{' '}
-        {result.path} in a checkout of the playground (after npm install), and run it
-        from the checkout&apos;s folder, against this playground:
+        {result.path} in a checkout of the playground (after npm install), and run it from the
+        checkout&apos;s folder, against this playground:
       </p>
       <p>
         <code className="playwright-export__command">{result.command}</code>
