@@ -23,6 +23,8 @@ export default defineConfig({
     // CCP_OUT_DIR: a build of its own, e.g. for a second Playwright run beside the first
     // (PLAYWRIGHT_PORT picks its port); `vite preview` serves the same folder.
     outDir: process.env.CCP_OUT_DIR ?? 'dist',
+    // .vite/manifest.json: which file holds which module, for tests and the bench (never the app).
+    manifest: true,
     rolldownOptions: {
       // Prerendering the lessons (plugins/prerender.ts) takes most of a build's plugin time by
       // design; it prints its own timing, so Rolldown's slow-plugin report is only noise.

@@ -4,7 +4,7 @@
  * would do nothing. The browser here is a current one with a feature taken away before any of
  * the page's scripts run, or with the app's code made unreadable.
  */
-import { expect, test } from './fixtures';
+import { builtFileUrl, expect, test } from './fixtures';
 
 test('a browser without a feature the app needs names it, and the lesson stays readable', async ({
   page,
@@ -32,7 +32,7 @@ test('a browser that cannot parse the app’s code says so instead of a dead pag
   page,
 }) => {
   // The entry chunk with syntax this browser (pretend) cannot read.
-  await page.route(/\/assets\/index-[^/]+\.js$/, (route) =>
+  await page.route(builtFileUrl('index.html'), (route) =>
     route.fulfill({ contentType: 'text/javascript', body: 'export const x = ;' }),
   );
   await page.goto('/lessons/first-token');

@@ -6,7 +6,7 @@
  * run is kept and sent once the block is live.
  */
 import type { Page } from '@playwright/test';
-import { expect, test } from './fixtures';
+import { builtFileUrl, expect, test } from './fixtures';
 import { loadLessons } from './fixtures/lesson-walk';
 
 const lessons = loadLessons();
@@ -20,7 +20,7 @@ async function openWithAppCodeHeld(page: Page, path: string): Promise<() => void
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await page.route(/\/assets\/index-[^/]+\.js$/, async (route) => {
+  await page.route(builtFileUrl('index.html'), async (route) => {
     await held;
     await route.continue();
   });

@@ -1,4 +1,12 @@
-import { API_ORIGIN, expect, fetchInPage, ISSUER, MockServerAdmin, test } from './fixtures';
+import {
+  API_ORIGIN,
+  builtFileUrl,
+  expect,
+  fetchInPage,
+  ISSUER,
+  MockServerAdmin,
+  test,
+} from './fixtures';
 import { axeViolations } from './fixtures/axe';
 
 const DEMO_TOKEN_REQUEST = {
@@ -22,7 +30,7 @@ test('the Server page shows the seeded servers, logs a token request, resets, an
   const held = new Promise<void>((resolve) => {
     release = resolve;
   });
-  await page.route('**/assets/browser-*.js', async (route) => {
+  await page.route(builtFileUrl('src/mocks/browser.ts'), async (route) => {
     await held;
     await route.continue();
   });
