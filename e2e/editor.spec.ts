@@ -96,6 +96,12 @@ test('a new lesson starts from the template, runs its requests live, downloads; 
   );
   await expect(editor.preview.getByText('My new lesson', { exact: true })).toBeVisible();
   await expect(page.getByText(/^No problems: the lesson compiles\./)).toBeVisible();
+  // Reopened after a reload, the new lesson is the one the picker shows.
+  await page.reload();
+  await expect(page.getByRole('combobox', { name: 'Lesson' })).toHaveValue(
+    'lessons/16-my-new-lesson.md',
+  );
+  await expect(editor.source).toHaveValue(/^---\ntitle: My new lesson\n/);
 
   // What lessons:check does live, from the page: a wrong expectation is reported at its line.
   await page.getByRole('button', { name: 'Run every request' }).click();

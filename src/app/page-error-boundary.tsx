@@ -72,10 +72,10 @@ function useOpenDraft(path: string): OpenDraft | undefined {
   useEffect(() => {
     if (!onEditor) return;
     let live = true;
-    void import('../ui/editor/drafts').then((drafts) => {
-      const file = drafts.lastEditedFile();
-      const draft = file === undefined ? undefined : drafts.readDraft(file);
-      if (live && draft) setOpen({ draft, remove: () => drafts.deleteDraft(draft.file) });
+    void import('../ui/editor/drafts').then(({ browserDrafts: drafts }) => {
+      const file = drafts.lastEdited();
+      const draft = file === undefined ? undefined : drafts.read(file);
+      if (live && draft) setOpen({ draft, remove: () => drafts.delete(draft.file) });
     });
     return () => {
       live = false;

@@ -2,35 +2,14 @@
  * The editor's one rule for a lesson's file name, `lessons/NN-slug.md`: the name "Download .md"
  * saves under, so nothing else gets in, from a link, the address or this browser's storage.
  */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { lastEditedFile, listDrafts, readDraft, writeDraft } from '../../src/ui/editor/drafts.ts';
+import { describe, expect, it } from 'vitest';
+import { draftStore } from '../../src/ui/editor/drafts.ts';
 import { isLessonFile } from '../../src/ui/editor/lesson-file-name.ts';
 import { LESSON_FILES } from '../../src/ui/editor/lesson-sources.ts';
 import { NEW_LESSON_FILE } from '../../src/ui/editor/lesson-template.ts';
+import { MemoryStorage } from '../support/memory-storage.ts';
 
 /** localStorage as the page has it, in memory. */
-class MemoryStorage implements Storage {
-  private items = new Map<string, string>();
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    this.items.set(key, String(value));
-  }
-}
-
 describe('isLessonFile', () => {
   it('accepts every shipped lesson and the names "New lesson" makes', () => {
     expect(LESSON_FILES.length).toBeGreaterThan(10);
@@ -69,25 +48,20 @@ describe('isLessonFile', () => {
 });
 
 describe('drafts in this browser', () => {
-  beforeEach(() => {
-    globalThis.localStorage = new MemoryStorage();
-  });
-  afterEach(() => {
-    Reflect.deleteProperty(globalThis, 'localStorage');
-  });
-
   it('never list or reopen a draft stored under another name', () => {
-    writeDraft('lessons/16-mine.md', 'my text');
+    const storage = new MemoryStorage();
+    const drafts = draftStore(() => storage);
+    drafts.write('lessons/16-mine.md', 'my text');
     // Left by an older version that took any name from a share link.
-    localStorage.setItem(
+    storage.setItem(
       'ccp:editor:draft:evil.html',
       JSON.stringify({ source: '<script>', savedAt: Date.now() + 1000 }),
     );
-    localStorage.setItem('ccp:editor:last', 'evil.html');
+    storage.setItem('ccp:editor:last', 'evil.html');
 
-    expect(listDrafts().map((d) => d.file)).toEqual(['lessons/16-mine.md']);
-    expect(readDraft('evil.html')).toBeUndefined();
-    expect(lastEditedFile()).toBeUndefined();
-    expect(readDraft('lessons/16-mine.md')?.source).toBe('my text');
+    expect(drafts.list().map((d) => d.file)).toEqual(['lessons/16-mine.md']);
+    expect(drafts.read('evil.html')).toBeUndefined();
+    expect(drafts.lastEdited()).toBeUndefined();
+    expect(drafts.read('lessons/16-mine.md')?.source).toBe('my text');
   });
 });

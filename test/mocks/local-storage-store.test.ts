@@ -4,36 +4,7 @@ import {
   type StorageProblem,
 } from '../../src/mocks/local-storage-store.ts';
 import { createMockServer } from '../../src/protocol/index.ts';
-
-/** A Storage in memory that can be made full or broken. */
-class FakeStorage implements Storage {
-  readonly items = new Map<string, string>();
-  quota = Number.POSITIVE_INFINITY;
-  broken = false;
-  get length() {
-    return this.items.size;
-  }
-  clear() {
-    this.items.clear();
-  }
-  getItem(key: string) {
-    if (this.broken) throw new DOMException('The operation is insecure.', 'SecurityError');
-    return this.items.get(key) ?? null;
-  }
-  key(index: number) {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string) {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string) {
-    if (this.broken) throw new DOMException('The operation is insecure.', 'SecurityError');
-    if (value.length > this.quota) {
-      throw new DOMException('Setting the value exceeded the quota.', 'QuotaExceededError');
-    }
-    this.items.set(key, value);
-  }
-}
+import { MemoryStorage } from '../support/memory-storage.ts';
 
 const HOSTS = {
   issuer: 'https://auth.example.com',
@@ -44,7 +15,7 @@ const HOSTS = {
 describe('the localStorage store', () => {
   it('says the storage is full when a save does not fit, and clears it once one does', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const storage = new FakeStorage();
+    const storage = new MemoryStorage();
     const store = createLocalStorageStore({ storage });
     const seen: (StorageProblem | undefined)[] = [];
     store.onProblemChange((problem) => seen.push(problem));
@@ -70,7 +41,7 @@ describe('the localStorage store', () => {
 
   it('says the storage is unavailable when the browser refuses it', async () => {
     vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const storage = new FakeStorage();
+    const storage = new MemoryStorage();
     storage.broken = true;
     const store = createLocalStorageStore({ storage });
     const server = await createMockServer({ ...HOSTS, store });

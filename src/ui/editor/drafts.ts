@@ -1,6 +1,6 @@
 /**
- * Editor drafts in localStorage, one per lesson file, so an edit survives a reload. A draft is
- * dropped when it is reverted to the lesson as shipped. Only lesson paths count
+ * Editor drafts in the browser's storage, one per lesson file, so an edit survives a reload. A
+ * draft is dropped when it is reverted to the lesson as shipped. Only lesson paths count
  * (`lessons/NN-slug.md`): a key under another name (left by an older version, or written by hand)
  * is never listed or opened.
  */
@@ -16,68 +16,83 @@ export interface StoredDraft {
   savedAt: number;
 }
 
-export function readDraft(file: string): StoredDraft | undefined {
-  if (!isLessonFile(file)) return undefined;
-  try {
-    const raw = localStorage.getItem(PREFIX + file);
-    if (raw === null) return undefined;
-    const value = JSON.parse(raw) as Partial<StoredDraft>;
-    if (typeof value.source !== 'string' || typeof value.savedAt !== 'number') return undefined;
-    return { file, source: value.source, savedAt: value.savedAt };
-  } catch {
-    return undefined;
-  }
+/** Where drafts live: the page's localStorage ({@link browserDrafts}), or any `Storage`. */
+export interface DraftStore {
+  read(file: string): StoredDraft | undefined;
+  /** Keep a draft; false when storage refused it (full, or disabled): the caller says so. */
+  write(file: string, source: string): boolean;
+  delete(file: string): void;
+  /** Files with a draft, most recent first. */
+  list(): StoredDraft[];
+  /** The file last edited, to reopen when the editor opens with nothing asked. */
+  lastEdited(): string | undefined;
+  remember(file: string): void;
 }
 
-/** Keep a draft; false when storage refused it (full, or disabled): the caller says so. */
-export function writeDraft(file: string, source: string): boolean {
-  try {
-    localStorage.setItem(PREFIX + file, JSON.stringify({ source, savedAt: Date.now() }));
-    localStorage.setItem(LAST, file);
-    return true;
-  } catch {
-    return false;
-  }
+/** Drafts kept in `storage` (which may throw on any call: a disabled or full storage). */
+export function draftStore(storage: () => Storage, now: () => number = Date.now): DraftStore {
+  const store: DraftStore = {
+    read(file) {
+      if (!isLessonFile(file)) return undefined;
+      try {
+        const raw = storage().getItem(PREFIX + file);
+        if (raw === null) return undefined;
+        const value = JSON.parse(raw) as Partial<StoredDraft>;
+        if (typeof value.source !== 'string' || typeof value.savedAt !== 'number') return undefined;
+        return { file, source: value.source, savedAt: value.savedAt };
+      } catch {
+        return undefined;
+      }
+    },
+    write(file, source) {
+      try {
+        storage().setItem(PREFIX + file, JSON.stringify({ source, savedAt: now() }));
+        storage().setItem(LAST, file);
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    delete(file) {
+      try {
+        storage().removeItem(PREFIX + file);
+      } catch {
+        // nothing kept, nothing to drop
+      }
+    },
+    list() {
+      const out: StoredDraft[] = [];
+      try {
+        const s = storage();
+        for (let i = 0; i < s.length; i++) {
+          const key = s.key(i);
+          if (!key?.startsWith(PREFIX)) continue;
+          const draft = store.read(key.slice(PREFIX.length));
+          if (draft) out.push(draft);
+        }
+      } catch {
+        return out;
+      }
+      return out.sort((a, b) => b.savedAt - a.savedAt);
+    },
+    lastEdited() {
+      try {
+        const file = storage().getItem(LAST);
+        return file !== null && isLessonFile(file) ? file : undefined;
+      } catch {
+        return undefined;
+      }
+    },
+    remember(file) {
+      try {
+        storage().setItem(LAST, file);
+      } catch {
+        // not remembered: the editor opens the first lesson next time
+      }
+    },
+  };
+  return store;
 }
 
-export function deleteDraft(file: string): void {
-  try {
-    localStorage.removeItem(PREFIX + file);
-  } catch {
-    // nothing kept, nothing to drop
-  }
-}
-
-/** Files with a draft, most recent first. */
-export function listDrafts(): StoredDraft[] {
-  const out: StoredDraft[] = [];
-  try {
-    for (let i = 0; i < localStorage.length; i++) {
-      const key = localStorage.key(i);
-      if (!key?.startsWith(PREFIX)) continue;
-      const draft = readDraft(key.slice(PREFIX.length));
-      if (draft) out.push(draft);
-    }
-  } catch {
-    return out;
-  }
-  return out.sort((a, b) => b.savedAt - a.savedAt);
-}
-
-/** The file last edited, to reopen when the editor opens with nothing asked. */
-export function lastEditedFile(): string | undefined {
-  try {
-    const file = localStorage.getItem(LAST);
-    return file !== null && isLessonFile(file) ? file : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-export function rememberFile(file: string): void {
-  try {
-    localStorage.setItem(LAST, file);
-  } catch {
-    // not remembered: the editor opens the first lesson next time
-  }
-}
+/** The page's drafts, in localStorage (read on each call: a disabled storage throws then). */
+export const browserDrafts: DraftStore = draftStore(() => localStorage);

@@ -13,111 +13,49 @@ import { useLessonRuntime } from '../shared/lesson-runtime-context.ts';
 import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 import { hrefFor, Link } from '../shared/router.tsx';
 import { useLessons } from '../shared/use-lessons.ts';
+import { browserDrafts, type StoredDraft } from './drafts.ts';
 import {
-  deleteDraft,
-  lastEditedFile,
-  listDrafts,
-  readDraft,
-  rememberFile,
-  type StoredDraft,
-  writeDraft,
-} from './drafts.ts';
-import { isLessonFile, LESSON_FILE_RULE } from './lesson-file-name.ts';
+  baseName,
+  type EditorDocument,
+  type SharedAnswer,
+  type SharedConflict,
+  type Start,
+  startDocument,
+  type Workspace,
+} from './editor-workspace.ts';
 import { LESSON_FILES, loadLessonSource } from './lesson-sources.ts';
-import { LESSON_TEMPLATE, NEW_LESSON_FILE } from './lesson-template.ts';
-import { decodeDraft, encodeDraft, hasSharedDraft, type SharedDraft } from './share-link.ts';
+import { decodeDraft, hasSharedDraft } from './share-link.ts';
 import { SourceEditor, type SourceEditorHandle } from './source-editor.tsx';
+import { useEditorDocument, useEditorStart } from './use-editor.ts';
 import '../lesson/lesson-page.css';
 import './editor.css';
 
-interface EditorDocument {
-  file: string;
-  source: string;
-  /** The lesson as shipped (undefined for a new lesson). */
-  shipped?: string;
-}
-
-/** A shared link for a file the learner has their own, different, draft of: they choose. */
-interface SharedConflict {
-  shared: SharedDraft;
-  mine: StoredDraft;
-  shipped?: string;
-}
-
-type LoadState =
-  | { status: 'loading' }
-  | { status: 'ready'; doc: EditorDocument; replaced?: StoredDraft }
-  | { status: 'asking'; conflict: SharedConflict }
-  | { status: 'failed'; message: string };
-
-const baseName = (file: string) => file.slice(file.lastIndexOf('/') + 1);
-
-const notALessonFile = (file: string) =>
-  `“${file.slice(0, 120)}” is not a lesson file: ${LESSON_FILE_RULE}.`;
-
-async function openFile(file: string): Promise<EditorDocument> {
-  if (!isLessonFile(file)) throw new Error(notALessonFile(file));
-  const shipped = await loadLessonSource(file);
-  const draft = readDraft(file);
-  if (shipped === undefined && !draft) throw new Error(`There is no lesson ${file}.`);
-  rememberFile(file);
-  return {
-    file,
-    source: draft?.source ?? shipped ?? '',
-    ...(shipped === undefined ? {} : { shipped }),
-  };
-}
+/** The page's workspace: drafts in localStorage, the lessons this build ships. */
+const workspace: Workspace = {
+  drafts: browserDrafts,
+  lessonFiles: LESSON_FILES,
+  loadShipped: loadLessonSource,
+};
 
 /** The address without the shared draft: the link has been opened (or declined). */
 const dropSharedLink = () =>
   history.replaceState(null, '', `${location.pathname}${location.search}`);
 
-/** Open a shared draft as the draft of `file` (its own, or a copy's name). */
-function openShared(shared: SharedDraft, file: string, shipped: string | undefined) {
-  writeDraft(file, shared.source);
-  dropSharedLink();
-  return {
-    file,
-    source: shared.source,
-    ...(shipped === undefined ? {} : { shipped }),
-  };
-}
-
-/** `lessons/02-first-token-shared.md`, or `-shared-2`...: a name no lesson or draft has yet. */
-function copyName(file: string): string {
-  const stem = file.replace(/\.md$/, '-shared');
-  let name = `${stem}.md`;
-  for (let n = 2; LESSON_FILES.includes(name) || readDraft(name); n++) name = `${stem}-${n}.md`;
-  return name;
-}
-
-type Start = { doc: EditorDocument; notice?: string } | { conflict: SharedConflict };
-
-/** Where the editor starts: a shared link, `?lesson=<file>`, the last draft, or the first lesson. */
+/** Where the editor starts, from the address: a shared link, `?lesson=<file>`, or neither. */
 async function initialDocument(): Promise<Start> {
-  if (hasSharedDraft(location.hash)) {
-    const shared = await decodeDraft(location.hash);
-    const shipped = await loadLessonSource(shared.file);
-    const mine = readDraft(shared.file);
-    // The learner's own draft of that file is never replaced without asking. (The link stays in
-    // the address until they answer, so a reload asks again.)
-    if (mine && mine.source !== shared.source) {
-      return { conflict: { shared, mine, ...(shipped === undefined ? {} : { shipped }) } };
-    }
-    return {
-      doc: openShared(shared, shared.file, shipped),
-      notice: `Opened ${shared.file} from a shared link.`,
-    };
-  }
-  const asked = new URLSearchParams(location.search).get('lesson');
-  if (asked) return { doc: await openFile(asked) };
-  const last = lastEditedFile();
-  if (last && (LESSON_FILES.includes(last) || readDraft(last)))
-    return { doc: await openFile(last) };
-  const first = LESSON_FILES[0];
-  if (!first) return { doc: { file: NEW_LESSON_FILE, source: LESSON_TEMPLATE } };
-  return { doc: await openFile(first) };
+  const shared = hasSharedDraft(location.hash) ? await decodeDraft(location.hash) : undefined;
+  const start = await startDocument(workspace, {
+    ...(shared && { shared }),
+    lesson: new URLSearchParams(location.search).get('lesson'),
+  });
+  // Opened: the link leaves the address. (Asked: it stays until they answer, so a reload asks.)
+  if ('doc' in start && start.fromLink) dropSharedLink();
+  return start;
 }
+
+/** Put the open file in the address, so a reload opens it again. */
+const showFileInAddress = (file: string) =>
+  history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
 
 interface Compiled {
   diagnostics: LessonDiagnostic[];
@@ -134,9 +72,6 @@ function compile(source: string, file: string): Compiled {
 
 /** `/editor`: edit a lesson's markdown beside a live preview rendered by the lesson engine. */
 export function EditorPage() {
-  const [state, setState] = useState<LoadState>({ status: 'loading' });
-  const [notice, setNotice] = useState<string>();
-
   // A share link pasted into this tab's address bar changes only the hash: open it as well.
   const [linksOpened, setLinksOpened] = useState(0);
   useEffect(() => {
@@ -146,34 +81,11 @@ export function EditorPage() {
     addEventListener('hashchange', onHashChange);
     return () => removeEventListener('hashchange', onHashChange);
   }, []);
-
-  // biome-ignore lint/correctness/useExhaustiveDependencies: runs again for each pasted link
-  useEffect(() => {
-    let live = true;
-    setState({ status: 'loading' });
-    setNotice(undefined);
-    initialDocument().then(
-      (start) => {
-        if (!live) return;
-        if ('conflict' in start) {
-          setState({ status: 'asking', conflict: start.conflict });
-          return;
-        }
-        setState({ status: 'ready', doc: start.doc });
-        if (start.notice) setNotice(start.notice);
-      },
-      (error: unknown) => {
-        if (live)
-          setState({
-            status: 'failed',
-            message: error instanceof Error ? error.message : String(error),
-          });
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [linksOpened]);
+  const { state, opened, answer, openFirst } = useEditorStart(
+    workspace,
+    initialDocument,
+    linksOpened,
+  );
 
   return (
     <div className="page editor-page">
@@ -199,15 +111,7 @@ export function EditorPage() {
               className="btn"
               onClick={() => {
                 history.replaceState(null, '', location.pathname);
-                setState({ status: 'loading' });
-                openFile(LESSON_FILES[0] ?? NEW_LESSON_FILE).then(
-                  (doc) => setState({ status: 'ready', doc }),
-                  () =>
-                    setState({
-                      status: 'ready',
-                      doc: { file: NEW_LESSON_FILE, source: LESSON_TEMPLATE },
-                    }),
-                );
+                void openFirst();
               }}
             >
               Open the first lesson instead
@@ -217,52 +121,23 @@ export function EditorPage() {
       ) : state.status === 'asking' ? (
         <SharedDraftQuestion
           conflict={state.conflict}
-          onAnswer={(answer) => {
-            const { shared, mine, shipped } = state.conflict;
-            if (answer === 'copy') {
-              const file = copyName(shared.file);
-              setNotice(
-                `Opened the shared version as ${file}; your draft of ${shared.file} is unchanged.`,
-              );
-              setState({ status: 'ready', doc: openShared(shared, file, undefined) });
-            } else if (answer === 'replace') {
-              setNotice(`Opened ${shared.file} from a shared link, in place of your draft.`);
-              setState({
-                status: 'ready',
-                doc: openShared(shared, shared.file, shipped),
-                replaced: mine,
-              });
-            } else {
-              dropSharedLink();
-              setNotice(`Kept your draft of ${mine.file}; the shared link was not opened.`);
-              setState({
-                status: 'ready',
-                doc: {
-                  file: mine.file,
-                  source: mine.source,
-                  ...(shipped === undefined ? {} : { shipped }),
-                },
-              });
-            }
+          onAnswer={(choice) => {
+            dropSharedLink();
+            answer(choice);
           }}
         />
       ) : (
         <Editor
           key={state.doc.file}
           initial={state.doc}
-          notice={notice}
+          notice={state.notice}
           replaced={state.replaced}
-          onOpen={(doc, message) => {
-            setNotice(message);
-            setState({ status: 'ready', doc });
-          }}
+          onOpen={opened}
         />
       )}
     </div>
   );
 }
-
-type SharedAnswer = 'copy' | 'replace' | 'keep';
 
 /** Asked when a shared link carries another version of a file the learner has a draft of. */
 function SharedDraftQuestion({
@@ -305,10 +180,14 @@ interface EditorProps {
 }
 
 function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
-  const [doc, setDoc] = useState(initial);
-  const [status, setStatus] = useState<string | undefined>(notice);
-  const [undoable, setUndoable] = useState(replaced);
-  const [share, setShare] = useState<string>();
+  const file = useEditorDocument(workspace, {
+    initial,
+    notice,
+    replaced,
+    onOpen,
+    onFileShown: showFileInAddress,
+  });
+  const { doc, setStatus } = file;
   const editor = useRef<SourceEditorHandle>(null);
   const lessons = useLessons();
   const ids = { source: useId(), problems: useId(), picker: useId(), share: useId() };
@@ -371,131 +250,24 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
     }
   };
 
-  const edit = (source: string) => {
-    setDoc((d) => ({ ...d, source }));
-    setShare(undefined);
-    if (source === doc.shipped) {
-      deleteDraft(doc.file);
-      setStatus('Same as the shipped lesson: no draft kept.');
-    } else if (writeDraft(doc.file, source)) {
-      setStatus(`Draft saved in this browser at ${new Date().toLocaleTimeString()}.`);
-    } else {
-      setStatus(
-        'This browser refused to store the draft (storage full or disabled): download it to keep it.',
-      );
-    }
-  };
-
   const titles = useMemo(() => new Map(lessons.map((l) => [l.file, l.title])), [lessons]);
-  // Read once per open file: the editor remounts when another file opens.
-  const [newDrafts] = useState(() =>
-    listDrafts()
-      .filter((d) => !LESSON_FILES.includes(d.file))
-      .map((d) => d.file),
-  );
-  const files = [
-    ...LESSON_FILES,
-    ...newDrafts.filter((f) => f !== doc.file),
-    ...(LESSON_FILES.includes(doc.file) || newDrafts.includes(doc.file) ? [] : [doc.file]),
-  ];
-
-  const open = async (file: string) => {
-    try {
-      onOpen(await openFile(file));
-      history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
-    } catch (error) {
-      setStatus(error instanceof Error ? error.message : String(error));
-    }
-  };
-
-  const newLesson = () => {
-    let file = NEW_LESSON_FILE;
-    for (let n = 2; LESSON_FILES.includes(file) || readDraft(file); n++) {
-      file = NEW_LESSON_FILE.replace(/\.md$/, `-${n}.md`);
-    }
-    writeDraft(file, LESSON_TEMPLATE);
-    onOpen({ file, source: LESSON_TEMPLATE }, `New lesson ${file}, from the template.`);
-    history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
-  };
-
-  const undoReplace = () => {
-    if (!undoable) return;
-    setUndoable(undefined);
-    setDoc((d) => ({ ...d, source: undoable.source }));
-    setShare(undefined);
-    if (writeDraft(doc.file, undoable.source)) {
-      setStatus('Your draft is back; the shared version is gone.');
-    } else {
-      setStatus(
-        'Your draft is back on screen, but this browser refused to store it: download it to keep it.',
-      );
-    }
-  };
 
   const download = () => {
-    // Every way in checks the name already; the file a learner saves is checked once more.
-    if (!isLessonFile(doc.file)) {
-      setStatus(`Not downloaded: ${notALessonFile(doc.file)}`);
-      return;
-    }
+    const file_ = file.download();
+    if (!file_) return;
     const url = URL.createObjectURL(
-      new Blob([doc.source], { type: 'text/markdown;charset=utf-8' }),
+      new Blob([file_.source], { type: 'text/markdown;charset=utf-8' }),
     );
     const link = document.createElement('a');
     link.href = url;
-    link.download = baseName(doc.file);
+    link.download = file_.name;
     document.body.append(link);
     link.click();
     link.remove();
     setTimeout(() => URL.revokeObjectURL(url), 1000);
-    setStatus(
-      `Downloaded ${baseName(doc.file)}: put it in lessons/ and run npm run lessons:check.`,
-    );
   };
 
-  const makeShareLink = async () => {
-    try {
-      const fragment = await encodeDraft({ file: doc.file, source: doc.source });
-      const url = `${location.origin}${hrefFor('/editor')}#${fragment}`;
-      setShare(url);
-      try {
-        await navigator.clipboard.writeText(url);
-        setStatus(
-          `Share link copied (${url.length.toLocaleString()} characters). It carries the whole draft: no server keeps it.`,
-        );
-      } catch {
-        setStatus('Copy the share link below: it carries the whole draft, no server keeps it.');
-      }
-    } catch (error) {
-      setStatus(
-        `Could not make a share link: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-  };
-
-  const revert = () => {
-    if (doc.shipped === undefined) return;
-    deleteDraft(doc.file);
-    setDoc((d) => ({ ...d, source: d.shipped ?? d.source }));
-    setStatus('Back to the shipped lesson; the draft is gone.');
-  };
-
-  const discard = () => {
-    deleteDraft(doc.file);
-    const first = LESSON_FILES[0];
-    if (first) void open(first);
-  };
-
-  const rename = (file: string) => {
-    if (!isLessonFile(file) || LESSON_FILES.includes(file)) return false;
-    deleteDraft(doc.file);
-    writeDraft(file, doc.source);
-    setDoc((d) => ({ ...d, file }));
-    history.replaceState(null, '', `${hrefFor('/editor')}?lesson=${encodeURIComponent(file)}`);
-    return true;
-  };
-
-  const edited = doc.shipped === undefined || doc.source !== doc.shipped;
+  const { edited, share, undoable, files } = file;
   const slug = preview?.slug;
   const liveLesson = slug
     ? lessons.find((l) => l.file === doc.file && l.status === 'ok')
@@ -509,7 +281,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
           <select
             id={ids.picker}
             value={doc.file}
-            onChange={(event) => void open(event.target.value)}
+            onChange={(event) => void file.open(event.target.value)}
           >
             {files.map((file) => (
               <option key={file} value={file}>
@@ -519,9 +291,11 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             ))}
           </select>
         </div>
-        {doc.shipped === undefined ? <FileNameField file={doc.file} onRename={rename} /> : null}
+        {doc.shipped === undefined ? (
+          <FileNameField file={doc.file} onRename={file.rename} />
+        ) : null}
         <div className="editor-toolbar__actions">
-          <button type="button" className="btn btn--small" onClick={newLesson}>
+          <button type="button" className="btn btn--small" onClick={file.newLesson}>
             New lesson
           </button>
           <button type="button" className="btn btn--small" onClick={download}>
@@ -539,7 +313,11 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
           <button
             type="button"
             className="btn btn--small btn--primary"
-            onClick={() => void makeShareLink()}
+            onClick={() =>
+              void file.makeShareLink(`${location.origin}${hrefFor('/editor')}`, (text) =>
+                navigator.clipboard.writeText(text),
+              )
+            }
           >
             Share link
           </button>
@@ -547,13 +325,13 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             <button
               type="button"
               className="btn btn--small btn--ghost"
-              onClick={revert}
+              onClick={file.revert}
               disabled={!edited}
             >
               Revert to shipped
             </button>
           ) : (
-            <button type="button" className="btn btn--small btn--ghost" onClick={discard}>
+            <button type="button" className="btn btn--small btn--ghost" onClick={file.discard}>
               Discard draft
             </button>
           )}
@@ -563,7 +341,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
         <span className={`badge ${edited ? 'badge--accent' : ''}`}>
           {edited ? 'Draft' : 'As shipped'}
         </span>{' '}
-        {status ??
+        {file.status ??
           (edited ? 'Your draft is kept in this browser.' : 'Edit the text: the preview follows.')}
         {liveLesson ? (
           <>
@@ -574,7 +352,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
         {undoable ? (
           <>
             {' '}
-            <button type="button" className="btn btn--small" onClick={undoReplace}>
+            <button type="button" className="btn btn--small" onClick={file.undoReplace}>
               Undo: bring back my draft
             </button>
           </>
@@ -601,7 +379,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             ref={editor}
             id={ids.source}
             value={doc.source}
-            onChange={edit}
+            onChange={file.edit}
             diagnostics={diagnostics}
             describedBy={ids.problems}
           />
