@@ -140,6 +140,29 @@ test('a tab opened second sends from a lesson, explains the answer, and keeps th
   expect(await usersStatus(a, token)).toBe(200);
 });
 
+test('one lesson in two tabs: a step done in one is done in the other, and neither undoes the other', async ({
+  context,
+}) => {
+  const a = await openTab(context, '/lessons/first-token');
+  await new MockServerAdmin(a).reset();
+  const inA = new LessonPage(a);
+  await inA.waitForBlocks();
+  const b = await openTab(context, '/lessons/first-token');
+  const inB = new LessonPage(b);
+  await inB.waitForBlocks();
+
+  // Done in B: A shows it without a reload.
+  await inB.request('A token request with a JSON body').sendAndExpect(200, '200');
+  await expect(inA.request('A token request with a JSON body').doneBadge).toBeVisible();
+  // Then a step in A: B's step stays done, in A, in B and after a reload.
+  await inA.request('The same request, form-encoded').sendAndExpect(200, '200');
+  await expect(inB.request('The same request, form-encoded').doneBadge).toBeVisible();
+  await a.reload();
+  await inA.waitForBlocks();
+  await expect(inA.request('A token request with a JSON body').doneBadge).toBeVisible();
+  await expect(inA.request('The same request, form-encoded').doneBadge).toBeVisible();
+});
+
 test('two tabs opened at the same moment on a first visit agree on the signing-client key', async ({
   context,
 }) => {

@@ -12,8 +12,10 @@ export type { LessonState } from '../../lessons/session.ts';
  * once, and so a lesson keeps its recorded exchanges while the learner visits another page.
  *
  * Persisted (localStorage `ccp:lesson:<slug>`): variables, progress, last status per step, the
- * learner's edited request texts, what each block saved and where the last step left the server. Recorded exchanges and lab outcomes live in memory only (they
- * may hold tokens and can be large); the last status per step survives in `statuses`.
+ * learner's edited request texts, what each block saved and where the last step left the
+ * server. Recorded exchanges and lab outcomes live in memory only (they may hold tokens and can
+ * be large); the last status per step survives in `statuses`. Every tab of the origin sees what
+ * another saves (the `storage` event), so two tabs on one lesson agree on its progress.
  */
 
 export const LESSON_STORAGE_PREFIX = 'ccp:lesson:';
@@ -129,6 +131,42 @@ function notify(slug: string): void {
   for (const listener of listeners.get(slug) ?? []) listener();
   for (const listener of allListeners) listener();
 }
+
+/**
+ * Another tab of this origin saved or cleared lessons (the browser's `storage` event fires in
+ * every tab but the one that wrote): take what it saved, keeping this tab's own recorded
+ * exchanges and lab outcomes (memory only), so a step done in one tab is done in all of them and
+ * the next save here does not write the older state back over it.
+ */
+function onOtherTabSaved(event: StorageEvent): void {
+  if (event.storageArea !== localStorage) return;
+  if (event.key === null) {
+    // Cleared (site data, another tab's "Clear storage"): every lesson starts over.
+    for (const slug of states.keys()) {
+      states.set(slug, emptyState());
+      notify(slug);
+    }
+    return;
+  }
+  if (!event.key.startsWith(LESSON_STORAGE_PREFIX)) return;
+  const slug = event.key.slice(LESSON_STORAGE_PREFIX.length);
+  const mine = states.get(slug);
+  const theirs = readStored(slug);
+  states.set(
+    slug,
+    mine
+      ? {
+          ...theirs,
+          exchanges: mine.exchanges,
+          labOutcomes: mine.labOutcomes,
+          ...(mine.lastExchange && { lastExchange: mine.lastExchange }),
+        }
+      : theirs,
+  );
+  notify(slug);
+}
+
+if (typeof window !== 'undefined') addEventListener('storage', onOtherTabSaved);
 
 /** Replace a lesson's state immutably and persist it. */
 export function updateLessonState(slug: string, update: (state: LessonState) => LessonState) {
