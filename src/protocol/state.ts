@@ -371,8 +371,9 @@ export const OPAQUE_CAPACITY = 2000;
 
 /**
  * Forget what has expired, with five minutes' grace (the largest leeway): issued-index entries,
- * opaque tokens, revocations, seen assertion jtis (once dead on the server clock and in real time,
- * see {@link SeenAssertion}), rate-limit windows older than a minute. `nowMs` is the server
+ * opaque tokens, revocations and seen assertion jtis (these two once dead on the server clock and
+ * in real time, so moving the clock forward and back never revives what they refuse; see
+ * {@link SeenAssertion}), rate-limit windows older than a minute. `nowMs` is the server
  * clock, `wallNowMs` real time.
  */
 export function pruneExpired(state: ServerSnapshot, nowMs: number, wallNowMs: number): void {
@@ -386,8 +387,10 @@ export function pruneExpired(state: ServerSnapshot, nowMs: number, wallNowMs: nu
   }
   const left = Object.keys(state.opaque);
   for (const k of left.slice(0, Math.max(0, left.length - OPAQUE_CAPACITY))) delete state.opaque[k];
+  // A revocation goes only once its token is dead on the server clock and in real time: pruned by
+  // the server clock alone, a clock moved past exp and back again would revive a revoked token.
   for (const [k, exp] of Object.entries(state.revoked))
-    if (exp + skew <= now) delete state.revoked[k];
+    if (exp + skew <= now && exp + skew <= wallNow) delete state.revoked[k];
   for (const [k, seen] of Object.entries(state.seenAssertions))
     if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
   for (const [k, list] of Object.entries(state.rateLimits)) {

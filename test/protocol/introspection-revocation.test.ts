@@ -124,6 +124,25 @@ describe('revocation (RFC 7009)', () => {
     expect((await send(s, introspect({ token, ...asReporting }))).text).toBe('{"active":false}');
   });
 
+  it('keeps refusing a revoked JWT after the clock runs past its exp and comes back', async () => {
+    const s = await makeServer();
+    const token = await tokenFor(s);
+    await send(s, revoke({ token, client_id: 'demo-client', client_secret: 'demo-secret' }));
+    // Far past exp (and the leeway): a token request then prunes what expired on the server clock.
+    await s.admin.setClock({ advance: 2 * 3600 });
+    await tokenFor(s);
+    await s.admin.setClock({ advance: -2 * 3600 });
+    const onApi = await send(s, api('/api/v1/users', token));
+    expect(onApi.status).toBe(401);
+    expect((onApi.body as { error_description: string }).error_description).toMatch(/revoked/);
+    // Once it is dead in real time too, the revocation may go: the token cannot be valid again
+    // without moving the clock back before real time.
+    s.wall.ms += 2 * 3600 * 1000;
+    await s.admin.setClock({ advance: 60 });
+    await tokenFor(s);
+    expect(s.snapshot().revoked).toEqual({});
+  });
+
   it('revokes an opaque token', async () => {
     const s = await makeServer();
     const token = await tokenFor(s, 'reporting-job', 'reporting-secret');

@@ -211,7 +211,7 @@ describe('bounded memory', () => {
     expect((await send(s, api('/api/v1/users', first))).status).toBe(401);
   });
 
-  it('prunes expired revocations', async () => {
+  it('prunes revocations of tokens dead on the server clock and in real time', async () => {
     const s = await makeServer();
     const token = await tokenFor(s);
     await send(
@@ -219,7 +219,13 @@ describe('bounded memory', () => {
       form({ token, client_id: 'demo-client', client_secret: 'demo-secret' }, {}, '/oauth/revoke'),
     );
     expect(Object.keys(s.snapshot().revoked)).toHaveLength(1);
+    // Past exp on the server clock alone, it stays (the clock could come back).
     await s.admin.setClock({ advance: 3600 + 301 });
+    await tokenFor(s);
+    expect(Object.keys(s.snapshot().revoked)).toHaveLength(1);
+    // Past exp in real time too, it goes.
+    s.wall.ms += (3600 + 301) * 1000;
+    await s.admin.setClock({ advance: 11 });
     await tokenFor(s);
     expect(Object.keys(s.snapshot().revoked)).toHaveLength(0);
   });
