@@ -45,9 +45,55 @@ test('every lesson page is served with the lesson in its HTML', async ({ request
       );
     }
   }
-  // Any other path is the app's plain shell, rendered in the browser.
-  const shell = await (await request.get('/server')).text();
-  expect(shell).toContain('<div id="root"></div>');
+});
+
+test('the home page is served with every lesson listed in its HTML, and reads without JavaScript', async ({
+  request,
+  browser,
+}) => {
+  const html = await (await request.get('/')).text();
+  expect(html).toContain('<div id="root" data-prerendered="/">');
+  for (const entry of lessons) {
+    expect(html, `${entry.file}: linked from the home page`).toContain(
+      `href="/lessons/${entry.slug}"`,
+    );
+  }
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    baseURL: test.info().project.use.baseURL,
+  });
+  const page = await context.newPage();
+  await page.goto('/');
+  const first = lessons[0];
+  if (!first) throw new Error('no lessons');
+  await page.getByRole('link', { name: `Lesson 1: ${first.title}` }).click();
+  await expect(page.getByRole('heading', { level: 1, name: first.title })).toBeVisible();
+  await context.close();
+});
+
+test('the home page hydrates; any other page the host answers with index.html never shows the lesson list', async ({
+  page,
+}) => {
+  const problems: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  await page.goto('/');
+  await expect(page.locator('html')).toHaveAttribute('data-app', 'ready');
+  await expect(
+    page.getByRole('heading', { level: 1, name: /Learn machine-to-machine/ }),
+  ).toBeVisible();
+  expect(problems).toEqual([]);
+
+  // /server is index.html too: with the app's code held back, the list stays hidden…
+  const release = await openWithAppCodeHeld(page, '/server');
+  await page.waitForLoadState('domcontentloaded');
+  await expect(page.locator('#root[data-prerendered="/"]')).toBeHidden();
+  // …and the app then renders the Server page into an empty root.
+  release();
+  await expect(page.getByRole('heading', { level: 1, name: 'Server' })).toBeVisible();
+  await expect(page.locator('.lesson-cards')).toHaveCount(0);
+  expect(problems).toEqual([]);
 });
 
 test('each lesson hydrates its prerendered markup without a mismatch', async ({ page }) => {

@@ -1,7 +1,7 @@
 /**
- * Vite plugin: after `vite build`, renders every lesson page to HTML (`lessons/<slug>.html` in
- * the output, next to `index.html`), so a first visit shows the lesson as soon as the HTML and
- * CSS arrive instead of after the app's JavaScript has downloaded and run. `src/main.tsx` then
+ * Vite plugin: after `vite build`, renders the home page (into `index.html`) and every lesson
+ * page (`lessons/<slug>.html` in the output) to HTML, so a first visit shows the page as soon as
+ * the HTML and CSS arrive instead of after the app's JavaScript has downloaded and run. `src/main.tsx` then
  * hydrates the markup. Static servers, `vite preview` included, answer `/lessons/first-token` with
  * `lessons/first-token.html`; any other path still gets `index.html` and renders in the browser.
  *
@@ -45,6 +45,25 @@ export interface PageAssets {
   preload?: string[];
   /** The text of the build's stylesheets by URL, to inline into the page. */
   styles?: Record<string, string>;
+  /** The deploy base (`/`, `/playground/`): where the home page lives. */
+  base?: string;
+}
+
+/**
+ * The home page is `index.html`, which a static host also answers for every path it has no file
+ * for (`/server`, `/editor`, an unknown path). There the lesson list must not flash before the
+ * app renders the page asked for: this script, run before the list is parsed, marks the document,
+ * and the style hides the list (src/main.tsx then renders that page into an emptied root).
+ */
+function otherPageGuard(base: string): string {
+  const json = JSON.stringify(base);
+  return `<script>
+      if (location.pathname !== ${json} && location.pathname !== ${json} + 'index.html') {
+        document.documentElement.dataset.otherPage = '';
+      }
+    </script>
+    <style>[data-other-page] #root[data-prerendered="/"] { display: none; }</style>
+    `;
 }
 
 const MODULE_SCRIPT = /<script type="module" crossorigin src="([^"]+)"><\/script>\s*/;
@@ -66,9 +85,10 @@ export function pageHtml(template: string, page: PrerenderedPage, assets: PageAs
   if (!template.includes(ROOT_ELEMENT)) {
     throw new Error(`index.html has no empty ${ROOT_ELEMENT} to prerender into.`);
   }
+  const guard = page.path === '/' ? otherPageGuard(assets.base ?? '/') : '';
   let html = template.replace(
     ROOT_ELEMENT,
-    () => `<div id="root" data-prerendered="${escapeHtml(page.path)}">${page.html}</div>`,
+    () => `${guard}<div id="root" data-prerendered="${escapeHtml(page.path)}">${page.html}</div>`,
   );
   html = html.replace(/<title>[^<]*<\/title>/, () => `<title>${escapeHtml(page.title)}</title>`);
   if (page.description !== undefined) {
@@ -199,14 +219,14 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
           const file = path.join(outDir, page.file);
           await mkdir(path.dirname(file), { recursive: true });
           const preload = chunksFor(page.modules, bundle, config.root, config.base);
-          await writeFile(file, pageHtml(template, page, { preload, styles }));
+          await writeFile(file, pageHtml(template, page, { preload, styles, base: config.base }));
           written.push(page.file);
         }
       } finally {
         await server.close();
       }
       config.logger.info(
-        `[prerender] ${written.length} lesson pages in ${((performance.now() - started) / 1000).toFixed(1)} s`,
+        `[prerender] ${written.length} pages (the home page and the lessons) in ${((performance.now() - started) / 1000).toFixed(1)} s`,
       );
     },
   };

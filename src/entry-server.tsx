@@ -36,9 +36,12 @@ export interface PrerenderedPage {
   modules: string[];
 }
 
-/** Every page worth prerendering: each lesson, working or broken (its error card). */
+/**
+ * Every page worth prerendering: the lesson list (`/`, into `index.html`) and each lesson, working
+ * or broken (its error card).
+ */
 export function prerenderPaths(): string[] {
-  return getLessons().map((lesson) => `/lessons/${encodeURIComponent(lesson.slug)}`);
+  return ['/', ...getLessons().map((lesson) => `/lessons/${encodeURIComponent(lesson.slug)}`)];
 }
 
 export async function prerender(path: string): Promise<PrerenderedPage> {
@@ -49,8 +52,19 @@ export async function prerender(path: string): Promise<PrerenderedPage> {
       <App path={path} />
     </StrictMode>,
   );
+  if (path === '/') {
+    // The home page is the build's index.html: also what a static host answers for any other
+    // path (plugins/prerender.ts hides this markup there until the app renders that page).
+    return {
+      path,
+      file: 'index.html',
+      title: documentTitle(matchRoute(routes, path)),
+      html,
+      modules: [],
+    };
+  }
   const slug = matchPath('/lessons/:slug', path)?.slug;
-  if (slug === undefined) throw new Error(`${path} is not a lesson page.`);
+  if (slug === undefined) throw new Error(`${path} is neither the home page nor a lesson page.`);
   const lesson = findLesson(slug);
   return {
     path,

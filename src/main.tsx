@@ -27,8 +27,9 @@ const app = (
   </StrictMode>
 );
 const path = currentPath();
-// A lesson page prerendered at build time (plugins/prerender.ts) is already on screen: React
-// adopts that markup instead of building it again. Any other page starts from an empty root.
+// A page prerendered at build time (plugins/prerender.ts: the home page, each lesson) is already
+// on screen: React adopts that markup instead of building it again. Any other page starts from
+// an empty root.
 const prerendered = root.dataset.prerendered === path;
 
 function start(): void {
@@ -56,6 +57,12 @@ function start(): void {
       },
     );
   } else {
+    // index.html holds the prerendered home page, hidden on any other page: this page starts
+    // from an empty root instead.
+    if (root.dataset.prerendered !== undefined) {
+      root.replaceChildren();
+      delete root.dataset.prerendered;
+    }
     createRoot(root).render(app);
   }
 }
