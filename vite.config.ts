@@ -1,3 +1,4 @@
+import { fileURLToPath } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
 import { appWorkerPlugin } from './plugins/app-worker.ts';
@@ -17,6 +18,16 @@ export default defineConfig({
     // After the pages are final: the service worker lists (and hashes) every file of the build.
     appWorkerPlugin(),
   ],
+  resolve: {
+    // The page's msw needs only a registrable-domain function from tldts, not its 110 kB (gzip)
+    // public-suffix list (src/mocks/registrable-domain.ts; docs/decisions/mock-server-download.md).
+    alias: [
+      {
+        find: /^tldts$/,
+        replacement: fileURLToPath(new URL('./src/mocks/registrable-domain.ts', import.meta.url)),
+      },
+    ],
+  },
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
   build: {

@@ -56,7 +56,7 @@ const REPLAY_RUNS = 5;
  * lesson first shows and when Send first becomes usable (checked on every DOM change, stamped at
  * the next animation frame, i.e. when it can paint).
  */
-const MARKS_SCRIPT = `(() => {
+export const MARKS_SCRIPT = `(() => {
   const marks = (globalThis.__benchMarks = {});
   // At the next animation frame, if \`ready()\` still holds then (else a later change retries).
   const stamp = (name, ready) => {

@@ -16,6 +16,7 @@ const benches: (() => Promise<BenchModule>)[] = [
   () => import('./msw-overhead.ts'),
   () => import('./browser-worker-latency.ts'),
   () => import('./browser-lessons.ts'),
+  () => import('./browser-slow-network.ts'),
 ];
 
 const only = process.argv[2];

@@ -19,6 +19,9 @@ type OutputChunk = Rolldown.OutputChunk;
 
 import type { PrerenderedPage } from '../src/entry-server.tsx';
 
+/** What starting the mock servers imports (src/app/mock-server-provider.tsx). */
+const MOCK_SERVER_MODULES = ['src/mocks/browser.ts', 'src/client/signing-client-key.ts'];
+
 export interface PrerenderPluginOptions {
   /** The module exporting `prerenderPaths()` and `prerender(path)` (default `/src/entry-server.tsx`). */
   entry?: string;
@@ -115,15 +118,17 @@ export function pageHtml(template: string, page: PrerenderedPage, assets: PageAs
   const preload = [...modulePreloads, ...(assets.preload ?? [])];
   const json = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
   const loader = `<script>
-      // The whole lesson is parsed; once it has painted, the app's code (plugins/prerender.ts).
+      // The whole page is parsed (plugins/prerender.ts). Its code downloads from now on, beside
+      // the first paint (a download does not hold the paint back; on a slow network it is most
+      // of the wait for a working page), and runs once the page has painted.
+      for (const href of ${json([entry, ...preload])}) {
+        const link = document.createElement('link');
+        link.rel = 'modulepreload';
+        link.crossOrigin = '';
+        link.href = href;
+        document.head.append(link);
+      }
       requestAnimationFrame(() => setTimeout(() => {
-        for (const href of ${json(preload)}) {
-          const link = document.createElement('link');
-          link.rel = 'modulepreload';
-          link.crossOrigin = '';
-          link.href = href;
-          document.head.append(link);
-        }
         const script = document.createElement('script');
         script.type = 'module';
         script.crossOrigin = '';
@@ -133,6 +138,12 @@ export function pageHtml(template: string, page: PrerenderedPage, assets: PageAs
     </script>
   </body>`;
   return html.replace('</body>', () => loader);
+}
+
+/** Whether the build has a chunk of its own for `module` (a project-relative source). */
+function hasChunk(module: string, bundle: OutputBundle, root: string): boolean {
+  const id = path.resolve(root, module);
+  return Object.values(bundle).some((c) => c.type === 'chunk' && c.facadeModuleId === id);
 }
 
 /**
@@ -218,7 +229,20 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
           }
           const file = path.join(outDir, page.file);
           await mkdir(path.dirname(file), { recursive: true });
-          const preload = chunksFor(page.modules, bundle, config.root, config.base);
+          // The page's own chunks, then the mock servers' (whose start the entry begins): fetched
+          // beside the entry instead of after it has run, which on a slow network was the wait
+          // between the app going live and the first Send being answered.
+          const preload = [
+            ...new Set([
+              ...chunksFor(page.modules, bundle, config.root, config.base),
+              ...chunksFor(
+                MOCK_SERVER_MODULES.filter((m) => hasChunk(m, bundle, config.root)),
+                bundle,
+                config.root,
+                config.base,
+              ),
+            ]),
+          ];
           await writeFile(file, pageHtml(template, page, { preload, styles, base: config.base }));
           written.push(page.file);
         }

@@ -1,4 +1,4 @@
-import { OAUTH_ERROR_CODES, type OAuthErrorCode } from '../protocol/index.ts';
+import { OAUTH_ERROR_CODES, type OAuthErrorCode } from '../protocol/data.ts';
 import type { HttpRequestModel } from './http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from './parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange } from './send-request.ts';

@@ -1,5 +1,5 @@
 import { base64url, compactVerify, importJWK, type JSONWebKeySet, type JWK } from 'jose';
-import { TOKEN_CHECK_NAMES, type TokenCheckName, tokenTimeProblem } from '../protocol/index.ts';
+import { TOKEN_CHECK_NAMES, type TokenCheckName, tokenTimeProblem } from '../protocol/data.ts';
 
 /** Which part of a JWT a problem is in. */
 export type JwtPart = 'token' | 'header' | 'payload' | 'signature';

@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { VARIABLE_NAME } from '../client/placeholders.ts';
-import { RFC_ERROR_CODES } from '../protocol/index.ts';
+import { RFC_ERROR_CODES } from '../protocol/data.ts';
 import { LAB_NAMES, LABS, type LabSpec } from './labs/index.ts';
 import type {
   ClientAuthMethod,

@@ -1,6 +1,6 @@
 import { parseHttpRequest as parseHttpSyntax } from '../client/http-request.ts';
 import { checkPlaceholder, findPlaceholders } from '../client/placeholders.ts';
-import { BROWSER_MOCK_ORIGINS } from '../protocol/index.ts';
+import { BROWSER_MOCK_ORIGINS } from '../protocol/data.ts';
 import type { HttpRequestTemplate } from './lesson-types.ts';
 
 /**

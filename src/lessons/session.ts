@@ -18,7 +18,7 @@ import {
   parseHttpRequest,
 } from '../client/http-request.ts';
 import type { RecordedExchange } from '../client/send-request.ts';
-import { BROWSER_HOSTS } from '../protocol/index.ts';
+import { BROWSER_HOSTS } from '../protocol/data.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
 import type {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { BEHAVIOUR_PROFILES, type BehaviourProfileId } from '../../protocol/index.ts';
+import { BEHAVIOUR_PROFILES, type BehaviourProfileId } from '../../protocol/data.ts';
 import type { LabSpec } from './lab-spec.ts';
 
 const profileIds = BEHAVIOUR_PROFILES.map((p) => p.id) as [

@@ -1,6 +1,6 @@
 import { useSyncExternalStore } from 'react';
 import type { AnswerFacts } from '../../lessons/expectation.ts';
-import { RFC_ERROR_CODES } from '../../protocol/index.ts';
+import { RFC_ERROR_CODES } from '../../protocol/data.ts';
 import './prediction.css';
 
 /**

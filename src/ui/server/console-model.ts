@@ -5,7 +5,8 @@
  * `fetch` in the page (through the service worker) and `server.handle` in tests.
  */
 import { calculateJwkThumbprint, exportJWK, generateKeyPair } from 'jose';
-import { type ClientView, isScopeToken, type LogEntry, type MockServer } from '../../protocol';
+import { isScopeToken } from '../../protocol/data.ts';
+import type { ClientView, LogEntry, MockServer } from '../../protocol/index.ts';
 
 export type Send = (request: Request) => Promise<Response>;
 

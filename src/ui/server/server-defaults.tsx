@@ -1,6 +1,7 @@
 import { queryOptions, useQuery } from '@tanstack/react-query';
 import { formatOffset } from '../../client/describe-time.ts';
-import { defaultSettings, type MockServer, profileOf } from '../../protocol';
+import { defaultSettings, profileOf } from '../../protocol/data.ts';
+import type { MockServer } from '../../protocol/index.ts';
 import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 import { Link } from '../shared/router.tsx';
 import { adminRequest, serverKeys, useServerChange } from './server-queries.ts';

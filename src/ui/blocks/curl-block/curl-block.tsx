@@ -1,6 +1,6 @@
 import { useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
-import { BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from '../../../protocol/index.ts';
+import { BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from '../../../protocol/data.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { CopyButton } from '../request-block/copy-button.tsx';
