@@ -12,7 +12,13 @@ export {
   RFC_ERROR_CODES,
   type RfcErrorCode,
 } from './errors.ts';
-export { BROWSER_HOSTS, BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from './hosts.ts';
+export {
+  BROWSER_HOSTS,
+  BROWSER_MOCK_ORIGINS,
+  defaultCiIssuer,
+  LOCAL_SERVER_ORIGIN,
+  toLocalServerUrl,
+} from './hosts.ts';
 export type { SerializedResponse } from './http.ts';
 export type { AccessTokenSigner } from './keys.ts';
 export type { LogEntry } from './log.ts';
