@@ -25,7 +25,7 @@ import { lessonBlocks, lessonSteps } from '../../src/lessons/lesson-steps.ts';
 import type { CompiledLesson, ExerciseBlock } from '../../src/lessons/lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../src/lessons/parse-http-request.ts';
 import { LessonSession, memoryLessonStore } from '../../src/lessons/session.ts';
-import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
+import { BROWSER_HOSTS, createMockServer, type MockServer } from '../../src/protocol/index.ts';
 
 const ISSUER = 'https://auth.example.com';
 const API = 'https://api.example.com';
@@ -343,9 +343,7 @@ async function freshServer(): Promise<MockServer> {
   // As the page makes it: signing-client's public key is the seed's, so a lesson's set-up (which
   // restores the seeded clients) keeps it.
   return createMockServer({
-    issuer: ISSUER,
-    apiOrigin: API,
-    audience: API,
+    ...BROWSER_HOSTS,
     signingClientJwks: { keys: [signingPublic] },
   });
 }
