@@ -1,5 +1,15 @@
 export type { Admin, ClientView, ClockChange } from './admin.ts';
-export { type ClientAuthMethod, timingSafeEqual } from './authenticate-client.ts';
+export {
+  ASSERTION_CHECKS,
+  type AssertionCheckName,
+  FEDERATED_CHECKS,
+  type FederatedCheckName,
+} from './assertion-checks.ts';
+export {
+  type ClientAuthMethod,
+  isTypedClientAssertion,
+  timingSafeEqual,
+} from './authenticate-client.ts';
 export { BufferedRequest } from './buffered-request.ts';
 export type { Clock } from './clock.ts';
 export {

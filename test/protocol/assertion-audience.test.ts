@@ -6,6 +6,7 @@
  */
 import { exportJWK, generateKeyPair, type JWTPayload, SignJWT } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ASSERTION_CHECKS } from '../../src/protocol/index.ts';
 import { form, ISSUER, lastLog, makeServer, send, T0 } from './helpers.ts';
 
 const TYPE = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -58,6 +59,14 @@ describe('client assertion audience (draft-ietf-oauth-rfc7523bis)', () => {
       ok: true,
       note: 'typed: aud is the issuer identifier',
     });
+  });
+
+  it('runs its checks in the order ASSERTION_CHECKS lists (what the assertion lab shows)', async () => {
+    const s = await server();
+    await exchange(s, await assertion({}, TYPED));
+    const names = lastLog(s).steps.map((x) => x.name);
+    const ran = names.filter((n) => ASSERTION_CHECKS.some((c) => c.name === n));
+    expect(ran).toEqual(ASSERTION_CHECKS.map((c) => c.name));
   });
 
   it('reads typ case-insensitively and with the application/ prefix (RFC 7515 §4.1.9)', async () => {

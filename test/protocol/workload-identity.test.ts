@@ -5,7 +5,7 @@
  */
 import { decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { memoryStore } from '../../src/protocol/index.ts';
+import { FEDERATED_CHECKS, memoryStore } from '../../src/protocol/index.ts';
 import { api, form, ISSUER, lastLog, makeServer, send, T0 } from './helpers.ts';
 
 const CI = 'https://ci.example.com';
@@ -184,6 +184,9 @@ describe('workload identity federation', () => {
     expect(payloadOf(access)).toMatchObject({ sub: 'warehouse-sync', client_id: 'warehouse-sync' });
     const entry = lastLog(s);
     expect((await send(s, api('/api/v1/orders', access))).status).toBe(200);
+    expect(entry.steps.slice(2, 11).map((x) => x.name)).toEqual(
+      FEDERATED_CHECKS.map((c) => c.name),
+    );
     expect(entry.steps.slice(1, 12).map((x) => x.name)).toEqual([
       'selectClientAuthMethod',
       'checkAssertionType',

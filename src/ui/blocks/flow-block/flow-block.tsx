@@ -17,6 +17,7 @@ const STEP_NAMES: Record<FlowStep, string> = {
   api: 'the API call',
   introspect: 'introspection',
   revoke: 'revocation',
+  workload: 'the workload token',
 };
 
 /**
