@@ -53,6 +53,7 @@ export {
 export { allowedMethods, matchRoute } from './router.ts';
 export { isScopeToken } from './scope.ts';
 export {
+  type AssertionAudience,
   defaultSettings,
   type IssuedToken,
   memoryStore,
