@@ -89,9 +89,9 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
     fetch: (request) => fetch(request),
     mapUrl,
     serverLog: (requestId) => core.admin.log().find((entry) => entry.id === requestId),
-    signAssertion: (clientId) =>
+    signAssertion: (clientId, shape) =>
       clientId === 'signing-client'
-        ? signClientAssertion(clientId, ISSUER, privateJwk)
+        ? signClientAssertion(clientId, ISSUER, privateJwk, { ...(shape && { shape }) })
         : Promise.resolve(undefined),
     reset: async () => {
       const response = await fetch(mapUrl(`${ISSUER}/__admin/reset`), { method: 'POST' });
