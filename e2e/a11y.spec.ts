@@ -22,6 +22,9 @@ const LESSONS = [
   'The token forge',
   'The server console',
   'When servers differ',
+  'Rotating a secret without downtime',
+  'private_key_jwt done right',
+  'No secret at all (workload identity federation)',
   'Recap and what comes next',
 ] as const;
 

@@ -12,6 +12,9 @@ import {
 import { useRotationLab } from './use-rotation-lab.ts';
 import './rotation-lab.css';
 
+/** How many of the newest events the list shows (the strip shows every run). */
+const SHOWN_EVENTS = 30;
+
 /** The four steps of a rotation without downtime, in order. */
 const STEPS: readonly RotationAction[] = ['add-new', 'deploy-new', 'drop-old', 'revoke-all'];
 
@@ -249,16 +252,24 @@ function Timeline({ events }: { events: readonly RotationEvent[] }) {
         red failed; a numbered mark is one of your steps (! the shortcut).
       </p>
       <ol className="rotation__events" reversed aria-label="What happened, newest first">
-        {[...events].reverse().map((event, index) => (
-          <li
-            // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows
-            key={events.length - index}
-            className={`rotation__event rotation__event--${event.kind}${'ok' in event && !event.ok ? ' rotation__event--bad' : ''}`}
-          >
-            <span className="rotation__event-time">min {event.at}</span> {describeEvent(event)}
-          </li>
-        ))}
+        {[...events]
+          .reverse()
+          .slice(0, SHOWN_EVENTS)
+          .map((event, index) => (
+            <li
+              // biome-ignore lint/suspicious/noArrayIndexKey: the timeline only grows
+              key={events.length - index}
+              className={`rotation__event rotation__event--${event.kind}${'ok' in event && !event.ok ? ' rotation__event--bad' : ''}`}
+            >
+              <span className="rotation__event-time">min {event.at}</span> {describeEvent(event)}
+            </li>
+          ))}
       </ol>
+      {events.length > SHOWN_EVENTS ? (
+        <p className="rotation__legend muted">
+          and {events.length - SHOWN_EVENTS} earlier (the strip above shows every run)
+        </p>
+      ) : null}
     </section>
   );
 }
