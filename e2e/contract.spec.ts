@@ -13,6 +13,7 @@ import { AppPage, expect, fetchInPage, type PageFetchInit, test } from './fixtur
 
 const ISSUER = 'https://auth.example.com';
 const API = 'https://api.example.com';
+const CI = 'https://ci.example.com';
 
 /** RequestInit (as the cases write it) to the JSON-serializable shape the page can take. */
 function toPageInit(init: RequestInit = {}): PageFetchInit {
@@ -51,6 +52,7 @@ function pageTarget(page: Page, fromWorker: { checked: number; missed: string[] 
     issuer: ISSUER,
     api: API,
     audience: API,
+    ci: CI,
     fetch: send,
     async adminReset() {
       const reset = await send(`${ISSUER}/__admin/reset`, { method: 'POST' });

@@ -281,3 +281,68 @@ test("the console edits what the mock holds: clients (refused with the core's re
   expect((await mockServer.clock()).offset).toBe(-90);
   await expect(clients).toBeVisible();
 });
+
+test('the client form rotates a secret (add a second, drop the old), revokes all its tokens, and shows a federated client', async ({
+  page,
+  mockReady,
+  mockServer,
+}) => {
+  await page.goto('/server');
+  await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready');
+  const clients = page.getByRole('table', { name: /registered clients/i });
+  const token = (secret: string) =>
+    fetchInPage(mockReady, `${ISSUER}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        grant_type: 'client_credentials',
+        client_id: 'demo-client',
+        client_secret: secret,
+      }),
+    });
+  const before = await token('demo-secret');
+  expect(before.status).toBe(200);
+
+  // Add a second secret: a random one beside the old; both work once saved.
+  await clients.getByRole('button', { name: 'Edit demo-client' }).click();
+  const edit = page.getByRole('form', { name: 'Edit client demo-client' });
+  await edit.getByRole('button', { name: 'Add a second secret' }).click();
+  const second = edit.getByLabel('Secret 2 (the new one)');
+  const newSecret = await second.inputValue();
+  expect(newSecret).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  await edit.getByRole('button', { name: 'Save client' }).click();
+  await expect(edit).toBeHidden();
+  await expect(clients.getByRole('list', { name: 'Secrets of demo-client' })).toBeVisible();
+  expect((await token('demo-secret')).status).toBe(200);
+  expect((await token(newSecret)).status).toBe(200);
+
+  // Drop the old secret: the new one is the only one; the old is refused at once.
+  await clients.getByRole('button', { name: 'Edit demo-client' }).click();
+  await edit.getByRole('button', { name: 'Drop the old secret' }).click();
+  await expect(edit.getByLabel('Client secret')).toHaveValue(newSecret);
+  await edit.getByRole('button', { name: 'Save client' }).click();
+  await expect(edit).toBeHidden();
+  expect((await token('demo-secret')).status).toBe(401);
+  expect(await mockServer.client('demo-client')).toMatchObject({ client_secrets: [newSecret] });
+
+  // Revoke all its tokens: the one minted before the rotation stops working.
+  await clients.getByRole('button', { name: 'Edit demo-client' }).click();
+  await edit.getByRole('button', { name: 'Revoke all its tokens' }).click();
+  await expect(edit.getByRole('status')).toContainText('Revoked 3 tokens of demo-client');
+  const api = await fetchInPage(mockReady, `${API_ORIGIN}/api/v1/users`, {
+    headers: { authorization: `Bearer ${JSON.parse(before.text).access_token}` },
+  });
+  expect(api.status).toBe(401);
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  // The seeded federated client: no secret, the workload it trusts.
+  const warehouse = clients.getByRole('row', { name: /warehouse-sync/ });
+  await expect(warehouse).toContainText('repo:acme/warehouse-sync:ref:refs/heads/main');
+  await expect(warehouse).toContainText('workload_identity');
+  await warehouse.getByRole('button', { name: 'Edit warehouse-sync' }).click();
+  const fed = page.getByRole('form', { name: 'Edit client warehouse-sync' });
+  await expect(fed.getByLabel('Federated credentials (no secret)')).toBeChecked();
+  await expect(
+    fed.getByRole('textbox', { name: /Federated credentials \(a workload token/ }),
+  ).toHaveValue(/"issuer": "https:\/\/ci\.example\.com"/);
+});

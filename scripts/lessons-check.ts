@@ -23,11 +23,10 @@ import {
 } from '../src/lessons/check/check-lessons.ts';
 import type { LessonSource } from '../src/lessons/compile-lessons.ts';
 import { createNodeHttpAdapter } from '../src/mocks/node-http-adapter.ts';
-import { createMockServer } from '../src/protocol/index.ts';
+import { BROWSER_HOSTS, createMockServer } from '../src/protocol/index.ts';
 
 /** The hosts lessons are written for (the page's service worker answers them). */
-const ISSUER = 'https://auth.example.com';
-const API = 'https://api.example.com';
+const { issuer: ISSUER, apiOrigin: API, ciIssuer: CI } = BROWSER_HOSTS;
 
 const USAGE = `Usage: npm run lessons:check -- [lessons dir or .md files...] [--no-live] [--json]
 
@@ -69,17 +68,17 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
   const publicJwk: JWK = { ...(await exportJWK(pair.publicKey)), ...meta };
   const privateJwk: JWK = { ...(await exportJWK(pair.privateKey)), ...meta };
   const core = await createMockServer({
-    issuer: ISSUER,
-    apiOrigin: API,
-    audience: API,
+    ...BROWSER_HOSTS,
     signingClientJwks: { keys: [publicJwk] },
   });
   const auth = createServer(createNodeHttpAdapter(core, { origin: ISSUER }));
   const api = createServer(createNodeHttpAdapter(core, { origin: API }));
-  const ports = await Promise.all([listen(auth), listen(api)]);
+  const ci = createServer(createNodeHttpAdapter(core, { origin: CI }));
+  const ports = await Promise.all([listen(auth), listen(api), listen(ci)]);
   const origins = new Map([
     [ISSUER, `http://127.0.0.1:${ports[0]}`],
     [API, `http://127.0.0.1:${ports[1]}`],
+    [CI, `http://127.0.0.1:${ports[2]}`],
   ]);
   const mapUrl = (url: string) => {
     for (const [from, to] of origins)
@@ -90,16 +89,16 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
     fetch: (request) => fetch(request),
     mapUrl,
     serverLog: (requestId) => core.admin.log().find((entry) => entry.id === requestId),
-    signAssertion: (clientId) =>
+    signAssertion: (clientId, shape) =>
       clientId === 'signing-client'
-        ? signClientAssertion(clientId, ISSUER, privateJwk)
+        ? signClientAssertion(clientId, ISSUER, privateJwk, { ...(shape && { shape }) })
         : Promise.resolve(undefined),
     reset: async () => {
       const response = await fetch(mapUrl(`${ISSUER}/__admin/reset`), { method: 'POST' });
       if (!response.ok) throw new Error(`POST /__admin/reset answered ${response.status}`);
     },
     close: () => {
-      for (const server of [auth, api]) {
+      for (const server of [auth, api, ci]) {
         server.close();
         server.closeAllConnections();
       }

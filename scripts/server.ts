@@ -155,6 +155,8 @@ const endpoints: [string, string][] = [
   ['GET  /api/v1/orders', 'needs read:orders'],
   ['POST /api/v1/orders', 'needs write:orders'],
   ['     /__admin/...', 'reset, clock, clients, keys/rotate, mint, log'],
+  ['GET  /ci/.well-known/openid-configuration', 'the mock workload (CI) platform'],
+  ['POST /ci/workload-token', 'a workload token: {"subject", "audience", "ttl"?}'],
 ];
 const clients: [string, string, string][] = [
   ['demo-client', 'demo-secret', 'read:users'],
@@ -162,6 +164,7 @@ const clients: [string, string, string][] = [
   ['reporting-job', 'reporting-secret', 'read:users read:orders (opaque tokens)'],
   ['cron-sync', 'cron-secret', 'read:users (5 token requests a minute)'],
   ['signing-client', 'private_key_jwt', 'read:users read:orders (key file below)'],
+  ['warehouse-sync', 'no secret', 'read:orders (a main-branch workload token from /ci)'],
 ];
 
 console.log(`Client Credentials Playground mock server

@@ -144,7 +144,7 @@ export type PlaywrightTestExport =
     }
   | { ok: false; reason: string };
 
-const ASSERTION_CALL = /\{\{\s*\$client_assertion\b/;
+const ASSERTION_CALL = /\{\{\s*\$(client_assertion|assertion)\b/;
 
 function texts(request: HttpRequestModel): string[] {
   return [request.url, request.body, ...request.headers.flat()];

@@ -31,8 +31,10 @@
  */
 
 import {
-  helperArgumentProblem,
+  type AssertionTyp,
+  assertionKey,
   helperCallPattern,
+  helperCallProblem,
   isHelperName,
   plainVariablePattern,
   splitArgs,
@@ -369,8 +371,9 @@ export interface FillVariablesOptions {
   /** For `{{$uuid}}` (default `crypto.randomUUID`). */
   uuid?: () => string;
   /**
-   * Signed client assertions by client_id, for `{{$client_assertion client_id}}`. Signing is
-   * asynchronous: {@link fillVariablesAsync} makes them first.
+   * Signed client assertions, for `{{$client_assertion client_id}}` (by client_id) and
+   * `{{$assertion client_id audience typ}}` (by `assertionKey`). Signing is asynchronous:
+   * {@link fillVariablesAsync} makes them first.
    */
   assertions?: Readonly<Record<string, string>>;
 }
@@ -411,7 +414,7 @@ export function fillVariables(
       return match;
     }
     const args = splitArgs(rawArgs);
-    const problem = helperArgumentProblem(name, args.length);
+    const problem = helperCallProblem(name, args);
     if (problem !== undefined) {
       errors.push(problem);
       return match;
@@ -423,11 +426,12 @@ export function fillVariables(
         return (options.uuid ?? (() => crypto.randomUUID()))();
       case 'timestamp':
         return String(Math.floor((options.now ?? Date.now)() / 1000));
-      case 'client_assertion': {
-        const assertion = options.assertions?.[args[0] ?? ''];
+      case 'client_assertion':
+      case 'assertion': {
+        const assertion = options.assertions?.[assertionKey(name, args)];
         if (assertion === undefined) {
           errors.push(
-            `No signing key for ${args[0]}: {{$client_assertion}} signs with the key pair this page made for that client.`,
+            `No signing key for ${args[0]}: {{$${name}}} signs with the key pair this page made for that client.`,
           );
           return match;
         }
@@ -439,10 +443,19 @@ export function fillVariables(
   return { text: result, missing, errors };
 }
 
+/**
+ * What an assertion helper asks for beyond its client: `$assertion`'s audience and whether the
+ * header says `typ: client-authentication+jwt`. Absent: the draft's form (typed, the issuer).
+ */
+export interface AssertionShape {
+  audience: string;
+  typ: AssertionTyp;
+}
+
 /** What {@link fillVariablesAsync} needs beyond {@link FillVariablesOptions}. */
 export interface FillVariablesAsyncOptions extends Omit<FillVariablesOptions, 'assertions'> {
   /** Makes a fresh RFC 7523 client assertion for a client_id (a new jti each call). */
-  signAssertion?: (clientId: string) => Promise<string | undefined>;
+  signAssertion?: (clientId: string, shape?: AssertionShape) => Promise<string | undefined>;
 }
 
 /**
@@ -462,11 +475,21 @@ export async function fillVariablesAsync(
     // Assertion calls survive this pass unfilled; their arguments now hold values.
     const { text: withVars } = fillVariables(text, vars, rest);
     for (const m of withVars.matchAll(helperCallPattern())) {
-      if (m[1] !== 'client_assertion') continue;
-      const [clientId] = splitArgs(m[2] ?? '');
-      if (clientId === undefined || Object.hasOwn(assertions, clientId)) continue;
-      const signed = await signAssertion(clientId);
-      if (signed !== undefined) assertions[clientId] = signed;
+      const name = m[1];
+      if (name !== 'client_assertion' && name !== 'assertion') continue;
+      const args = splitArgs(m[2] ?? '');
+      if (helperCallProblem(name, args) !== undefined) continue;
+      const key = assertionKey(name, args);
+      const [clientId, audience, typ] = args;
+      if (clientId === undefined || Object.hasOwn(assertions, key)) continue;
+      const signed =
+        name === 'assertion' && audience !== undefined
+          ? await signAssertion(clientId, {
+              audience,
+              typ: typ === 'untyped' ? 'untyped' : 'typed',
+            })
+          : await signAssertion(clientId);
+      if (signed !== undefined) assertions[key] = signed;
     }
   }
   return fillVariables(text, vars, { ...rest, assertions });

@@ -54,7 +54,13 @@ export function quoteArg(value: string): string {
 }
 
 /** The built-in helpers, without the `$`. */
-export const HELPER_NAMES = ['basic', 'uuid', 'timestamp', 'client_assertion'] as const;
+export const HELPER_NAMES = [
+  'basic',
+  'uuid',
+  'timestamp',
+  'client_assertion',
+  'assertion',
+] as const;
 export type HelperName = (typeof HELPER_NAMES)[number];
 
 /** What each helper takes and does: the authoring check and its messages read this. */
@@ -71,7 +77,16 @@ export const HELPERS: Record<HelperName, { args: readonly string[]; description:
     description:
       'a fresh client assertion (RFC 7523 as updated by draft-ietf-oauth-rfc7523bis: header typ client-authentication+jwt; iss = sub = client_id, aud = the issuer identifier as one string, new jti, 60 s life) signed with the key pair the page made for that client',
   },
+  assertion: {
+    args: ['client_id', 'audience', 'typ'],
+    description:
+      'a fresh client assertion like $client_assertion, but with the aud you give and typ `typed` (header typ client-authentication+jwt) or `untyped` (no typ, as RFC 7523 was published): for showing which audiences a server accepts',
+  },
 };
+
+/** The values `$assertion`'s `typ` argument takes. */
+export const ASSERTION_TYPS = ['typed', 'untyped'] as const;
+export type AssertionTyp = (typeof ASSERTION_TYPS)[number];
 
 export function isHelperName(name: string): name is HelperName {
   return (HELPER_NAMES as readonly string[]).includes(name);
@@ -88,6 +103,33 @@ export function helperArgumentProblem(name: HelperName, count: number): string |
   if (count === wanted) return undefined;
   const takes = wanted === 0 ? 'no arguments' : `${wanted} argument${wanted === 1 ? '' : 's'}`;
   return `{{$${name}}} takes ${takes}: ${helperUsage(name)}; got ${count}.`;
+}
+
+/**
+ * Why a helper call is wrong (its argument count, or a value only some words may take), or
+ * undefined when it is right. An argument that is still a `{{variable}}` is not judged.
+ */
+export function helperCallProblem(name: HelperName, args: readonly string[]): string | undefined {
+  const count = helperArgumentProblem(name, args.length);
+  if (count !== undefined) return count;
+  const typ = args[2];
+  if (
+    name === 'assertion' &&
+    typ !== undefined &&
+    !typ.startsWith('{{') &&
+    !(ASSERTION_TYPS as readonly string[]).includes(typ)
+  ) {
+    return `{{$assertion}}'s typ is ${ASSERTION_TYPS.map((t) => `"${t}"`).join(' or ')}: ${helperUsage(name)}; got "${typ}".`;
+  }
+  return undefined;
+}
+
+/** The key a signed assertion is kept under while a request is filled. */
+export function assertionKey(
+  name: 'client_assertion' | 'assertion',
+  args: readonly string[],
+): string {
+  return name === 'client_assertion' ? (args[0] ?? '') : `$assertion ${args.join(' ')}`;
 }
 
 export interface Placeholder {
@@ -121,7 +163,7 @@ export function checkPlaceholder(placeholder: Placeholder): string | undefined {
       const known = HELPER_NAMES.map((n) => `$${n}`).join(', ');
       return `Unknown helper "${name}". Helpers: ${known}.`;
     }
-    return helperArgumentProblem(helper, args.length);
+    return helperCallProblem(helper, args);
   }
   if (!VARIABLE_NAME.test(name) || args.length > 0) {
     return `Invalid variable name "${placeholder.expression}": use letters, digits and _ (e.g. {{access_token}}).`;

@@ -1,5 +1,10 @@
 import type { JWK } from 'jose';
-import { basicCredentials, decodeBasicCredentials, type HttpRequestModel } from './http-request.ts';
+import {
+  type AssertionShape,
+  basicCredentials,
+  decodeBasicCredentials,
+  type HttpRequestModel,
+} from './http-request.ts';
 
 /**
  * How the client proves who it is at the token endpoint.
@@ -97,23 +102,27 @@ export async function signClientAssertion(
   clientId: string,
   issuer: string,
   privateJwk: JWK,
-  options: Pick<BuildTokenRequestOptions, 'alg' | 'now' | 'jti' | 'assertionLifetime'> = {},
+  options: Pick<BuildTokenRequestOptions, 'alg' | 'now' | 'jti' | 'assertionLifetime'> & {
+    /**
+     * Another shape, to show what servers accept (`{{$assertion}}`): this `aud` instead of the
+     * issuer, and no `typ` when `untyped`. Clients sign the default.
+     */
+    shape?: AssertionShape;
+  } = {},
 ): Promise<string> {
   // jose loads on first signature: most lessons never sign, and the first paint does not wait.
   const { importJWK, SignJWT } = await import('jose');
   const alg = privateJwk.alg ?? options.alg ?? 'ES256';
   const key = await importJWK(privateJwk, alg);
   const iat = Math.floor((options.now ?? Date.now)() / 1000);
-  const header: { alg: string; typ: string; kid?: string } = {
-    alg,
-    typ: CLIENT_ASSERTION_JWT_TYPE,
-  };
+  const header: { alg: string; typ?: string; kid?: string } = { alg };
+  if (options.shape?.typ !== 'untyped') header.typ = CLIENT_ASSERTION_JWT_TYPE;
   if (privateJwk.kid) header.kid = privateJwk.kid;
   return new SignJWT({})
     .setProtectedHeader(header)
     .setIssuer(clientId)
     .setSubject(clientId)
-    .setAudience(issuer)
+    .setAudience(options.shape?.audience ?? issuer)
     .setJti((options.jti ?? (() => crypto.randomUUID()))())
     .setIssuedAt(iat)
     .setExpirationTime(iat + (options.assertionLifetime ?? 60))

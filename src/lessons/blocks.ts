@@ -169,7 +169,7 @@ const saveOption: OptionSpec<SaveRule[]> = {
   parse: (raw) => (raw === true ? parseSave('') : parseSave(raw)),
 };
 
-export const FLOW_STEPS: readonly FlowStep[] = ['token', 'api', 'introspect', 'revoke'];
+export const FLOW_STEPS: readonly FlowStep[] = ['token', 'api', 'introspect', 'revoke', 'workload'];
 
 const CLIENT_AUTH_METHODS: readonly ClientAuthMethod[] = [
   'client_secret_basic',

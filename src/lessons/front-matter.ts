@@ -13,6 +13,7 @@ export const serverSetupSchema = z.strictObject({
       scopePolicy: z.enum(['strict', 'downscope']).optional(),
       leewaySeconds: z.int().min(0).max(300).optional(),
       tokenReuse: z.enum(['never', 'same-second']).optional(),
+      assertionAudience: z.enum(['legacy', 'strict']).optional(),
     })
     .optional(),
 });

@@ -66,6 +66,7 @@ export function flowStepOf(url: string): FlowStep | undefined {
   } catch {
     return undefined;
   }
+  if (path.endsWith('/workload-token')) return 'workload';
   if (path.endsWith('/oauth/token')) return 'token';
   if (path.endsWith('/oauth/introspect')) return 'introspect';
   if (path.endsWith('/oauth/revoke')) return 'revoke';

@@ -155,7 +155,11 @@ export interface NegativesBlock {
   source: SourcePosition;
 }
 
-export type FlowStep = 'token' | 'api' | 'introspect' | 'revoke';
+/**
+ * The exchanges a flow block can draw. `workload`: the job asks its platform for a workload token
+ * (then `token` presents it, and the authorization server reads the platform's keys).
+ */
+export type FlowStep = 'token' | 'api' | 'introspect' | 'revoke' | 'workload';
 
 export interface FlowBlock {
   kind: 'flow';

@@ -13,6 +13,7 @@
 
 import { formatOffset } from '../client/describe-time.ts';
 import {
+  type AssertionShape,
   fillVariablesAsync,
   type HttpRequestModel,
   parseHttpRequest,
@@ -103,10 +104,15 @@ export interface LessonServers {
   /** The servers' log entry for an answer, by its `x-request-id` (to judge `at <check>`). */
   serverLog?(requestId: string): ServerSteps | undefined;
   /**
-   * Sign `{{$client_assertion client_id}}` for a request to `url` (the page signs with the key
-   * pair it made for `signing-client`); undefined for a client it holds no key for.
+   * Sign `{{$client_assertion client_id}}` (or `{{$assertion client_id audience typ}}`, with
+   * `shape`) for a request to `url` (the page signs with the key pair it made for
+   * `signing-client`); undefined for a client it holds no key for.
    */
-  signAssertion?(clientId: string, url: string): Promise<string | undefined>;
+  signAssertion?(
+    clientId: string,
+    url: string,
+    shape?: AssertionShape,
+  ): Promise<string | undefined>;
   /**
    * The origins a request may go to once its variables are filled (the mock hosts, and the app's
    * own origin in the page). A lesson's URL is checked when it compiles, but a variable can hold
@@ -224,11 +230,12 @@ export class LessonSession {
     const signed = new Map<string, Promise<string | undefined>>();
     const sign = this.servers.signAssertion;
     const signAssertion = sign
-      ? (clientId: string) => {
-          let pending = signed.get(clientId);
+      ? (clientId: string, shape?: AssertionShape) => {
+          const key = shape ? `${clientId} ${shape.audience} ${shape.typ}` : clientId;
+          let pending = signed.get(key);
           if (!pending) {
-            pending = sign(clientId, urlForSigning);
-            signed.set(clientId, pending);
+            pending = sign(clientId, urlForSigning, shape);
+            signed.set(key, pending);
           }
           return pending;
         }

@@ -1,5 +1,5 @@
 import { http, type RequestHandler } from 'msw';
-import type { MockServer } from '../protocol/index.ts';
+import { defaultCiIssuer, type MockServer } from '../protocol/index.ts';
 
 /**
  * The one handlers array, fed to `setupWorker` in the page, `setupServer` in tests and the
@@ -12,6 +12,7 @@ import type { MockServer } from '../protocol/index.ts';
  */
 export function createHandlers(server: MockServer): RequestHandler[] {
   const { issuer, apiOrigin } = server.options;
+  const ci = server.options.ciIssuer ?? defaultCiIssuer(issuer);
   const delegate = ({ request }: { request: Request }) => server.handle(request);
 
   const routes = [
@@ -24,11 +25,13 @@ export function createHandlers(server: MockServer): RequestHandler[] {
     http.get(`${apiOrigin}/api/v1/users`, delegate),
     http.get(`${apiOrigin}/api/v1/orders`, delegate),
     http.post(`${apiOrigin}/api/v1/orders`, delegate),
+    http.get(`${ci}/.well-known/openid-configuration`, delegate),
+    http.get(`${ci}/.well-known/jwks.json`, delegate),
+    http.post(`${ci}/workload-token`, delegate),
   ];
-  // In Node the issuer and the API share one origin: one catch-all is enough.
-  const catchAll = [...new Set([issuer, apiOrigin])].map((origin) =>
-    http.all(under(`${origin}/`), delegate),
-  );
+  // In Node the issuer, the API and the platform share one origin: one catch-all is enough.
+  const origins = [issuer, apiOrigin, new URL(ci).origin];
+  const catchAll = [...new Set(origins)].map((origin) => http.all(under(`${origin}/`), delegate));
   return [...routes, ...catchAll];
 }
 

@@ -34,7 +34,7 @@ export interface SigningKeyPair {
  */
 
 /** Bump when the messages change: tabs of different builds then never talk to each other. */
-const PROTOCOL = 1;
+const PROTOCOL = 2;
 /** How long a follower waits for the owner's first answer before it takes over. */
 const OWNER_ANSWER_TIMEOUT_MS = 10_000;
 /** How long a promoted tab lets the old owner's last messages arrive before it takes over. */
@@ -59,6 +59,7 @@ const SYNC_ADMIN: Record<SyncAdminMethod, true> = {
   issuedTokens: true,
   keys: true,
   revokedTokens: true,
+  ciKeys: true,
 };
 
 interface SerializedRequest {

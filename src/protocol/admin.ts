@@ -15,7 +15,14 @@ import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
 import { isScopeToken } from './scope.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
-import type { ClientRecord, IssuedToken, ServerSettings } from './state.ts';
+import type {
+  ClientRecord,
+  FederatedCredential,
+  IssuedToken,
+  ServerSettings,
+  StoredKey,
+} from './state.ts';
+import { WORKLOAD_TOKEN_ALG } from './workload-platform.ts';
 
 /**
  * The server clock as the admin API shows it: epoch seconds, the offset from real time in
@@ -38,9 +45,21 @@ export type ResetPart = (typeof RESET_PARTS)[number];
 /** A registered client as the admin API shows it. */
 export interface ClientView {
   client_id: string;
-  token_endpoint_auth_method: Extract<ClientAuthMethod, 'client_secret_basic' | 'private_key_jwt'>;
+  /**
+   * How the client authenticates: an RFC 7591 name, or `workload_identity` (a JWT-bearer client
+   * assertion issued by a platform the client trusts through its federated credentials; no
+   * registry name exists for it).
+   */
+  token_endpoint_auth_method: Extract<
+    ClientAuthMethod,
+    'client_secret_basic' | 'private_key_jwt' | 'workload_identity'
+  >;
+  /** The first secret (what clients with one secret have always shown). */
   client_secret?: string;
+  /** Every secret, oldest first: two while a secret is being rotated. */
+  client_secrets?: string[];
   jwks?: JSONWebKeySet;
+  federated_credentials?: FederatedCredential[];
   scopes: string[];
   token_format: 'jwt' | 'opaque';
   access_token_ttl: number;
@@ -117,6 +136,16 @@ export interface Admin {
   revokeToken(jti: unknown): Promise<RevokeResult>;
   /** The jtis on the revocation list. */
   revokedTokens(): string[];
+  /**
+   * Revoke every live token the server remembers issuing to this client (its issued-token index
+   * and opaque tokens), as if each were revoked at the revocation endpoint; throws NotFound for
+   * an unknown client.
+   */
+  revokeClientTokens(id: string): Promise<{ revoked: number }>;
+  /** A new active key for the workload platform; `{retire_previous: true}` drops the others. */
+  rotateCiKeys(input?: unknown): Promise<RotateResult>;
+  /** The workload platform's published keys. */
+  ciKeys(): KeyView[];
 }
 
 const invalid = (description: string, detail?: string) =>
@@ -133,9 +162,18 @@ const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'];
 export function clientView(c: ClientRecord): ClientView {
   return {
     client_id: c.client_id,
-    token_endpoint_auth_method: c.jwks ? 'private_key_jwt' : 'client_secret_basic',
-    ...(c.client_secret !== undefined ? { client_secret: c.client_secret } : {}),
+    token_endpoint_auth_method: c.jwks
+      ? 'private_key_jwt'
+      : c.federated_credentials
+        ? 'workload_identity'
+        : 'client_secret_basic',
+    ...(c.client_secrets !== undefined
+      ? { client_secret: c.client_secrets[0], client_secrets: [...c.client_secrets] }
+      : {}),
     ...(c.jwks ? { jwks: structuredClone(c.jwks) } : {}),
+    ...(c.federated_credentials
+      ? { federated_credentials: c.federated_credentials.map((f) => ({ ...f })) }
+      : {}),
     scopes: [...c.scopes],
     token_format: c.token_format,
     access_token_ttl: c.access_token_ttl,
@@ -196,15 +234,72 @@ async function validateJwks(value: unknown): Promise<JSONWebKeySet> {
 const CLIENT_FIELDS = new Set([
   'client_id',
   'client_secret',
+  'client_secrets',
   'jwks',
+  'federated_credentials',
   'scopes',
   'token_format',
   'access_token_ttl',
   'rate_limit_per_minute',
 ]);
 
+const SECRET = /^[\x20-\x7E]{1,256}$/;
+const CREDENTIAL_STRING = /^[\x20-\x7E]{1,512}$/;
+
+/**
+ * Validate federated credentials: 1 to 10 `{issuer, subject, audience}`, exact strings. The
+ * issuer must be the workload platform this server knows: a real server fetches any issuer's
+ * keys from its metadata, and this one cannot reach other hosts.
+ */
+function parseFederatedCredentials(value: unknown, ciIssuer: string): FederatedCredential[] {
+  const example = `{"issuer": "${ciIssuer}", "subject": "repo:acme/warehouse-sync:ref:refs/heads/main", "audience": "<this server's issuer>"}`;
+  if (!Array.isArray(value) || value.length === 0 || value.length > 10) {
+    throw invalid(`federated_credentials must be an array of 1 to 10 objects such as ${example}.`);
+  }
+  const out: FederatedCredential[] = [];
+  for (const [i, item] of value.entries()) {
+    if (!isObject(item))
+      throw invalid(`federated_credentials[${i}] must be an object: ${example}.`);
+    const extra = Object.keys(item).filter((k) => !['issuer', 'subject', 'audience'].includes(k));
+    if (extra.length > 0) {
+      throw invalid(
+        `federated_credentials[${i}] has unknown field(s) ${extra.join(', ')}: only issuer, subject and audience.`,
+      );
+    }
+    for (const name of ['issuer', 'subject', 'audience'] as const) {
+      const v = item[name];
+      if (typeof v !== 'string' || !CREDENTIAL_STRING.test(v)) {
+        throw invalid(
+          `federated_credentials[${i}].${name} must be a string of 1 to 512 printable ASCII characters (an exact match, no wildcards).`,
+        );
+      }
+    }
+    if (item.issuer !== ciIssuer) {
+      throw invalid(
+        `federated_credentials[${i}].issuer ${String(item.issuer)} is not a platform this server can fetch keys from. Use the workload platform ${ciIssuer} (a real server would fetch any issuer's keys through its /.well-known/openid-configuration).`,
+      );
+    }
+    out.push({
+      issuer: item.issuer as string,
+      subject: item.subject as string,
+      audience: item.audience as string,
+    });
+  }
+  return out;
+}
+
+/** What validating a client needs to know of the server. */
+export interface ClientBodyContext {
+  /** The workload platform's issuer: the only one a federated credential may name. */
+  ciIssuer: string;
+}
+
 /** Validate a PUT /__admin/clients/:id body by hand (the core has no schema library). */
-export async function parseClientBody(id: string, body: unknown): Promise<ClientRecord> {
+export async function parseClientBody(
+  id: string,
+  body: unknown,
+  server: ClientBodyContext,
+): Promise<ClientRecord> {
   if (!CLIENT_ID.test(id)) {
     throw invalid(
       'The client id must be 1 to 128 printable ASCII characters, not starting or ending with a space.',
@@ -226,11 +321,12 @@ export async function parseClientBody(id: string, body: unknown): Promise<Client
       `client_id in the body (${String(body.client_id)}) differs from the path (${id}). Drop it or make them equal.`,
     );
   }
-  const hasSecret = body.client_secret !== undefined;
-  const hasJwks = body.jwks !== undefined;
-  if (hasSecret === hasJwks) {
+  const given = (
+    ['client_secret', 'client_secrets', 'jwks', 'federated_credentials'] as const
+  ).filter((k) => body[k] !== undefined);
+  if (given.length !== 1) {
     throw invalid(
-      'Send exactly one of client_secret (a string) or jwks (public keys for private_key_jwt).',
+      `Send exactly one of client_secret (a string), client_secrets (one or two strings, while rotating), jwks (public keys for private_key_jwt) or federated_credentials (workload identities)${given.length > 1 ? `; got ${given.join(' and ')}` : ''}.`,
     );
   }
   const client: ClientRecord = {
@@ -240,16 +336,36 @@ export async function parseClientBody(id: string, body: unknown): Promise<Client
     access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
     rate_limit_per_minute: null,
   };
-  if (hasSecret) {
-    if (
-      typeof body.client_secret !== 'string' ||
-      !/^[\x20-\x7E]{1,256}$/.test(body.client_secret)
-    ) {
+  if (given[0] === 'client_secret') {
+    if (typeof body.client_secret !== 'string' || !SECRET.test(body.client_secret)) {
       throw invalid('client_secret must be 1 to 256 printable ASCII characters.');
     }
-    client.client_secret = body.client_secret;
-  } else {
+    client.client_secrets = [body.client_secret];
+  } else if (given[0] === 'client_secrets') {
+    const secrets = body.client_secrets;
+    if (
+      !Array.isArray(secrets) ||
+      secrets.length < 1 ||
+      secrets.length > 2 ||
+      !secrets.every((s): s is string => typeof s === 'string' && SECRET.test(s))
+    ) {
+      throw invalid(
+        'client_secrets must be an array of one or two secrets, each 1 to 256 printable ASCII characters: ["old-secret", "new-secret"] while rotating.',
+      );
+    }
+    if (secrets.length === 2 && secrets[0] === secrets[1]) {
+      throw invalid(
+        'The two client_secrets are the same: a second secret must differ from the first.',
+      );
+    }
+    client.client_secrets = [...secrets];
+  } else if (given[0] === 'jwks') {
     client.jwks = await validateJwks(body.jwks);
+  } else {
+    client.federated_credentials = parseFederatedCredentials(
+      body.federated_credentials,
+      server.ciIssuer,
+    );
   }
   if (!Array.isArray(body.scopes) || body.scopes.length > 50 || !body.scopes.every(isScopeToken)) {
     throw invalid(
@@ -425,13 +541,10 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       'The body must be a JSON object, e.g. {"scopePolicy":"downscope","leewaySeconds":30}.',
     );
   }
-  const unknown = Object.keys(input).filter(
-    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse'].includes(k),
-  );
+  const known = ['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse', 'assertionAudience'];
+  const unknown = Object.keys(input).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw invalid(
-      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg, tokenReuse.`,
-    );
+    throw invalid(`Unknown setting(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
   }
   const next = { ...current };
   if (input.scopePolicy !== undefined) {
@@ -460,6 +573,14 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       throw invalid('tokenReuse must be "never" or "same-second".');
     }
     next.tokenReuse = input.tokenReuse;
+  }
+  if (input.assertionAudience !== undefined) {
+    if (input.assertionAudience !== 'legacy' && input.assertionAudience !== 'strict') {
+      throw invalid(
+        'assertionAudience must be "legacy" (untyped assertions may name the issuer or the token endpoint) or "strict" (only typed client-authentication+jwt assertions whose aud is the issuer).',
+      );
+    }
+    next.assertionAudience = input.assertionAudience;
   }
   return next;
 }
@@ -514,7 +635,7 @@ export function createAdmin(
       return c ? clientView(c) : undefined;
     },
     async putClient(id, body) {
-      const client = await parseClientBody(id, body);
+      const client = await parseClientBody(id, body, { ciIssuer: context.endpoints.ci.issuer });
       context.state.clients[id] = client;
       context.clientKeyCache.clear();
       context.changed();
@@ -529,16 +650,12 @@ export function createAdmin(
       return true;
     },
     async rotateKeys(input) {
-      if (input !== undefined && !isObject(input))
-        throw invalid('The body must be {} or {"retire_previous": true}.');
-      const retire = input?.retire_previous;
-      if (retire !== undefined && typeof retire !== 'boolean')
-        throw invalid('retire_previous must be true or false.');
+      const retire = parseRotateInput(input);
       const before = context.keys.jwks().keys.map((k) => k.kid ?? '');
       const next = await context.keys.rotate(
         context.state.settings.signingAlg,
         context.clock.now(),
-        retire === true,
+        retire,
       );
       context.changed();
       const after = new Set(context.keys.jwks().keys.map((k) => k.kid));
@@ -595,5 +712,57 @@ export function createAdmin(
       return { jti, revoked: true };
     },
     revokedTokens: () => Object.keys(context.state.revoked),
+    async revokeClientTokens(id) {
+      if (!context.state.clients[id]) {
+        throw new NotFound(`No client ${id}. GET /__admin/clients lists them.`);
+      }
+      const now = context.clock.now();
+      const { revoked, issued, opaque } = context.state;
+      let count = 0;
+      // The issued-token index holds JWT and opaque tokens alike; opaque ones are also in
+      // `opaque`, where the index may have forgotten the oldest.
+      for (const token of [...issued, ...Object.values(opaque)]) {
+        if (token.client_id !== id || revoked[token.jti] !== undefined) continue;
+        if (token.exp <= now) continue;
+        revoked[token.jti] = token.exp;
+        count++;
+      }
+      if (count > 0) context.changed();
+      return { revoked: count };
+    },
+    async rotateCiKeys(input) {
+      const retire = parseRotateInput(input);
+      const before = context.ciKeys.jwks().keys.map((k) => k.kid ?? '');
+      const next = await context.ciKeys.rotate(WORKLOAD_TOKEN_ALG, context.clock.now(), retire);
+      context.changed();
+      const after = new Set(context.ciKeys.jwks().keys.map((k) => k.kid));
+      return {
+        kid: next.stored.kid,
+        alg: next.stored.alg,
+        retired: before.filter((kid) => !after.has(kid)),
+        jwks: context.ciKeys.jwks(),
+      };
+    },
+    ciKeys: () => keyViews(context.state.ciKeys),
   };
+}
+
+/** `{}` or `{"retire_previous": true | false}`: whether a rotation retires the other keys. */
+function parseRotateInput(input: unknown): boolean {
+  if (input !== undefined && !isObject(input))
+    throw invalid('The body must be {} or {"retire_previous": true}.');
+  const retire = input?.retire_previous;
+  if (retire !== undefined && typeof retire !== 'boolean')
+    throw invalid('retire_previous must be true or false.');
+  return retire === true;
+}
+
+/** Published keys as the console shows them: no private half. */
+function keyViews(stored: readonly StoredKey[]): KeyView[] {
+  return stored.map((k) => ({
+    kid: k.kid,
+    alg: k.alg,
+    status: k.status,
+    created_at: k.created_at,
+  }));
 }

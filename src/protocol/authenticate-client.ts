@@ -1,11 +1,17 @@
 import { type CryptoKey, compactVerify, importJWK, type JWK } from 'jose';
 import { leeway, type ServerContext, wallNowMs } from './context.ts';
 import { InvalidClient, OAuthError } from './errors.ts';
-import { type AsymmetricAlg, audienceIncludes, isAsymmetricAlg, parseCompactJwt } from './jwt.ts';
+import {
+  type AsymmetricAlg,
+  audienceIncludes,
+  isAsymmetricAlg,
+  type ParsedJwt,
+  parseCompactJwt,
+} from './jwt.ts';
 import type { Params } from './parse-body.ts';
 import { knownAuthScheme } from './redact.ts';
 import type { ClientRecord } from './state.ts';
-import { check, type Trace } from './trace.ts';
+import { check, checkAsync, type Trace } from './trace.ts';
 
 /**
  * One public answer for an unknown client_id and a wrong secret, so the token endpoint cannot be
@@ -15,8 +21,15 @@ import { check, type Trace } from './trace.ts';
 const CREDENTIALS_REFUSED =
   'The client_id and client_secret do not match a registered client. Check both for typos (the Server page lists the seeded clients and their secrets).';
 
-/** How a client proved who it is (RFC 7591 names). */
-export type ClientAuthMethod = 'client_secret_basic' | 'client_secret_post' | 'private_key_jwt';
+/**
+ * How a client proved who it is: RFC 7591 names, and `workload_identity` for a client assertion
+ * issued by a workload platform the client trusts (federated credentials; no registry name).
+ */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'workload_identity';
 
 export interface AuthenticatedClient {
   client: ClientRecord;
@@ -112,6 +125,10 @@ function clientUsesJwt(client: ClientRecord): boolean {
   return client.jwks !== undefined;
 }
 
+function clientIsFederated(client: ClientRecord): boolean {
+  return client.federated_credentials !== undefined;
+}
+
 /**
  * Authenticate the client with exactly one method: Basic, client_secret in the body, or a JWT
  * client assertion. Records each check in `trace`.
@@ -129,7 +146,7 @@ export async function authenticateClient(
   const header = request.headers.get('authorization');
   const bodyClientId = params.get('client_id');
 
-  const method = check(trace, 'selectClientAuthMethod', (): ClientAuthMethod => {
+  const method = check(trace, 'selectClientAuthMethod', () => {
     const used: ClientAuthMethod[] = [];
     if (header !== null) used.push('client_secret_basic');
     if (params.has('client_secret')) used.push('client_secret_post');
@@ -193,18 +210,33 @@ export async function authenticateClient(
         challenge,
       );
     }
-    return found;
-  });
-
-  check(trace, 'checkClientSecret', () => {
-    if (!timingSafeEqual(secret, client.client_secret ?? '')) {
+    if (clientIsFederated(found)) {
       throw new InvalidClient(
-        CREDENTIALS_REFUSED,
-        `secret mismatch for ${client.client_id} (sent ${secret.length} characters, expected ${(client.client_secret ?? '').length})`,
+        `Client ${id} has no secret: it authenticates with a workload token from the platform it trusts. Send client_id, client_assertion_type=${JWT_BEARER_ASSERTION_TYPE} and the token as client_assertion.`,
+        `${id} has federated credentials only but used ${method}`,
         challenge,
       );
     }
+    return found;
   });
+
+  // Either secret authenticates; every one is compared, so the time does not say which matched.
+  const secrets = client.client_secrets ?? [];
+  let matched = -1;
+  for (const [index, candidate] of secrets.entries()) {
+    if (timingSafeEqual(secret, candidate) && matched === -1) matched = index;
+  }
+  if (matched === -1) {
+    trace.fail('checkClientSecret');
+    throw new InvalidClient(
+      CREDENTIALS_REFUSED,
+      `secret mismatch for ${client.client_id} (sent ${secret.length} characters, expected ${secrets.map((s) => s.length).join(' or ')}${secrets.length > 1 ? `: neither of its ${secrets.length} secrets` : ''})`,
+      challenge,
+    );
+  }
+  // Which secret, never the secret: what a rotation needs to see (is the old one still in use?).
+  trace.credential = `secret ${matched + 1} of ${secrets.length}`;
+  trace.pass('checkClientSecret', trace.credential);
   return { client, method };
 }
 
@@ -255,7 +287,7 @@ async function authenticateWithAssertion(
   trace: Trace,
   endpointUrl: string,
 ): Promise<AuthenticatedClient> {
-  const { endpoints, clock } = context;
+  const { clock } = context;
   const assertion = params.get('client_assertion');
   check(trace, 'checkAssertionType', () => {
     const type = params.get('client_assertion_type');
@@ -298,15 +330,26 @@ async function authenticateWithAssertion(
     return header.alg;
   });
 
+  // A client that trusts a workload platform names itself with client_id: the token's iss and
+  // sub are the platform and the workload, not the client.
+  const bodyId = params.get('client_id');
+  const named = bodyId === undefined ? undefined : findClient(context, bodyId);
+  if (named && clientIsFederated(named)) {
+    trace.clientId = named.client_id;
+    trace.pass('identifyClient');
+    return authenticateWithWorkloadToken(jwt, parsed, named, context, trace);
+  }
+
   const client = check(trace, 'identifyClient', () => {
     const { iss, sub } = payload;
     if (typeof iss !== 'string' || typeof sub !== 'string' || iss !== sub) {
       throw badAssertion(
-        'client_assertion must have iss and sub both equal to your client_id. Set both claims to it.',
+        bodyId === undefined && typeof iss === 'string' && typeof sub === 'string'
+          ? 'client_assertion must have iss and sub both equal to your client_id. (A workload token from a platform your client trusts has other iss and sub: then send client_id too.)'
+          : 'client_assertion must have iss and sub both equal to your client_id. Set both claims to it.',
         `iss ${JSON.stringify(iss)}, sub ${JSON.stringify(sub)}`,
       );
     }
-    const bodyId = params.get('client_id');
     if (bodyId !== undefined && bodyId !== iss) {
       throw badAssertion(
         "The client_id parameter differs from the assertion's iss and sub. Send the same client_id everywhere.",
@@ -319,6 +362,12 @@ async function authenticateWithAssertion(
       throw badAssertion(
         `No client ${iss} is registered. Check the iss and sub of the assertion.`,
         `unknown client_id ${JSON.stringify(iss)} in assertion`,
+      );
+    }
+    if (clientIsFederated(found)) {
+      throw badAssertion(
+        `Client ${iss} authenticates with a workload token from the platform it trusts, not an assertion it signs itself. Send client_id=${iss} and the platform's token as client_assertion.`,
+        `${iss} has federated credentials, no jwks`,
       );
     }
     if (!clientUsesJwt(found)) {
@@ -366,52 +415,12 @@ async function authenticateWithAssertion(
     );
   })();
 
-  check(trace, 'checkAssertionAudience', () => {
-    const aud = payload.aud;
-    if (![endpoints.issuer, endpoints.token, endpointUrl].some((v) => audienceIncludes(aud, v))) {
-      throw badAssertion(
-        `The assertion's aud must name this server. Set aud to ${endpoints.issuer} (or ${endpoints.token}).`,
-        `aud ${JSON.stringify(aud)}`,
-      );
-    }
-  });
+  checkAssertionAudience(context, trace, header, payload.aud, endpointUrl);
 
   const now = clock.now();
-  const skew = leeway(context);
-  const exp = check(trace, 'checkAssertionExpiry', () => {
-    const { exp, nbf, iat } = payload;
-    if (typeof exp !== 'number' || !Number.isFinite(exp)) {
-      throw badAssertion(
-        'The assertion has no numeric exp. Add exp (a few minutes from now, epoch seconds).',
-        `exp ${JSON.stringify(exp)}`,
-      );
-    }
-    if (exp + skew <= now) {
-      throw badAssertion(
-        'The assertion has expired. Make a fresh one for each request, with exp a few minutes ahead.',
-        `exp ${exp} is ${now - exp}s before server time ${now} (leeway ${skew}s)`,
-      );
-    }
-    if (exp - now > MAX_ASSERTION_LIFETIME) {
-      throw badAssertion(
-        `The assertion expires more than ${MAX_ASSERTION_LIFETIME / 60} minutes from now: too long-lived for the server to remember its jti. Set exp a few minutes ahead.`,
-        `exp ${exp} is ${exp - now}s after server time ${now} (at most ${MAX_ASSERTION_LIFETIME}s)`,
-      );
-    }
-    if (typeof nbf === 'number' && nbf - skew > now) {
-      throw badAssertion(
-        'The assertion is not valid yet (nbf is in the future). Check your clock.',
-        `nbf ${nbf}, now ${now}`,
-      );
-    }
-    if (typeof iat === 'number' && iat - skew > now) {
-      throw badAssertion(
-        'The assertion was issued in the future (iat). Check your clock.',
-        `iat ${iat}, now ${now}`,
-      );
-    }
-    return exp;
-  });
+  const exp = check(trace, 'checkAssertionExpiry', () =>
+    checkAssertionTimes(context, payload, 'The assertion'),
+  );
 
   check(trace, 'checkAssertionReplay', () => {
     const { jti } = payload;
@@ -436,4 +445,209 @@ async function authenticateWithAssertion(
     context.changed();
   });
   return { client, method: 'private_key_jwt' };
+}
+
+/** The explicit type of a client authentication JWT (draft-ietf-oauth-rfc7523bis), any case. */
+const CLIENT_ASSERTION_TYP = /^(application\/)?client-authentication\+jwt$/i;
+
+/** Is this JOSE header's `typ` the client authentication type? (RFC 7515 §4.1.9: any case.) */
+export function isTypedClientAssertion(header: Record<string, unknown>): boolean {
+  return typeof header.typ === 'string' && CLIENT_ASSERTION_TYP.test(header.typ);
+}
+
+/**
+ * The audience rule of client assertions. Typed `client-authentication+jwt` (draft-ietf-oauth-
+ * rfc7523bis): `aud` MUST be the issuer identifier as its sole value (here a single string), never
+ * an endpoint URL. Untyped, with `assertionAudience: legacy`: the issuer or the token endpoint, as
+ * RFC 7523 §3 allowed. With `strict`: only the typed form is accepted.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ * @see https://datatracker.ietf.org/doc/draft-ietf-oauth-rfc7523bis/
+ */
+function checkAssertionAudience(
+  context: ServerContext,
+  trace: Trace,
+  header: Record<string, unknown>,
+  aud: unknown,
+  endpointUrl: string,
+): void {
+  const name = 'checkAssertionAudience';
+  const { issuer, token } = context.endpoints;
+  const typed = isTypedClientAssertion(header);
+  const strict = context.state.settings.assertionAudience === 'strict';
+  const fail = (description: string, detail: string) => {
+    trace.fail(name);
+    return badAssertion(description, detail);
+  };
+  if (!typed && strict) {
+    throw fail(
+      `This server accepts only explicitly typed client assertions whose aud is its issuer identifier (assertionAudience: strict; draft-ietf-oauth-rfc7523bis). Set the header typ to client-authentication+jwt and aud to "${issuer}".`,
+      `header typ ${JSON.stringify(header.typ ?? null)}, aud ${JSON.stringify(aud)}; assertionAudience strict refuses untyped assertions`,
+    );
+  }
+  if (typed) {
+    if (aud === issuer) {
+      trace.pass(name, 'typed: aud is the issuer identifier');
+      return;
+    }
+    const rule = `The assertion is typed client-authentication+jwt, so its aud must be this server's issuer identifier as its only value, one string: "aud": "${issuer}" (draft-ietf-oauth-rfc7523bis).`;
+    const isEndpoint = (v: unknown) =>
+      typeof v === 'string' && (v === token || v === endpointUrl || v.startsWith(`${issuer}/`));
+    const problem = Array.isArray(aud)
+      ? ` Its aud is an array${aud.some(isEndpoint) ? ' with an endpoint URL in it' : ''}.`
+      : isEndpoint(aud)
+        ? ` Its aud is the endpoint URL ${String(aud)}: an endpoint URL is exactly what the 2025 audience attack relies on, so it must never be the audience.`
+        : ` Its aud is ${JSON.stringify(aud)}, not this server.`;
+    throw fail(rule + problem, `typed assertion, aud ${JSON.stringify(aud)}, issuer ${issuer}`);
+  }
+  if (![issuer, token, endpointUrl].some((v) => audienceIncludes(aud, v))) {
+    throw fail(
+      `The assertion's aud must name this server. Set aud to ${issuer} (or ${token}).`,
+      `untyped assertion, aud ${JSON.stringify(aud)}`,
+    );
+  }
+  trace.pass(
+    name,
+    aud === issuer
+      ? 'untyped: aud is the issuer identifier'
+      : 'untyped: aud names the server as RFC 7523 allowed (assertionAudience legacy)',
+  );
+}
+
+/**
+ * The time checks of any client assertion: a numeric `exp` not past (with the leeway), at most
+ * an hour ahead (a jti must be remembered that long), `nbf` and `iat` not in the future. Answers
+ * `exp`. `what` names the assertion in messages ("The assertion", "The workload token").
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
+ */
+function checkAssertionTimes(
+  context: ServerContext,
+  payload: Record<string, unknown>,
+  what: string,
+): number {
+  const now = context.clock.now();
+  const skew = leeway(context);
+  const { exp, nbf, iat } = payload;
+  if (typeof exp !== 'number' || !Number.isFinite(exp)) {
+    throw badAssertion(
+      `${what} has no numeric exp. Add exp (a few minutes from now, epoch seconds).`,
+      `exp ${JSON.stringify(exp)}`,
+    );
+  }
+  if (exp + skew <= now) {
+    throw badAssertion(
+      `${what} has expired (exp ${exp}, ${now - exp} s before the server clock; leeway ${skew} s). Make a fresh one for each request, with exp a few minutes ahead.`,
+      `exp ${exp} is ${now - exp}s before server time ${now} (leeway ${skew}s)`,
+    );
+  }
+  if (exp - now > MAX_ASSERTION_LIFETIME) {
+    throw badAssertion(
+      `${what} expires more than ${MAX_ASSERTION_LIFETIME / 60} minutes from now: too long-lived for the server to remember its jti. Set exp a few minutes ahead.`,
+      `exp ${exp} is ${exp - now}s after server time ${now} (at most ${MAX_ASSERTION_LIFETIME}s)`,
+    );
+  }
+  if (typeof nbf === 'number' && nbf - skew > now) {
+    throw badAssertion(
+      `${what} is not valid yet (nbf is in the future). Check your clock.`,
+      `nbf ${nbf}, now ${now}`,
+    );
+  }
+  if (typeof iat === 'number' && iat - skew > now) {
+    throw badAssertion(
+      `${what} was issued in the future (iat). Check your clock.`,
+      `iat ${iat}, now ${now}`,
+    );
+  }
+  return exp;
+}
+
+const shown = (v: unknown) => (typeof v === 'string' ? v : (JSON.stringify(v) ?? 'nothing'));
+
+/**
+ * Workload identity federation (CONTRACT.md, Additions): a client with federated credentials
+ * authenticates with a token its workload platform issued. The token's `iss` must be a trusted
+ * issuer, its signature must verify with that issuer's keys, its `sub` and `aud` must equal one
+ * credential's (exact strings), and it must be unexpired. Each refusal names what did not match;
+ * the detail (never sent) says what the credential expected. The token is not single-use.
+ * @see https://www.rfc-editor.org/rfc/rfc7523#section-2.2
+ * @see https://www.rfc-editor.org/rfc/rfc7521#section-4.2
+ */
+async function authenticateWithWorkloadToken(
+  jwt: string,
+  parsed: ParsedJwt,
+  client: ClientRecord,
+  context: ServerContext,
+  trace: Trace,
+): Promise<AuthenticatedClient> {
+  const { header, payload } = parsed;
+  const id = client.client_id;
+  const credentials = client.federated_credentials ?? [];
+  const ci = context.endpoints.ci;
+  const { iss, sub, aud } = payload;
+
+  const trusted = check(trace, 'checkFederatedIssuer', () => {
+    const matching = credentials.filter((c) => c.issuer === iss);
+    if (matching.length === 0) {
+      throw badAssertion(
+        `The workload token's issuer ${shown(iss)} is not trusted by ${id}: none of its federated credentials names that issuer.`,
+        `trusted issuer(s): ${[...new Set(credentials.map((c) => c.issuer))].join(', ')}`,
+      );
+    }
+    return matching;
+  });
+
+  await checkAsync(trace, 'checkFederatedSignature', async () => {
+    // A credential's issuer is always the platform here (the admin API allows no other).
+    const kid = typeof header.kid === 'string' ? header.kid : undefined;
+    const published = context.ciKeys.jwks().keys.map((k) => k.kid ?? '');
+    const keys = published.filter((k) => kid === undefined || k === kid);
+    if (iss !== ci.issuer || keys.length === 0) {
+      throw badAssertion(
+        `The workload token's signature cannot be verified: ${kid === undefined ? 'it names no kid, and' : `its kid ${kid} is not`} among the keys ${shown(iss)} publishes (${ci.jwks}). The platform did not sign it, or signed it with a key it has since retired.`,
+        `token kid ${String(kid)}; platform keys ${published.join(', ')}`,
+      );
+    }
+    for (const k of keys) {
+      const loaded = context.ciKeys.find(k);
+      if (!loaded) continue;
+      try {
+        await compactVerify(jwt, loaded.publicKey, { algorithms: [loaded.stored.alg] });
+        return;
+      } catch {
+        // try the next key
+      }
+    }
+    throw badAssertion(
+      `The workload token's signature does not verify with the keys ${shown(iss)} publishes: it was changed after signing, or someone else signed it.`,
+      `signature failed against platform key(s) ${keys.join(', ')} (alg ${String(header.alg)})`,
+    );
+  });
+
+  const bySubject = check(trace, 'checkFederatedSubject', () => {
+    const matching = trusted.filter((c) => c.subject === sub);
+    if (matching.length === 0) {
+      throw badAssertion(
+        `The workload token's subject ${shown(sub)} matches no federated credential of ${id} for issuer ${shown(iss)}: the credential names another workload (a branch, an environment, a repository). Subjects are compared as exact strings.`,
+        `expected subject(s): ${trusted.map((c) => c.subject).join(', ')}`,
+      );
+    }
+    return matching;
+  });
+
+  const credential = check(trace, 'checkFederatedAudience', () => {
+    const found = bySubject.find((c) => aud === c.audience);
+    if (!found) {
+      throw badAssertion(
+        `The workload token's audience ${shown(aud)} is not the audience ${id}'s federated credential expects for this subject. Ask the platform for a token whose aud is that audience (one string, exact match).`,
+        `expected aud: ${[...new Set(bySubject.map((c) => c.audience))].join(', ')}`,
+      );
+    }
+    return found;
+  });
+
+  check(trace, 'checkFederatedExpiry', () =>
+    checkAssertionTimes(context, payload, 'The workload token'),
+  );
+  const index = credentials.indexOf(credential);
+  trace.credential = `federated credential ${index + 1} of ${credentials.length} (${credential.subject})`;
+  return { client, method: 'workload_identity' };
 }

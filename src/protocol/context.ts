@@ -14,6 +14,19 @@ export interface Endpoints {
   discovery: string;
   apiOrigin: string;
   audience: string;
+  /** The mock workload platform (CONTRACT.md, Additions). */
+  ci: CiEndpoints;
+}
+
+/** The workload platform's URLs: its issuer may have a path (`http://localhost:8787/ci`). */
+export interface CiEndpoints {
+  issuer: string;
+  /** The issuer's origin, and its path ('' or '/ci'), for routing. */
+  origin: string;
+  basePath: string;
+  discovery: string;
+  jwks: string;
+  workloadToken: string;
 }
 
 /** What every endpoint gets: state, keys, clock, and a way to say the state changed. */
@@ -23,6 +36,8 @@ export interface ServerContext {
   readonly clock: Clock;
   state: ServerSnapshot;
   keys: KeyRing;
+  /** The workload platform's signing keys (the `ci` host). */
+  ciKeys: KeyRing;
   /** Imported client public keys, by `client_id \n index \n alg`; cleared when clients change. */
   readonly clientKeyCache: Map<string, CryptoKey>;
   /** What the server keeps in memory about `state` (see {@link stateMemory}). */

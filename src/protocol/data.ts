@@ -11,7 +11,12 @@ export {
   RFC_ERROR_CODES,
   type RfcErrorCode,
 } from './errors.ts';
-export { BROWSER_HOSTS, BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from './hosts.ts';
+export {
+  BROWSER_HOSTS,
+  BROWSER_MOCK_ORIGINS,
+  LOCAL_SERVER_ORIGIN,
+  toLocalServerUrl,
+} from './hosts.ts';
 export {
   BEHAVIOUR_PROFILES,
   type BehaviourCase,

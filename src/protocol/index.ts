@@ -1,5 +1,15 @@
 export type { Admin, ClientView, ClockChange } from './admin.ts';
-export { type ClientAuthMethod, timingSafeEqual } from './authenticate-client.ts';
+export {
+  ASSERTION_CHECKS,
+  type AssertionCheckName,
+  FEDERATED_CHECKS,
+  type FederatedCheckName,
+} from './assertion-checks.ts';
+export {
+  type ClientAuthMethod,
+  isTypedClientAssertion,
+  timingSafeEqual,
+} from './authenticate-client.ts';
 export { BufferedRequest } from './buffered-request.ts';
 export type { Clock } from './clock.ts';
 export {
@@ -12,7 +22,13 @@ export {
   RFC_ERROR_CODES,
   type RfcErrorCode,
 } from './errors.ts';
-export { BROWSER_HOSTS, BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from './hosts.ts';
+export {
+  BROWSER_HOSTS,
+  BROWSER_MOCK_ORIGINS,
+  defaultCiIssuer,
+  LOCAL_SERVER_ORIGIN,
+  toLocalServerUrl,
+} from './hosts.ts';
 export type { SerializedResponse } from './http.ts';
 export type { AccessTokenSigner } from './keys.ts';
 export type { LogEntry } from './log.ts';
@@ -37,6 +53,7 @@ export {
 export { allowedMethods, matchRoute } from './router.ts';
 export { isScopeToken } from './scope.ts';
 export {
+  type AssertionAudience,
   defaultSettings,
   type IssuedToken,
   memoryStore,

@@ -8,6 +8,7 @@ export const ENDPOINT_NAMES = [
   'discovery',
   'jwks',
   'api',
+  'platform',
   'admin',
   'unknown',
 ] as const;

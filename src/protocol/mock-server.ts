@@ -1,8 +1,9 @@
-import type { CryptoKey, JSONWebKeySet } from 'jose';
+import type { CryptoKey } from 'jose';
 import { type Admin, createAdmin, type ResetPart } from './admin.ts';
 import { createClock } from './clock.ts';
-import { type Endpoints, pruneSoon, type ServerContext } from './context.ts';
+import { type CiEndpoints, type Endpoints, pruneSoon, type ServerContext } from './context.ts';
 import { errorBody, OAuthError } from './errors.ts';
+import { defaultCiIssuer } from './hosts.ts';
 import {
   json,
   NO_STORE,
@@ -16,7 +17,7 @@ import { type EndpointName, LOG_CAPACITY, type LogEntry } from './log.ts';
 import type { MockServerOptions } from './options.ts';
 import { redactHeaders, redactJson, redactUrl } from './redact.ts';
 import { dispatch } from './router.ts';
-import { seedClients, seedOrders } from './seed.ts';
+import { type SeedHosts, seedClients, seedOrders } from './seed.ts';
 import {
   defaultSettings,
   dict,
@@ -25,6 +26,7 @@ import {
   type StateStore,
 } from './state.ts';
 import { Trace } from './trace.ts';
+import { WORKLOAD_TOKEN_ALG } from './workload-platform.ts';
 
 /** A running mock authorization server + resource API. */
 export interface MockServer {
@@ -73,11 +75,35 @@ function originOf(value: string, name: string): string {
   return url.origin;
 }
 
+/** The workload platform's issuer: an origin, or an origin and a path, nothing else. */
+function ciEndpointsFor(value: string): CiEndpoints {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new TypeError(`ciIssuer must be an absolute URL, got ${JSON.stringify(value)}`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new TypeError(`ciIssuer must have no query or fragment, got ${value}`);
+  }
+  const basePath = url.pathname.replace(/\/+$/, '');
+  const issuer = `${url.origin}${basePath}`;
+  return {
+    issuer,
+    origin: url.origin,
+    basePath,
+    discovery: `${issuer}/.well-known/openid-configuration`,
+    jwks: `${issuer}/.well-known/jwks.json`,
+    workloadToken: `${issuer}/workload-token`,
+  };
+}
+
 function endpointsFor(options: MockServerOptions): Endpoints {
   const issuer = originOf(options.issuer, 'issuer');
   const apiOrigin = originOf(options.apiOrigin, 'apiOrigin');
   new URL(options.audience);
   return {
+    ci: ciEndpointsFor(options.ciIssuer ?? defaultCiIssuer(issuer)),
     issuer,
     token: `${issuer}/oauth/token`,
     introspection: `${issuer}/oauth/introspect`,
@@ -89,18 +115,19 @@ function endpointsFor(options: MockServerOptions): Endpoints {
   };
 }
 
-/** The seeded state, with a freshly made signing key. */
+/** The seeded state, with freshly made signing keys (the server's and the platform's). */
 async function seedState(
-  signingClientJwks: JSONWebKeySet | undefined,
+  seed: SeedHosts,
   nowSeconds: number,
-  keptKeys?: ServerSnapshot['keys'],
+  kept?: Pick<ServerSnapshot, 'keys' | 'ciKeys'>,
 ): Promise<ServerSnapshot> {
   const settings = defaultSettings();
   return {
     version: 1,
-    clients: seedClients(signingClientJwks),
-    keys: keptKeys ?? [await generateSigningKey(settings.signingAlg, nowSeconds)],
+    clients: seedClients(seed),
+    keys: kept?.keys ?? [await generateSigningKey(settings.signingAlg, nowSeconds)],
     settings,
+    ciKeys: kept?.ciKeys ?? [await generateSigningKey(WORKLOAD_TOKEN_ALG, nowSeconds)],
     clockOffsetMs: 0,
     issued: [],
     opaque: dict(),
@@ -113,14 +140,29 @@ async function seedState(
   };
 }
 
+interface LoadedState {
+  state: ServerSnapshot;
+  keys: KeyRing;
+  ciKeys: KeyRing;
+}
+
+/** Import a state's key rings; a state saved before the workload platform gets its first key. */
+async function loadKeyRings(state: ServerSnapshot, nowMs: number): Promise<LoadedState> {
+  if (state.ciKeys.length === 0) {
+    state.ciKeys.push(await generateSigningKey(WORKLOAD_TOKEN_ALG, Math.floor(nowMs / 1000)));
+  }
+  const [keys, ciKeys] = await Promise.all([KeyRing.load(state.keys), KeyRing.load(state.ciKeys)]);
+  return { state, keys, ciKeys };
+}
+
 async function loadState(
   store: StateStore | undefined,
   nowMs: number,
-): Promise<{ state: ServerSnapshot; keys: KeyRing } | undefined> {
+): Promise<LoadedState | undefined> {
   try {
     const state = parseSnapshot(await store?.load(), nowMs);
     if (!state) return undefined;
-    return { state, keys: await KeyRing.load(state.keys) };
+    return await loadKeyRings(state, nowMs);
   } catch {
     return undefined;
   }
@@ -136,16 +178,21 @@ async function replaceState(
   nowMs: number,
 ): Promise<boolean> {
   const state = parseSnapshot(input, nowMs);
-  if (!state) return false;
-  if (JSON.stringify(state.keys) === JSON.stringify(context.state.keys)) {
-    state.keys = context.state.keys;
-  } else {
-    try {
-      context.keys = await KeyRing.load(state.keys);
-    } catch {
-      return false;
-    }
+  if (!state || state.ciKeys.length === 0) return false;
+  const sameKeys = JSON.stringify(state.keys) === JSON.stringify(context.state.keys);
+  const sameCiKeys = JSON.stringify(state.ciKeys) === JSON.stringify(context.state.ciKeys);
+  let keys = context.keys;
+  let ciKeys = context.ciKeys;
+  try {
+    if (sameKeys) state.keys = context.state.keys;
+    else keys = await KeyRing.load(state.keys);
+    if (sameCiKeys) state.ciKeys = context.state.ciKeys;
+    else ciKeys = await KeyRing.load(state.ciKeys);
+  } catch {
+    return false;
   }
+  context.keys = keys;
+  context.ciKeys = ciKeys;
   context.state = state;
   context.clientKeyCache.clear();
   return true;
@@ -160,11 +207,15 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   const endpoints = endpointsFor(options);
   const wall = options.now ?? (() => Date.now());
   const store = options.store;
+  const seed: SeedHosts = {
+    signingClientJwks: options.signingClientJwks,
+    issuer: endpoints.issuer,
+    ciIssuer: endpoints.ci.issuer,
+  };
   let loaded = await loadState(store, wall());
   const fromStore = loaded !== undefined;
   if (!loaded) {
-    const state = await seedState(options.signingClientJwks, Math.floor(wall() / 1000));
-    loaded = { state, keys: await KeyRing.load(state.keys) };
+    loaded = await loadKeyRings(await seedState(seed, Math.floor(wall() / 1000)), wall());
   }
 
   let saveTimer: ReturnType<typeof setTimeout> | undefined;
@@ -187,6 +238,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     ),
     state: loaded.state,
     keys: loaded.keys,
+    ciKeys: loaded.ciKeys,
     clientKeyCache: new Map<string, CryptoKey>(),
     changed() {
       if (store && saveTimer === undefined) saveTimer = setTimeout(save, 0);
@@ -201,7 +253,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
   const reset = async (parts?: readonly ResetPart[]) => {
     if (parts === undefined) {
       const nowSeconds = Math.floor(wall() / 1000);
-      context.state = await seedState(options.signingClientJwks, nowSeconds, context.state.keys);
+      context.state = await seedState(seed, nowSeconds, context.state);
     } else {
       // Only what was asked for: a lesson sets up its clock, settings and seeded clients
       // without forgetting the learner's own clients, tokens and log.
@@ -212,7 +264,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
       }
       if (parts.includes('settings')) state.settings = defaultSettings();
       if (parts.includes('clients')) {
-        Object.assign(state.clients, seedClients(options.signingClientJwks));
+        Object.assign(state.clients, seedClients(seed));
       }
       if (parts.includes('rate_limits')) state.rateLimits = dict();
     }
@@ -246,7 +298,14 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     }
     const onIssuer = url.origin === endpoints.issuer;
     const onApi = url.origin === endpoints.apiOrigin;
-    if (!onIssuer && !onApi) return undefined;
+    const ci = endpoints.ci;
+    const onCiOrigin = url.origin === ci.origin;
+    // The platform's paths, below its issuer (which has a path of its own in Node: /ci).
+    const ciPath =
+      onCiOrigin && (ci.basePath === '' || url.pathname.startsWith(`${ci.basePath}/`))
+        ? url.pathname.slice(ci.basePath.length)
+        : undefined;
+    if (!onIssuer && !onApi && !onCiOrigin) return undefined;
 
     const started = performance.now();
     const id = crypto.randomUUID();
@@ -256,9 +315,15 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     let response: ProtocolResponse;
     let failure: OAuthError | undefined;
     try {
-      response = await dispatch({ request, url, context, trace, admin }, onIssuer, onApi, (e) => {
-        endpoint = e;
-      });
+      response = await dispatch(
+        { request, url, context, trace, admin },
+        onIssuer,
+        onApi,
+        (e) => {
+          endpoint = e;
+        },
+        ciPath,
+      );
     } catch (error) {
       failure =
         error instanceof OAuthError
@@ -304,8 +369,10 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
           error_description: failure.description,
           ...(failure.detail !== undefined ? { detail: failure.detail } : {}),
         };
-      } else if (trace.detail !== undefined) {
-        entry.detail = trace.detail;
+      } else if (trace.detail !== undefined || trace.credential !== undefined) {
+        entry.detail = [trace.detail, trace.credential && `the client used ${trace.credential}`]
+          .filter(Boolean)
+          .join('; ');
       }
       record(entry);
     }

@@ -10,6 +10,12 @@ export interface MockServerOptions {
   apiOrigin: string;
   /** The `aud` of issued tokens, e.g. 'https://api.example.com'. */
   audience: string;
+  /**
+   * The mock workload platform's issuer (CONTRACT.md, Additions): an origin, or an origin and a
+   * path. Default: the issuer plus `/ci` (`http://localhost:8787/ci`); the page uses
+   * `https://ci.example.com`.
+   */
+  ciIssuer?: string;
   /** Persistence; default: memory only. */
   store?: StateStore;
   /** Wall clock in ms (default Date.now); the server adds its own offset. */

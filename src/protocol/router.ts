@@ -12,6 +12,7 @@ import { serveApi } from './resource-server.ts';
 import { revocationEndpoint } from './revocation-endpoint.ts';
 import { tokenEndpoint } from './token-endpoint.ts';
 import type { Trace } from './trace.ts';
+import { ciJwks, ciMetadata, workloadTokenEndpoint } from './workload-platform.ts';
 
 /** What a route handler gets. */
 export interface RouteInput {
@@ -28,10 +29,13 @@ type Handler = (input: RouteInput) => Promise<ProtocolResponse> | ProtocolRespon
 
 /** One path on one host, with a handler per method. */
 export interface Route {
-  host: 'issuer' | 'api';
+  /** `ci`: the workload platform, whose paths are relative to its issuer (which may have a path). */
+  host: 'issuer' | 'api' | 'ci';
   /** Exact path, or a prefix ending in `/` followed by one `:id` segment. */
   path: string;
   withId?: boolean;
+  /** With `withId`: what follows the id (`/revoke-tokens`); without it, the id ends the path. */
+  suffix?: string;
   endpoint: EndpointName;
   methods: Partial<Record<'GET' | 'POST' | 'PUT' | 'DELETE', Handler>>;
 }
@@ -43,6 +47,9 @@ async function adminBody(input: RouteInput): Promise<unknown> {
 }
 
 const ok = (body: unknown) => json(200, body, { 'Cache-Control': 'no-store' });
+
+/** How long a relying party may cache the platform's metadata and keys: short, they rotate. */
+const CI_CACHE = { 'Cache-Control': 'public, max-age=60' };
 
 /** Every route the core serves. */
 export const ROUTES: readonly Route[] = [
@@ -265,6 +272,54 @@ export const ROUTES: readonly Route[] = [
   },
   {
     host: 'issuer',
+    path: '/__admin/clients/',
+    withId: true,
+    suffix: '/revoke-tokens',
+    endpoint: 'admin',
+    methods: { POST: async ({ admin, id }) => ok(await admin.revokeClientTokens(id)) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/ci/keys/rotate',
+    endpoint: 'admin',
+    methods: { POST: async (i) => ok(await i.admin.rotateCiKeys(await adminBody(i))) },
+  },
+  {
+    host: 'issuer',
+    path: '/__admin/ci/keys',
+    endpoint: 'admin',
+    methods: { GET: ({ admin }) => ok({ keys: admin.ciKeys() }) },
+  },
+  {
+    host: 'ci',
+    path: '/.well-known/openid-configuration',
+    endpoint: 'platform',
+    methods: {
+      GET: ({ context, trace }) => {
+        trace.pass('servePlatformMetadata');
+        return json(200, ciMetadata(context), CI_CACHE);
+      },
+    },
+  },
+  {
+    host: 'ci',
+    path: '/.well-known/jwks.json',
+    endpoint: 'platform',
+    methods: {
+      GET: ({ context, trace }) => {
+        trace.pass('servePlatformKeys');
+        return json(200, ciJwks(context), CI_CACHE);
+      },
+    },
+  },
+  {
+    host: 'ci',
+    path: '/workload-token',
+    endpoint: 'platform',
+    methods: { POST: (i) => workloadTokenEndpoint(i.request, i.context, i.trace) },
+  },
+  {
+    host: 'issuer',
     path: '/__admin/profile',
     endpoint: 'admin',
     methods: {
@@ -274,17 +329,29 @@ export const ROUTES: readonly Route[] = [
   },
 ];
 
-/** Find the route for a path on the hosts the request reached. */
+/**
+ * Find the route for a path on the hosts the request reached. `ciPath` is the path below the
+ * workload platform's issuer when the request is on it (its issuer may have a path of its own).
+ */
 export function matchRoute(
   path: string,
   onIssuer: boolean,
   onApi: boolean,
+  ciPath?: string,
 ): { route: Route; id: string } | undefined {
   for (const route of ROUTES) {
+    if (route.host === 'ci') {
+      if (ciPath !== undefined && route.path === ciPath) return { route, id: '' };
+      continue;
+    }
     if (!(route.host === 'issuer' ? onIssuer : onApi)) continue;
     if (route.withId) {
       if (!path.startsWith(route.path)) continue;
-      const rest = path.slice(route.path.length);
+      let rest = path.slice(route.path.length);
+      if (route.suffix !== undefined) {
+        if (!rest.endsWith(route.suffix)) continue;
+        rest = rest.slice(0, -route.suffix.length);
+      }
       if (rest === '' || rest.includes('/')) continue;
       let id: string;
       try {
@@ -319,9 +386,10 @@ export async function dispatch(
   onIssuer: boolean,
   onApi: boolean,
   setEndpoint: (endpoint: EndpointName) => void,
+  ciPath?: string,
 ): Promise<ProtocolResponse> {
   const { request, url } = input;
-  const match = matchRoute(url.pathname, onIssuer, onApi);
+  const match = matchRoute(url.pathname, onIssuer, onApi, ciPath);
   if (!match) {
     throw new NotFound(
       `Nothing at ${request.method} ${url.pathname}. See ${input.context.endpoints.discovery} for the server's endpoints; the API has /api/v1/users and /api/v1/orders.`,

@@ -14,10 +14,23 @@ export const SEEDED_CLIENTS = {
   reporting: { client_id: 'reporting-job', client_secret: 'reporting-secret' },
   cron: { client_id: 'cron-sync', client_secret: 'cron-secret' },
   signing: { client_id: 'signing-client' },
+  warehouse: { client_id: 'warehouse-sync' },
 } as const;
 
-/** The client registry after a reset. `signingClientJwks` is the signing-client's public keys. */
-export function seedClients(signingClientJwks?: JSONWebKeySet): Record<string, ClientRecord> {
+/** The workload (the CI job on main) the seeded `warehouse-sync` trusts instead of a secret. */
+export const WAREHOUSE_SYNC_SUBJECT = 'repo:acme/warehouse-sync:ref:refs/heads/main';
+
+/** What the seed depends on: signing-client's public keys and the hosts federation names. */
+export interface SeedHosts {
+  signingClientJwks: JSONWebKeySet | undefined;
+  /** The authorization server's issuer: the audience warehouse-sync's credential expects. */
+  issuer: string;
+  /** The workload platform's issuer: the one warehouse-sync's credential trusts. */
+  ciIssuer: string;
+}
+
+/** The client registry after a reset. */
+export function seedClients(seed: SeedHosts): Record<string, ClientRecord> {
   const clients: Record<string, ClientRecord> = Object.create(null);
   const add = (client: ClientRecord) => {
     clients[client.client_id] = client;
@@ -27,20 +40,37 @@ export function seedClients(signingClientJwks?: JSONWebKeySet): Record<string, C
     access_token_ttl: DEFAULT_ACCESS_TOKEN_TTL,
     rate_limit_per_minute: null,
   } as const;
-  add({ ...base, ...SEEDED_CLIENTS.demo, scopes: ['read:users'] });
-  add({ ...base, ...SEEDED_CLIENTS.orders, scopes: ['read:orders', 'write:orders'] });
+  const secret = ({ client_id, client_secret }: { client_id: string; client_secret: string }) => ({
+    client_id,
+    client_secrets: [client_secret],
+  });
+  add({ ...base, ...secret(SEEDED_CLIENTS.demo), scopes: ['read:users'] });
+  add({ ...base, ...secret(SEEDED_CLIENTS.orders), scopes: ['read:orders', 'write:orders'] });
   add({
     ...base,
-    ...SEEDED_CLIENTS.reporting,
+    ...secret(SEEDED_CLIENTS.reporting),
     scopes: ['read:users', 'read:orders'],
     token_format: 'opaque',
   });
-  add({ ...base, ...SEEDED_CLIENTS.cron, scopes: ['read:users'], rate_limit_per_minute: 5 });
+  add({
+    ...base,
+    ...secret(SEEDED_CLIENTS.cron),
+    scopes: ['read:users'],
+    rate_limit_per_minute: 5,
+  });
   add({
     ...base,
     ...SEEDED_CLIENTS.signing,
-    jwks: { keys: structuredClone(signingClientJwks?.keys ?? []) },
+    jwks: { keys: structuredClone(seed.signingClientJwks?.keys ?? []) },
     scopes: ['read:users', 'read:orders'],
+  });
+  add({
+    ...base,
+    ...SEEDED_CLIENTS.warehouse,
+    federated_credentials: [
+      { issuer: seed.ciIssuer, subject: WAREHOUSE_SYNC_SUBJECT, audience: seed.issuer },
+    ],
+    scopes: ['read:orders'],
   });
   return clients;
 }

@@ -16,6 +16,14 @@ export type ScopePolicy = 'strict' | 'downscope';
  */
 export type TokenReuse = 'never' | 'same-second';
 
+/**
+ * Which client assertions the token endpoint accepts (draft-ietf-oauth-rfc7523bis): 'legacy'
+ * (default) holds an assertion typed `client-authentication+jwt` to the draft's audience rule (the
+ * issuer identifier, as its one value) and lets an untyped one name the issuer or the token
+ * endpoint, as RFC 7523 did; 'strict' accepts only the typed, issuer-audience assertion.
+ */
+export type AssertionAudience = 'legacy' | 'strict';
+
 /** The server's behaviour profile, changeable through the admin API. */
 export interface ServerSettings {
   /** 'strict' (default): invalid_scope; 'downscope': grant the allowed part. */
@@ -26,13 +34,30 @@ export interface ServerSettings {
   signingAlg: SigningAlg;
   /** 'never' (default): a new token per request; 'same-second': repeat within a second reuses. */
   tokenReuse: TokenReuse;
+  /** 'legacy' (default): untyped assertions as RFC 7523 allowed; 'strict': the typed form only. */
+  assertionAudience: AssertionAudience;
 }
 
-/** A registered client. A client has a `client_secret` or a `jwks` (private_key_jwt). */
+/**
+ * A workload identity the client trusts instead of a secret: a token from `issuer` whose `sub`
+ * and `aud` are exactly these strings authenticates the client (CONTRACT.md, Additions).
+ */
+export interface FederatedCredential {
+  issuer: string;
+  subject: string;
+  audience: string;
+}
+
+/**
+ * A registered client, with exactly one kind of credential: one or two secrets (two while a
+ * secret is being rotated), public keys (`private_key_jwt`), or federated credentials.
+ */
 export interface ClientRecord {
   client_id: string;
-  client_secret?: string;
+  /** One or two secrets; either authenticates. */
+  client_secrets?: string[];
   jwks?: JSONWebKeySet;
+  federated_credentials?: FederatedCredential[];
   scopes: string[];
   token_format: 'jwt' | 'opaque';
   access_token_ttl: number;
@@ -97,6 +122,11 @@ export interface ServerSnapshot {
   clients: Record<string, ClientRecord>;
   keys: StoredKey[];
   settings: ServerSettings;
+  /**
+   * The workload platform's signing keys (the `ci` host), persisted like the server's own: its
+   * tokens keep verifying across reloads. Empty only in snapshots saved before it existed.
+   */
+  ciKeys: StoredKey[];
   /** Milliseconds added to the wall clock. */
   clockOffsetMs: number;
   /**
@@ -131,7 +161,13 @@ export interface StateStore {
 
 /** The default settings. */
 export function defaultSettings(): ServerSettings {
-  return { scopePolicy: 'strict', leewaySeconds: 60, signingAlg: 'ES256', tokenReuse: 'never' };
+  return {
+    scopePolicy: 'strict',
+    leewaySeconds: 60,
+    signingAlg: 'ES256',
+    tokenReuse: 'never',
+    assertionAudience: 'legacy',
+  };
 }
 
 /** A prototype-free dictionary. */
@@ -174,16 +210,53 @@ const isStringRecord = (v: unknown): v is Record<string, string> =>
 const isOptional = <T>(v: unknown, is: (v: unknown) => v is T): v is T | undefined =>
   v === undefined || is(v);
 
-function isClient(v: unknown, id: string): v is ClientRecord {
-  if (!isObject(v) || v.client_id !== id) return false;
-  if (v.client_secret !== undefined && !isString(v.client_secret)) return false;
+const isFederatedCredential = (v: unknown): v is FederatedCredential =>
+  isObject(v) && isString(v.issuer) && isString(v.subject) && isString(v.audience);
+
+/**
+ * A stored client, rebuilt: `client_secret` (snapshots saved before two secrets existed) becomes
+ * `client_secrets`. Undefined when anything is off, or when it has not exactly one kind of
+ * credential.
+ */
+function parseClient(v: unknown, id: string): ClientRecord | undefined {
+  if (!isObject(v) || v.client_id !== id) return undefined;
+  const { client_secret: legacySecret, ...rest } = v;
+  let secrets = v.client_secrets;
+  if (legacySecret !== undefined) {
+    if (!isString(legacySecret) || secrets !== undefined) return undefined;
+    secrets = [legacySecret];
+  }
+  if (
+    secrets !== undefined &&
+    !(
+      Array.isArray(secrets) &&
+      secrets.length >= 1 &&
+      secrets.length <= 2 &&
+      secrets.every(isString)
+    )
+  ) {
+    return undefined;
+  }
   if (
     v.jwks !== undefined &&
     !(isObject(v.jwks) && Array.isArray(v.jwks.keys) && v.jwks.keys.every(isObject))
   ) {
-    return false;
+    return undefined;
   }
-  if ((v.client_secret === undefined) === (v.jwks === undefined)) return false;
+  const federated = v.federated_credentials;
+  if (
+    federated !== undefined &&
+    !(Array.isArray(federated) && federated.length > 0 && federated.every(isFederatedCredential))
+  ) {
+    return undefined;
+  }
+  const kinds = [secrets, v.jwks, federated].filter((k) => k !== undefined).length;
+  if (kinds !== 1) return undefined;
+  const client = { ...rest, ...(secrets !== undefined && { client_secrets: secrets }) };
+  return isClientShape(client) ? client : undefined;
+}
+
+function isClientShape(v: Record<string, unknown>): v is Record<string, unknown> & ClientRecord {
   return (
     Array.isArray(v.scopes) &&
     v.scopes.every(isString) &&
@@ -213,7 +286,11 @@ function isLogEntry(v: unknown): v is LogEntry {
     isOptional(response.body, isString) &&
     Array.isArray(v.steps) &&
     v.steps.every(
-      (step) => isObject(step) && isString(step.name) && typeof step.ok === 'boolean',
+      (step) =>
+        isObject(step) &&
+        isString(step.name) &&
+        typeof step.ok === 'boolean' &&
+        isOptional(step.note, isString),
     ) &&
     (error === undefined ||
       (isObject(error) &&
@@ -300,10 +377,20 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
   if (!isObject(s.clients) || !Array.isArray(s.keys) || !isObject(s.settings)) return undefined;
   const clients = dict<ClientRecord>();
   for (const [id, c] of Object.entries(s.clients)) {
-    if (!isClient(c, id)) return undefined;
-    clients[id] = c;
+    const client = parseClient(c, id);
+    if (!client) return undefined;
+    clients[id] = client;
   }
   if (!s.keys.every(isStoredKey) || s.keys.filter((k) => k.status === 'active').length !== 1) {
+    return undefined;
+  }
+  // Absent in snapshots saved before the workload platform: the server makes a key at load.
+  const ciKeys = s.ciKeys ?? [];
+  if (
+    !Array.isArray(ciKeys) ||
+    !ciKeys.every(isStoredKey) ||
+    ciKeys.filter((k) => k.status === 'active').length !== (ciKeys.length === 0 ? 0 : 1)
+  ) {
     return undefined;
   }
   const st = s.settings;
@@ -314,7 +401,16 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
     st.leewaySeconds > 300 ||
     !(st.signingAlg === 'ES256' || st.signingAlg === 'RS256') ||
     // absent in snapshots saved before the setting existed: the default
-    !(st.tokenReuse === undefined || st.tokenReuse === 'never' || st.tokenReuse === 'same-second')
+    !(
+      st.tokenReuse === undefined ||
+      st.tokenReuse === 'never' ||
+      st.tokenReuse === 'same-second'
+    ) ||
+    !(
+      st.assertionAudience === undefined ||
+      st.assertionAudience === 'legacy' ||
+      st.assertionAudience === 'strict'
+    )
   ) {
     return undefined;
   }
@@ -352,7 +448,9 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
       leewaySeconds: st.leewaySeconds,
       signingAlg: st.signingAlg,
       tokenReuse: st.tokenReuse ?? 'never',
+      assertionAudience: st.assertionAudience ?? 'legacy',
     },
+    ciKeys,
     clockOffsetMs: s.clockOffsetMs,
     ...(s.clockFrozenAtMs !== undefined && { clockFrozenAtMs: s.clockFrozenAtMs }),
     issued: s.issued,

@@ -2,6 +2,8 @@
 export interface Step {
   name: string;
   ok: boolean;
+  /** What the step found, when the name alone does not say (`secret 1 of 2`). Never a secret. */
+  note?: string;
 }
 
 /** What an endpoint did while answering one request: its steps and what the server knew. */
@@ -12,9 +14,11 @@ export class Trace {
   clientId: string | undefined;
   /** Redacted request body text, set by whoever read the body. */
   requestBody: string | undefined;
+  /** Which credential authenticated the client (`secret 2 of 2`), never the credential itself. */
+  credential: string | undefined;
 
-  pass(name: string): void {
-    this.steps.push({ name, ok: true });
+  pass(name: string, note?: string): void {
+    this.steps.push(note === undefined ? { name, ok: true } : { name, ok: true, note });
   }
   fail(name: string): void {
     this.steps.push({ name, ok: false });

@@ -49,7 +49,12 @@ describe('the Content-Security-Policy of a built page', () => {
       'script-src': ["'self'", sha256(THEME), sha256(LOADER)],
       'style-src': ["'self'", sha256(CSS)],
       'img-src': ["'self'"],
-      'connect-src': ["'self'", 'https://auth.example.com', 'https://api.example.com'],
+      'connect-src': [
+        "'self'",
+        'https://auth.example.com',
+        'https://api.example.com',
+        'https://ci.example.com',
+      ],
       'worker-src': ["'self'"],
       'base-uri': ["'none'"],
       'form-action': ["'none'"],
@@ -60,7 +65,7 @@ describe('the Content-Security-Policy of a built page', () => {
     const policy = policyFor(PAGE);
     expect(policy).not.toContain('unsafe-inline');
     expect(policy).not.toContain('unsafe-eval');
-    expect(policy).not.toMatch(/\bhttps?:(?!\/\/(auth|api)\.example\.com)/);
+    expect(policy).not.toMatch(/\bhttps?:(?!\/\/(auth|api|ci)\.example\.com)/);
   });
 
   it('adds the lessons’ image origins to img-src only', () => {

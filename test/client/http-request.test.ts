@@ -430,6 +430,25 @@ describe('fillVariablesAsync', () => {
     });
   });
 
+  it('signs {{$assertion}} with the audience and typ it names, apart from {{$client_assertion}}', async () => {
+    const calls: unknown[] = [];
+    const result = await fillVariablesAsync(
+      'a={{$assertion signing-client https://auth.example.com/oauth/token untyped}}&b={{$client_assertion signing-client}}',
+      {},
+      {
+        signAssertion: async (clientId, shape) => {
+          calls.push([clientId, shape]);
+          return shape ? `${shape.typ}-${shape.audience}` : 'default';
+        },
+      },
+    );
+    expect(calls).toEqual([
+      ['signing-client', { audience: 'https://auth.example.com/oauth/token', typ: 'untyped' }],
+      ['signing-client', undefined],
+    ]);
+    expect(result.text).toBe('a=untyped-https://auth.example.com/oauth/token&b=default');
+  });
+
   it('reports a client with no signing key instead of sending the placeholder silently', async () => {
     const result = await fillVariablesAsync(
       'a={{$client_assertion stranger}}',

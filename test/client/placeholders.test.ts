@@ -38,10 +38,17 @@ describe('one placeholder grammar for the build and the page', () => {
 
   it('fills every helper it lists, given the arguments the list names', () => {
     for (const name of HELPER_NAMES) {
-      const args = HELPERS[name].args.map((_, i) => `arg${i}`);
+      // $assertion's typ is one of two words; any other argument may be anything.
+      const args = HELPERS[name].args.map((_, i) =>
+        name === 'assertion' && i === 2 ? 'typed' : `arg${i}`,
+      );
       const text = `{{${[`$${name}`, ...args].join(' ')}}}`;
       expect(buildCheck(text)).toBeUndefined();
-      const filled = fillVariables(text, {}, { assertions: { arg0: 'signed' } });
+      const filled = fillVariables(
+        text,
+        {},
+        { assertions: { arg0: 'signed', '$assertion arg0 arg1 typed': 'signed' } },
+      );
       expect(filled.errors).toEqual([]);
       expect(filled.missing).toEqual([]);
       expect(filled.text).not.toContain('{{');
@@ -56,6 +63,15 @@ describe('one placeholder grammar for the build and the page', () => {
       expect(problem).toMatch(new RegExp(`^\\{\\{\\$${name}\\}\\} takes`));
       expect(fillVariables(text, {}, { assertions: { arg0: 's' } }).errors).toEqual([problem]);
     }
+  });
+
+  it('refuses an $assertion typ other than typed or untyped, at build time and in the page', () => {
+    const text = '{{$assertion signing-client https://auth.example.com sometimes}}';
+    const problem = buildCheck(text);
+    expect(problem).toBe(
+      '{{$assertion}}\'s typ is "typed" or "untyped": {{$assertion client_id audience typ}}; got "sometimes".',
+    );
+    expect(fillVariables(text, {}).errors).toEqual([problem]);
   });
 
   it('splits quoted arguments back to what quoteArg wrote', () => {

@@ -8,6 +8,7 @@ import {
   type ClientAuthMethod,
   clientAuthMethods,
   formFromHttpRequest,
+  signClientAssertion,
   type TokenRequestForm,
 } from '../../src/client/token-request.ts';
 
@@ -91,6 +92,25 @@ describe('buildTokenRequest', () => {
       tokenEndpoint: 'https://auth.example.com/other/token',
     });
     expect(r.url).toBe('https://auth.example.com/other/token');
+  });
+
+  it('signs another shape only when asked ({{$assertion}}): the aud given, typ left out when untyped', async () => {
+    const { privateJwk } = await signingKey();
+    const jwt = await signClientAssertion('signing-client', issuer, privateJwk, {
+      shape: { audience: `${issuer}/oauth/token`, typ: 'untyped' },
+    });
+    const [header, payload] = jwt
+      .split('.')
+      .slice(0, 2)
+      .map((part) => JSON.parse(atob(part.replace(/-/g, '+').replace(/_/g, '/'))));
+    expect(header).not.toHaveProperty('typ');
+    expect(payload.aud).toBe(`${issuer}/oauth/token`);
+    const typed = await signClientAssertion('signing-client', issuer, privateJwk, {
+      shape: { audience: 'https://other.example', typ: 'typed' },
+    });
+    expect(
+      JSON.parse(atob((typed.split('.')[0] ?? '').replace(/-/g, '+').replace(/_/g, '/'))).typ,
+    ).toBe('client-authentication+jwt');
   });
 
   it('signs a client assertion the way draft-ietf-oauth-rfc7523bis asks: typed, aud = issuer', async () => {

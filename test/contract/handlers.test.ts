@@ -13,12 +13,14 @@ const hosts = {
   issuer: 'https://auth.example.com',
   api: 'https://api.example.com',
   audience: 'https://api.example.com',
+  ci: 'https://ci.example.com',
 };
 
 const core = await createMockServer({
   issuer: hosts.issuer,
   apiOrigin: hosts.api,
   audience: hosts.audience,
+  ciIssuer: hosts.ci,
 });
 const msw = setupServer(...createHandlers(core));
 const target = fetchTarget(hosts);

@@ -14,7 +14,12 @@ for (const args of [[], ['--via-msw']]) {
 
     beforeAll(async () => {
       server = await spawnServer(args);
-      target = fetchTarget({ issuer: server.origin, api: server.origin, audience: server.origin });
+      target = fetchTarget({
+        issuer: server.origin,
+        api: server.origin,
+        audience: server.origin,
+        ci: `${server.origin}/ci`,
+      });
     }, 60_000);
 
     afterAll(async () => {

@@ -74,7 +74,10 @@ const REPORTING = { id: 'reporting-job', secret: 'reporting-secret' } as const;
 const CRON = { id: 'cron-sync', secret: 'cron-secret' } as const;
 const SIGNING_ID = 'signing-client';
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
-const SEEDED_IDS = [DEMO.id, ORDERS.id, REPORTING.id, CRON.id, SIGNING_ID];
+const WAREHOUSE_ID = 'warehouse-sync';
+const WAREHOUSE_SUBJECT = 'repo:acme/warehouse-sync:ref:refs/heads/main';
+const SEEDED_IDS = [DEMO.id, ORDERS.id, REPORTING.id, CRON.id, SIGNING_ID, WAREHOUSE_ID];
+const TYPED_ASSERTION = 'client-authentication+jwt';
 
 // ---------------------------------------------------------------------------------------------
 // Helpers (Web APIs + jose only)
@@ -1828,6 +1831,373 @@ contract(
     const replay = await postForm(t, tokenUrl(t), assertionParams(assertion));
     expect(replay.status, show(replay)).toBe(401);
     expect(obj(replay.json).error_description).toMatch(/already used/);
+  },
+);
+
+// --- Additions: two secrets, revoke a client's tokens -------------------------------------------
+
+/** The newest token-endpoint log entry, through the admin API. */
+async function lastTokenLog(t: ContractTarget, expect: ContractExpect): Promise<Json> {
+  const res = await t.fetch(`${t.issuer}/__admin/log?endpoint=token&order=newest&limit=1`);
+  expect(res.status, show(res)).toBe(200);
+  const [entry] = obj(res.json).entries as Json[];
+  return obj(entry);
+}
+
+function stepNote(entry: Json, name: string): unknown {
+  return (entry.steps as Json[]).find((step) => step.name === name)?.note;
+}
+
+contract(
+  'additions: a client with client_secrets [old, new] authenticates with either; the log says which, never the secret',
+  async (t, expect) => {
+    const old = { id: 'rotating-job', secret: 'old-secret-1' };
+    const next = { id: 'rotating-job', secret: 'new-secret-2' };
+    await putClient(t, expect, old.id, {
+      client_secrets: [old.secret, next.secret],
+      scopes: ['read:users'],
+    });
+    const view = await t.fetch(`${t.issuer}/__admin/clients/${old.id}`);
+    expect(obj(view.json).client_secrets).toEqual([old.secret, next.secret]);
+    await getToken(t, expect, old);
+    expect(stepNote(await lastTokenLog(t, expect), 'checkClientSecret')).toBe('secret 1 of 2');
+    const viaBody = await postForm(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: next.id,
+      client_secret: next.secret,
+    });
+    expect(viaBody.status, show(viaBody)).toBe(200);
+    const entry = await lastTokenLog(t, expect);
+    expect(stepNote(entry, 'checkClientSecret')).toBe('secret 2 of 2');
+    const log = await t.fetch(`${t.issuer}/__admin/log`);
+    expect(log.text).not.toContain(old.secret);
+    expect(log.text).not.toContain(next.secret);
+
+    // Drop the old one: it stops working at once, the new one goes on.
+    await putClient(t, expect, old.id, { client_secrets: [next.secret], scopes: ['read:users'] });
+    const refused = await postForm(
+      t,
+      tokenUrl(t),
+      { grant_type: 'client_credentials' },
+      { authorization: basic(old.id, old.secret) },
+    );
+    expectError(expect, refused, 401, 'invalid_client');
+    await getToken(t, expect, next);
+    const bad = await t.fetch(`${t.issuer}/__admin/clients/${old.id}`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ client_secrets: ['a', 'b', 'c'], scopes: [] }),
+    });
+    expectError(expect, bad, 400, 'invalid_request');
+  },
+);
+
+contract(
+  'additions: POST /__admin/clients/:id/revoke-tokens answers {revoked: n}; each token then fails on the API and introspects inactive',
+  async (t, expect) => {
+    const a = await getToken(t, expect, DEMO);
+    const b = await getToken(t, expect, DEMO);
+    const other = await getToken(t, expect, ORDERS);
+    const res = await postJson(t, `${t.issuer}/__admin/clients/${DEMO.id}/revoke-tokens`, {});
+    expect(res.status, show(res)).toBe(200);
+    expect(res.json).toEqual({ revoked: 2 });
+    for (const token of [a.access_token, b.access_token]) {
+      const api = await callApi(t, '/api/v1/users', token);
+      expectBearerError(expect, api, 401, 'invalid_token');
+      expect(await introspect(t, expect, token)).toEqual({ active: false });
+    }
+    expect((await callApi(t, '/api/v1/orders', other.access_token)).status).toBe(200);
+    const fresh = await getToken(t, expect, DEMO);
+    expect((await callApi(t, '/api/v1/users', fresh.access_token)).status).toBe(200);
+    const unknown = await postJson(t, `${t.issuer}/__admin/clients/nobody/revoke-tokens`, {});
+    expect(unknown.status, show(unknown)).toBe(404);
+  },
+);
+
+// --- Additions: the client-assertion audience (draft-ietf-oauth-rfc7523bis) -------------------
+
+async function typedAssertion(
+  t: ContractTarget,
+  expect: ContractExpect,
+  key: SigningKey,
+  overrides: JWTPayload = {},
+  /** `null`: no typ at all, as RFC 7523 was published. */
+  typ: string | null = TYPED_ASSERTION,
+): Promise<string> {
+  const now = await serverNow(t, expect);
+  return new SignJWT({
+    iss: SIGNING_ID,
+    sub: SIGNING_ID,
+    aud: t.issuer,
+    iat: now,
+    exp: now + 60,
+    jti: crypto.randomUUID(),
+    ...overrides,
+  })
+    .setProtectedHeader({ alg: 'ES256', kid: key.kid, ...(typ === null ? {} : { typ }) })
+    .sign(key.privateKey);
+}
+
+contract(
+  'additions: a typed client-authentication+jwt assertion needs aud = the issuer as one string; an array or an endpoint URL is invalid_client naming the rule',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const good = await postForm(
+      t,
+      tokenUrl(t),
+      assertionParams(await typedAssertion(t, expect, key)),
+    );
+    expect(good.status, show(good)).toBe(200);
+    for (const aud of [
+      tokenUrl(t),
+      [t.issuer],
+      [t.issuer, tokenUrl(t)],
+      `${t.issuer}/oauth/introspect`,
+    ]) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        assertionParams(await typedAssertion(t, expect, key, { aud })),
+      );
+      const body = expectError(expect, res, 401, 'invalid_client');
+      expect(String(body.error_description), JSON.stringify(aud)).toMatch(
+        /typed client-authentication\+jwt, so its aud must be this server's issuer identifier/,
+      );
+    }
+    // Untyped, as RFC 7523 was published: the issuer or the token endpoint (legacy, the default).
+    for (const aud of [t.issuer, tokenUrl(t)]) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        assertionParams(await typedAssertion(t, expect, key, { aud }, null)),
+      );
+      expect(res.status, show(res)).toBe(200);
+    }
+  },
+);
+
+contract(
+  'additions: assertionAudience strict accepts only the typed, issuer-audience assertion; reset puts legacy back',
+  async (t, expect) => {
+    const key = await registerSigningKey(t, expect);
+    const settings = await t.fetch(`${t.issuer}/__admin/settings`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ assertionAudience: 'strict' }),
+    });
+    expect(obj(settings.json).assertionAudience).toBe('strict');
+    for (const aud of [t.issuer, tokenUrl(t)]) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        assertionParams(await typedAssertion(t, expect, key, { aud }, null)),
+      );
+      const body = expectError(expect, res, 401, 'invalid_client');
+      expect(String(body.error_description)).toMatch(/assertionAudience: strict/);
+    }
+    const typed = await postForm(
+      t,
+      tokenUrl(t),
+      assertionParams(await typedAssertion(t, expect, key)),
+    );
+    expect(typed.status, show(typed)).toBe(200);
+    await t.adminReset();
+    const after = await t.fetch(`${t.issuer}/__admin/settings`);
+    expect(obj(after.json).assertionAudience).toBe('legacy');
+  },
+);
+
+// --- Additions: the workload platform and federated credentials --------------------------------
+
+async function workloadToken(
+  t: ContractTarget,
+  expect: ContractExpect,
+  body: Json,
+): Promise<string> {
+  const res = await postJson(t, `${t.ci}/workload-token`, body);
+  expect(res.status, show(res)).toBe(200);
+  expect(res.headers['cache-control']).toBe('no-store');
+  const token = obj(res.json).token;
+  expect(typeof token).toBe('string');
+  return token as string;
+}
+
+function federatedParams(token: string, clientId = WAREHOUSE_ID): Record<string, string> {
+  return { ...assertionParams(token), client_id: clientId };
+}
+
+contract(
+  'additions: the workload platform publishes metadata and its own JWKS, and issues typ JWT tokens with iss, sub, aud, iat, exp, jti',
+  async (t, expect) => {
+    const meta = await t.fetch(`${t.ci}/.well-known/openid-configuration`);
+    expect(meta.status, show(meta)).toBe(200);
+    expect(obj(meta.json).issuer).toBe(t.ci);
+    expect(obj(meta.json).jwks_uri).toBe(`${t.ci}/.well-known/jwks.json`);
+    const keys = await t.fetch(`${t.ci}/.well-known/jwks.json`);
+    const set = obj(keys.json) as unknown as JSONWebKeySet;
+    expect(set.keys.length).toBeGreaterThan(0);
+    const serverKids = (await jwks(t, expect)).keys.map((k) => k.kid);
+    for (const k of set.keys) {
+      expect(serverKids).not.toContain(k.kid);
+      expect((k as Json).d).toBeUndefined();
+    }
+    const now = await serverNow(t, expect);
+    const token = await workloadToken(t, expect, {
+      subject: WAREHOUSE_SUBJECT,
+      audience: t.issuer,
+    });
+    expect(decodeProtectedHeader(token).typ).toBe('JWT');
+    const { payload } = await jwtVerify(token, createLocalJWKSet(set), { issuer: t.ci });
+    expect(Object.keys(payload).sort()).toEqual(['aud', 'exp', 'iat', 'iss', 'jti', 'sub']);
+    expect(payload.sub).toBe(WAREHOUSE_SUBJECT);
+    expect(payload.aud).toBe(t.issuer);
+    expect(Number(payload.exp) - Number(payload.iat)).toBe(300);
+    expect(Math.abs(Number(payload.iat) - now)).toBeLessThanOrEqual(2);
+    const long = decodeJwt(
+      await workloadToken(t, expect, { subject: 'x', audience: 'y', ttl: 3600 }),
+    );
+    expect(Number(long.exp) - Number(long.iat)).toBe(3600);
+    const tooLong = await postJson(t, `${t.ci}/workload-token`, {
+      subject: 'x',
+      audience: 'y',
+      ttl: 3601,
+    });
+    expectError(expect, tooLong, 400, 'invalid_request');
+  },
+);
+
+contract(
+  'additions: the platform keys rotate with POST /__admin/ci/keys/rotate; a token of the previous key still verifies',
+  async (t, expect) => {
+    const before = await workloadToken(t, expect, {
+      subject: WAREHOUSE_SUBJECT,
+      audience: t.issuer,
+    });
+    const rotate = await postJson(t, `${t.issuer}/__admin/ci/keys/rotate`, {});
+    expect(rotate.status, show(rotate)).toBe(200);
+    const kid = obj(rotate.json).kid;
+    const after = await workloadToken(t, expect, {
+      subject: WAREHOUSE_SUBJECT,
+      audience: t.issuer,
+    });
+    expect(decodeProtectedHeader(after).kid).toBe(kid);
+    expect(decodeProtectedHeader(before).kid).not.toBe(kid);
+    for (const token of [before, after]) {
+      const res = await postForm(t, tokenUrl(t), federatedParams(token));
+      expect(res.status, show(res)).toBe(200);
+    }
+  },
+);
+
+contract(
+  'additions: the seeded warehouse-sync exchanges a main-branch workload token for an access token, more than once',
+  async (t, expect) => {
+    const list = await t.fetch(`${t.issuer}/__admin/clients/${WAREHOUSE_ID}`);
+    expect(obj(list.json).federated_credentials).toEqual([
+      { issuer: t.ci, subject: WAREHOUSE_SUBJECT, audience: t.issuer },
+    ]);
+    expect(obj(list.json).client_secret).toBeUndefined();
+    const token = await workloadToken(t, expect, {
+      subject: WAREHOUSE_SUBJECT,
+      audience: t.issuer,
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await postForm(t, tokenUrl(t), federatedParams(token));
+      expect(res.status, show(res)).toBe(200);
+      const body = obj(res.json);
+      expect(body.scope).toBe('read:orders');
+      expect(decodeJwt(String(body.access_token)).client_id).toBe(WAREHOUSE_ID);
+      expect((await callApi(t, '/api/v1/orders', String(body.access_token))).status).toBe(200);
+    }
+  },
+);
+
+contract(
+  'additions: a workload token that does not match is invalid_client naming what did not match (issuer, subject, audience, expired, signature)',
+  async (t, expect) => {
+    const now = await serverNow(t, expect);
+    const stranger = await generateKeyPair('ES256');
+    const platformKid = String(
+      (obj((await t.fetch(`${t.ci}/.well-known/jwks.json`)).json).keys as Json[])[0]?.kid,
+    );
+    const forge = (claims: JWTPayload, kid = platformKid) =>
+      new SignJWT({ iat: now, exp: now + 300, jti: crypto.randomUUID(), ...claims })
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid })
+        .sign(stranger.privateKey);
+    const cases: [string, string, RegExp][] = [
+      [
+        'another branch',
+        await workloadToken(t, expect, {
+          subject: 'repo:acme/warehouse-sync:ref:refs/heads/feature',
+          audience: t.issuer,
+        }),
+        /subject .* matches no federated credential/,
+      ],
+      [
+        'another audience',
+        await workloadToken(t, expect, {
+          subject: WAREHOUSE_SUBJECT,
+          audience: 'https://billing.example.com',
+        }),
+        /audience .* is not the audience warehouse-sync's federated credential expects/,
+      ],
+      [
+        'forged',
+        await forge({ iss: t.ci, sub: WAREHOUSE_SUBJECT, aud: t.issuer }),
+        /signature does not verify/,
+      ],
+      [
+        'issuer not trusted',
+        await forge({ iss: 'https://ci.evil.example', sub: WAREHOUSE_SUBJECT, aud: t.issuer }),
+        /issuer https:\/\/ci\.evil\.example is not trusted/,
+      ],
+    ];
+    const short = await workloadToken(t, expect, {
+      subject: WAREHOUSE_SUBJECT,
+      audience: t.issuer,
+      ttl: 60,
+    });
+    for (const [label, token, description] of cases) {
+      const res = await postForm(t, tokenUrl(t), federatedParams(token));
+      const body = expectError(expect, res, 401, 'invalid_client');
+      expect(String(body.error_description), label).toMatch(description);
+      expect(res.headers['www-authenticate'], label).toBeUndefined();
+    }
+    await advanceClock(t, expect, 180);
+    const expired = await postForm(t, tokenUrl(t), federatedParams(short));
+    const body = expectError(expect, expired, 401, 'invalid_client');
+    expect(String(body.error_description)).toMatch(/workload token has expired/);
+  },
+);
+
+contract(
+  'additions: federated credentials are set with PUT /__admin/clients/:id; a secret never authenticates such a client',
+  async (t, expect) => {
+    const tag = 'repo:acme/warehouse-sync:ref:refs/tags/v1.0.0';
+    await putClient(t, expect, 'release-job', {
+      federated_credentials: [{ issuer: t.ci, subject: tag, audience: t.issuer }],
+      scopes: ['read:orders'],
+    });
+    const token = await workloadToken(t, expect, { subject: tag, audience: t.issuer });
+    const res = await postForm(t, tokenUrl(t), federatedParams(token, 'release-job'));
+    expect(res.status, show(res)).toBe(200);
+    const secret = await postForm(t, tokenUrl(t), {
+      grant_type: 'client_credentials',
+      client_id: 'release-job',
+      client_secret: 'anything',
+    });
+    expectError(expect, secret, 401, 'invalid_client');
+    const foreign = await t.fetch(`${t.issuer}/__admin/clients/other-job`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify({
+        federated_credentials: [
+          { issuer: 'https://elsewhere.example', subject: tag, audience: t.issuer },
+        ],
+        scopes: [],
+      }),
+    });
+    expectError(expect, foreign, 400, 'invalid_request');
   },
 );
 

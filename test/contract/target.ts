@@ -22,6 +22,8 @@ export interface ContractTarget {
   api: string;
   /** The `aud` the server puts in access tokens. */
   audience: string;
+  /** The workload platform's issuer, e.g. `https://ci.example.com` or `http://localhost:8787/ci`. */
+  ci: string;
   fetch(url: string, init?: RequestInit): Promise<ContractResponse>;
   /** `POST /__admin/reset` (or the core's `admin.reset()`): back to the seeded state. */
   adminReset(): Promise<void>;
@@ -47,6 +49,7 @@ export interface FetchTargetOptions {
   issuer: string;
   api: string;
   audience: string;
+  ci: string;
   /** The fetch to use: the global one (patched by msw's setupServer, or the page's), or a custom one. */
   fetch?: (input: string, init?: RequestInit) => Promise<Response>;
 }
@@ -58,6 +61,7 @@ export function fetchTarget(options: FetchTargetOptions): ContractTarget {
     issuer: options.issuer,
     api: options.api,
     audience: options.audience,
+    ci: options.ci,
     async fetch(url, init) {
       return toContractResponse(await doFetch(url, { redirect: 'manual', ...init }));
     },

@@ -158,6 +158,50 @@ describe('oauth4webapi against npm run server', () => {
     );
   });
 
+  it('signs a typed, issuer-audience assertion (draft-ietf-oauth-rfc7523bis) that a strict server accepts', async () => {
+    const { publicKey, privateKey } = await generateKeyPair('ES256');
+    const kid = 'interop-typed';
+    const admin = (path: string, method: string, body: unknown) =>
+      fetch(`${server.origin}/__admin${path}`, {
+        method,
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    const put = await admin('/clients/signing-client', 'PUT', {
+      jwks: { keys: [{ ...(await exportJWK(publicKey)), kid, alg: 'ES256', use: 'sig' }] },
+      scopes: ['read:users'],
+    });
+    expect(put.status).toBeLessThan(300);
+    expect((await admin('/settings', 'PUT', { assertionAudience: 'strict' })).status).toBe(200);
+    try {
+      const client: oauth.Client = { client_id: 'signing-client' };
+      const seen: { header?: Record<string, unknown>; payload?: Record<string, unknown> } = {};
+      const typed = oauth.PrivateKeyJwt(
+        { key: privateKey, kid },
+        {
+          [oauth.modifyAssertion]: (header, payload) => {
+            header.typ = 'client-authentication+jwt';
+            Object.assign(seen, { header: { ...header }, payload: { ...payload } });
+          },
+        },
+      );
+      const response = await oauth.clientCredentialsGrantRequest(as, client, typed, {}, insecure);
+      const result = await oauth.processClientCredentialsResponse(as, client, response);
+      expect(result.scope).toBe('read:users');
+      // What the library signed: the issuer identifier as one string, and the explicit type.
+      expect(seen.header?.typ).toBe('client-authentication+jwt');
+      expect(seen.payload?.aud).toBe(server.origin);
+
+      // The same library without the typ: a strict server refuses it.
+      const untyped = oauth.PrivateKeyJwt({ key: privateKey, kid });
+      const refused = await oauth.clientCredentialsGrantRequest(as, client, untyped, {}, insecure);
+      expect(refused.status).toBe(401);
+      expect(((await refused.json()) as { error: string }).error).toBe('invalid_client');
+    } finally {
+      await admin('/settings', 'PUT', { assertionAudience: 'legacy' });
+    }
+  });
+
   it('surfaces a wrong secret as a 401 Basic challenge', async () => {
     const response = await oauth.clientCredentialsGrantRequest(
       as,

@@ -94,7 +94,7 @@ describe('blocks and options', () => {
       '7:25 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "abc".',
       '15:17 Option "expect" of block "request": unknown error code "bad_client". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
       '15:41 Option "save" of block "request": expected "name" or "name=json.path" (e.g. save=access_token or save="order_id=id"); got "a=b=c".',
-      '23:9 Option "highlight" of block "flow": expected one of token, api, introspect, revoke, none; got "login".',
+      '23:9 Option "highlight" of block "flow": expected one of token, api, introspect, revoke, workload, none; got "login".',
     ]);
   });
 
@@ -186,7 +186,7 @@ describe('.http requests', () => {
         ].join('\n'),
       ),
     ).toEqual([
-      '8:5 Requests may only go to the mock servers (https://auth.example.com, https://api.example.com); got "https://api.github.com".',
+      '8:5 Requests may only go to the mock servers (https://auth.example.com, https://api.example.com, https://ci.example.com); got "https://api.github.com".',
       '11:1 Write the method: "GET https://api.example.com/api/v1/users" (a lesson spells every request out).',
     ]);
   });
@@ -226,7 +226,7 @@ describe('.http requests', () => {
       ),
     ).toEqual([
       '9:22 {{$basic}} takes 2 arguments: {{$basic client_id client_secret}}; got 1.',
-      '10:10 Unknown helper "$now". Helpers: $basic, $uuid, $timestamp, $client_assertion.',
+      '10:10 Unknown helper "$now". Helpers: $basic, $uuid, $timestamp, $client_assertion, $assertion.',
       '11:8 Invalid variable name "not a name": use letters, digits and _ (e.g. {{access_token}}).',
     ]);
   });

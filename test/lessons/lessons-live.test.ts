@@ -25,7 +25,7 @@ import { lessonBlocks, lessonSteps } from '../../src/lessons/lesson-steps.ts';
 import type { CompiledLesson, ExerciseBlock } from '../../src/lessons/lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../src/lessons/parse-http-request.ts';
 import { LessonSession, memoryLessonStore } from '../../src/lessons/session.ts';
-import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
+import { BROWSER_HOSTS, createMockServer, type MockServer } from '../../src/protocol/index.ts';
 
 const ISSUER = 'https://auth.example.com';
 const API = 'https://api.example.com';
@@ -65,9 +65,9 @@ class LessonRun {
         return exchange;
       },
       serverLog: (id) => server.admin.log().find((entry) => entry.id === id),
-      signAssertion: (clientId) =>
+      signAssertion: (clientId, _url, shape) =>
         clientId === 'signing-client'
-          ? signClientAssertion(clientId, ISSUER, signingKey)
+          ? signClientAssertion(clientId, ISSUER, signingKey, { ...(shape && { shape }) })
           : Promise.resolve(undefined),
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
     });
@@ -150,11 +150,59 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
-  '15-whats-next.md#token': (exchange, run) => {
+  '18-whats-next.md#token': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange)).not.toHaveProperty('refresh_token');
   },
-  '15-whats-next.md#expired-call': failedCheck('exp'),
+  '18-whats-next.md#expired-call': failedCheck('exp'),
+  '17-workload-identity.md#platform-metadata': (exchange) => {
+    expect(body(exchange)).toMatchObject({
+      issuer: 'https://ci.example.com',
+      jwks_uri: 'https://ci.example.com/.well-known/jwks.json',
+    });
+  },
+  '17-workload-identity.md#main-token': (exchange) => {
+    const token = String(body(exchange).token);
+    expect(decodeProtectedHeader(token).typ).toBe('JWT');
+    expect(decodeJwt(token)).toMatchObject({
+      iss: 'https://ci.example.com',
+      sub: 'repo:acme/warehouse-sync:ref:refs/heads/main',
+      aud: ISSUER,
+    });
+  },
+  '17-workload-identity.md#the-client': (exchange) => {
+    expect(body(exchange)).toMatchObject({
+      token_endpoint_auth_method: 'workload_identity',
+      federated_credentials: [
+        {
+          issuer: 'https://ci.example.com',
+          subject: 'repo:acme/warehouse-sync:ref:refs/heads/main',
+          audience: ISSUER,
+        },
+      ],
+    });
+    expect(body(exchange)).not.toHaveProperty('client_secret');
+  },
+  '17-workload-identity.md#exchange': (exchange) => {
+    const claims = decodeJwt(String(body(exchange).access_token));
+    expect([claims.client_id, claims.scope]).toEqual(['warehouse-sync', 'read:orders']);
+  },
+  '16-private-key-jwt.md#legacy-hole': (exchange) => {
+    // An untyped assertion naming the token endpoint: a legacy server lets it in.
+    expect(exchange.request.body).toContain('client_assertion=ey');
+    const assertion = new URLSearchParams(exchange.request.body).get('client_assertion') ?? '';
+    expect(decodeProtectedHeader(assertion).typ).toBeUndefined();
+    expect(decodeJwt(assertion).aud).toBe(`${ISSUER}/oauth/token`);
+  },
+  '15-rotating-secrets.md#which-secret': (exchange) => {
+    const entries = body(exchange).entries as { steps: { name: string; note?: string }[] }[];
+    const notes = entries.map((e) => e.steps.find((s) => s.name === 'checkClientSecret')?.note);
+    expect(notes).toEqual(['secret 2 of 2', 'secret 1 of 2']);
+    expect(JSON.stringify(entries)).not.toContain('billing-secret');
+  },
+  '15-rotating-secrets.md#revoke-all': (exchange) => {
+    expect(body(exchange)).toEqual({ revoked: 3 });
+  },
   '10-common-mistakes.md#spa-token': (exchange) => {
     expect(exchange.request.body).toContain('"client_secret": "orders-secret"');
   },
@@ -343,9 +391,7 @@ async function freshServer(): Promise<MockServer> {
   // As the page makes it: signing-client's public key is the seed's, so a lesson's set-up (which
   // restores the seeded clients) keeps it.
   return createMockServer({
-    issuer: ISSUER,
-    apiOrigin: API,
-    audience: API,
+    ...BROWSER_HOSTS,
     signingClientJwks: { keys: [signingPublic] },
   });
 }

@@ -33,11 +33,13 @@ describe('admin API', () => {
       'reporting-job',
       'cron-sync',
       'signing-client',
+      'warehouse-sync',
     ]);
     expect(clients[3]).toEqual({
       client_id: 'cron-sync',
       token_endpoint_auth_method: 'client_secret_basic',
       client_secret: 'cron-secret',
+      client_secrets: ['cron-secret'],
       scopes: ['read:users'],
       token_format: 'jwt',
       access_token_ttl: 3600,
@@ -307,6 +309,7 @@ describe('admin API', () => {
       leewaySeconds: 60,
       signingAlg: 'ES256',
       tokenReuse: 'never',
+      assertionAudience: 'legacy',
     });
     expect(
       (await send(s, adminCall('PUT', '/settings', { scopePolicy: 'downscope' }))).body,
@@ -315,6 +318,7 @@ describe('admin API', () => {
       leewaySeconds: 60,
       signingAlg: 'ES256',
       tokenReuse: 'never',
+      assertionAudience: 'legacy',
     });
     for (const body of [
       { scopePolicy: 'lenient' },

@@ -178,6 +178,24 @@ describe('flowSequence', () => {
     expect(flowActors(flowSequence(['api']))).toEqual(['client', 'api']);
   });
 
+  it('draws workload identity as three parties: the platform’s token, presented, checked with its keys', () => {
+    const arrows = flowSequence(['workload', 'token', 'api']);
+    expect(arrows.map((a) => `${a.from}>${a.to}`)).toEqual([
+      'client>platform',
+      'platform>client',
+      'client>as',
+      'as>platform',
+      'platform>as',
+      'as>client',
+      'client>api',
+      'api>client',
+    ]);
+    expect(arrows[2]?.detail).toBe('client_id, client_assertion=token');
+    expect(flowActors(arrows)).toEqual(['platform', 'client', 'as', 'api']);
+    // Without a workload token, the token request is the usual one.
+    expect(flowSequence(['token'])[0]?.detail).toBe('client credentials, scope');
+  });
+
   it('describes each arrow as a sentence', () => {
     const [first] = flowSequence(['revoke']);
     expect(first && describeArrow(first)).toBe(

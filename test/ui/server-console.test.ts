@@ -5,7 +5,9 @@ import {
   adminCall,
   clientBodyFromForm,
   emptyClientForm,
+  exampleFederatedCredentials,
   formFromClient,
+  newSecret,
   probeSecretRedaction,
   runRotationDrill,
   type Send,
@@ -92,6 +94,82 @@ describe('client form', () => {
       adminCall(server, sendTo(server), 'PUT', '/clients/leaky', parsed.body),
     ).rejects.toThrow('jwks.keys[0] contains private or secret members (d)');
     expect(server.admin.getClient('leaky')).toBeUndefined();
+  });
+});
+
+describe('client form: rotation and federation', () => {
+  it('saves two secrets as client_secrets, and dropping the old one keeps the new', async () => {
+    const server = await makeServer();
+    const both = clientBodyFromForm({
+      ...emptyClientForm(),
+      id: 'billing-job',
+      secret: 'old-one',
+      secret2: 'new-one',
+    });
+    expect(both).toMatchObject({ ok: true, body: { client_secrets: ['old-one', 'new-one'] } });
+    if (!both.ok) return;
+    expect(both.body).not.toHaveProperty('client_secret');
+    await adminCall(server, sendTo(server), 'PUT', '/clients/billing-job', both.body);
+    const saved = server.admin.getClient('billing-job');
+    if (!saved) throw new Error('not saved');
+    const form = formFromClient(saved);
+    expect([form.secret, form.secret2]).toEqual(['old-one', 'new-one']);
+    expect(clientBodyFromForm(form)).toEqual(both);
+    // "Drop the old secret" moves the new one into the first field.
+    const dropped = clientBodyFromForm({ ...form, secret: form.secret2, secret2: '' });
+    expect(dropped).toMatchObject({ ok: true, body: { client_secret: 'new-one' } });
+    expect(clientBodyFromForm({ ...form, secret2: form.secret })).toMatchObject({
+      ok: false,
+      errors: { secret2: 'The second secret must differ from the first.' },
+    });
+    expect(newSecret()).toMatch(/^[A-Za-z0-9_-]{24}$/);
+  });
+
+  it('saves federated credentials, and round-trips the seeded warehouse-sync', async () => {
+    const server = await makeServer();
+    const warehouse = server.admin.getClient('warehouse-sync');
+    if (!warehouse) throw new Error('warehouse-sync is seeded');
+    const form = formFromClient(warehouse);
+    expect(form.credential).toBe('federated');
+    const parsed = clientBodyFromForm(form);
+    expect(parsed).toMatchObject({
+      ok: true,
+      body: { federated_credentials: warehouse.federated_credentials },
+    });
+    const example = exampleFederatedCredentials(server, 'release-job');
+    const fresh = clientBodyFromForm({
+      ...emptyClientForm(),
+      id: 'release-job',
+      credential: 'federated',
+      federated: example,
+    });
+    if (!fresh.ok) throw new Error('example refused');
+    await adminCall(server, sendTo(server), 'PUT', '/clients/release-job', fresh.body);
+    expect(server.admin.getClient('release-job')?.token_endpoint_auth_method).toBe(
+      'workload_identity',
+    );
+    expect(
+      clientBodyFromForm({
+        ...emptyClientForm(),
+        id: 'x',
+        credential: 'federated',
+        federated: '{}',
+      }),
+    ).toMatchObject({ ok: false, errors: { federated: expect.stringContaining('JSON array') } });
+  });
+
+  it('revokes every token of a client through the control API', async () => {
+    const server = await makeServer();
+    await server.handle(
+      new Request('https://auth.example.com/oauth/token', {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret',
+      }),
+    );
+    expect(
+      await adminCall(server, sendTo(server), 'POST', '/clients/demo-client/revoke-tokens'),
+    ).toEqual({ revoked: 1 });
   });
 });
 

@@ -6,7 +6,7 @@
  * No `node:*` here: the caller hands in `fetch` (and where the servers listen), so the same code
  * can run against the Node server (the CLI) or a core's `handle` (tests).
  */
-import type { HttpRequestModel } from '../../client/http-request.ts';
+import type { AssertionShape, HttpRequestModel } from '../../client/http-request.ts';
 import { type RecordedExchange, sendRequest } from '../../client/send-request.ts';
 import { type CheckResult, checkResponse, checkToken, combineChecks } from '../exercise-check.ts';
 import {
@@ -36,8 +36,11 @@ export interface LiveCheckOptions {
   fetch: (request: Request) => Promise<Response>;
   /** Lesson URLs name the browser hosts (https://auth.example.com...): map them to the servers. */
   mapUrl?: (url: string) => string;
-  /** Signs `{{$client_assertion client_id}}` (the page signs with the key pair it made). */
-  signAssertion?: (clientId: string) => Promise<string | undefined>;
+  /**
+   * Signs `{{$client_assertion client_id}}` and `{{$assertion ...}}` (the page signs with the key
+   * pair it made).
+   */
+  signAssertion?: (clientId: string, shape?: AssertionShape) => Promise<string | undefined>;
   /**
    * The servers' log entry for an answer (by its `x-request-id`), so expectations that name the
    * check that must refuse (`at checkNotRevoked`) can be judged. Without it they cannot pass.
@@ -75,7 +78,10 @@ export async function checkLessonLive(
         { fetch: options.fetch },
       ),
     ...(serverLog && { serverLog }),
-    ...(sign && { signAssertion: (clientId: string) => sign(clientId) }),
+    ...(sign && {
+      signAssertion: (clientId: string, _url: string, shape?: AssertionShape) =>
+        sign(clientId, shape),
+    }),
     allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
   });
   /** Why a variable has no value: the block meant to save it and the answer it got. */

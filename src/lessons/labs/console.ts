@@ -11,6 +11,8 @@ export const consoleLab = {
     'client-saved': 'A client was added or edited through the console.',
     'client-deleted': 'A client was deleted.',
     'client-refused': 'The core refused an invalid client and said why.',
+    'client-tokens-revoked':
+      'Every token of one client was revoked from its form (“Revoke all its tokens”).',
     'keys-rotated': 'A new signing key was made.',
     'keys-retired': 'The previous signing keys were retired from the JWKS.',
     'rotation-drill':

@@ -5,11 +5,13 @@
  * Build-time only, like `blocks.ts` (zod). Each lab's UI lives in `src/ui/labs/<name>/`.
  */
 import type { z } from 'zod';
+import { assertionLab } from './assertion.ts';
 import { cachingLab } from './caching.ts';
 import { consoleLab } from './console.ts';
 import { forgeLab } from './forge.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { profilesLab } from './profiles.ts';
+import { rotationLab } from './rotation.ts';
 
 export type { LabSpec } from './lab-spec.ts';
 
@@ -18,6 +20,8 @@ export const LABS = {
   forge: forgeLab,
   console: consoleLab,
   profiles: profilesLab,
+  rotation: rotationLab,
+  assertion: assertionLab,
 } satisfies Record<string, LabSpec>;
 
 /** The interactive labs a lesson can embed. */

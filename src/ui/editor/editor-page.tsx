@@ -228,7 +228,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             headers: { 'content-type': 'application/json' },
           }),
         serverLog: (requestId) => server.admin.log().find((entry) => entry.id === requestId),
-        signAssertion: async (clientId) => {
+        signAssertion: async (clientId, shape) => {
           // As the lesson page signs: with the key pair this page made for signing-client.
           const key = await import('../../client/signing-client-key.ts');
           if (clientId !== key.SIGNING_CLIENT_ID) return undefined;
@@ -236,6 +236,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             clientId,
             server.options.issuer,
             await key.getSigningClientPrivateJwk(),
+            { ...(shape && { shape }) },
           );
         },
       });

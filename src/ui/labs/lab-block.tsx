@@ -12,6 +12,12 @@ const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } 
   profiles: lazy(() =>
     import('./profiles/profiles-lab.tsx').then((m) => ({ default: m.ProfilesLab })),
   ),
+  rotation: lazy(() =>
+    import('./rotation/rotation-lab.tsx').then((m) => ({ default: m.RotationLab })),
+  ),
+  assertion: lazy(() =>
+    import('./assertion/assertion-lab.tsx').then((m) => ({ default: m.AssertionLab })),
+  ),
 };
 
 /** The `lab` block: picks the lab by name and loads it. */

@@ -10,7 +10,7 @@ import {
 } from 'react';
 // From the modules themselves, not the client's index: this file ships in the entry, and the
 // index would also bring the explanation tables and export formats only blocks need.
-import type { HttpRequestModel } from '../../client/http-request.ts';
+import type { AssertionShape, HttpRequestModel } from '../../client/http-request.ts';
 import { sendRequestMutationOptions } from '../../client/queries.ts';
 import type { RecordedExchange } from '../../client/send-request.ts';
 import { signClientAssertion } from '../../client/token-request.ts';
@@ -44,7 +44,11 @@ import { useMockServerStatus } from '../shared/mock-server-context.tsx';
  * audience is the issuer identifier of the server the request goes to (draft-ietf-oauth-rfc7523bis):
  * the mock's token endpoint is `<issuer>/oauth/token`, so the issuer is the URL without that path.
  */
-async function signAssertionFor(clientId: string, url: string): Promise<string | undefined> {
+async function signAssertionFor(
+  clientId: string,
+  url: string,
+  shape?: AssertionShape,
+): Promise<string | undefined> {
   // Loaded here, not statically: the key module pulls in jose, which the first paint skips.
   const { getSigningClientPrivateJwk, SIGNING_CLIENT_ID } = await import(
     '../../client/signing-client-key.ts'
@@ -59,7 +63,9 @@ async function signAssertionFor(clientId: string, url: string): Promise<string |
   } catch {
     issuer = LESSON_ISSUER;
   }
-  return signClientAssertion(clientId, issuer, await getSigningClientPrivateJwk());
+  return signClientAssertion(clientId, issuer, await getSigningClientPrivateJwk(), {
+    ...(shape && { shape }),
+  });
 }
 
 /**

@@ -29,6 +29,10 @@ const LAB_DESCRIPTIONS: Record<LabBlock['lab'], string> = {
   forge: 'Token forge: edit a token, re-sign it, and watch which check of the API rejects it.',
   console: 'Server console: the clients, keys, tokens, log and clock the mock servers hold.',
   profiles: 'Behaviour profiles: the same request under different servers’ documented behaviours.',
+  rotation:
+    'Secret rotation lab: a scheduled job keeps calling the API while you rotate its client secret.',
+  assertion:
+    'Assertion lab: build and sign a private_key_jwt client assertion, and see the server’s checks in order.',
 };
 
 /**

@@ -4,6 +4,7 @@ import {
   type ClientFormValues,
   clientBodyFromForm,
   newPublicJwks,
+  newSecret,
 } from './console-model';
 
 /**
@@ -15,20 +16,28 @@ export function ClientForm({
   editing,
   saving,
   serverError,
+  federatedExample,
   onSave,
   onCancel,
+  onRevokeTokens,
 }: {
   initial: ClientFormValues;
   /** Editing an existing client: its id is fixed. */
   editing: boolean;
   saving: boolean;
   serverError: string | undefined;
+  /** What the federated-credentials field starts with for a client that has none yet. */
+  federatedExample: (clientId: string) => string;
   onSave(id: string, body: Record<string, unknown>): void;
   onCancel(): void;
+  /** Revoke every token the (saved) client holds; answers what to tell the learner. */
+  onRevokeTokens?: () => Promise<string>;
 }) {
   const ids = useId();
   const [values, setValues] = useState(initial);
   const [errors, setErrors] = useState<ClientFormErrors>({});
+  const [revokeNote, setRevokeNote] = useState<string>();
+  const [revoking, setRevoking] = useState(false);
   const set = <K extends keyof ClientFormValues>(key: K, value: ClientFormValues[K]) => {
     setValues((v) => ({ ...v, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
@@ -94,19 +103,92 @@ export function ClientForm({
             />{' '}
             Public keys (private_key_jwt)
           </label>
+          <label>
+            <input
+              type="radio"
+              name={`${ids}-credential`}
+              checked={values.credential === 'federated'}
+              onChange={() => {
+                set('credential', 'federated');
+                if (values.federated === '') set('federated', federatedExample(values.id));
+              }}
+            />{' '}
+            Federated credentials (no secret)
+          </label>
         </fieldset>
         {values.credential === 'secret' ? (
-          <div className="console-field">
-            <label htmlFor={`${ids}-secret`}>Client secret</label>
-            <input
-              {...field('secret')}
+          <div className="console-field console-field--wide console-secrets">
+            <div className="console-field">
+              <label htmlFor={`${ids}-secret`}>
+                {values.secret2 === '' ? 'Client secret' : 'Secret 1 (the old one)'}
+              </label>
+              <input
+                {...field('secret')}
+                className="console-input mono"
+                value={values.secret}
+                spellCheck={false}
+                autoComplete="off"
+                onChange={(e) => set('secret', e.target.value)}
+              />
+              {error('secret')}
+            </div>
+            {values.secret2 !== '' || errors.secret2 !== undefined ? (
+              <div className="console-field">
+                <label htmlFor={`${ids}-secret2`}>Secret 2 (the new one)</label>
+                <input
+                  {...field('secret2')}
+                  className="console-input mono"
+                  value={values.secret2}
+                  spellCheck={false}
+                  autoComplete="off"
+                  onChange={(e) => set('secret2', e.target.value)}
+                />
+                {error('secret2')}
+              </div>
+            ) : null}
+            <div className="console-secrets__actions">
+              {values.secret2 === '' ? (
+                <button
+                  type="button"
+                  className="btn btn--small btn--ghost"
+                  onClick={() => set('secret2', newSecret())}
+                >
+                  Add a second secret
+                </button>
+              ) : (
+                <button
+                  type="button"
+                  className="btn btn--small btn--ghost"
+                  onClick={() => {
+                    setValues((v) => ({ ...v, secret: v.secret2, secret2: '' }));
+                    setErrors((e) => ({ ...e, secret: undefined, secret2: undefined }));
+                  }}
+                >
+                  Drop the old secret
+                </button>
+              )}
+              <span className="muted console-secrets__hint">
+                {values.secret2 === ''
+                  ? 'Rotating? Add the new secret beside the old one, save, and deploy it before you drop the old one.'
+                  : 'Either secret works once saved. Drop the old one only when nothing uses it.'}
+              </span>
+            </div>
+          </div>
+        ) : values.credential === 'federated' ? (
+          <div className="console-field console-field--wide">
+            <label htmlFor={`${ids}-federated`}>
+              Federated credentials (a workload token whose iss, sub and aud equal one of these
+              authenticates the client)
+            </label>
+            <textarea
+              {...field('federated')}
               className="console-input mono"
-              value={values.secret}
+              rows={6}
+              value={values.federated}
               spellCheck={false}
-              autoComplete="off"
-              onChange={(e) => set('secret', e.target.value)}
+              onChange={(e) => set('federated', e.target.value)}
             />
-            {error('secret')}
+            {error('federated')}
           </div>
         ) : (
           <div className="console-field console-field--wide">
@@ -192,7 +274,29 @@ export function ClientForm({
         <button type="button" className="btn btn--small btn--ghost" onClick={onCancel}>
           Cancel
         </button>
+        {editing && onRevokeTokens ? (
+          <button
+            type="button"
+            className="btn btn--small btn--ghost btn--danger console-form__revoke"
+            disabled={revoking}
+            onClick={() => {
+              setRevoking(true);
+              onRevokeTokens()
+                .then(setRevokeNote, (e: unknown) =>
+                  setRevokeNote(e instanceof Error ? e.message : String(e)),
+                )
+                .finally(() => setRevoking(false));
+            }}
+          >
+            Revoke all its tokens
+          </button>
+        ) : null}
       </div>
+      {revokeNote ? (
+        <p className="console-notice" role="status">
+          {revokeNote}
+        </p>
+      ) : null}
     </form>
   );
 }

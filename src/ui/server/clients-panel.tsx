@@ -2,7 +2,13 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { MockServer } from '../../protocol';
 import { ClientForm } from './client-form';
-import { adminCall, emptyClientForm, formFromClient, type Send } from './console-model';
+import {
+  adminCall,
+  emptyClientForm,
+  exampleFederatedCredentials,
+  formFromClient,
+  type Send,
+} from './console-model';
 import { useConsoleReporter } from './console-outcomes';
 import { MaskedSecret } from './masked-secret';
 import { type ClientView, clientsQueryOptions, useServerChange } from './server-queries';
@@ -35,6 +41,9 @@ export function ClientsPanel({ server }: { server: MockServer }) {
   );
   const remove = useServerChange((id: string) =>
     adminCall(server, send, 'DELETE', `/clients/${encodeURIComponent(id)}`),
+  );
+  const revokeAll = useServerChange((id: string) =>
+    adminCall(server, send, 'POST', `/clients/${encodeURIComponent(id)}/revoke-tokens`),
   );
   return (
     <section className="card server-clients" aria-labelledby="clients-heading">
@@ -73,7 +82,17 @@ export function ClientsPanel({ server }: { server: MockServer }) {
             editing={form.editing !== undefined}
             saving={save.isPending}
             serverError={save.error?.message}
+            federatedExample={(id) => exampleFederatedCredentials(server, id)}
             onCancel={() => setForm(undefined)}
+            onRevokeTokens={async () => {
+              const id = form.editing?.client_id ?? '';
+              const result = (await revokeAll.mutateAsync(id)) as { revoked?: number };
+              const n = result.revoked ?? 0;
+              report('client-tokens-revoked', { ok: true, detail: `${n} token(s) of ${id}` });
+              return n === 0
+                ? `${id} holds no live token: nothing to revoke.`
+                : `Revoked ${n} token${n === 1 ? '' : 's'} of ${id}: each now fails at the API's revoked check.`;
+            }}
             onSave={(id, body) => {
               const existed = clients?.some((c) => c.client_id === id) ?? false;
               if (!form.editing && existed) {
@@ -126,8 +145,35 @@ export function ClientsPanel({ server }: { server: MockServer }) {
                     <code className="client-id">{client.client_id}</code>
                   </th>
                   <td data-label="Credentials">
-                    {client.client_secret !== undefined ? (
-                      <MaskedSecret secret={client.client_secret} clientId={client.client_id} />
+                    {client.client_secrets !== undefined ? (
+                      client.client_secrets.length === 1 ? (
+                        <MaskedSecret
+                          secret={client.client_secrets[0] ?? ''}
+                          clientId={client.client_id}
+                        />
+                      ) : (
+                        <ol className="secret-list" aria-label={`Secrets of ${client.client_id}`}>
+                          {client.client_secrets.map((secret, index) => (
+                            <li key={secret}>
+                              <MaskedSecret
+                                secret={secret}
+                                clientId={`${client.client_id} (secret ${index + 1} of ${client.client_secrets?.length})`}
+                              />
+                            </li>
+                          ))}
+                        </ol>
+                      )
+                    ) : client.federated_credentials ? (
+                      <ul
+                        className="federated-list"
+                        aria-label={`Workloads ${client.client_id} trusts`}
+                      >
+                        {client.federated_credentials.map((f) => (
+                          <li key={`${f.issuer} ${f.subject} ${f.audience}`} className="mono">
+                            {f.subject}
+                          </li>
+                        ))}
+                      </ul>
                     ) : (
                       <span className="muted">
                         {client.jwks?.keys.length ?? 0} public key

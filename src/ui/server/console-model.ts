@@ -13,9 +13,13 @@ export type Send = (request: Request) => Promise<Response>;
 /** What the client form holds: text as typed. */
 export interface ClientFormValues {
   id: string;
-  credential: 'secret' | 'jwks';
+  credential: 'secret' | 'jwks' | 'federated';
   secret: string;
+  /** A second secret, while the first is being rotated out ('' for none). */
+  secret2: string;
   jwks: string;
+  /** Federated credentials, as a JSON array of `{issuer, subject, audience}`. */
+  federated: string;
   /** Space-separated. */
   scopes: string;
   tokenFormat: 'jwt' | 'opaque';
@@ -32,7 +36,9 @@ export function emptyClientForm(): ClientFormValues {
     id: '',
     credential: 'secret',
     secret: '',
+    secret2: '',
     jwks: '',
+    federated: '',
     scopes: 'read:users',
     tokenFormat: 'jwt',
     ttl: '3600',
@@ -43,9 +49,13 @@ export function emptyClientForm(): ClientFormValues {
 export function formFromClient(client: ClientView): ClientFormValues {
   return {
     id: client.client_id,
-    credential: client.jwks ? 'jwks' : 'secret',
-    secret: client.client_secret ?? '',
+    credential: client.jwks ? 'jwks' : client.federated_credentials ? 'federated' : 'secret',
+    secret: client.client_secrets?.[0] ?? '',
+    secret2: client.client_secrets?.[1] ?? '',
     jwks: client.jwks ? JSON.stringify(client.jwks, null, 2) : '',
+    federated: client.federated_credentials
+      ? JSON.stringify(client.federated_credentials, null, 2)
+      : '',
     scopes: client.scopes.join(' '),
     tokenFormat: client.token_format,
     ttl: String(client.access_token_ttl),
@@ -69,11 +79,32 @@ export function clientBodyFromForm(
     errors.id = 'Use 1 to 128 printable ASCII characters, no leading or trailing space.';
 
   const body: Record<string, unknown> = {};
+  const printable = /^[\x20-\x7E]{1,256}$/;
   if (values.credential === 'secret') {
     if (values.secret === '') errors.secret = 'Give a secret, or choose public keys (JWKS).';
-    else if (!/^[\x20-\x7E]{1,256}$/.test(values.secret))
+    else if (!printable.test(values.secret))
       errors.secret = 'Use 1 to 256 printable ASCII characters.';
-    else body.client_secret = values.secret;
+    if (values.secret2 !== '' && !printable.test(values.secret2))
+      errors.secret2 = 'Use 1 to 256 printable ASCII characters.';
+    else if (values.secret2 !== '' && values.secret2 === values.secret)
+      errors.secret2 = 'The second secret must differ from the first.';
+    if (!errors.secret && !errors.secret2) {
+      if (values.secret2 === '') body.client_secret = values.secret;
+      else body.client_secrets = [values.secret, values.secret2];
+    }
+  } else if (values.credential === 'federated') {
+    try {
+      const federated: unknown = JSON.parse(values.federated);
+      if (!Array.isArray(federated) || federated.length === 0) {
+        errors.federated =
+          'Paste a JSON array of federated credentials: [{"issuer": "…", "subject": "…", "audience": "…"}].';
+      } else {
+        body.federated_credentials = federated;
+      }
+    } catch {
+      errors.federated =
+        'This is not valid JSON. Paste an array: [{"issuer": "…", "subject": "…", "audience": "…"}].';
+    }
   } else {
     try {
       const jwks: unknown = JSON.parse(values.jwks);
@@ -150,6 +181,31 @@ export async function adminCall(
     throw new Error(description);
   }
   return parsed;
+}
+
+/** A fresh random secret, for "Add a second secret". */
+export function newSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(18));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_');
+}
+
+/** An example federated credential for a new client: the platform's main-branch job. */
+export function exampleFederatedCredentials(server: MockServer, clientId: string): string {
+  const ci = server.options.ciIssuer ?? `${server.options.issuer}/ci`;
+  const repo = clientId.trim() === '' ? 'my-service' : clientId.trim();
+  return JSON.stringify(
+    [
+      {
+        issuer: ci,
+        subject: `repo:acme/${repo}:ref:refs/heads/main`,
+        audience: server.options.issuer,
+      },
+    ],
+    null,
+    2,
+  );
 }
 
 /** A client with a secret to get tokens with (demo-client when it is there). */

@@ -1,6 +1,10 @@
 import { useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
-import { BROWSER_MOCK_ORIGINS, LOCAL_SERVER_ORIGIN } from '../../../protocol/data.ts';
+import {
+  BROWSER_MOCK_ORIGINS,
+  LOCAL_SERVER_ORIGIN,
+  toLocalServerUrl,
+} from '../../../protocol/data.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { CopyButton } from '../request-block/copy-button.tsx';
@@ -13,9 +17,12 @@ const PAGE_HOSTS = new RegExp(
 
 type Target = 'page' | 'local';
 
-/** Point a command at `npm run server`: both example.com hosts become its local origin. */
+/**
+ * Point a command at `npm run server`: the auth and API hosts become its local origin, the
+ * workload platform its `/ci` path.
+ */
 export function toLocalServer(command: string): string {
-  return command.replace(PAGE_HOSTS, LOCAL_SERVER_ORIGIN);
+  return command.replace(PAGE_HOSTS, (origin) => toLocalServerUrl(origin));
 }
 
 /**

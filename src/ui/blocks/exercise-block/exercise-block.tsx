@@ -395,6 +395,9 @@ function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | u
 function latestServerChange(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
   const exchange = latestForeign(runtime, id);
   if (!exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
+  // Another exercise checking itself is not the learner changing the server: two exercises
+  // whose check requests both succeed would otherwise re-check each other without end.
+  if (runtime.lastExchange?.key.endsWith(exerciseRunKey(''))) return undefined;
   return flowStepOf(exchange.request.url) === 'api' ? undefined : exchange;
 }
 

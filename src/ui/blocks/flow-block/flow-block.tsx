@@ -17,6 +17,7 @@ const STEP_NAMES: Record<FlowStep, string> = {
   api: 'the API call',
   introspect: 'introspection',
   revoke: 'revocation',
+  workload: 'the workload token',
 };
 
 /**
@@ -213,7 +214,8 @@ function FlowDiagram({
               x={cx}
               y={ACTOR_TOP + boxHeight / 2 + (twoLines ? -2 : 4.5)}
               textAnchor="middle"
-              fontSize={narrow ? 12 : 13.5}
+              // Four actors on a phone: a smaller name keeps it inside its box.
+              fontSize={narrow ? (actors.length > 3 ? 10.5 : 12) : 13.5}
             >
               {twoLines
                 ? lines.map((line, index) => (

@@ -31,7 +31,9 @@ export function TokenFormFields({
   blockedReason?: string | undefined;
 }) {
   const id = useId();
-  const known = clients ?? [];
+  // A client with federated credentials authenticates with its platform's token, which this
+  // builder cannot make: it is not offered.
+  const known = (clients ?? []).filter((c) => c.token_endpoint_auth_method !== 'workload_identity');
   const seeded = known.find((c) => c.client_id === form.clientId);
   const extraScopes = form.scope.filter((s) => !(KNOWN_SCOPES as readonly string[]).includes(s));
   const extraJoined = extraScopes.join(' ');

@@ -1,6 +1,7 @@
 import { useId, useState } from 'react';
 import { describeRelative, formatUtc } from '../../../client/describe-time.ts';
 import { formatFieldValue, parseFieldValue, parseJsonObject } from '../../../client/forge.ts';
+import './forge-editor.css';
 
 /** One editable field: its name and the text the learner typed for its value. */
 export interface FieldRow {
