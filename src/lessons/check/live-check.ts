@@ -29,6 +29,7 @@ import {
   type SendOptions,
   type SendOutcome,
 } from '../session.ts';
+import { checkCodeExercise } from './code-check.ts';
 import { optionPosition, type Position, sourceLines, yamlPosition } from './source-positions.ts';
 
 export interface LiveCheckOptions {
@@ -197,6 +198,22 @@ export async function checkLessonLive(
       }
     } else if (block.kind === 'exercise') {
       await checkExerciseBeforeLearner(block);
+    } else if (block.kind === 'code-exercise') {
+      // The reference solution passes every test and the starter fails one, against the servers
+      // as the lesson left them at this point.
+      const code = await checkCodeExercise(block, async (request) => {
+        const body =
+          request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+        return options.fetch(
+          new Request(options.mapUrl ? options.mapUrl(request.url) : request.url, {
+            method: request.method,
+            headers: request.headers,
+            ...(body !== undefined && { body }),
+          }),
+        );
+      });
+      result.diagnostics.push(...code.diagnostics);
+      result.checked += (code.solution?.tests.length ?? 0) + (code.starter?.tests.length ?? 0);
     }
   }
   return result;
