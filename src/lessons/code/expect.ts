@@ -157,7 +157,7 @@ function matchers(actual: unknown) {
       return {
         pass: false,
         expected: describePattern(pattern),
-        got: 'it returned without throwing',
+        got: 'a normal return, no error',
       };
     },
   };

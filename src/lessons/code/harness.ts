@@ -50,6 +50,9 @@ export interface SandboxLogEntry {
   url: string;
   status: number;
   clientId?: string;
+  /** The request's headers and body as the server logged them: redacted by the server. */
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
 }
 
 /** What the runtime lets the sandboxed code reach: the mock servers, nothing else. */
@@ -222,7 +225,7 @@ function instantiate(
 ): { tests: RegisteredTest[] } {
   const tests: RegisteredTest[] = [];
   const playgroundModule = Object.freeze(playground(tests));
-  let exerciseModule: { exports: Record<string, unknown> } | undefined;
+  let exerciseModule: { exports: Record<string, unknown> };
 
   const run = (code: string, file: CodeFile, require: (name: string) => unknown) => {
     const module = { exports: {} as Record<string, unknown> };
@@ -239,11 +242,10 @@ function instantiate(
       `Cannot import "${name}": your code may import jose, and use fetch, which reaches the mock servers.`,
     );
   };
+  // Loaded first, whether the tests use it or not: its problems are the learner's to see.
+  exerciseModule = run(compiled.exercise, EXERCISE_FILE, requireFromExercise);
   const requireFromTests = (name: string): unknown => {
-    if (EXERCISE_SPECIFIERS.has(name)) {
-      exerciseModule ??= run(compiled.exercise, EXERCISE_FILE, requireFromExercise);
-      return exerciseModule.exports;
-    }
+    if (EXERCISE_SPECIFIERS.has(name)) return exerciseModule.exports;
     if (name === 'jose') return joseModule;
     if (name === 'playground') return playgroundModule;
     throw new Error(`The tests cannot import "${name}": only ./exercise, jose and playground.`);

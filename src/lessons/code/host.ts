@@ -125,6 +125,8 @@ export function createExerciseHost(send: SendToServers, options: HostOptions = {
           url: e.request.url,
           status: e.response.status,
           ...(e.clientId !== undefined && { clientId: e.clientId }),
+          requestHeaders: e.request.headers,
+          ...(e.request.body !== undefined && { requestBody: e.request.body }),
         }));
     },
     async forgedToken(presetId: string, leewaySeconds: number) {

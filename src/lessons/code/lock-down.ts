@@ -59,12 +59,17 @@ const refuse = (what: string) =>
     throw new EvalError(`${what} is not available in the exercise sandbox: write the code out.`);
   };
 
+/** Take the network, the origin's storage and the other tabs away from `scope`. */
+export function removeCapabilities(scope: object): void {
+  for (const name of DENIED_GLOBALS) remove(scope, name);
+}
+
 /** Lock the worker's global scope down. Call once, after the harness has loaded. */
 export function lockDown(scope: typeof globalThis = globalThis): void {
-  for (const name of DENIED_GLOBALS) remove(scope, name);
+  removeCapabilities(scope);
 
   // No code from strings: eval, the Function constructors (reachable from any function's
-  // `constructor`), and timers given a string.
+  // `constructor`), and timers given a string. These are the realm's own: in the worker only.
   remove(scope, 'eval');
   const functionKinds = [
     Function,
