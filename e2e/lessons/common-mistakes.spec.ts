@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('common-mistakes: the five mistakes reproduced live, then play the attacker and read the secret from the vault', async ({
   page,
@@ -8,7 +9,7 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Five common mistakes');
   const start = await mockServer.clock();
-  await lesson.expectStepsDone(0, 23);
+  await lesson.expectStepsDone(0, 24);
 
   // 1. A secret in front-end code travels in every request body.
   const spa = lesson.request('What a browser app would send');
@@ -71,6 +72,11 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
   );
   await tryVault.sendAndExpect(200);
   await fromVault.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Scrub secrets before they are logged')
+    .solve(referenceSolution('common-mistakes', 'scrub-log'));
 
   await lesson.expectComplete();
 });

@@ -1,5 +1,6 @@
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('sending-credentials: every parameter, the three auth methods, one method only, both exercises through the builder', async ({
   page,
@@ -7,7 +8,7 @@ test('sending-credentials: every parameter, the three auth methods, one method o
 }) => {
   const lesson = new LessonPage(page);
   await lesson.openFromHome('Sending your credentials');
-  await lesson.expectStepsDone(0, 16);
+  await lesson.expectStepsDone(0, 17);
 
   // Two scopes in one form body; the inspector shows both in one claim and verifies the token.
   await lesson.request('Two scopes, space-separated').sendAndExpect(200, '200');
@@ -66,6 +67,11 @@ test('sending-credentials: every parameter, the three auth methods, one method o
   await invalidTarget.expectPassed();
   // The failed request did not undo the first exercise.
   await writeOnly.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Build the Basic header')
+    .solve(referenceSolution('sending-credentials', 'basic-header'));
 
   await lesson.expectComplete();
 });

@@ -126,7 +126,47 @@ const EXERCISE_SPECIFIERS = new Set(['./exercise', './exercise.ts', './exercise.
 
 /** The parameters every module sees in place of the globals of the same names. */
 const MODULE_PARAMETERS = ['exports', 'require', 'module', 'fetch', 'Date', 'performance'] as const;
-const WRAPPER_HEAD = `(function (${MODULE_PARAMETERS.join(', ')}) {`;
+const WRAPPER_HEAD = `function (${MODULE_PARAMETERS.join(', ')}) {`;
+/** What the evaluated code is called in stack traces (engines that honour `sourceURL`). */
+const CODE_URL = 'exercise-code.js';
+
+/**
+ * Both files in one evaluated text, each wrapped in its module function, so that a stack line
+ * tells which file and line threw: Chromium and Node name the text by its `sourceURL`, Firefox
+ * only says "eval", and the line within the text then says which file it is.
+ */
+interface Evaluated {
+  text: string;
+  /** The text's line where the tests begin (the learner's code begins on line 1). */
+  testsStart: number;
+}
+
+function evaluated(compiled: Compiled): Evaluated {
+  const first = `[${WRAPPER_HEAD}${compiled.exercise}`;
+  const testsStart = first.split('\n').length + 2;
+  const text = [
+    first,
+    '},',
+    `${WRAPPER_HEAD}${compiled.tests}`,
+    '}]',
+    `//# sourceURL=${CODE_URL}`,
+  ].join('\n');
+  return { text, testsStart };
+}
+
+/** The file and line of a line of the evaluated text. */
+function fileLine(code: Evaluated, line: number, column: number | undefined) {
+  const inTests = line >= code.testsStart;
+  const fileLineNumber = inTests ? line - code.testsStart + 1 : line;
+  const head = WRAPPER_HEAD.length + (inTests ? 0 : 1);
+  const fileColumn =
+    column === undefined ? undefined : fileLineNumber === 1 ? Math.max(1, column - head) : column;
+  return {
+    file: inTests ? TESTS_FILE : EXERCISE_FILE,
+    line: fileLineNumber,
+    ...(fileColumn !== undefined && { column: fileColumn }),
+  } as const;
+}
 
 /** The sandbox's clock: the server's time when the run began, moved by `advanceClock`. */
 interface SandboxClock {
@@ -214,6 +254,7 @@ interface RegisteredTest {
 interface Compiled {
   exercise: string;
   tests: string;
+  evaluated?: Evaluated;
 }
 
 /** One fresh instance of the tests and the learner's module, as the tests import it. */
@@ -227,12 +268,16 @@ function instantiate(
   const playgroundModule = Object.freeze(playground(tests));
   let exerciseModule: { exports: Record<string, unknown> };
 
-  const run = (code: string, file: CodeFile, require: (name: string) => unknown) => {
+  compiled.evaluated ??= evaluated(compiled);
+  const [exerciseFactory, testsFactory] = globalEval(compiled.evaluated.text) as ((
+    ...args: unknown[]
+  ) => void)[];
+  const run = (
+    factory: ((...args: unknown[]) => void) | undefined,
+    require: (name: string) => unknown,
+  ) => {
     const module = { exports: {} as Record<string, unknown> };
-    const factory = globalEval(`${WRAPPER_HEAD}${code}\n})\n//# sourceURL=${file}`) as (
-      ...args: unknown[]
-    ) => void;
-    factory(module.exports, require, module, globals.fetch, globals.Date, globals.performance);
+    factory?.(module.exports, require, module, globals.fetch, globals.Date, globals.performance);
     return module;
   };
 
@@ -243,31 +288,33 @@ function instantiate(
     );
   };
   // Loaded first, whether the tests use it or not: its problems are the learner's to see.
-  exerciseModule = run(compiled.exercise, EXERCISE_FILE, requireFromExercise);
+  exerciseModule = run(exerciseFactory, requireFromExercise);
   const requireFromTests = (name: string): unknown => {
     if (EXERCISE_SPECIFIERS.has(name)) return exerciseModule.exports;
     if (name === 'jose') return joseModule;
     if (name === 'playground') return playgroundModule;
     throw new Error(`The tests cannot import "${name}": only ./exercise, jose and playground.`);
   };
-  run(compiled.tests, TESTS_FILE, requireFromTests);
+  run(testsFactory, requireFromTests);
   return { tests };
 }
 
-/** Where in the code an error was thrown: the first stack frame in either file. */
-export function locate(
+/**
+ * Where in the code an error was thrown: the first stack frame in the evaluated text
+ * (`exercise-code.js:8:9` in Chromium and Node, `... > eval:8:9` in Firefox).
+ */
+const FRAME = new RegExp(`(?:${CODE_URL.replace('.', '\\.')}|> eval):(\\d+)(?::(\\d+))?`);
+
+function locate(
   error: unknown,
+  code: Evaluated | undefined,
 ): { file: CodeFile; line: number; column?: number } | undefined {
   const stack = typeof error === 'object' && error !== null ? String((error as Error).stack) : '';
+  if (!code) return undefined;
   for (const frame of stack.split('\n')) {
-    const match = /(exercise(?:\.test)?\.ts):(\d+)(?::(\d+))?/.exec(frame);
+    const match = FRAME.exec(frame);
     if (!match) continue;
-    const file = match[1] as CodeFile;
-    const line = Number(match[2]);
-    let column = match[3] === undefined ? undefined : Number(match[3]);
-    // The first line carries the wrapper's head before the code.
-    if (line === 1 && column !== undefined) column = Math.max(1, column - WRAPPER_HEAD.length);
-    return { file, line, ...(column !== undefined && { column }) };
+    return fileLine(code, Number(match[1]), match[2] === undefined ? undefined : Number(match[2]));
   }
   return undefined;
 }
@@ -302,7 +349,7 @@ export async function runCodeExercise(input: RunInput, options: RunOptions): Pro
   if (!exercise.ok) return { problem: exercise.problem, tests: [] };
   const testsCode = transpile(input.tests, input.lang, TESTS_FILE);
   if (!testsCode.ok) return { problem: testsCode.problem, tests: [] };
-  const compiled = { exercise: exercise.code, tests: testsCode.code };
+  const compiled: Compiled = { exercise: exercise.code, tests: testsCode.code };
 
   const clock = createClock(await host.serverNow());
   const SandboxDate = sandboxDate(clock);
@@ -362,7 +409,7 @@ export async function runCodeExercise(input: RunInput, options: RunOptions): Pro
   try {
     names = instantiate(compiled, globals, playground, joseModule).tests.map((t) => t.name);
   } catch (error) {
-    const at = locate(error) ?? { file: EXERCISE_FILE, line: 1 };
+    const at = locate(error, compiled.evaluated) ?? { file: EXERCISE_FILE, line: 1 };
     return {
       problem: { ...at, message: `${describeThrown(error, at)} as it loaded.` },
       tests: [],
@@ -382,7 +429,13 @@ export async function runCodeExercise(input: RunInput, options: RunOptions): Pro
       await withTimeout(Promise.resolve().then(test.fn), testTimeoutMs);
       result = { name, ok: true, durationMs: realPerformanceNow() - started };
     } catch (error) {
-      result = failure(name, error, testTimeoutMs, realPerformanceNow() - started);
+      result = failure(
+        name,
+        error,
+        testTimeoutMs,
+        realPerformanceNow() - started,
+        locate(error, compiled.evaluated),
+      );
     }
     results.push(result);
     options.onProgress?.({ type: 'test-end', index, result });
@@ -390,7 +443,13 @@ export async function runCodeExercise(input: RunInput, options: RunOptions): Pro
   return { tests: results };
 }
 
-function failure(name: string, error: unknown, timeoutMs: number, durationMs: number): TestResult {
+function failure(
+  name: string,
+  error: unknown,
+  timeoutMs: number,
+  durationMs: number,
+  at: TestResult['at'],
+): TestResult {
   if (error instanceof TestTimeout) {
     return {
       name,
@@ -399,7 +458,6 @@ function failure(name: string, error: unknown, timeoutMs: number, durationMs: nu
       durationMs,
     };
   }
-  const at = locate(error);
   if (error instanceof AssertionFailed) {
     return {
       name,
