@@ -225,6 +225,9 @@ export function CodeEditor({
             'aria-label': label,
             'aria-describedby': help.id,
             'aria-multiline': 'true',
+            // Editable content is focusable already; said outright, so a checker sees that the
+            // scroller around a long line is reachable by keyboard.
+            tabindex: '0',
             spellcheck: 'false',
             autocapitalize: 'off',
             autocorrect: 'off',
