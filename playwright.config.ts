@@ -34,7 +34,7 @@ const firefoxUse: NonNullable<PlaywrightTestConfig['use']> = systemFirefox
 /**
  * What runs in Firefox on every `npm test`: the contract suite through the service worker, the
  * Firefox-only checks, learner journeys that cover Send, Replay all, the JWT inspector and a
- * lab, and the start-up, offline and two-tab journeys. `FIREFOX_ALL=1 npx playwright test
+ * lab, the code exercises, and the start-up, offline and two-tab journeys. `FIREFOX_ALL=1 npx playwright test
  * --project firefox` runs every spec there.
  */
 const FIREFOX_SPECS = process.env.FIREFOX_ALL
@@ -46,6 +46,8 @@ const FIREFOX_SPECS = process.env.FIREFOX_ALL
       'lessons/access-token-anatomy.spec.ts',
       'lessons/token-forge.spec.ts',
       'blocks.spec.ts',
+      // Code exercises: the sandbox worker, CodeMirror in a shadow root, eval's stack lines.
+      'code-exercises.spec.ts',
       // The service worker's life and the tabs' one server: Firefox's timing differs (its
       // worker unregistered itself between lesson pages, where Chromium's did not).
       'lesson-walk-by-url.spec.ts',

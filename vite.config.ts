@@ -30,6 +30,9 @@ export default defineConfig({
   },
   server: { port: 5173 },
   preview: { port: 4173, strictPort: true },
+  // The code exercises' sandbox (src/lessons/code/sandbox-worker.ts) is a module worker whose
+  // code (Sucrase, jose, the test runner) may share chunks.
+  worker: { format: 'es' },
   build: {
     // CCP_OUT_DIR: a build of its own, e.g. for a second Playwright run beside the first
     // (PLAYWRIGHT_PORT picks its port); `vite preview` serves the same folder.
@@ -48,6 +51,12 @@ export default defineConfig({
         codeSplitting: {
           groups: [
             { name: 'react', test: /[\\/]node_modules[\\/](react|react-dom|scheduler)[\\/]/ },
+            // The code exercises' editor (CodeMirror): only a lesson with a code exercise loads it,
+            // and npm run bench reports it by this name.
+            {
+              name: 'code-editor',
+              test: /[\\/]node_modules[\\/](@codemirror|@lezer|style-mod|w3c-keyname|crelt)[\\/]/,
+            },
             // Only blocks use these (a response's explanation, the export formats). Left alone,
             // the bundler merges them into the chunk the entry shares with the blocks, and every
             // page, a lesson without requests too, downloads them before its first paint.

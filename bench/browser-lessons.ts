@@ -18,10 +18,12 @@
  *     and "Send answered": Send pressed the moment it is usable, until its response status shows
  *     (what a learner who clicks at once waits). Cold = a fresh browser context (empty cache, no
  *     service worker: the visit also registers it); warm = a reload.
+ *     The code exercises' editor (CodeMirror) and sandbox worker are listed too: they must not load
+ *     before a lesson shows, and only lessons with a code exercise load them at all.
  * (c) "Replay all" on lesson 09's "Requests that must fail, and how": click to the summary
  *     "N of N as expected." (timed in the page), median of a few runs.
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import type { BrowserContext, Page } from '@playwright/test';
 import {
@@ -213,6 +215,20 @@ async function jsBudget(context: BrowserContext, manifest: Record<string, Manife
         : 'IN THE ENTRY’S STATIC IMPORTS'
     }`,
   );
+  // The code exercises' editor: its own chunk, loaded only by a lesson with a code exercise.
+  const editorFile = Object.values(manifest).find((c) =>
+    /(^|\/)code-editor-[^/]+\.js$/.test(c.file),
+  )?.file;
+  const workerFile = readdirSync(`${OUT_DIR}/assets`).find((f) =>
+    /^sandbox-worker-.+\.js$/.test(f),
+  );
+  console.log(
+    `      code exercises' editor chunk ${editorFile ?? '?'} (${editorFile ? gzipKb(editorFile).toFixed(1) : '?'} kB): ${
+      editorFile && !closure.has(editorFile)
+        ? 'not in the entry’s static imports (lazy)'
+        : 'IN THE ENTRY’S STATIC IMPORTS'
+    }; sandbox worker assets/${workerFile ?? '?'} (${workerFile ? gzipKb(`assets/${workerFile}`).toFixed(1) : '?'} kB), started on Run tests`,
+  );
   const totals: number[] = [];
   for (const path of [FIRST_LESSON, FIRST_SEND_LESSON]) {
     const page = await context.newPage();
@@ -235,6 +251,9 @@ async function jsBudget(context: BrowserContext, manifest: Record<string, Manife
     console.log(
       `        to go live (hydrated): ${toLive.reduce((sum, s) => sum + gzipKb(s.file), 0).toFixed(1)} kB in ${toLive.length} files, loaded after the lesson showed`,
     );
+    if (editorFile && scripts.some((s) => s.file === editorFile)) {
+      console.log(`        THE CODE EDITOR LOADED on ${path}, which has no code exercise`);
+    }
     const parallel = before.filter((s) => mockOnly.has(s.file)).map((s) => s.file);
     if (parallel.length > 0) {
       console.log(

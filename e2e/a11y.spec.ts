@@ -119,3 +119,22 @@ test('a theme switch changes every colour at once, so nothing is read half-way b
   expect(colours.during).not.toBe(colours.before);
   expect(colours.during).toBe(settled);
 });
+
+test('a code exercise with failed tests, an error marked in the editor and the reference solution shown has no serious or critical WCAG 2.1 AA violations, light and dark', async ({
+  page,
+  app,
+  lesson,
+  mockReady: _,
+}) => {
+  test.slow();
+  await app.open('/lessons/scopes');
+  await lesson.waitForBlocks();
+  const exercise = lesson.codeExercise("Write the API's scope check");
+  await exercise.run();
+  await exercise.setCode('export function checkScope() {\n  throw new Error("not yet");\n}\n');
+  await exercise.run();
+  await exercise.root.getByRole('button', { name: 'Show the reference solution' }).click();
+  await expect(exercise.root.getByRole('region', { name: 'Reference solution' })).toBeVisible();
+  await exercise.root.getByText(/^The tests,/).click();
+  await scanBothThemes(page, app, 'Code exercise with results');
+});

@@ -1,7 +1,13 @@
+import { readdirSync } from 'node:fs';
 import AxeBuilder from '@axe-core/playwright';
 import { expect, LessonEditor, test } from './fixtures';
 import { AppPage } from './fixtures/app-page';
 import { RequestBlockPanel } from './fixtures/lesson-page';
+
+/** What "New lesson" names a new file: one more than the highest lesson number. */
+const NEW_LESSON = `${String(
+  Math.max(...readdirSync(new URL('../lessons', import.meta.url)).map((f) => Number(/^(\d+)-/.exec(f)?.[1] ?? 0))) + 1,
+).padStart(2, '0')}-my-new-lesson.md`;
 
 test('an instructor edits a lesson beside its preview, sees an error at its line, keeps the draft and shares it', async ({
   mockReady: page,
@@ -92,15 +98,13 @@ test('a new lesson starts from the template, runs its requests live, downloads; 
   const editor = new LessonEditor(page);
   await expect(editor.source).toHaveValue(/^---\ntitle: My new lesson\n/);
   await expect(page.getByRole('textbox', { name: 'File name' })).toHaveValue(
-    'lessons/16-my-new-lesson.md',
+    `lessons/${NEW_LESSON}`,
   );
   await expect(editor.preview.getByText('My new lesson', { exact: true })).toBeVisible();
   await expect(page.getByText(/^No problems: the lesson compiles\./)).toBeVisible();
   // Reopened after a reload, the new lesson is the one the picker shows.
   await page.reload();
-  await expect(page.getByRole('combobox', { name: 'Lesson' })).toHaveValue(
-    'lessons/16-my-new-lesson.md',
-  );
+  await expect(page.getByRole('combobox', { name: 'Lesson' })).toHaveValue(`lessons/${NEW_LESSON}`);
   await expect(editor.source).toHaveValue(/^---\ntitle: My new lesson\n/);
 
   // What lessons:check does live, from the page: a wrong expectation is reported at its line.
@@ -125,7 +129,7 @@ test('a new lesson starts from the template, runs its requests live, downloads; 
 
   const download = page.waitForEvent('download');
   await page.getByRole('button', { name: 'Download .md' }).click();
-  expect((await download).suggestedFilename()).toBe('16-my-new-lesson.md');
+  expect((await download).suggestedFilename()).toBe(NEW_LESSON);
 
   await page.getByRole('button', { name: 'Discard draft' }).click();
   await expect(editor.source).toHaveValue(/title: What the client credentials grant is for/);

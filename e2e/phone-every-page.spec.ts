@@ -84,3 +84,20 @@ test('390 px: the editor fits, with its preview', async ({ app, page, mockReady:
   await expect(page.locator('figure.block-fallback')).toHaveCount(0);
   expect(await overflowing(page), 'editor').toEqual([]);
 });
+
+test('390 px: a code exercise with failed results and the reference solution fits', async ({
+  app,
+  page,
+  mockReady: _,
+  lesson,
+}) => {
+  await app.open('/lessons/token-caching');
+  await lesson.waitForBlocks();
+  const exercise = lesson.codeExercise('Write the token cache');
+  await exercise.run();
+  await exercise.run();
+  await exercise.root.getByRole('button', { name: 'Show the reference solution' }).click();
+  await expect(exercise.root.getByRole('region', { name: 'Reference solution' })).toBeVisible();
+  await exercise.root.getByText(/^The tests,/).click();
+  expect(await overflowing(page), 'lessons/token-caching with a code exercise run').toEqual([]);
+});

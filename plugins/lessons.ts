@@ -8,6 +8,9 @@
  *   wait for the other ten.
  * - The index also says which block kinds each lesson uses (`blockKindsOf(slug)`), so the page can
  *   fetch a lesson's body and its blocks' code in parallel instead of one after the other.
+ * - A code exercise's reference solution is neither in its lesson's body nor in the page: each is
+ *   a module of its own, `virtual:lesson-solutions/<slug>/<id>`, loaded through
+ *   `loadCodeSolution(slug, id)` only when the learner asks for it (after two failed runs).
  * - A lesson that fails to compile becomes a `BrokenLesson` (the UI shows an error card for it);
  *   every other lesson still works, in dev and in `vite build`. Pass `strict: true` (or set
  *   `LESSONS_STRICT=1`) to fail the build instead.
@@ -21,8 +24,10 @@ import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Plugin, ResolvedConfig, Rolldown } from 'vite';
 import { compileLessons, formatDiagnostic } from '../src/lessons/compile-lessons.ts';
-import { lessonStepKeys } from '../src/lessons/lesson-steps.ts';
+import { lessonBlocks, lessonStepKeys } from '../src/lessons/lesson-steps.ts';
 import type {
+  CodeExerciseBlock,
+  CompiledLesson,
   LessonBlockKind,
   LessonDiagnostic,
   LessonEntry,
@@ -42,6 +47,9 @@ const RESOLVED_ID = `\0${VIRTUAL_LESSONS_ID}`;
 /** One lesson's compiled body: `virtual:lessons/<encoded slug>`. */
 const LESSON_PREFIX = `${VIRTUAL_LESSONS_ID}/`;
 const RESOLVED_LESSON_PREFIX = `\0${LESSON_PREFIX}`;
+/** One code exercise's reference solution: `virtual:lesson-solutions/<slug>/<id>`. */
+const SOLUTION_PREFIX = 'virtual:lesson-solutions/';
+const RESOLVED_SOLUTION_PREFIX = `\0${SOLUTION_PREFIX}`;
 
 /** `README.md` is the authoring reference, not a lesson. */
 function isLessonFileName(name: string): boolean {
@@ -107,16 +115,32 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
     },
 
     resolveId: {
-      filter: { id: /^virtual:lessons(\/.*)?$/ },
+      filter: { id: /^virtual:(lessons(\/.*)?|lesson-solutions\/.*)$/ },
       handler(id) {
         if (id === VIRTUAL_LESSONS_ID) return RESOLVED_ID;
-        return id.startsWith(LESSON_PREFIX) ? `\0${id}` : undefined;
+        return id.startsWith(LESSON_PREFIX) || id.startsWith(SOLUTION_PREFIX)
+          ? `\0${id}`
+          : undefined;
       },
     },
 
     load: {
-      filter: { id: /^\0virtual:lessons(\/.*)?$/ },
+      filter: { id: /^\0virtual:(lessons(\/.*)?|lesson-solutions\/.*)$/ },
       async handler(id) {
+        if (id.startsWith(RESOLVED_SOLUTION_PREFIX)) {
+          const [slug = '', exercise = ''] = id
+            .slice(RESOLVED_SOLUTION_PREFIX.length)
+            .split('/')
+            .map(decodeURIComponent);
+          compiled ??= compileAll(this);
+          const entry = (await compiled).find((e) => e.slug === slug);
+          const block =
+            entry?.status === 'ok'
+              ? codeExercises(entry).find((b) => b.id === exercise)
+              : undefined;
+          if (!block?.solution) this.error(`[lessons] no code exercise "${exercise}" in "${slug}"`);
+          return `export default JSON.parse(${JSON.stringify(JSON.stringify(block.solution))});\n`;
+        }
         if (id.startsWith(RESOLVED_LESSON_PREFIX)) {
           const slug = decodeURIComponent(id.slice(RESOLVED_LESSON_PREFIX.length));
           compiled ??= compileAll(this);
@@ -177,7 +201,7 @@ export function lessonsPlugin(options: LessonsPluginOptions = {}): Plugin {
       // Every lesson body too (which one a file holds is only known after compiling): marked as
       // hot-updated, the new index imports them with a fresh `?t=`, so the page reloads the body.
       for (const [id, module] of graph.idToModuleMap) {
-        if (id.startsWith(RESOLVED_LESSON_PREFIX)) {
+        if (id.startsWith(RESOLVED_LESSON_PREFIX) || id.startsWith(RESOLVED_SOLUTION_PREFIX)) {
           graph.invalidateModule(module, new Set(), timestamp, true);
         }
       }
@@ -210,10 +234,29 @@ export function blockKindsOf(body: readonly MarkdownNode[]): LessonBlockKind[] {
   return [...kinds];
 }
 
-/** One lesson's compiled body, its own chunk in the build. */
+/** The code exercises of a lesson, in reading order. */
+function codeExercises(lesson: CompiledLesson): CodeExerciseBlock[] {
+  return lessonBlocks(lesson.body).filter(
+    (block): block is CodeExerciseBlock => block.kind === 'code-exercise',
+  );
+}
+
+/** A body without its reference solutions (each ships apart: `virtual:lesson-solutions/...`). */
+export function withoutSolutions<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value), (key, item) =>
+    key === 'solution' &&
+    typeof item === 'object' &&
+    item !== null &&
+    typeof (item as { code?: unknown }).code === 'string'
+      ? undefined
+      : item,
+  ) as T;
+}
+
+/** One lesson's compiled body, its own chunk in the build, without its reference solutions. */
 function lessonModuleCode(entry: LessonEntry): string {
   // JSON.parse of a string literal is faster to load than the same object as JS.
-  return `export default JSON.parse(${JSON.stringify(JSON.stringify(entry))});\n`;
+  return `export default JSON.parse(${JSON.stringify(JSON.stringify(withoutSolutions(entry)))});\n`;
 }
 
 /**
@@ -237,6 +280,17 @@ function virtualModuleCode(entries: LessonEntry[]): string {
       entry.status === 'ok' ? [[entry.slug, blockKindsOf(entry.body)]] : [],
     ),
   );
+  const solutionLoaders = entries
+    .flatMap((entry) =>
+      entry.status === 'ok'
+        ? codeExercises(entry).map((block) => {
+            const key = `${entry.slug}/${block.id}`;
+            const id = `${SOLUTION_PREFIX}${encodeURIComponent(entry.slug)}/${encodeURIComponent(block.id)}`;
+            return `  ${JSON.stringify(key)}: () => import(${JSON.stringify(id)}),`;
+          })
+        : [],
+    )
+    .join('\n');
   return `export const lessons = JSON.parse(${JSON.stringify(JSON.stringify(entries.map(listEntry)))});
 export default lessons;
 const loaders = {
@@ -257,6 +311,17 @@ const kinds = ${JSON.stringify(kinds)};
 shared.kinds = kinds;
 export function blockKindsOf(slug) {
   return Object.hasOwn(shared.kinds, slug) ? shared.kinds[slug] : [];
+}
+const solutionLoaders = {
+${solutionLoaders}
+};
+shared.solutions = solutionLoaders;
+export function loadCodeSolution(slug, id) {
+  const key = slug + '/' + id;
+  const loader = Object.hasOwn(shared.solutions, key) ? shared.solutions[key] : undefined;
+  return loader
+    ? loader().then((module) => module.default)
+    : Promise.reject(new Error(\`No reference solution for "\${id}" in "\${slug}"\`));
 }
 export function subscribe(listener) {
   shared.listeners.add(listener);

@@ -21,6 +21,7 @@ import {
   formatReport,
   type LiveServers,
 } from '../src/lessons/check/check-lessons.ts';
+import { checkCodeExercise } from '../src/lessons/check/code-check.ts';
 import type { LessonSource } from '../src/lessons/compile-lessons.ts';
 import { createNodeHttpAdapter } from '../src/mocks/node-http-adapter.ts';
 import { BROWSER_HOSTS, createMockServer } from '../src/protocol/index.ts';
@@ -93,6 +94,8 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
       clientId === 'signing-client'
         ? signClientAssertion(clientId, ISSUER, privateJwk, { ...(shape && { shape }) })
         : Promise.resolve(undefined),
+    // Code exercises run here, in Node: the page's test runner against these servers.
+    checkCode: checkCodeExercise,
     reset: async () => {
       const response = await fetch(mapUrl(`${ISSUER}/__admin/reset`), { method: 'POST' });
       if (!response.ok) throw new Error(`POST /__admin/reset answered ${response.status}`);

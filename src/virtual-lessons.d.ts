@@ -8,7 +8,12 @@
  * `useSyncExternalStore(subscribe, getLessons)`, then load the body again for the new entry.
  */
 declare module 'virtual:lessons' {
-  import type { CompiledLesson, LessonBlockKind, LessonListEntry } from './lessons/lesson-types.ts';
+  import type {
+    CodeExerciseSolution,
+    CompiledLesson,
+    LessonBlockKind,
+    LessonListEntry,
+  } from './lessons/lesson-types.ts';
 
   /**
    * Every lesson, sorted by `order`; a lesson that failed to compile is a `BrokenLesson`.
@@ -22,6 +27,11 @@ declare module 'virtual:lessons' {
   export function loadLesson(slug: string): Promise<CompiledLesson>;
   /** The block kinds a lesson's body uses ([] for a broken or unknown slug), without the body. */
   export function blockKindsOf(slug: string): readonly LessonBlockKind[];
+  /**
+   * A code exercise's reference solution, a module of its own: never in the page or the lesson's
+   * body until this is called (the page calls it when the learner asks for the solution).
+   */
+  export function loadCodeSolution(slug: string, id: string): Promise<CodeExerciseSolution>;
   /** Called after each hot update of the lessons; returns an unsubscribe function. */
   export function subscribe(listener: () => void): () => void;
 }

@@ -1,11 +1,12 @@
 import { expect, test } from '../fixtures';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('access-token-anatomy: decode and verify, discovery and JWKS, forged tokens refused, expiry and capped leeway, the exercise', async ({
   mockReady: _,
   lesson,
 }) => {
   await lesson.openFromHome('Inside the access token');
-  await lesson.expectStepsDone(0, 22);
+  await lesson.expectStepsDone(0, 23);
 
   await lesson.request('A fresh token for demo-client').sendAndExpect(200, '200');
   const inspector = lesson.jwt('Header and claims');
@@ -56,6 +57,11 @@ test('access-token-anatomy: decode and verify, discovery and JWKS, forged tokens
   await tryMint.replaceInRaw('{"claims": {}', '{"claims": {"aud": "https://payroll.example.com"}');
   await tryMint.sendAndExpect(200, '200');
   await exercise.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Verify an access token with jose')
+    .solve(referenceSolution('access-token-anatomy', 'verify-token'));
 
   await lesson.expectComplete();
 });

@@ -1,4 +1,5 @@
 import { expect, test } from '../fixtures';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('common-mistakes: the five mistakes reproduced live, then play the attacker and read the secret from the vault', async ({
   mockServer,
@@ -6,7 +7,7 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
 }) => {
   await lesson.openFromHome('Five common mistakes');
   const start = await mockServer.clock();
-  await lesson.expectStepsDone(0, 23);
+  await lesson.expectStepsDone(0, 24);
 
   // 1. A secret in front-end code travels in every request body.
   const spa = lesson.request('What a browser app would send');
@@ -69,6 +70,11 @@ test('common-mistakes: the five mistakes reproduced live, then play the attacker
   );
   await tryVault.sendAndExpect(200);
   await fromVault.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Scrub secrets before they are logged')
+    .solve(referenceSolution('common-mistakes', 'scrub-log'));
 
   await lesson.expectComplete();
 });

@@ -1,14 +1,13 @@
 import { expect, test } from '../fixtures';
 import { axeViolations } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('private_key_jwt: build and sign in the lab, a replay refused, the attack’s shape under legacy and strict, every case replayed, close the hole', async ({
   page,
   mockReady: _,
   mockServer,
+  lesson,
 }) => {
   test.slow(); // ten cases signed in the page and replayed through the service worker
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('private_key_jwt done right');
   const lab = page.getByRole('region', { name: /Lab Build, sign and send a client assertion/ });
   const result = lab.getByRole('region', { name: 'What the token endpoint answered' });

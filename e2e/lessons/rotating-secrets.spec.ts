@@ -1,7 +1,6 @@
 import type { Locator } from '@playwright/test';
 import { expect, test } from '../fixtures';
 import { axeViolations } from '../fixtures/axe';
-import { LessonPage } from '../fixtures/lesson-page';
 
 /** A row of the lab's tally: its number. */
 const tally = (lab: Locator, row: string) =>
@@ -14,9 +13,9 @@ test('rotating secrets: the four steps by hand, the lab fails the one-step chang
   page,
   mockReady: _,
   mockServer,
+  lesson,
 }) => {
   test.slow(); // a lab that runs a job through the service worker, twice
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('Rotating a secret without downtime');
 
   await lesson.request('billing-job, with its old secret').sendAndExpect(200, '200');

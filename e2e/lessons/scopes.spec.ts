@@ -1,11 +1,12 @@
 import { expect, test } from '../fixtures';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('scopes: metadata, least privilege, refusal versus down-scoping, API enforcement, near misses, both exercises', async ({
   mockReady: _,
   lesson,
 }) => {
   await lesson.openFromHome('Scopes');
-  await lesson.expectStepsDone(0, 20);
+  await lesson.expectStepsDone(0, 21);
 
   const metadata = lesson.request('The scopes this server knows');
   await metadata.sendAndExpect(200, '200');
@@ -62,6 +63,11 @@ test('scopes: metadata, least privilege, refusal versus down-scoping, API enforc
   await tryToken.scopeCheckbox('write:orders').check();
   await tryToken.sendAndExpect(200);
   await createOnly.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise("Write the API's scope check")
+    .solve(referenceSolution('scopes', 'scope-check'));
 
   await lesson.expectComplete();
 });

@@ -1,11 +1,12 @@
 import { expect, test } from '../fixtures';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('sending-credentials: every parameter, the three auth methods, one method only, both exercises through the builder', async ({
   mockReady: _,
   lesson,
 }) => {
   await lesson.openFromHome('Sending your credentials');
-  await lesson.expectStepsDone(0, 16);
+  await lesson.expectStepsDone(0, 17);
 
   // Two scopes in one form body; the inspector shows both in one claim and verifies the token.
   await lesson.request('Two scopes, space-separated').sendAndExpect(200, '200');
@@ -64,6 +65,11 @@ test('sending-credentials: every parameter, the three auth methods, one method o
   await invalidTarget.expectPassed();
   // The failed request did not undo the first exercise.
   await writeOnly.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Build the Basic header')
+    .solve(referenceSolution('sending-credentials', 'basic-header'));
 
   await lesson.expectComplete();
 });

@@ -1,11 +1,12 @@
 import { expect, test } from '../fixtures';
+import { referenceSolution } from '../fixtures/lesson-walk';
 
 test('token-caching: five tokens then 429, past the throttle with Retry-After, the 401 cascade, recover like a good client', async ({
   mockReady: _,
   lesson,
 }) => {
   await lesson.openFromHome('Caching tokens');
-  await lesson.expectStepsDone(0, 21);
+  await lesson.expectStepsDone(0, 23);
 
   // A token per call: five fit in cron-sync's limit, the sixth is throttled.
   expect(await lesson.negatives('Five calls, five tokens').replayAllAsExpected()).toBe(5);
@@ -48,6 +49,14 @@ test('token-caching: five tokens then 429, past the throttle with Retry-After, t
   await expect(habitFour.result).toContainText('Not yet.');
   await lesson.request('Discard and fetch a new token').sendAndExpect(200, '200');
   await habitFour.expectPassed();
+
+  // Write it yourself: the reference solution, typed into the editor, passes every test.
+  await lesson
+    .codeExercise('Back off on 429, stop on 400')
+    .solve(referenceSolution('token-caching', 'backoff'));
+  await lesson
+    .codeExercise('Write the token cache')
+    .solve(referenceSolution('token-caching', 'token-cache'));
 
   await lesson.expectComplete();
 });

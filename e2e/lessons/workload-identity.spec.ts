@@ -1,13 +1,12 @@
 import { expect, test } from '../fixtures';
 import { FlowDiagram } from '../fixtures/blocks';
-import { LessonPage } from '../fixtures/lesson-page';
 
 test('workload identity: the three parties, play the platform, exchange, every refusal, expiry on a frozen clock, both challenges', async ({
   page,
   mockReady: _,
   mockServer,
+  lesson,
 }) => {
-  const lesson = new LessonPage(page);
   await lesson.openFromHome('No secret at all (workload identity federation)');
 
   const flow = new FlowDiagram(page, 'Workload identity federation');

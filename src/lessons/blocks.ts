@@ -10,6 +10,8 @@ import { RFC_ERROR_CODES } from '../protocol/data.ts';
 import { LAB_NAMES, LABS, type LabSpec } from './labs/index.ts';
 import type {
   ClientAuthMethod,
+  CodeExerciseBlock,
+  CodeLanguage,
   ExerciseBlock,
   ExerciseSolution,
   ExpectedErrorCode,
@@ -698,6 +700,70 @@ const exercise: BlockSpec<'exercise'> = {
   ],
 };
 
+/** The body of a code exercise: the prompt, and three pieces of code as YAML block scalars. */
+const codeExerciseSchema = z.strictObject({
+  goal: z.string().min(1),
+  hint: z.string().min(1).optional(),
+  starter: z.string().min(1),
+  tests: z
+    .string()
+    .min(1)
+    .refine((text) => /\btest\s*\(/.test(text), 'expected at least one test("...", () => ...)'),
+  solution: z.string().min(1),
+  explain: z.string().min(1).optional(),
+});
+
+export const CODE_LANGUAGES_SUPPORTED: readonly CodeLanguage[] = ['ts', 'js'];
+
+const codeExercise: BlockSpec<'code-exercise'> = {
+  summary:
+    'A code exercise: starter code the learner edits, a test suite that runs against the mock servers in a sandbox, and a reference solution offered after two failed runs.',
+  body: 'required',
+  options: {
+    id: idOption('names the exercise (progress is stored under it); unique in the lesson', true),
+    title: textOption('a heading shown above the exercise'),
+    lang: enumOption(
+      'the language of the code: TypeScript (types are stripped) or JavaScript',
+      CODE_LANGUAGES_SUPPORTED,
+      'ts',
+    ),
+  },
+  parse(context) {
+    const yaml = context.parseYaml(codeExerciseSchema, 'code exercise');
+    if (!yaml) return undefined;
+    const { goal, hint, starter, tests, solution, explain } = yaml.value;
+    // Where each piece's first line is in the file: errors in it are reported there.
+    const firstLine = (key: string) =>
+      context.source.line + 1 + blockScalarPoint(context.body, yaml.nodeAt([key]), 0, 0).line;
+    const block: CodeExerciseBlock = {
+      kind: 'code-exercise',
+      id: context.options.id as string,
+      ...(context.options.title ? { title: context.options.title as string } : {}),
+      lang: context.options.lang as CodeLanguage,
+      goal: goal.trim(),
+      ...(hint ? { hint: hint.trim() } : {}),
+      starter: withFinalNewline(starter),
+      tests: withFinalNewline(tests),
+      solution: {
+        code: withFinalNewline(solution),
+        ...(explain ? { explain: explain.trim() } : {}),
+      },
+      hasSolution: true,
+      lines: {
+        starter: firstLine('starter'),
+        tests: firstLine('tests'),
+        solution: firstLine('solution'),
+      },
+      source: context.source,
+    };
+    return block;
+  },
+};
+
+function withFinalNewline(code: string): string {
+  return code.endsWith('\n') ? code : `${code}\n`;
+}
+
 const lab: BlockSpec<'lab'> = {
   summary:
     'An interactive lab (token caching, token forge, server console, behaviour profiles), configured by an optional YAML body.',
@@ -765,6 +831,7 @@ export const BLOCKS: { [K in LessonBlockKind]: BlockSpec<K> } = {
   negatives,
   flow,
   exercise,
+  'code-exercise': codeExercise,
   curl,
   lab,
 };

@@ -18,13 +18,13 @@ export interface LessonStep {
   /** The progress key: a request id, `negatives-id#index`, or an exercise id. */
   key: string;
   label: string;
-  kind: 'request' | 'negative' | 'exercise';
+  kind: 'request' | 'negative' | 'exercise' | 'code-exercise';
 }
 
 /**
  * The steps of a lesson body, in reading order: each request block (but one an exercise judges
  * and that expects nothing itself), each case of a negatives block that has an id
- * (`<id>#<index>`, index from 0), and each exercise. Runs in the page and in
+ * (`<id>#<index>`, index from 0), and each exercise and code exercise. Runs in the page and in
  * the lessons plugin (which ships the keys with the lesson list, so the home page needs no body).
  */
 export function lessonSteps(body: readonly MarkdownNode[]): LessonStep[] {
@@ -48,6 +48,8 @@ export function lessonSteps(body: readonly MarkdownNode[]): LessonStep[] {
       });
     } else if (block.kind === 'exercise') {
       steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'exercise' });
+    } else if (block.kind === 'code-exercise') {
+      steps.push({ key: block.id, label: block.title ?? block.goal, kind: 'code-exercise' });
     }
   }
   return steps;

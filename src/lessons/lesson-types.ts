@@ -237,6 +237,44 @@ export interface ExerciseBlock {
   source: SourcePosition;
 }
 
+/** The languages a code exercise may be written in: TypeScript (types stripped) or JavaScript. */
+export type CodeLanguage = 'ts' | 'js';
+
+/**
+ * A code exercise: the learner writes a module (`./exercise`) that a test suite written in the
+ * lesson imports, and runs the tests against the mock servers in a sandbox (src/lessons/code/).
+ * Passing every test completes the step.
+ */
+export interface CodeExerciseBlock {
+  kind: 'code-exercise';
+  id: string;
+  title?: string;
+  lang: CodeLanguage;
+  /** What to write, in one or two sentences (`inline code` in backticks). */
+  goal: string;
+  hint?: string;
+  /** The code the editor starts with. */
+  starter: string;
+  /** The test suite, shown to the learner as written: it is the exercise's exact spec. */
+  tests: string;
+  /**
+   * The reference solution. The compiler keeps it; the build ships it as a module of its own,
+   * loaded only when the learner asks for it (plugins/lessons.ts), so a lesson's page and body
+   * chunk never contain it: there `solution` is absent and `hasSolution` says one exists.
+   */
+  solution?: CodeExerciseSolution;
+  hasSolution: boolean;
+  /** The file line of each part's first line, for `file:line` errors in lessons:check. */
+  lines: { starter: number; tests: number; solution?: number };
+  source: SourcePosition;
+}
+
+/** A code exercise's reference solution: the code, and optionally why it is written so. */
+export interface CodeExerciseSolution {
+  code: string;
+  explain?: string;
+}
+
 export interface CurlBlock {
   kind: 'curl';
   /** The id of the request block this command mirrors. */
@@ -269,6 +307,7 @@ export type LessonBlock =
   | NegativesBlock
   | FlowBlock
   | ExerciseBlock
+  | CodeExerciseBlock
   | CurlBlock;
 
 export type LessonBlockKind = LessonBlock['kind'];

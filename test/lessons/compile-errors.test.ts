@@ -62,7 +62,7 @@ describe('front-matter', () => {
 describe('blocks and options', () => {
   it('rejects an unknown block and suggests the closest name', () => {
     expect(bodyProblems(fence('reqest id=a', ...TOKEN_REQUEST))).toEqual([
-      '7:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, curl, lab; plain code takes a language such as json, http or bash.',
+      '7:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, code-exercise, curl, lab; plain code takes a language such as json, http or bash.',
     ]);
   });
 
@@ -74,7 +74,7 @@ describe('blocks and options', () => {
 
   it('rejects options on plain code blocks', () => {
     expect(bodyProblems(fence('json title=x', '{}'))).toEqual([
-      '7:9 A plain "json" code block takes no options. For an interactive block use one of: request, jwt, negatives, flow, exercise, curl, lab.',
+      '7:9 A plain "json" code block takes no options. For an interactive block use one of: request, jwt, negatives, flow, exercise, code-exercise, curl, lab.',
     ]);
   });
 

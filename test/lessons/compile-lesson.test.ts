@@ -410,6 +410,7 @@ describe('lessons/README.md', () => {
   it('has an example of every block', () => {
     const names = new Set(examples.map((example) => /^```(\S+)/.exec(example)?.[1]));
     expect([...names].sort()).toEqual([
+      'code-exercise',
       'curl',
       'exercise',
       'flow',

@@ -41,7 +41,7 @@ describe('lessons:check without the servers', () => {
     expect(report.diagnostics.map(formatDiagnostic)).toEqual([
       'test/lessons/fixtures/compile-mistakes.md:5:1 Front-matter "duration": expected whole minutes such as "6 min".',
       'test/lessons/fixtures/compile-mistakes.md:6:1 Unknown front-matter key "colour". Keys: title, summary, order, duration, slug, server.',
-      'test/lessons/fixtures/compile-mistakes.md:13:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, curl, lab; plain code takes a language such as json, http or bash.',
+      'test/lessons/fixtures/compile-mistakes.md:13:4 Unknown block "reqest". Did you mean "request"? Blocks: request, jwt, negatives, flow, exercise, code-exercise, curl, lab; plain code takes a language such as json, http or bash.',
       'test/lessons/fixtures/compile-mistakes.md:17:25 Unknown option "titel" for block "request". Did you mean "title"? Options: id, title, expect, save, editable, auth-method.',
       'test/lessons/fixtures/compile-mistakes.md:17:45 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "40".',
       'test/lessons/fixtures/compile-mistakes.md:26:23 Variable "later_token" is used before any earlier block saves it. It is first saved by the request block on line 33, further down: move that block up.',

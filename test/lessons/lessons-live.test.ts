@@ -3,9 +3,10 @@
  * `negatives` case against a fresh protocol core, filling variables the way the page does, and
  * assert each expectation holds, through the lesson session the page uses. Exercises are checked
  * where they stand: the check must fail before the learner acts and pass after the lesson's own
- * worked solution (`solution:`, which edits and sends its editable blocks). Every step outside a
- * lab must end done. Claims a lesson makes in prose that no `expect` can state (a header, an
- * empty body, a field's absence) are asserted in EXTRA.
+ * worked solution (`solution:`, which edits and sends its editable blocks). Code exercises run
+ * their tests in the page's test runner: the starter must fail one, the reference solution pass
+ * them all. Every step outside a lab must end done. Claims a lesson makes in prose that no
+ * `expect` can state (a header, an empty body, a field's absence) are asserted in EXTRA.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
@@ -14,6 +15,7 @@ import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
+import { checkCodeExercise } from '../../src/lessons/check/code-check.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
 import {
   type CheckResult,
@@ -514,6 +516,16 @@ describe('every lesson keeps its promises against the mock server', () => {
             const after = await exerciseFailures(run, block);
             for (const m of after) failures.push(`${where}: after the solution, ${m}`);
             if (after.length === 0) session.setProgress(block.id, 'done');
+          } else if (block.kind === 'code-exercise') {
+            // The learner's Run tests, in the page's test runner: the starter fails a test, the
+            // reference solution passes them all, against the server as the lesson left it.
+            const { diagnostics } = await checkCodeExercise(block, async (request) => {
+              const response = await run.server.handle(request);
+              if (!response) throw new Error(`no mock answers ${request.url}`);
+              return response;
+            });
+            for (const d of diagnostics) failures.push(`${file}:${d.line} ${d.message}`);
+            if (diagnostics.length === 0) session.setProgress(block.id, 'done');
           }
         }
         // Every step a learner can finish outside a lab is done: none is unreachable.

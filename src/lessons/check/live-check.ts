@@ -17,6 +17,7 @@ import {
   type ServerSteps,
 } from '../expectation.ts';
 import type {
+  CodeExerciseBlock,
   CompiledLesson,
   ExerciseBlock,
   LessonDiagnostic,
@@ -29,6 +30,7 @@ import {
   type SendOptions,
   type SendOutcome,
 } from '../session.ts';
+import type { CodeCheckResult } from './code-check.ts';
 import { optionPosition, type Position, sourceLines, yamlPosition } from './source-positions.ts';
 
 export interface LiveCheckOptions {
@@ -46,6 +48,16 @@ export interface LiveCheckOptions {
    * check that must refuse (`at checkNotRevoked`) can be judged. Without it they cannot pass.
    */
   serverLog?: (requestId: string) => ServerSteps | undefined;
+  /**
+   * Runs a code exercise's tests (src/lessons/check/code-check.ts: `checkCodeExercise`). Handed in
+   * rather than imported: the runner evaluates code, which Node may and the page (the editor's
+   * "Run every request") may not, and it brings Sucrase along. Without it, code exercises are
+   * left to the page's sandbox.
+   */
+  checkCode?: (
+    block: CodeExerciseBlock,
+    send: (request: Request) => Promise<Response>,
+  ) => Promise<CodeCheckResult>;
 }
 
 export interface LiveCheckResult {
@@ -203,6 +215,22 @@ export async function checkLessonLive(
       }
     } else if (block.kind === 'exercise') {
       await checkExerciseBeforeLearner(block);
+    } else if (block.kind === 'code-exercise' && options.checkCode) {
+      // The reference solution passes every test and the starter fails one, against the servers
+      // as the lesson left them at this point.
+      const code = await options.checkCode(block, async (request) => {
+        const body =
+          request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text();
+        return options.fetch(
+          new Request(options.mapUrl ? options.mapUrl(request.url) : request.url, {
+            method: request.method,
+            headers: request.headers,
+            ...(body !== undefined && { body }),
+          }),
+        );
+      });
+      result.diagnostics.push(...code.diagnostics);
+      result.checked += (code.solution?.tests.length ?? 0) + (code.starter?.tests.length ?? 0);
     }
   }
   return result;

@@ -36,6 +36,10 @@ const blockLoaders: BlockLoaders = {
     import('./exercise-block/exercise-block.tsx').then((m) => ({
       default: m.ExerciseBlockView,
     })),
+  'code-exercise': () =>
+    import('./code-exercise-block/code-exercise-block.tsx').then((m) => ({
+      default: m.CodeExerciseBlockView,
+    })),
   lab: () => import('../labs/lab-block.tsx').then((m) => ({ default: m.LabBlockView })),
 };
 
@@ -121,7 +125,12 @@ export const blockComponents: BlockComponents = Object.fromEntries(
  * compete with the servers' start-up for the main thread: labs use the servers' objects
  * directly, and a replay table or an exercise is not the first thing pressed.
  */
-const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set(['negatives', 'exercise', 'lab']);
+const NEEDS_SERVER: ReadonlySet<LessonBlockKind> = new Set([
+  'negatives',
+  'exercise',
+  'code-exercise',
+  'lab',
+]);
 
 function ServerReady({ block, children }: { block: LessonBlock; children: ReactNode }) {
   const status = useMockServerStatus();

@@ -20,6 +20,7 @@ const BLOCK_LABELS: Record<LessonBlock['kind'], string> = {
   negatives: 'Negative cases',
   flow: 'Flow',
   exercise: 'Exercise',
+  'code-exercise': 'Code exercise',
   curl: 'curl',
   lab: 'Lab',
 };
@@ -139,6 +140,15 @@ function BlockFallbackBody({ block }: { block: LessonBlock }) {
       );
     case 'exercise':
       return <ExerciseFallback block={block} />;
+    case 'code-exercise':
+      return (
+        <>
+          <p>{block.goal}</p>
+          <Code value={block.starter} lang={block.lang} />
+          <p className="block-fallback-check">Checked by these tests:</p>
+          <Code value={block.tests} lang={block.lang} />
+        </>
+      );
     case 'curl':
       return <Code value={block.command} lang="bash" />;
     case 'lab':
