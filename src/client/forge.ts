@@ -13,7 +13,7 @@ import {
   RESOURCE_CHECKS as RESOURCE_CHECK_LIST,
   type ResourceCheckName,
 } from '../protocol/index.ts';
-import { STEP_LABELS } from './jwt-inspect.ts';
+import { DPOP_PROOF_LABELS, STEP_LABELS } from './jwt-inspect.ts';
 
 /**
  * The token forge: take a token apart, change any header field or claim, sign it again (with
@@ -55,7 +55,8 @@ export const RESOURCE_CHECKS = RESOURCE_CHECK_LIST.map((c) => c.name);
 export type ResourceCheck = ResourceCheckName;
 
 export const CHECK_LABELS: Record<ResourceCheck, string> = {
-  extractBearerToken: 'Bearer token in the Authorization header',
+  extractBearerToken: 'Token in the Authorization header',
+  ...DPOP_PROOF_LABELS,
   ...STEP_LABELS,
 };
 
@@ -425,12 +426,20 @@ export interface CheckRow {
 
 /**
  * The resource server's checks in order, from the steps its log entry recorded: passed, the
- * one that failed, and the rest not reached. Steps the request never reached (or that do not
- * apply, like a query-string check) are left out of the token's story.
+ * one that failed, and the rest not reached. Steps that do not apply (a query-string check) are
+ * left out of the token's story, and so are the DPoP proof's checks for a request without the
+ * DPoP scheme, and the key binding for a plain bearer token.
  */
 export function checkRows(steps: readonly LoggedStep[]): CheckRow[] {
   const byName = new Map(steps.map((s) => [s.name, s.ok]));
-  return RESOURCE_CHECKS.map((name) => {
+  const kinds = new Map<string, string>(RESOURCE_CHECK_LIST.map((c) => [c.name, c.kind]));
+  const proofRan = steps.some((s) => kinds.get(s.name) === 'dpop');
+  const bindingRan = proofRan || byName.has('checkDpopBinding');
+  const applies = (name: ResourceCheck) => {
+    const kind = kinds.get(name);
+    return kind === 'dpop' ? proofRan : kind === 'binding' ? bindingRan : true;
+  };
+  return RESOURCE_CHECKS.filter(applies).map((name) => {
     const ok = byName.get(name);
     return {
       name,

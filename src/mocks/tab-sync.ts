@@ -59,6 +59,7 @@ const SYNC_ADMIN: Record<SyncAdminMethod, true> = {
   issuedTokens: true,
   keys: true,
   revokedTokens: true,
+  faults: true,
 };
 
 interface SerializedRequest {
@@ -632,6 +633,8 @@ class TabSync implements SharedMockServer {
             op: 'respond',
             request: await serializeRequest(request),
           })) as SerializedResponse | undefined;
+          // A dropped connection (an injected fault) fails the fetch here as in the owner tab.
+          if (answer?.drop) return Response.error();
           return answer && new Response(answer.body, answer);
         }
         const own = core();

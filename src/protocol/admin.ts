@@ -11,11 +11,12 @@ import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
 import { LATEST_CLOCK } from './clock.ts';
 import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
+import { type FaultsView, faultsView, parseFaultsInput } from './faults.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
 import { isScopeToken } from './scope.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
-import type { ClientRecord, IssuedToken, ServerSettings } from './state.ts';
+import { type ClientRecord, type IssuedToken, noFaults, type ServerSettings } from './state.ts';
 
 /**
  * The server clock as the admin API shows it: epoch seconds, the offset from real time in
@@ -30,9 +31,9 @@ export interface ClockView {
 /**
  * What `POST /__admin/reset {"only": [...]}` can put back on its own (no body: everything): the
  * clock (real time, running), the settings (the default profile), the seeded clients (as seeded;
- * other clients stay) and the rate-limit windows.
+ * other clients stay), the rate-limit windows and the injected faults (none).
  */
-export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits'] as const;
+export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits', 'faults'] as const;
 export type ResetPart = (typeof RESET_PARTS)[number];
 
 /** A registered client as the admin API shows it. */
@@ -45,6 +46,8 @@ export interface ClientView {
   token_format: 'jwt' | 'opaque';
   access_token_ttl: number;
   rate_limit_per_minute: number | null;
+  /** Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`). */
+  require_dpop: boolean;
 }
 
 /** What `rotateKeys` answers. */
@@ -117,6 +120,12 @@ export interface Admin {
   revokeToken(jti: unknown): Promise<RevokeResult>;
   /** The jtis on the revocation list. */
   revokedTokens(): string[];
+  /** The injected faults and their seed (`GET /__admin/faults`). */
+  faults(): FaultsView;
+  /** Replace the injected faults (`PUT /__admin/faults`); throws OAuthError on bad input. */
+  putFaults(input: unknown): Promise<FaultsView>;
+  /** Clear the injected faults (`DELETE /__admin/faults`). */
+  clearFaults(): Promise<FaultsView>;
 }
 
 const invalid = (description: string, detail?: string) =>
@@ -140,6 +149,7 @@ export function clientView(c: ClientRecord): ClientView {
     token_format: c.token_format,
     access_token_ttl: c.access_token_ttl,
     rate_limit_per_minute: c.rate_limit_per_minute,
+    require_dpop: c.require_dpop === true,
   };
 }
 
@@ -201,6 +211,7 @@ const CLIENT_FIELDS = new Set([
   'token_format',
   'access_token_ttl',
   'rate_limit_per_minute',
+  'require_dpop',
 ]);
 
 /** Validate a PUT /__admin/clients/:id body by hand (the core has no schema library). */
@@ -281,6 +292,12 @@ export async function parseClientBody(id: string, body: unknown): Promise<Client
       );
     }
     client.rate_limit_per_minute = limit;
+  }
+  if (body.require_dpop !== undefined) {
+    if (typeof body.require_dpop !== 'boolean') {
+      throw invalid('require_dpop must be true (every token request needs a DPoP proof) or false.');
+    }
+    if (body.require_dpop) client.require_dpop = true;
   }
   return client;
 }
@@ -425,13 +442,10 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       'The body must be a JSON object, e.g. {"scopePolicy":"downscope","leewaySeconds":30}.',
     );
   }
-  const unknown = Object.keys(input).filter(
-    (k) => !['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse'].includes(k),
-  );
+  const known = ['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse', 'dpopNonce'];
+  const unknown = Object.keys(input).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
-    throw invalid(
-      `Unknown setting(s) ${unknown.join(', ')}. Known: scopePolicy, leewaySeconds, signingAlg, tokenReuse.`,
-    );
+    throw invalid(`Unknown setting(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
   }
   const next = { ...current };
   if (input.scopePolicy !== undefined) {
@@ -460,6 +474,14 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       throw invalid('tokenReuse must be "never" or "same-second".');
     }
     next.tokenReuse = input.tokenReuse;
+  }
+  if (input.dpopNonce !== undefined) {
+    if (input.dpopNonce !== 'off' && input.dpopNonce !== 'on') {
+      throw invalid(
+        'dpopNonce must be "off" or "on" (DPoP proofs must then carry the nonce the server hands out).',
+      );
+    }
+    next.dpopNonce = input.dpopNonce;
   }
   return next;
 }
@@ -595,5 +617,16 @@ export function createAdmin(
       return { jti, revoked: true };
     },
     revokedTokens: () => Object.keys(context.state.revoked),
+    faults: () => faultsView(context.state.faults),
+    async putFaults(input) {
+      context.state.faults = parseFaultsInput(input);
+      context.changed();
+      return faultsView(context.state.faults);
+    },
+    async clearFaults() {
+      context.state.faults = noFaults();
+      context.changed();
+      return faultsView(context.state.faults);
+    },
   };
 }

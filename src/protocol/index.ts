@@ -28,6 +28,8 @@ export {
 } from './profiles.ts';
 export {
   CHECK_SHORT_NAMES,
+  DPOP_CHECK_NAMES,
+  type DpopCheckName,
   RESOURCE_CHECKS,
   type ResourceCheckName,
   TOKEN_CHECK_NAMES,

@@ -15,6 +15,11 @@ import type { Trace } from './trace.ts';
 
 /** What a route handler gets. */
 export interface RouteInput {
+  /**
+   * Asked once the route and its method are known, before the handler: an answer in the
+   * handler's place (an injected fault), or undefined to go on.
+   */
+  intercept?: (endpoint: EndpointName) => Promise<ProtocolResponse | undefined>;
   request: Request;
   url: URL;
   /** The `:id` segment, for routes that have one. */
@@ -265,6 +270,16 @@ export const ROUTES: readonly Route[] = [
   },
   {
     host: 'issuer',
+    path: '/__admin/faults',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok(admin.faults()),
+      PUT: async (i) => ok(await i.admin.putFaults(await adminBody(i))),
+      DELETE: async ({ admin }) => ok(await admin.clearFaults()),
+    },
+  },
+  {
+    host: 'issuer',
     path: '/__admin/profile',
     endpoint: 'admin',
     methods: {
@@ -332,5 +347,7 @@ export async function dispatch(
   if (request.method === 'OPTIONS') return empty(204, { Allow: allow.join(', ') });
   const handler = match.route.methods[request.method as keyof Route['methods']];
   if (!handler) throw new MethodNotAllowed(allow, request.method, url.pathname);
+  const intercepted = await input.intercept?.(match.route.endpoint);
+  if (intercepted) return intercepted;
   return handler({ ...input, id: match.id });
 }

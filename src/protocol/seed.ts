@@ -14,6 +14,7 @@ export const SEEDED_CLIENTS = {
   reporting: { client_id: 'reporting-job', client_secret: 'reporting-secret' },
   cron: { client_id: 'cron-sync', client_secret: 'cron-secret' },
   signing: { client_id: 'signing-client' },
+  dpop: { client_id: 'dpop-client', client_secret: 'dpop-secret' },
 } as const;
 
 /** The client registry after a reset. `signingClientJwks` is the signing-client's public keys. */
@@ -41,6 +42,13 @@ export function seedClients(signingClientJwks?: JSONWebKeySet): Record<string, C
     ...SEEDED_CLIENTS.signing,
     jwks: { keys: structuredClone(signingClientJwks?.keys ?? []) },
     scopes: ['read:users', 'read:orders'],
+  });
+  // The DPoP lesson's client: every token request must carry a proof (RFC 9449 §5.2).
+  add({
+    ...base,
+    ...SEEDED_CLIENTS.dpop,
+    scopes: ['read:users', 'read:orders'],
+    require_dpop: true,
   });
   return clients;
 }

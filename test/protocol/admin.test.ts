@@ -33,7 +33,9 @@ describe('admin API', () => {
       'reporting-job',
       'cron-sync',
       'signing-client',
+      'dpop-client',
     ]);
+    expect(clients[5]).toMatchObject({ client_secret: 'dpop-secret', require_dpop: true });
     expect(clients[3]).toEqual({
       client_id: 'cron-sync',
       token_endpoint_auth_method: 'client_secret_basic',
@@ -42,6 +44,7 @@ describe('admin API', () => {
       token_format: 'jwt',
       access_token_ttl: 3600,
       rate_limit_per_minute: 5,
+      require_dpop: false,
     });
   });
 
@@ -307,6 +310,7 @@ describe('admin API', () => {
       leewaySeconds: 60,
       signingAlg: 'ES256',
       tokenReuse: 'never',
+      dpopNonce: 'off',
     });
     expect(
       (await send(s, adminCall('PUT', '/settings', { scopePolicy: 'downscope' }))).body,
@@ -315,6 +319,7 @@ describe('admin API', () => {
       leewaySeconds: 60,
       signingAlg: 'ES256',
       tokenReuse: 'never',
+      dpopNonce: 'off',
     });
     for (const body of [
       { scopePolicy: 'lenient' },
