@@ -6,20 +6,14 @@
  *
  * @see https://www.rfc-editor.org/rfc/rfc9449
  */
-import {
-  base64url,
-  type CryptoKey,
-  calculateJwkThumbprint,
-  compactVerify,
-  importJWK,
-  type JWK,
-} from 'jose';
+import { base64url, type CryptoKey, calculateJwkThumbprint, importJWK, type JWK } from 'jose';
 import { jwkFitsAlg } from './authenticate-client.ts';
-import { leeway, type ServerContext, wallNowMs } from './context.ts';
+import { leeway, type ServerContext, stateMemory, wallNowMs } from './context.ts';
 import { DpopChallenge, OAuthError } from './errors.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg, isAsymmetricAlg, parseCompactJwt } from './jwt.ts';
 import type { DpopNonce } from './state.ts';
 import { check, checkAsync, type Trace } from './trace.ts';
+import { verifyCompact, webCryptoVerifier } from './verify-signature.ts';
 
 /** The JWS algorithms a DPoP proof may use: asymmetric only (RFC 9449 §4.2, §11.6). */
 export const DPOP_ALGS: readonly AsymmetricAlg[] = ASYMMETRIC_ALGS;
@@ -221,6 +215,12 @@ export async function checkDpopProof(input: CheckDpopInput): Promise<DpopProof> 
       );
     }
     const alg = header.alg;
+    if (header.crit !== undefined) {
+      throw bad(
+        'The proof has a crit header, naming extensions this server does not understand (RFC 7515 §4.1.11). Leave crit out.',
+        `crit ${JSON.stringify(header.crit)}`,
+      );
+    }
     const jwk = header.jwk;
     if (!isObject(jwk)) {
       throw bad(
@@ -269,12 +269,11 @@ export async function checkDpopProof(input: CheckDpopInput): Promise<DpopProof> 
         `importJWK: ${error instanceof Error ? error.message : String(error)}`,
       );
     }
-    try {
-      await compactVerify(jwt, loaded.key, { algorithms: [alg] });
-    } catch (error) {
+    const verifier = context.options.verifier ?? webCryptoVerifier;
+    if (!(await verifyCompact(jwt, loaded.key, alg, verifier))) {
       throw bad(
         "The proof's signature does not verify with the jwk in its header. Sign the proof with the private key of that jwk.",
-        `compactVerify: ${error instanceof Error ? error.message : String(error)}`,
+        `${alg} signature check failed against the header's jwk (thumbprint ${loaded.jkt})`,
       );
     }
     return {
@@ -372,9 +371,14 @@ export async function checkDpopProof(input: CheckDpopInput): Promise<DpopProof> 
     const wallNow = Math.floor(wallNowMs(context) / 1000);
     const seenProofs = context.state.seenDpopProofs;
     seenProofs[key] = { exp, wallExp: exp - now + wallNow };
-    const keys = Object.keys(seenProofs);
-    for (const old of keys.slice(0, Math.max(0, keys.length - SEEN_PROOFS_CAPACITY))) {
-      delete seenProofs[old];
+    // Counting the keys is O(n): only every thousand new proofs (expired ones go in pruneSoon).
+    const memory = stateMemory(context);
+    if (++memory.proofsAdded >= 1000) {
+      memory.proofsAdded = 0;
+      const keys = Object.keys(seenProofs);
+      for (const old of keys.slice(0, Math.max(0, keys.length - SEEN_PROOFS_CAPACITY))) {
+        delete seenProofs[old];
+      }
     }
     context.changed();
   });

@@ -47,3 +47,4 @@ export {
   type StateStore,
 } from './state.ts';
 export type { Step } from './trace.ts';
+export type { SignatureVerifier } from './verify-signature.ts';
