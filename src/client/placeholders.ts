@@ -54,7 +54,14 @@ export function quoteArg(value: string): string {
 }
 
 /** The built-in helpers, without the `$`. */
-export const HELPER_NAMES = ['basic', 'uuid', 'timestamp', 'client_assertion'] as const;
+export const HELPER_NAMES = [
+  'basic',
+  'uuid',
+  'timestamp',
+  'client_assertion',
+  'dpop',
+  'dpop_thief',
+] as const;
 export type HelperName = (typeof HELPER_NAMES)[number];
 
 /** What each helper takes and does: the authoring check and its messages read this. */
@@ -71,7 +78,21 @@ export const HELPERS: Record<HelperName, { args: readonly string[]; description:
     description:
       'a fresh client assertion (RFC 7523 as updated by draft-ietf-oauth-rfc7523bis: header typ client-authentication+jwt; iss = sub = client_id, aud = the issuer identifier as one string, new jti, 60 s life) signed with the key pair the page made for that client',
   },
+  dpop: {
+    args: [],
+    description:
+      'a fresh DPoP proof for this request (RFC 9449 §4.2: typ dpop+jwt, ES256, the public jwk; jti, htm and htu of the request, iat now, ath of the token in its Authorization header, and the nonce the server last handed out), signed with the DPoP key this page made for your client',
+  },
+  dpop_thief: {
+    args: [],
+    description:
+      'the same DPoP proof, signed with another key pair made in this page: a thief’s own key, to show that a stolen DPoP-bound token is refused without the key it is bound to',
+  },
 };
+
+/** The helpers that make a DPoP proof, and whose key each signs with. */
+export const DPOP_HELPERS = { dpop: 'mine', dpop_thief: 'thief' } as const;
+export type DpopHelper = keyof typeof DPOP_HELPERS;
 
 export function isHelperName(name: string): name is HelperName {
   return (HELPER_NAMES as readonly string[]).includes(name);

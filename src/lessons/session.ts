@@ -16,8 +16,10 @@ import {
   fillVariablesAsync,
   type HttpRequestModel,
   parseHttpRequest,
+  presentedToken,
 } from '../client/http-request.ts';
-import type { RecordedExchange } from '../client/send-request.ts';
+import { DPOP_HELPERS, type DpopHelper } from '../client/placeholders.ts';
+import { getHeader, type RecordedExchange } from '../client/send-request.ts';
 import { BROWSER_HOSTS } from '../protocol/index.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
@@ -96,6 +98,14 @@ export function memoryLessonStore(initial: LessonState = emptyLessonState()): Le
   };
 }
 
+/** What a DPoP proof names: the request, the token it goes with, the server's latest nonce. */
+export interface DpopProofRequest {
+  method: string;
+  url: string;
+  accessToken?: string;
+  nonce?: string;
+}
+
 /** How a session reaches the mock servers. */
 export interface LessonServers {
   /** Send a filled request; reject with the client's `SendRequestError` when nothing answers. */
@@ -107,6 +117,11 @@ export interface LessonServers {
    * pair it made for `signing-client`); undefined for a client it holds no key for.
    */
   signAssertion?(clientId: string, url: string): Promise<string | undefined>;
+  /**
+   * Sign a DPoP proof (RFC 9449) for `{{$dpop}}` (the learner's key, `mine`) or `{{$dpop_thief}}`
+   * (another key pair, `thief`); undefined where proofs cannot be made.
+   */
+  signDpopProof?(key: 'mine' | 'thief', input: DpopProofRequest): Promise<string | undefined>;
   /**
    * The origins a request may go to once its variables are filled (the mock hosts, and the app's
    * own origin in the page). A lesson's URL is checked when it compiles, but a variable can hold
@@ -233,8 +248,37 @@ export class LessonSession {
           return pending;
         }
       : undefined;
+    // A DPoP proof names the request: its method, its filled URL, the token of its filled
+    // Authorization header, and the nonce its server last handed out (one proof per key).
+    const signProof = this.servers.signDpopProof;
+    const proofs = new Map<DpopHelper, Promise<string | undefined>>();
+    let signDpop: ((helper: DpopHelper) => Promise<string | undefined>) | undefined;
+    if (signProof) {
+      const authorization = request.headers.find(([n]) => n.toLowerCase() === 'authorization');
+      const accessToken =
+        authorization === undefined
+          ? undefined
+          : presentedToken((await fillVariablesAsync(authorization[1], vars)).text);
+      const nonce = this.#dpopNonces.get(originOf(urlForSigning));
+      signDpop = (helper) => {
+        let pending = proofs.get(helper);
+        if (!pending) {
+          pending = signProof.call(this.servers, DPOP_HELPERS[helper], {
+            method: request.method,
+            url: urlForSigning,
+            ...(accessToken !== undefined && { accessToken }),
+            ...(nonce !== undefined && { nonce }),
+          });
+          proofs.set(helper, pending);
+        }
+        return pending;
+      };
+    }
     const fill = async (text: string) => {
-      const result = await fillVariablesAsync(text, vars, signAssertion ? { signAssertion } : {});
+      const result = await fillVariablesAsync(text, vars, {
+        ...(signAssertion && { signAssertion }),
+        ...(signDpop && { signDpop }),
+      });
       for (const m of result.missing) if (!missing.includes(m)) missing.push(m);
       for (const e of result.errors) if (!errors.includes(e)) errors.push(e);
       return result.text;
@@ -289,6 +333,9 @@ export class LessonSession {
     } catch (error) {
       return { error: messageOf(error) };
     }
+    // RFC 9449 §8.2: a server's latest DPoP-Nonce goes in the next proof to it.
+    const nonce = getHeader(exchange.headers, 'dpop-nonce');
+    if (nonce !== undefined) this.#dpopNonces.set(originOf(filled.request.url), nonce);
 
     const saved: string[] = [];
     const unsaved: SaveRule[] = [];
@@ -343,6 +390,8 @@ export class LessonSession {
   }
 
   #settingUp: Promise<unknown> = Promise.resolve();
+  /** The last DPoP-Nonce each server origin handed out (memory only, as a client keeps it). */
+  readonly #dpopNonces = new Map<string, string>();
 
   /**
    * Put the server in the state the lesson starts from (its front-matter `server:`): the clock
@@ -544,6 +593,15 @@ export class LessonSession {
       error: `Not sent: once its variables were filled, this request would go to ${origin}, which is not one of the playground's mock servers (${allowed.join(', ')}). A lesson's requests only ever reach those.`,
       refusedOrigin: origin,
     };
+  }
+}
+
+/** The origin of a URL, or the text itself when it is none (a nonce is then never found). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
 

@@ -41,7 +41,14 @@ describe('one placeholder grammar for the build and the page', () => {
       const args = HELPERS[name].args.map((_, i) => `arg${i}`);
       const text = `{{${[`$${name}`, ...args].join(' ')}}}`;
       expect(buildCheck(text)).toBeUndefined();
-      const filled = fillVariables(text, {}, { assertions: { arg0: 'signed' } });
+      const filled = fillVariables(
+        text,
+        {},
+        {
+          assertions: { arg0: 'signed' },
+          dpopProofs: { dpop: 'p', dpop_thief: 'q' },
+        },
+      );
       expect(filled.errors).toEqual([]);
       expect(filled.missing).toEqual([]);
       expect(filled.text).not.toContain('{{');

@@ -10,6 +10,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getDpopKey, signDpopProof } from '../../src/client/dpop.ts';
 import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
@@ -69,6 +70,7 @@ class LessonRun {
         clientId === 'signing-client'
           ? signClientAssertion(clientId, ISSUER, signingKey)
           : Promise.resolve(undefined),
+      signDpopProof: async (key, input) => signDpopProof(await getDpopKey(key), input),
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
     });
   }

@@ -24,6 +24,7 @@ import type {
 } from '../lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../parse-http-request.ts';
 import {
+  type LessonServers,
   LessonSession,
   memoryLessonStore,
   type SendOptions,
@@ -38,6 +39,8 @@ export interface LiveCheckOptions {
   mapUrl?: (url: string) => string;
   /** Signs `{{$client_assertion client_id}}` (the page signs with the key pair it made). */
   signAssertion?: (clientId: string) => Promise<string | undefined>;
+  /** Signs `{{$dpop}}` and `{{$dpop_thief}}` proofs (the page signs with its DPoP keys). */
+  signDpopProof?: LessonServers['signDpopProof'];
   /**
    * The servers' log entry for an answer (by its `x-request-id`), so expectations that name the
    * check that must refuse (`at checkNotRevoked`) can be judged. Without it they cannot pass.
@@ -76,6 +79,7 @@ export async function checkLessonLive(
       ),
     ...(serverLog && { serverLog }),
     ...(sign && { signAssertion: (clientId: string) => sign(clientId) }),
+    ...(options.signDpopProof && { signDpopProof: options.signDpopProof }),
     allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
   });
   /** Why a variable has no value: the block meant to save it and the answer it got. */
