@@ -6,10 +6,15 @@ import { describe, expect, it } from 'vitest';
 import { parseHttpRequest } from '../../src/client/http-request.ts';
 import {
   builderView,
+  decodeProof,
+  dpopApplies,
   opensEditing,
   sendReport,
+  sentProof,
   unsentReason,
+  usesDpop,
   variableChips,
+  withDpop,
 } from '../../src/ui/blocks/request-block/request-block-model.ts';
 
 const TOKEN = 'https://auth.example.com/oauth/token';
@@ -92,5 +97,56 @@ describe('opensEditing', () => {
     expect(opensEditing(block, false, false)).toBe(false);
     expect(opensEditing(block, true, false)).toBe(true);
     expect(opensEditing(block, false, true)).toBe(true);
+  });
+});
+
+describe('the DPoP switch', () => {
+  const call = 'GET https://api.example.com/api/v1/users\nAuthorization: Bearer {{access_token}}';
+  it('adds a DPoP header and the DPoP scheme, and takes both back out', () => {
+    const on = withDpop(call, true);
+    expect(on).toBe(
+      'GET https://api.example.com/api/v1/users\nAuthorization: DPoP {{access_token}}\nDPoP: {{$dpop}}',
+    );
+    expect(usesDpop(on)).toBe(true);
+    expect(withDpop(on, false)).toBe(call);
+    expect(usesDpop(call)).toBe(false);
+  });
+
+  it('keeps comments, the body and the learner’s own lines; adds the header only once', () => {
+    const token = `# get one
+POST https://auth.example.com/oauth/token
+Authorization: Basic {{$basic dpop-client dpop-secret}}
+Content-Type: application/x-www-form-urlencoded
+
+grant_type=client_credentials`;
+    const on = withDpop(token, true);
+    expect(on).toBe(`# get one
+POST https://auth.example.com/oauth/token
+Authorization: Basic {{$basic dpop-client dpop-secret}}
+Content-Type: application/x-www-form-urlencoded
+DPoP: {{$dpop}}
+
+grant_type=client_credentials`);
+    expect(withDpop(on, true)).toBe(on);
+    expect(withDpop(on, false)).toBe(token);
+  });
+
+  it('applies to token requests and API calls, not to the control API', () => {
+    expect(dpopApplies('https://auth.example.com/oauth/token')).toBe(true);
+    expect(dpopApplies('https://api.example.com/api/v1/orders')).toBe(true);
+    expect(dpopApplies('https://auth.example.com/__admin/clock')).toBe(false);
+  });
+
+  it('decodes the proof a request was sent with', () => {
+    const enc = (v: unknown) =>
+      btoa(JSON.stringify(v)).replace(/=+$/, '').replace(/\+/g, '-').replace(/\//g, '_');
+    const proof = `${enc({ typ: 'dpop+jwt', alg: 'ES256' })}.${enc({ htm: 'GET' })}.sig`;
+    expect(sentProof([['DPoP', proof]])).toBe(proof);
+    expect(decodeProof(proof)).toEqual({
+      ok: true,
+      header: { typ: 'dpop+jwt', alg: 'ES256' },
+      claims: { htm: 'GET' },
+    });
+    expect(decodeProof('x.y.z')).toEqual({ ok: false });
   });
 });

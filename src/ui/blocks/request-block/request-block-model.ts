@@ -103,3 +103,89 @@ export function variableChips(
 export function opensEditing(block: RequestBlock, isToken: boolean, edited: boolean): boolean {
   return block.editable || isToken || edited;
 }
+
+/** Does DPoP apply to a request: one to a token endpoint or to the resource API? */
+export function dpopApplies(url: string): boolean {
+  if (isTokenEndpoint(url)) return true;
+  try {
+    return new URL(url).pathname.startsWith('/api/');
+  } catch {
+    return false;
+  }
+}
+
+const DPOP_HEADER = /^dpop\s*:/i;
+const AUTH_SCHEME = /^(authorization\s*:\s*)(bearer|dpop)(\s+)/i;
+
+/** The request line's and headers' line numbers in a `.http` text (comments before it skipped). */
+function headLines(lines: readonly string[]): { requestLine: number; headerEnd: number } {
+  let requestLine = 0;
+  while (
+    requestLine < lines.length &&
+    (/^\s*(#|\/\/)/.test(lines[requestLine] ?? '') || (lines[requestLine] ?? '').trim() === '')
+  ) {
+    requestLine++;
+  }
+  let headerEnd = requestLine + 1;
+  while (headerEnd < lines.length && (lines[headerEnd] ?? '').trim() !== '') headerEnd++;
+  return { requestLine, headerEnd };
+}
+
+/** Does the text send a DPoP header (the "Sender-constrained (DPoP)" switch is on)? */
+export function usesDpop(text: string): boolean {
+  const lines = text.split('\n');
+  const { requestLine, headerEnd } = headLines(lines);
+  return lines.slice(requestLine + 1, headerEnd).some((line) => DPOP_HEADER.test(line));
+}
+
+/**
+ * The text with DPoP on or off, as the builder's switch writes it: on adds `DPoP: {{$dpop}}`
+ * after the headers and turns `Authorization: Bearer` into `DPoP` (RFC 9449 §7.1); off removes
+ * the DPoP header and turns the scheme back. The learner's other lines stay as written.
+ */
+export function withDpop(text: string, on: boolean): string {
+  const lines = text.split('\n');
+  const { requestLine, headerEnd } = headLines(lines);
+  const head = lines.slice(requestLine + 1, headerEnd);
+  const scheme = on ? 'DPoP' : 'Bearer';
+  const headers = head
+    .filter((line) => on || !DPOP_HEADER.test(line))
+    .map((line) =>
+      line.replace(
+        AUTH_SCHEME,
+        (_, start: string, _s, space: string) => `${start}${scheme}${space}`,
+      ),
+    );
+  if (on && !head.some((line) => DPOP_HEADER.test(line))) headers.push('DPoP: {{$dpop}}');
+  return [...lines.slice(0, requestLine + 1), ...headers, ...lines.slice(headerEnd)].join('\n');
+}
+
+/** A DPoP proof taken apart for showing: its header and claims, or why it could not be read. */
+export type DecodedProof =
+  | { ok: true; header: Record<string, unknown>; claims: Record<string, unknown> }
+  | { ok: false };
+
+function decodeSegment(segment: string): Record<string, unknown> | undefined {
+  try {
+    const base64 = segment.replace(/-/g, '+').replace(/_/g, '/');
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The DPoP proof a sent request carried, decoded (no signature check: the server made that). */
+export function sentProof(headers: readonly [string, string][]): string | undefined {
+  return headers.find(([name]) => name.toLowerCase() === 'dpop')?.[1];
+}
+
+export function decodeProof(proof: string): DecodedProof {
+  const [h = '', p = ''] = proof.split('.');
+  const header = decodeSegment(h);
+  const claims = decodeSegment(p);
+  return header && claims ? { ok: true, header, claims } : { ok: false };
+}

@@ -9,8 +9,9 @@ import {
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useMockServerStatus } from '../../shared/mock-server-context.tsx';
 import { CopyButton } from './copy-button.tsx';
+import { DpopProofView } from './dpop-proof-view.tsx';
 import { PlaywrightExportPanel } from './playwright-export-panel.tsx';
-import { describeSyntaxError } from './request-block-model.ts';
+import { describeSyntaxError, sentProof } from './request-block-model.ts';
 import { ResponseView, statusLine, statusTone } from './response-view.tsx';
 import { TokenFormFields } from './token-form-fields.tsx';
 import { useRequestBlock } from './use-request-block.ts';
@@ -47,6 +48,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
   const { runtime, text, setText, edited, parsed, builder, editing, setEditing } = r;
   const { exchange, expectation, pending, lastStatus, progress, sendError, saved, drifted } = r;
   const { playwright, variables } = r;
+  const proof = exchange ? sentProof(exchange.request.headers) : undefined;
 
   // The editor grows with its text (wrapped lines included), up to a limit, then scrolls. CSS
   // `field-sizing: content` does it without a forced layout; this is for browsers without it.
@@ -164,6 +166,22 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               ))}
             </ul>
           ) : null}
+          {r.dpop.applies ? (
+            <label className="check request-dpop">
+              <input
+                type="checkbox"
+                checked={r.dpop.on}
+                onChange={(e) => r.dpop.toggle(e.target.checked)}
+                aria-describedby={`${ids}-dpop-hint`}
+              />{' '}
+              Sender-constrained (DPoP)
+              <span id={`${ids}-dpop-hint`} className="request-dpop__hint">
+                {r.dpop.on
+                  ? 'A fresh proof, signed by this page’s key, goes with every send.'
+                  : 'Send a DPoP proof: the token is bound to this page’s key.'}
+              </span>
+            </label>
+          ) : null}
           <div className="request-actions">
             <button
               type="button"
@@ -215,6 +233,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
           {playwright ? (
             <PlaywrightExportPanel id={`${ids}-playwright`} result={playwright} />
           ) : null}
+          {proof ? <DpopProofView proof={proof} /> : null}
         </div>
         <div className="response-pane">
           <div className="response-pane__header">

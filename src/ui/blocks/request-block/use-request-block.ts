@@ -16,11 +16,14 @@ import { requestStep, stepsBefore } from './export-steps.ts';
 import {
   builderView,
   DEFAULT_FORM,
+  dpopApplies,
   opensEditing,
   type SendReport,
   sendReport,
   unsentReason,
+  usesDpop,
   variableChips,
+  withDpop,
 } from './request-block-model.ts';
 import { isTokenEndpoint, updateTokenRequestText } from './token-form.ts';
 
@@ -111,8 +114,15 @@ export function useRequestBlock(block: BlockProps<'request'>['block']) {
     if (!opensEditing(block, isTokenEndpoint(block.request.url), false)) setEditing(false);
   };
 
+  const dpopOn = usesDpop(text);
   return {
     runtime,
+    dpop: {
+      /** The switch is shown for token requests and API calls. */
+      applies: dpopOn || dpopApplies(parsed.ok ? parsed.request.url : block.request.url),
+      on: dpopOn,
+      toggle: (on: boolean) => setText(withDpop(text, on)),
+    },
     text,
     setText,
     edited,
