@@ -204,7 +204,37 @@ export interface ForgeEnv {
   alg: string;
   /** The scope the replayed route needs (default read:users, GET /api/v1/users). */
   requiredScope?: string;
+  /** The thumbprint of this page's DPoP key: DPoP presets bind their token to it (`cnf.jkt`). */
+  dpopJkt?: string;
 }
+
+/**
+ * How a forged token is presented to the API: as a bearer token, or with the DPoP scheme and a
+ * proof signed by this page's key, by a thief's key, replayed from an earlier request, or made
+ * for another URL (RFC 9449 §7).
+ */
+export type ForgePresentation =
+  | 'bearer'
+  | 'dpop'
+  | 'dpop-thief-key'
+  | 'dpop-replayed-proof'
+  | 'dpop-other-url';
+
+export const FORGE_PRESENTATIONS: readonly ForgePresentation[] = [
+  'bearer',
+  'dpop',
+  'dpop-thief-key',
+  'dpop-replayed-proof',
+  'dpop-other-url',
+];
+
+export const PRESENTATION_LABELS: Record<ForgePresentation, string> = {
+  bearer: 'Authorization: Bearer, no proof',
+  dpop: 'DPoP, a fresh proof by this page’s key',
+  'dpop-thief-key': 'DPoP, a proof by a thief’s own key',
+  'dpop-replayed-proof': 'DPoP, a proof already used once (replayed)',
+  'dpop-other-url': 'DPoP, a proof made for another URL',
+};
 
 /** A security case from the article, ready to replay. */
 export interface ForgePreset {
@@ -216,6 +246,8 @@ export interface ForgePreset {
   expected: ResourceCheck | undefined;
   /** The status the API must answer. */
   status: number;
+  /** How the token is sent (default `bearer`). */
+  presentation?: ForgePresentation;
   /** The draft, from the learner's token (`base`, a valid server-signed JWT at best). */
   build(env: ForgeEnv, base: ForgeDraft): ForgeDraft;
 }
@@ -406,7 +438,71 @@ export const FORGE_PRESETS: readonly ForgePreset[] = [
         scope: (env.requiredScope ?? 'read:users') === 'read:users' ? 'read:orders' : 'read:users',
       }),
   },
+  {
+    id: 'dpop-bound',
+    label: 'DPoP-bound, with its key (control)',
+    why: 'A token bound to this page’s key (cnf.jkt), sent with Authorization: DPoP and a fresh proof by that key: accepted.',
+    expected: undefined,
+    status: 200,
+    presentation: 'dpop',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-stolen-token',
+    label: 'Stolen DPoP token, thief’s own key',
+    why: 'The thief has the token but not the private key: a proof signed by any other key does not match cnf.jkt.',
+    expected: 'checkDpopBinding',
+    status: 401,
+    presentation: 'dpop-thief-key',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-replayed-proof',
+    label: 'Replayed DPoP proof',
+    why: 'A proof captured with the token and sent again: its jti was seen, so the second use is refused.',
+    expected: 'checkDpopReplay',
+    status: 401,
+    presentation: 'dpop-replayed-proof',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-other-url',
+    label: 'DPoP proof for another URL',
+    why: 'A genuine proof, but its htu names another endpoint: a proof is good for one method and URL only.',
+    expected: 'checkDpopTarget',
+    status: 401,
+    presentation: 'dpop-other-url',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-downgraded',
+    label: 'DPoP token downgraded to Bearer',
+    why: 'The bound token sent as a plain bearer token, no proof: an API that knows DPoP refuses it (RFC 9449 §7.2).',
+    expected: 'checkDpopBinding',
+    status: 401,
+    presentation: 'bearer',
+    build: (env, base) => bound(env, base),
+  },
 ];
+
+/** A preset's token bound to this page's DPoP key: `cnf.jkt` its thumbprint, signed by the server. */
+function bound(env: ForgeEnv, base: ForgeDraft): ForgeDraft {
+  const d = start(env, base);
+  if (env.dpopJkt === undefined) {
+    throw new ForgeError('This page’s DPoP key is not ready yet: try again in a moment.');
+  }
+  return withPayload(d, { cnf: { jkt: env.dpopJkt } });
+}
+
+/** Does a preset need this page's DPoP key? */
+export function isDpopPreset(preset: ForgePreset): boolean {
+  return preset.id.startsWith('dpop-');
+}
+
+/** The presets a lab shows when its config names none: the bearer cases (DPoP ones on request). */
+export const DEFAULT_FORGE_PRESETS: readonly ForgePreset[] = FORGE_PRESETS.filter(
+  (p) => !isDpopPreset(p),
+);
 
 export const PRESET_IDS = FORGE_PRESETS.map((p) => p.id);
 
@@ -464,12 +560,16 @@ export const FORGE_ROUTES = {
 } as const;
 export type ForgeRoute = keyof typeof FORGE_ROUTES;
 
-/** The request that replays a forged token. */
-export function forgeRequest(
-  apiOrigin: string,
-  route: ForgeRoute,
-  token: string,
-): { method: string; url: string; headers: [string, string][]; body: string } {
+/** A request the forge sends. */
+export interface ForgeRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/** The request that replays a forged token as a bearer token. */
+export function forgeRequest(apiOrigin: string, route: ForgeRoute, token: string): ForgeRequest {
   const r = FORGE_ROUTES[route];
   return {
     method: r.method,
@@ -477,6 +577,51 @@ export function forgeRequest(
     headers: [['Authorization', `Bearer ${token}`]],
     body: '',
   };
+}
+
+/** Signs a DPoP proof with this page's key (`mine`) or a thief's (src/client/dpop.ts). */
+export type ForgeProofSigner = (
+  key: 'mine' | 'thief',
+  input: { method: string; url: string; accessToken: string },
+) => Promise<string>;
+
+/**
+ * The requests that present a forged token as `presentation` says, in order: the API's answer to
+ * the last one is the forge's result. A replayed proof takes two: the victim's own request, which
+ * the API accepts, then the same proof again.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+ */
+export async function forgeRequests(
+  apiOrigin: string,
+  route: ForgeRoute,
+  token: string,
+  presentation: ForgePresentation,
+  sign: ForgeProofSigner,
+): Promise<ForgeRequest[]> {
+  const plain = forgeRequest(apiOrigin, route, token);
+  if (presentation === 'bearer') return [plain];
+  const withProof = (proof: string): ForgeRequest => ({
+    ...plain,
+    headers: [
+      ['Authorization', `DPoP ${token}`],
+      ['DPoP', proof],
+    ],
+  });
+  const here = { method: plain.method, url: plain.url, accessToken: token };
+  switch (presentation) {
+    case 'dpop':
+      return [withProof(await sign('mine', here))];
+    case 'dpop-thief-key':
+      return [withProof(await sign('thief', here))];
+    case 'dpop-replayed-proof': {
+      const proof = await sign('mine', here);
+      return [withProof(proof), withProof(proof)];
+    }
+    case 'dpop-other-url': {
+      const other = FORGE_ROUTES[route === 'users' ? 'orders' : 'users'];
+      return [withProof(await sign('mine', { ...here, url: `${apiOrigin}${other.path}` }))];
+    }
+  }
 }
 
 /** Parse the raw JSON editor's text into an object, or say why not. */

@@ -72,6 +72,7 @@ describe('forgeReducer', () => {
       type: 'preset-applied',
       presetId: 'alg-none',
       draft: { ...draft, header: { alg: 'none' }, signing: 'none' },
+      presentation: 'bearer',
     });
     expect(state).toMatchObject({ presetId: 'alg-none', signing: 'none', dirty: true });
     state = forgeReducer(state, { type: 'header-edited', rows: state.headerRows });
@@ -145,7 +146,9 @@ describe('outcomes', () => {
     expect(everyPresetMatched(presets, { valid })).toBe(false);
     expect(everyPresetMatched(presets, { valid, 'wrong-audience': result() })).toBe(true);
     expect(everyPresetMatched(presets, { valid, 'wrong-audience': valid })).toBe(false);
-    expect(shownPresets(undefined)).toBe(FORGE_PRESETS);
+    expect(shownPresets(undefined).map((p) => p.id)).toEqual(
+      FORGE_PRESETS.filter((p) => !p.id.startsWith('dpop-')).map((p) => p.id),
+    );
   });
 });
 
@@ -167,5 +170,52 @@ describe('a replay against the core', () => {
     expect(r.rows.find((row) => row.name === 'checkSignature')?.status).toBe('passed');
     expect(r.rows.find((row) => row.name === 'checkScope')?.status).toBe('not_reached');
     expect(presetMatches(preset, r)).toBe(true);
+  });
+});
+
+describe('the DPoP presets against the core', () => {
+  it('each stops at the check it names (or passes), sent as its presentation says', async () => {
+    const { forgeRequests } = await import('../../../src/client/forge.ts');
+    const dpop = await import('../../../src/client/dpop.ts');
+    const server = await makeServer();
+    const mine = await dpop.getDpopKey('mine');
+    const env = forgeEnv(server, 'users', mine.jkt);
+    const base = draftFromToken((await server.admin.mint({ claims: {} })).token);
+    const sign = async (
+      key: 'mine' | 'thief',
+      input: { method: string; url: string; accessToken: string },
+    ) => dpop.signDpopProof(await dpop.getDpopKey(key), { ...input, iat: env.now });
+    const dpopPresets = FORGE_PRESETS.filter((p) => p.id.startsWith('dpop-'));
+    expect(dpopPresets.map((p) => p.id)).toEqual([
+      'dpop-bound',
+      'dpop-stolen-token',
+      'dpop-replayed-proof',
+      'dpop-other-url',
+      'dpop-downgraded',
+    ]);
+    for (const preset of dpopPresets) {
+      const token = await signDraft(preset.build(env, base), server.admin);
+      const requests = await forgeRequests(
+        server.options.apiOrigin,
+        'users',
+        token,
+        preset.presentation ?? 'bearer',
+        sign,
+      );
+      let exchange: Awaited<ReturnType<typeof sendRequest>> | undefined;
+      for (const request of requests) {
+        exchange = await sendRequest(request, {
+          fetch: async (r) => (await server.handle(r)) as Response,
+        });
+      }
+      if (!exchange) throw new Error('nothing sent');
+      const entry = server.admin.log().find((e) => e.id === exchange?.requestId);
+      const r = forgeResult(exchange, token, entry, preset.id);
+      expect([preset.id, r.status, r.failed]).toEqual([preset.id, preset.status, preset.expected]);
+      expect(presetMatches(preset, r)).toBe(true);
+      if (preset.expected) {
+        expect(r.rows.some((row) => row.name === 'checkDpopBinding')).toBe(true);
+      }
+    }
   });
 });

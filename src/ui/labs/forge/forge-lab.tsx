@@ -1,9 +1,12 @@
 import { useId } from 'react';
 import {
   CHECK_LABELS,
+  FORGE_PRESENTATIONS,
   FORGE_SIGNINGS,
+  type ForgePresentation,
   type ForgePreset,
   type ForgeSigning,
+  PRESENTATION_LABELS,
   SIGNING_LABELS,
 } from '../../../client/forge.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
@@ -38,6 +41,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
   const forge = useForge(labId, config);
   const { state, presets, allMatched, lessonToken, route } = forge;
   const { base, pasteText, sourceError, headerRows, payloadRows, signing, presetId } = state;
+  const { presentation } = state;
   const { busy, problem, result, replays } = state;
   return (
     <div className="forge">
@@ -111,7 +115,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
                   type="button"
                   className="forge-preset"
                   aria-pressed={presetId === p.id}
-                  disabled={!base || busy}
+                  disabled={!base || busy || !forge.presetReady(p)}
                   onClick={() => forge.applyPreset(p)}
                 >
                   <span className="forge-preset__label">{p.label}</span>
@@ -190,6 +194,22 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
           ))}
         </fieldset>
         <p className="muted forge-signing__hint">{SIGNING_HINTS[signing]}</p>
+        {forge.offersDpop ? (
+          <div className="forge-presentation">
+            <label htmlFor={`${ids}-presentation`}>How the token is sent</label>
+            <select
+              id={`${ids}-presentation`}
+              value={presentation}
+              onChange={(e) => forge.choosePresentation(e.target.value as ForgePresentation)}
+            >
+              {FORGE_PRESENTATIONS.map((p) => (
+                <option key={p} value={p}>
+                  {PRESENTATION_LABELS[p]}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <button
           type="button"
           className="btn btn--primary"

@@ -3,22 +3,26 @@
  * tested in Node), what a replay answered, which outcomes it reports, and the hook that wires
  * them to the mock server and the lesson runtime. forge-lab.tsx only draws what this returns.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef } from 'react';
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
 import {
   CHECK_LABELS,
   CHECK_SHORT,
   type CheckRow,
   checkRows,
+  DEFAULT_FORGE_PRESETS,
   draftFromToken,
   FORGE_PRESETS,
   FORGE_ROUTES,
   type ForgeDraft,
   type ForgeEnv,
+  type ForgePresentation,
   type ForgePreset,
+  type ForgeProofSigner,
   type ForgeRoute,
   type ForgeSigning,
   failedCheck,
-  forgeRequest,
+  forgeRequests,
+  isDpopPreset,
   mintedDraft,
   type ResourceCheck,
   signDraft,
@@ -59,6 +63,8 @@ export interface ForgeState {
   headerRows: FieldRow[];
   payloadRows: FieldRow[];
   signing: ForgeSigning;
+  /** How the token is sent: as Bearer, or with the DPoP scheme and which proof. */
+  presentation: ForgePresentation;
   /** The preset the draft was loaded from, until the learner edits it. */
   presetId: string | undefined;
   busy: boolean;
@@ -74,7 +80,13 @@ export type ForgeAction =
   | { type: 'load'; token: string; draft: ForgeDraft; source: ForgeSource }
   | { type: 'source-failed'; message: string }
   | { type: 'paste-changed'; text: string }
-  | { type: 'preset-applied'; presetId: string; draft: ForgeDraft }
+  | {
+      type: 'preset-applied';
+      presetId: string;
+      draft: ForgeDraft;
+      presentation: ForgePresentation;
+    }
+  | { type: 'presentation-chosen'; presentation: ForgePresentation }
   | { type: 'header-edited'; rows: FieldRow[] }
   | { type: 'payload-edited'; rows: FieldRow[] }
   | { type: 'signing-chosen'; signing: ForgeSigning }
@@ -92,6 +104,7 @@ export function initialForgeState(): ForgeState {
     headerRows: [],
     payloadRows: [],
     signing: 'keep',
+    presentation: 'bearer',
     presetId: undefined,
     busy: false,
     problem: undefined,
@@ -111,6 +124,7 @@ export function forgeReducer(state: ForgeState, action: ForgeAction): ForgeState
         headerRows: rowsFrom(action.draft.header),
         payloadRows: rowsFrom(action.draft.payload),
         signing: 'keep',
+        presentation: 'bearer',
         presetId: undefined,
         result: undefined,
         problem: undefined,
@@ -127,6 +141,7 @@ export function forgeReducer(state: ForgeState, action: ForgeAction): ForgeState
         headerRows: rowsFrom(action.draft.header),
         payloadRows: rowsFrom(action.draft.payload),
         signing: action.draft.signing,
+        presentation: action.presentation,
         presetId: action.presetId,
         dirty: true,
         result: undefined,
@@ -138,6 +153,8 @@ export function forgeReducer(state: ForgeState, action: ForgeAction): ForgeState
       return { ...state, payloadRows: action.rows, presetId: undefined, dirty: true };
     case 'signing-chosen':
       return { ...state, signing: action.signing, presetId: undefined, dirty: true };
+    case 'presentation-chosen':
+      return { ...state, presentation: action.presentation, presetId: undefined, dirty: true };
     case 'draft-invalid':
       return { ...state, problem: action.message };
     case 'send-started':
@@ -175,9 +192,14 @@ export function draftFromState(state: ForgeState): ForgeDraft | string {
   };
 }
 
-/** The presets a lab shows: those its config lists, in that order, or all of them. */
+/**
+ * The presets a lab shows: those its config lists, in that order, or every bearer case (the DPoP
+ * cases need a lesson that teaches DPoP, which names them).
+ */
 export function shownPresets(ids: readonly string[] | undefined): readonly ForgePreset[] {
-  return ids ? ids.flatMap((id) => FORGE_PRESETS.filter((p) => p.id === id)) : FORGE_PRESETS;
+  return ids
+    ? ids.flatMap((id) => FORGE_PRESETS.filter((p) => p.id === id))
+    : DEFAULT_FORGE_PRESETS;
 }
 
 /** Did a replay end where its preset says it must? */
@@ -255,8 +277,12 @@ export function forgeResult(
   };
 }
 
-/** What presets need to know of the server now. */
-export function forgeEnv(server: MockServer, route: ForgeRoute = 'users'): ForgeEnv {
+/** What presets need to know of the server now (and of this page's DPoP key, once loaded). */
+export function forgeEnv(
+  server: MockServer,
+  route: ForgeRoute = 'users',
+  dpopJkt?: string,
+): ForgeEnv {
   const keys = server.admin.keys();
   const active = keys.find((k) => k.status === 'active') ?? keys.at(-1);
   const { issuer, audience } = server.options;
@@ -268,8 +294,15 @@ export function forgeEnv(server: MockServer, route: ForgeRoute = 'users'): Forge
     kid: active?.kid ?? '',
     alg: active?.alg ?? 'ES256',
     requiredScope: FORGE_ROUTES[route].scope,
+    ...(dpopJkt !== undefined && { dpopJkt }),
   };
 }
+
+/** Signs the forge's DPoP proofs with this page's keys; the DPoP module loads on first use. */
+const signProof: ForgeProofSigner = async (key, input) => {
+  const dpop = await import('../../../client/dpop.ts');
+  return dpop.signDpopProof(await dpop.getDpopKey(key), input);
+};
 
 const messageOf = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
@@ -283,6 +316,22 @@ export function useForge(labId: string, config: ForgeConfig) {
   stateRef.current = state;
 
   const lessonToken = runtime.vars[config.from];
+  // This page's DPoP key, for presets that bind their token to it: loaded only when shown.
+  const [dpopJkt, setDpopJkt] = useState<string>();
+  const needsDpop = presets.some(isDpopPreset);
+  useEffect(() => {
+    if (!needsDpop) return;
+    let live = true;
+    void import('../../../client/dpop.ts')
+      .then((dpop) => dpop.getDpopKey('mine'))
+      .then((key) => {
+        if (live) setDpopJkt(key.jkt);
+      })
+      .catch(() => undefined);
+    return () => {
+      live = false;
+    };
+  }, [needsDpop]);
   const load = useCallback((token: string, source: ForgeSource) => {
     try {
       dispatch({ type: 'load', token, draft: draftFromToken(token), source });
@@ -344,13 +393,29 @@ export function useForge(labId: string, config: ForgeConfig) {
     [runtime, labId],
   );
 
-  /** Sign, send through the lesson runtime (recorded), read the core's log entry. */
-  const replay = async (draft: ForgeDraft, key: string, presetId?: string) => {
+  /**
+   * Sign, send as `presentation` says through the lesson runtime (recorded), read the core's log
+   * entry of the last request (a replayed proof is sent twice: once as its owner, then again).
+   */
+  const replay = async (
+    draft: ForgeDraft,
+    key: string,
+    presentation: ForgePresentation,
+    presetId?: string,
+  ) => {
     const token = await signDraft(draft, server.admin);
-    const outcome = await runtime.send(
-      key,
-      forgeRequest(server.options.apiOrigin, config.route, token),
+    const requests = await forgeRequests(
+      server.options.apiOrigin,
+      config.route,
+      token,
+      presentation,
+      signProof,
     );
+    let outcome: Awaited<ReturnType<typeof runtime.send>> = { error: 'nothing was sent' };
+    for (const [i, request] of requests.entries()) {
+      outcome = await runtime.send(i === requests.length - 1 ? key : `${key}:first`, request);
+      if ('error' in outcome) throw new Error(outcome.error);
+    }
     if ('error' in outcome) throw new Error(outcome.error);
     return forgeResult(
       outcome.exchange,
@@ -368,7 +433,7 @@ export function useForge(labId: string, config: ForgeConfig) {
     }
     dispatch({ type: 'send-started' });
     try {
-      const r = await replay(draft, `${labId}:forge`, state.presetId);
+      const r = await replay(draft, `${labId}:forge`, state.presentation, state.presetId);
       dispatch({ type: 'sent', result: r });
       report(r, r.token !== state.base?.token);
     } catch (error) {
@@ -384,8 +449,9 @@ export function useForge(labId: string, config: ForgeConfig) {
     try {
       for (const preset of presets) {
         const r = await replay(
-          preset.build(forgeEnv(server, config.route), base.draft),
+          preset.build(forgeEnv(server, config.route, dpopJkt), base.draft),
           `${labId}:${preset.id}`,
+          preset.presentation ?? 'bearer',
           preset.id,
         );
         results[preset.id] = r;
@@ -399,11 +465,16 @@ export function useForge(labId: string, config: ForgeConfig) {
 
   const applyPreset = (preset: ForgePreset) => {
     if (!state.base) return;
-    dispatch({
-      type: 'preset-applied',
-      presetId: preset.id,
-      draft: preset.build(forgeEnv(server, config.route), state.base.draft),
-    });
+    try {
+      dispatch({
+        type: 'preset-applied',
+        presetId: preset.id,
+        draft: preset.build(forgeEnv(server, config.route, dpopJkt), state.base.draft),
+        presentation: preset.presentation ?? 'bearer',
+      });
+    } catch (error) {
+      dispatch({ type: 'draft-invalid', message: messageOf(error) });
+    }
   };
 
   // Every shown preset replayed and each ended where it should: the outcome exercises check.
@@ -433,6 +504,12 @@ export function useForge(labId: string, config: ForgeConfig) {
     editHeader: (rows: FieldRow[]) => dispatch({ type: 'header-edited', rows }),
     editPayload: (rows: FieldRow[]) => dispatch({ type: 'payload-edited', rows }),
     chooseSigning: (signing: ForgeSigning) => dispatch({ type: 'signing-chosen', signing }),
+    choosePresentation: (presentation: ForgePresentation) =>
+      dispatch({ type: 'presentation-chosen', presentation }),
+    /** A preset can be loaded: DPoP ones once this page's key is ready. */
+    presetReady: (preset: ForgePreset) => !isDpopPreset(preset) || dpopJkt !== undefined,
+    /** Whether this lab offers DPoP at all (a DPoP preset is shown). */
+    offersDpop: needsDpop,
     send: () => void send(),
     replayAll: () => void replayAll(),
   };
