@@ -152,11 +152,27 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
-  '15-whats-next.md#token': (exchange, run) => {
+  '15-stolen-tokens-dpop.md#dpop-token': (exchange, run) => {
+    expect(body(exchange).token_type).toBe('DPoP');
+    const cnf = decodeJwt(String(body(exchange).access_token)).cnf as { jkt?: string };
+    expect(cnf.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The proof the page sent: its key's thumbprint is the token's cnf.jkt.
+    const proof = getHeader(exchange.request.headers, 'dpop') ?? '';
+    expect(decodeProtectedHeader(proof).typ).toBe('dpop+jwt');
+    run.notes.jkt = cnf.jkt ?? '';
+  },
+  '15-stolen-tokens-dpop.md#nonce-first': (exchange) => {
+    expect(header(exchange, 'dpop-nonce')).toMatch(/^[A-Za-z0-9_-]+$/);
+  },
+  '15-stolen-tokens-dpop.md#nonce-second': (exchange) => {
+    expect(decodeJwt(getHeader(exchange.request.headers, 'dpop') ?? '').nonce).toBeDefined();
+    expect(header(exchange, 'dpop-nonce')).toBeDefined();
+  },
+  '17-whats-next.md#token': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange)).not.toHaveProperty('refresh_token');
   },
-  '15-whats-next.md#expired-call': failedCheck('exp'),
+  '17-whats-next.md#expired-call': failedCheck('exp'),
   '10-common-mistakes.md#spa-token': (exchange) => {
     expect(exchange.request.body).toContain('"client_secret": "orders-secret"');
   },
