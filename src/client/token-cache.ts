@@ -50,8 +50,8 @@ export type TokenClientEvent =
  * How a client retries a failed token request (a 5xx, a 429, no answer, a timeout): up to
  * `attempts` more tries, the n-th after `baseDelayMs · 2^(n-1)` (capped at `maxDelayMs`), with
  * "full jitter" (a random share of that) when `jitter` is on, so that many clients that failed
- * together do not retry together. A Retry-After longer than the delay wins when the client
- * honours it.
+ * together do not retry together. A client that honours Retry-After waits that long instead, plus
+ * its jitter, so that clients told the same Retry-After do not all come back at once.
  * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
  */
 export interface TokenRetryOptions {
@@ -105,8 +105,14 @@ export interface TokenClientOptions {
   sleep?: (ms: number) => Promise<void>;
   /** Concurrent callers share one token request in flight (default true). */
   shareInFlight?: boolean;
-  /** When a refresh fails, keep using the cached token while it has not expired (default false). */
+  /**
+   * Keep using the cached token while it has not expired: past its refresh time it is refreshed
+   * in the background and served meanwhile, and a failed refresh leaves it in use until it
+   * expires (default false: callers wait for the refresh, and its failure is theirs).
+   */
   serveStale?: boolean;
+  /** Runs a background refresh (default: at once); the lab runs it after the run's calls. */
+  background?: (refresh: () => Promise<void>) => void;
   /** Give up a token request after this many ms and treat it as failed (default: wait). */
   timeoutMs?: number;
 }
@@ -284,8 +290,10 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       } catch (error) {
         const reason = retryReason(error);
         if (!retry || attempt >= retry.attempts || reason === undefined) throw error;
-        let delayMs = backoffDelay(retry, attempt + 1);
-        if (honourRetryAfter) delayMs = Math.max(delayMs, retryAfterMs(error));
+        // Never before Retry-After when honouring it; jitter then spreads the clients after it.
+        const after = honourRetryAfter ? retryAfterMs(error) : 0;
+        const backoff = backoffDelay(retry, attempt + 1);
+        const delayMs = after > 0 ? after + (retry.jitter ? backoff : 0) : backoff;
         emit({ type: 'token_retry', at: now(), attempt: attempt + 1, delayMs, reason });
         await sleep(delayMs);
       }
@@ -348,26 +356,41 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const isFresh = (data: CachedToken, t: number) =>
     cacheTokens && (data.cachedUntil === undefined || t < data.cachedUntil);
 
-  /**
-   * A new token, shared with any other caller's request in flight (unless the client does not
-   * share); with `serveStale`, a failed refresh falls back on `stale` while it has not expired.
-   */
-  async function refresh(stale: CachedToken | undefined): Promise<string> {
-    try {
-      return (await queryClient.query(tokenQuery)).token;
-    } catch (error) {
-      if (options.serveStale && stale?.expiresAt !== undefined && now() < stale.expiresAt) {
-        emit({ type: 'token_served_stale', at: now(), expiresAt: stale.expiresAt });
-        queryClient.setQueryData(queryKey, stale);
-        return stale.token;
+  /** A token that is past its refresh time but has not expired, if `serveStale` may use it. */
+  function servable(data: CachedToken | undefined, t: number): CachedToken | undefined {
+    return options.serveStale && data?.expiresAt !== undefined && t < data.expiresAt
+      ? data
+      : undefined;
+  }
+
+  let refreshing = false;
+  /** Refresh in the background (once at a time); a failure keeps the cached token in use. */
+  function refreshInBackground(): void {
+    if (refreshing) return;
+    refreshing = true;
+    const run = async () => {
+      try {
+        await queryClient.query(tokenQuery);
+      } catch {
+        // the cached token stays, and is served until it expires
+      } finally {
+        refreshing = false;
       }
-      throw error;
-    }
+    };
+    (options.background ?? ((task) => void task()))(run);
   }
 
   async function getToken(): Promise<string> {
     const t = now();
     const state = cached();
+    const data = state?.data;
+    const stale = data !== undefined && !isFresh(data, t) ? servable(data, t) : undefined;
+    if (stale) {
+      // Past its refresh time, not expired: serve it now, refresh behind the caller's back.
+      emit({ type: 'token_served_stale', at: t, expiresAt: stale.expiresAt ?? t });
+      if (state?.fetchStatus !== 'fetching') refreshInBackground();
+      return stale.token;
+    }
     // a token request in flight: share it (TanStack dedupes the fetch), or send another
     if (state?.fetchStatus === 'fetching') {
       if (shareInFlight) return (await queryClient.query(tokenQuery)).token;
@@ -375,8 +398,6 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       queryClient.setQueryData(queryKey, own);
       return own.token;
     }
-    const data = state?.data;
-    let stale: CachedToken | undefined;
     if (data !== undefined) {
       if (isFresh(data, t)) {
         emit({
@@ -386,20 +407,14 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
         });
         return (await queryClient.query(tokenQuery)).token;
       }
-      stale = data;
       forget();
       if (cacheTokens) emit({ type: 'token_expired', at: t });
     }
     if (honourRetryAfter && blockedUntil !== undefined && t < blockedUntil && lastRateLimit) {
       emit({ type: 'waiting_for_retry_after', at: t, retryAt: blockedUntil });
-      if (options.serveStale && stale?.expiresAt !== undefined && t < stale.expiresAt) {
-        emit({ type: 'token_served_stale', at: t, expiresAt: stale.expiresAt });
-        queryClient.setQueryData(queryKey, stale);
-        return stale.token;
-      }
       throw new RateLimitedError(lastRateLimit, blockedUntil, t);
     }
-    return refresh(stale);
+    return (await queryClient.query(tokenQuery)).token;
   }
 
   function discard(used: string) {

@@ -396,7 +396,8 @@ export class LessonSession {
   /**
    * Put the server in the state the lesson starts from (its front-matter `server:`): the clock
    * back on real time, and frozen there if the lesson travels in time; the default settings with
-   * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows. The
+   * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows; no injected
+   * faults (a lesson left with its token endpoint failing must not break the next one). The
    * learner's own clients, tokens and log stay. Sent as `/__admin` requests, so it works against
    * any runtime, and shows in the server's log.
    */
@@ -415,7 +416,9 @@ export class LessonSession {
       body: JSON.stringify(body),
     });
     const calls = [
-      admin('POST', '/reset', { only: ['clock', 'settings', 'clients', 'rate_limits'] }),
+      admin('POST', '/reset', {
+        only: ['clock', 'settings', 'clients', 'rate_limits', 'faults'],
+      }),
       ...(setup.clock === 'frozen' ? [admin('POST', '/clock', { freeze: true })] : []),
       ...(setup.settings && Object.keys(setup.settings).length > 0
         ? [admin('PUT', '/settings', setup.settings)]

@@ -152,6 +152,16 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
+  '16-token-endpoint-failures.md#during-503': (exchange) => {
+    expect(header(exchange, 'retry-after')).toBe('2');
+    expect(body(exchange).error).toBe('temporarily_unavailable');
+  },
+  '16-token-endpoint-failures.md#during-delay': (exchange) => {
+    expect(exchange.durationMs).toBeGreaterThanOrEqual(1400);
+  },
+  '16-token-endpoint-failures.md#clear': (exchange) => {
+    expect(body(exchange).faults).toEqual([]);
+  },
   '15-stolen-tokens-dpop.md#dpop-token': (exchange, run) => {
     expect(body(exchange).token_type).toBe('DPoP');
     const cnf = decodeJwt(String(body(exchange).access_token)).cnf as { jkt?: string };

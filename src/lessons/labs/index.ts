@@ -7,6 +7,7 @@
 import type { z } from 'zod';
 import { cachingLab } from './caching.ts';
 import { consoleLab } from './console.ts';
+import { failuresLab } from './failures.ts';
 import { forgeLab } from './forge.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { profilesLab } from './profiles.ts';
@@ -18,6 +19,7 @@ export const LABS = {
   forge: forgeLab,
   console: consoleLab,
   profiles: profilesLab,
+  failures: failuresLab,
 } satisfies Record<string, LabSpec>;
 
 /** The interactive labs a lesson can embed. */

@@ -12,6 +12,9 @@ const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } 
   profiles: lazy(() =>
     import('./profiles/profiles-lab.tsx').then((m) => ({ default: m.ProfilesLab })),
   ),
+  failures: lazy(() =>
+    import('./failures/failures-lab.tsx').then((m) => ({ default: m.FailuresLab })),
+  ),
 };
 
 /** The `lab` block: picks the lab by name and loads it. */

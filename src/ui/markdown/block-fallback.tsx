@@ -29,6 +29,8 @@ const LAB_DESCRIPTIONS: Record<LabBlock['lab'], string> = {
   forge: 'Token forge: edit a token, re-sign it, and watch which check of the API rejects it.',
   console: 'Server console: the clients, keys, tokens, log and clock the mock servers hold.',
   profiles: 'Behaviour profiles: the same request under different servers’ documented behaviours.',
+  failures:
+    'Failures lab: a job runs while the token endpoint fails; a naive client and yours side by side.',
 };
 
 /**
