@@ -512,7 +512,8 @@ export interface LoggedStep {
   ok: boolean;
 }
 
-export type CheckStatus = 'passed' | 'failed' | 'not_reached';
+/** `skipped`: a check the server did not need to run (a nonce check while nonces are off). */
+export type CheckStatus = 'passed' | 'failed' | 'not_reached' | 'skipped';
 
 export interface CheckRow {
   name: ResourceCheck;
@@ -522,7 +523,8 @@ export interface CheckRow {
 
 /**
  * The resource server's checks in order, from the steps its log entry recorded: passed, the
- * one that failed, and the rest not reached. Steps that do not apply (a query-string check) are
+ * one that failed, and the rest not reached; one skipped while a later one ran did not apply (the
+ * nonce check while nonces are off). Steps that do not apply (a query-string check) are
  * left out of the token's story, and so are the DPoP proof's checks for a request without the
  * DPoP scheme, and the key binding for a plain bearer token.
  */
@@ -535,12 +537,15 @@ export function checkRows(steps: readonly LoggedStep[]): CheckRow[] {
     const kind = kinds.get(name);
     return kind === 'dpop' ? proofRan : kind === 'binding' ? bindingRan : true;
   };
-  return RESOURCE_CHECKS.filter(applies).map((name) => {
+  const shown = RESOURCE_CHECKS.filter(applies);
+  return shown.map((name, i) => {
     const ok = byName.get(name);
+    // Not run, though a later check was: it did not apply to this request.
+    const later = shown.slice(i + 1).some((after) => byName.has(after));
     return {
       name,
       label: CHECK_LABELS[name],
-      status: ok === undefined ? 'not_reached' : ok ? 'passed' : 'failed',
+      status: ok === undefined ? (later ? 'skipped' : 'not_reached') : ok ? 'passed' : 'failed',
     };
   });
 }

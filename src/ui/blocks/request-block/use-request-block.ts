@@ -121,7 +121,11 @@ export function useRequestBlock(block: BlockProps<'request'>['block']) {
       /** The switch is shown for token requests and API calls. */
       applies: dpopOn || dpopApplies(parsed.ok ? parsed.request.url : block.request.url),
       on: dpopOn,
-      toggle: (on: boolean) => setText(withDpop(text, on)),
+      // The switch edits the text: show it, so the learner sees what changed.
+      toggle: (on: boolean) => {
+        setText(withDpop(text, on));
+        setEditing(true);
+      },
     },
     text,
     setText,

@@ -245,8 +245,13 @@ const SIGNING_HINTS: Record<ForgeSigning, string> = {
   none: 'An empty signature. With alg none, that is an unsigned token.',
 };
 
-const MARKS = { passed: '✓', failed: '✗', not_reached: '·' } as const;
-const WORDS = { passed: 'passed', failed: 'failed', not_reached: 'not reached' } as const;
+const MARKS = { passed: '✓', failed: '✗', not_reached: '·', skipped: '–' } as const;
+const WORDS = {
+  passed: 'passed',
+  failed: 'failed',
+  not_reached: 'not reached',
+  skipped: 'not asked for',
+} as const;
 
 function ResultView({ result }: { result: ForgeResult }) {
   const [head = '', body = '', sig = ''] = result.token.split('.');
