@@ -19,14 +19,26 @@ import { jobApiRequest, jobTokenRequest } from '../../../src/ui/labs/failures/us
 const issuer = 'https://auth.example.com';
 const api = 'https://api.example.com';
 
-async function run(settings: Partial<FailuresSettings> = {}) {
+/** Answers that take 0-9 ms, in a fixed pattern: requests answered out of order, as the page's. */
+function uneven(handle: (request: Request) => Promise<Response>) {
+  let n = 0;
+  return async (request: Request) => {
+    const wait = (n++ * 7) % 10;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+    return handle(request);
+  };
+}
+
+async function run(settings: Partial<FailuresSettings> = {}, opts: { uneven?: boolean } = {}) {
   const server = await createMockServer({ issuer, apiOrigin: api, audience: api });
   const config = failuresLab.config.parse({});
   const marks: FailureMark[] = [];
   const now = Date.UTC(2030, 0, 10);
   const result = await runFailuresJob(
     {
-      fetch: async (request) => (await server.handle(request)) ?? Response.error(),
+      fetch: (opts.uneven ? uneven : (f: (r: Request) => Promise<Response>) => f)(
+        async (request) => (await server.handle(request)) ?? Response.error(),
+      ),
       setServerTime: async (seconds) => {
         await server.admin.setClock({ set: seconds });
       },
@@ -69,6 +81,13 @@ describe('the failures job', () => {
       yours: { ...NAIVE_RESILIENCE, retry: true, shareInFlight: true },
     });
     expect(avoidableSummary(tooEarly.marks, 'yours').map((s) => s.reason)).toContain('too-early');
+    // The lesson's first run (retry, nothing shared): its retries right after a 503 are too
+    // early even while the replica's other callers still have requests in flight, in whatever
+    // order the answers come back.
+    const first = await run({ yours: { ...NAIVE_RESILIENCE, retry: true } }, { uneven: true });
+    const firstReasons = avoidableSummary(first.marks, 'yours').map((s) => s.reason);
+    expect(firstReasons).toContain('too-early');
+    expect(firstReasons).toContain('duplicate');
     const lockstep = await run({
       yours: {
         ...NAIVE_RESILIENCE,

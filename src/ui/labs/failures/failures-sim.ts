@@ -366,10 +366,13 @@ export async function runFailuresJob(
         const retry = isToken && replica.retrying;
         if (isToken) {
           replica.retrying = false;
-          if (replica.inFlight > 0) avoidable = 'duplicate';
-          else if (replica.blockedUntil !== undefined && atMs < replica.blockedUntil) {
+          // Too early first: a retry right after its own 503 is blocked by that 503's
+          // Retry-After whatever else is in flight, so the reason does not hang on the order in
+          // which the replica's other requests were answered.
+          if (replica.blockedUntil !== undefined && atMs < replica.blockedUntil) {
             avoidable = 'too-early';
-          } else if (retry) {
+          } else if (replica.inFlight > 0) avoidable = 'duplicate';
+          else if (retry) {
             const others = retryTimes.get(atMs);
             if (others && [...others].some((r) => r !== index)) avoidable = 'lockstep';
           }
