@@ -10,6 +10,9 @@
  * against the signing window just before it: on a shared machine the load changes by the second.
  * The ratio says how much of the server's time goes to anything but signing; server CPU per
  * token (from /proc) beside signing CPU per signature says the same, less load-sensitive.
+ * - DPoP: the same token request with a DPoP proof (RFC 9449), each a fresh ES256 JWT made
+ *   before its window (so the load generator signs nothing while it is timed). The server then
+ *   verifies a signature besides making one; the budget is DPoP ≤ 2× the plain request's cost.
  */
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -17,6 +20,7 @@ import { connect } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { exportJWK, generateKeyPair, SignJWT } from 'jose';
 import { type SpawnedServer, spawnServer } from '../test/contract/spawn-server.ts';
 
 export const name = 'node token-endpoint throughput vs jose ES256 signing';
@@ -28,8 +32,14 @@ const WINDOW_MS = 2000;
 const ROUNDS = 4;
 /** The issue's target: token throughput at least half the bare signing rate. */
 const TARGET = 0.5;
+/** Issue 14's budget: a DPoP token request costs at most twice a plain one. */
+const DPOP_BUDGET = 2;
+/** Proofs made before each DPoP window: more than the server answers in one. */
+const DPOP_PROOFS = 8000;
 
 interface Window {
+  /** The pool of DPoP requests ran out before the window ended (make more proofs). */
+  starved?: boolean;
   ok: number;
   failed: number;
   seconds: number;
@@ -55,13 +65,14 @@ function processCpuMicros(pid: number | undefined): number | undefined {
  * machine as little as it can (like wrk or autocannon), so that on a shared 2-core machine the
  * figures say what the server costs, not what node:http's client costs.
  */
-function tokenRequest(port: number): Buffer {
+function tokenRequest(port: number, dpop?: string): Buffer {
   const body = 'grant_type=client_credentials&scope=read%3Ausers';
   const basic = Buffer.from('demo-client:demo-secret').toString('base64');
   return Buffer.from(
     'POST /oauth/token HTTP/1.1\r\n' +
       `Host: localhost:${port}\r\n` +
       `Authorization: Basic ${basic}\r\n` +
+      (dpop === undefined ? '' : `DPoP: ${dpop}\r\n`) +
       'Content-Type: application/x-www-form-urlencoded\r\n' +
       `Content-Length: ${Buffer.byteLength(body)}\r\n` +
       'Connection: keep-alive\r\n\r\n' +
@@ -70,19 +81,49 @@ function tokenRequest(port: number): Buffer {
   );
 }
 
+/**
+ * Token requests with DPoP proofs, each with its own jti and iat now, made ahead of the window
+ * with one ES256 key (a client keeps its DPoP key: the server's key cache sees one key).
+ */
+async function dpopRequests(port: number, count: number): Promise<Buffer[]> {
+  const { privateKey, publicKey } = await generateKeyPair('ES256');
+  const jwk = await exportJWK(publicKey);
+  const htu = `http://localhost:${port}/oauth/token`;
+  const iat = Math.floor(Date.now() / 1000);
+  const out: Buffer[] = [];
+  for (let i = 0; i < count; i++) {
+    const proof = await new SignJWT({ jti: crypto.randomUUID(), htm: 'POST', htu, iat })
+      .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk })
+      .sign(privateKey);
+    out.push(tokenRequest(port, proof));
+  }
+  return out;
+}
+
 const HEAD_END = Buffer.from('\r\n\r\n');
 
 /**
  * One keep-alive connection sending the request back to back until `end`, one at a time (no
  * pipelining): each answer is read to its Content-Length before the next request goes out.
  */
-function driveConnection(port: number, bytes: Buffer, end: number, result: Window): Promise<void> {
+function driveConnection(
+  port: number,
+  next: () => Buffer | undefined,
+  end: number,
+  result: Window,
+): Promise<void> {
   return new Promise((resolve, reject) => {
     const socket = connect(port, '127.0.0.1');
     socket.setNoDelay(true);
     let pending: Buffer = Buffer.alloc(0);
     let sentAt = 0;
     const send = () => {
+      const bytes = next();
+      if (bytes === undefined) {
+        result.starved = true;
+        socket.end();
+        return;
+      }
       sentAt = performance.now();
       socket.write(bytes);
     };
@@ -110,13 +151,15 @@ function driveConnection(port: number, bytes: Buffer, end: number, result: Windo
   });
 }
 
-async function drive(port: number, ms: number): Promise<Window> {
+async function drive(port: number, ms: number, pool?: Buffer[]): Promise<Window> {
   const bytes = tokenRequest(port);
+  let taken = 0;
+  const next = pool ? () => pool[taken++] : () => bytes;
   const result: Window = { ok: 0, failed: 0, seconds: 0, latencies: [] };
   const start = performance.now();
   const end = start + ms;
   await Promise.all(
-    Array.from({ length: CONNECTIONS }, () => driveConnection(port, bytes, end, result)),
+    Array.from({ length: CONNECTIONS }, () => driveConnection(port, next, end, result)),
   );
   result.seconds = (performance.now() - start) / 1000;
   return result;
@@ -161,9 +204,9 @@ async function startSigner(): Promise<{ window(ms: number): Promise<SignRate>; s
 }
 
 /** One timed window of load on a running server, with its CPU time from /proc. */
-async function serverWindow(server: SpawnedServer, ms: number): Promise<Window> {
+async function serverWindow(server: SpawnedServer, ms: number, pool?: Buffer[]): Promise<Window> {
   const cpuBefore = processCpuMicros(server.child.pid);
-  const window = await drive(server.port, ms);
+  const window = await drive(server.port, ms, pool);
   const cpuAfter = processCpuMicros(server.child.pid);
   if (cpuBefore !== undefined && cpuAfter !== undefined) {
     window.cpuMicrosPerOp = (cpuAfter - cpuBefore) / window.ok;
@@ -209,6 +252,29 @@ function report(label: string, windows: Window[], signs: SignRate[]): void {
   }
 }
 
+/** DPoP against plain, round by round (each DPoP window right after its plain one). */
+function reportDpop(plain: Window[], dpop: Window[]): void {
+  const rate = (w: Window) => w.ok / w.seconds;
+  const costRatio = median(plain.map((p, i) => rate(p) / rate(dpop[i] as Window)));
+  console.log('  DPoP against the plain token request (same server, windows back to back):');
+  console.log(
+    `    tokens/s           plain ${fmt(median(plain.map(rate)))}, DPoP ${fmt(median(dpop.map(rate)))}; a DPoP token costs ${costRatio.toFixed(2)}× a plain one (budget ≤ ${DPOP_BUDGET}×: ${costRatio <= DPOP_BUDGET ? 'met' : 'missed'})`,
+  );
+  const cpu = (ws: Window[]) =>
+    ws.flatMap((w) => (w.cpuMicrosPerOp === undefined ? [] : [w.cpuMicrosPerOp]));
+  if (cpu(plain).length === plain.length && cpu(dpop).length === dpop.length) {
+    const ratio = median(cpu(dpop)) / median(cpu(plain));
+    console.log(
+      `    server CPU         plain ${median(cpu(plain)).toFixed(0)} µs, DPoP ${median(cpu(dpop)).toFixed(0)} µs per token: ${ratio.toFixed(2)}× (budget ≤ ${DPOP_BUDGET}×: ${ratio <= DPOP_BUDGET ? 'met' : 'missed'})`,
+    );
+  }
+  if (dpop.some((w) => w.starved)) {
+    console.log(
+      `    (a DPoP window ran out of its ${DPOP_PROOFS} proofs: the rate above is a floor)`,
+    );
+  }
+}
+
 export async function run(): Promise<void> {
   const load = () =>
     loadavg()
@@ -221,12 +287,16 @@ export async function run(): Promise<void> {
   try {
     await drive(direct.port, WARMUP_MS);
     await drive(viaMsw.port, WARMUP_MS);
+    await drive(direct.port, WARMUP_MS, await dpopRequests(direct.port, DPOP_PROOFS));
     const signs: SignRate[] = [];
     const directWindows: Window[] = [];
     const mswWindows: Window[] = [];
+    const dpopWindows: Window[] = [];
     for (let round = 0; round < ROUNDS; round++) {
+      const pool = await dpopRequests(direct.port, DPOP_PROOFS);
       signs.push(await signer.window(WINDOW_MS));
       directWindows.push(await serverWindow(direct, WINDOW_MS));
+      dpopWindows.push(await serverWindow(direct, WINDOW_MS, pool));
       mswWindows.push(await serverWindow(viaMsw, WINDOW_MS));
     }
     const rates = signs.map((s) => s.perSecond);
@@ -243,12 +313,18 @@ export async function run(): Promise<void> {
       mswWindows,
       signs,
     );
+    report(
+      'token endpoint with a DPoP proof (RFC 9449), npm run server (core called directly), same load:',
+      dpopWindows,
+      signs,
+    );
+    reportDpop(directWindows, dpopWindows);
   } finally {
     signer.stop();
     await direct.stop();
     await viaMsw.stop();
   }
   console.log(
-    `  load average after: ${load()}  (windows alternate signing, server, server via msw, ${ROUNDS} times, so a change in load hits all three)`,
+    `  load average after: ${load()}  (windows alternate signing, server, server with DPoP, server via msw, ${ROUNDS} times, so a change in load hits all four)`,
   );
 }

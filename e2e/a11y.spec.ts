@@ -99,6 +99,8 @@ test('a theme switch changes every colour at once, so nothing is read half-way b
   app,
 }) => {
   await app.open('/');
+  // The home page is prerendered: its toggle works once the app has hydrated it.
+  await app.waitForMockServers();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'light');
   // Click the toggle and read a button's colours in the same task, before any frame runs: what a
   // contrast check that starts right after the switch would see.

@@ -6,7 +6,11 @@ import { RequestBlockPanel } from './fixtures/lesson-page';
 
 /** What "New lesson" names a new file: one more than the highest lesson number. */
 const NEW_LESSON = `${String(
-  Math.max(...readdirSync(new URL('../lessons', import.meta.url)).map((f) => Number(/^(\d+)-/.exec(f)?.[1] ?? 0))) + 1,
+  Math.max(
+    ...readdirSync(new URL('../lessons', import.meta.url)).map((f) =>
+      Number(/^(\d+)-/.exec(f)?.[1] ?? 0),
+    ),
+  ) + 1,
 ).padStart(2, '0')}-my-new-lesson.md`;
 
 test('an instructor edits a lesson beside its preview, sees an error at its line, keeps the draft and shares it', async ({

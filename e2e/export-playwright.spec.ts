@@ -149,7 +149,7 @@ test('a request signed with the page’s own key cannot be exported, and the pan
   await assertion.button('Export as Playwright test').click();
   const panel = assertion.root.getByRole('region', { name: 'Playwright test' });
   await expect(panel).toContainText('Cannot export this request');
-  await expect(panel).toContainText('signs a client assertion');
+  await expect(panel).toContainText('signs with a key pair this page made');
   // Pressed again, the panel closes.
   await assertion.button('Export as Playwright test').click();
   await expect(panel).toBeHidden();

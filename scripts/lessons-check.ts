@@ -15,6 +15,7 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
+import { getDpopKey, signDpopProof } from '../src/client/dpop.ts';
 import { signClientAssertion } from '../src/client/token-request.ts';
 import {
   checkLessons,
@@ -96,6 +97,8 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
         : Promise.resolve(undefined),
     // Code exercises run here, in Node: the page's test runner against these servers.
     checkCode: checkCodeExercise,
+    // As the page does: the learner's DPoP key and a thief's, made here, in memory.
+    signDpopProof: async (key, input) => signDpopProof(await getDpopKey(key), input),
     reset: async () => {
       const response = await fetch(mapUrl(`${ISSUER}/__admin/reset`), { method: 'POST' });
       if (!response.ok) throw new Error(`POST /__admin/reset answered ${response.status}`);

@@ -16,7 +16,7 @@ import { calculateJwkThumbprint, exportJWK, generateKeyPair, type JWK } from 'jo
 import { createHandlers } from '../src/mocks/handlers.ts';
 import { createNodeHttpAdapter, resolveWithHandlers } from '../src/mocks/node-http-adapter.ts';
 import { createMockServer } from '../src/protocol/index.ts';
-import { createNodeSigner } from './node-signer.ts';
+import { createNodeSigner, createNodeVerifier } from './node-signer.ts';
 
 const { values } = parseArgs({
   options: {
@@ -129,6 +129,7 @@ const server = await createMockServer({
   audience: origin,
   signingClientJwks: { keys: [{ ...publicJwk, kid, alg: 'ES256', use: 'sig' }] },
   signer,
+  verifier: createNodeVerifier(),
 });
 // The handlers only delegate to server.handle, and the adapter serves one origin, so both paths
 // answer the same; msw's matching (it clones the request per handler tried) and the Web bodies it

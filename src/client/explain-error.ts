@@ -176,6 +176,37 @@ export const errorExplanations: Readonly<Record<ExplainedError, ErrorExplanation
       'Make sure the token was issued by this issuer for this API (iss and aud).',
     ],
   },
+  invalid_dpop_proof: {
+    code: 'invalid_dpop_proof',
+    status: 401,
+    title: 'The DPoP proof was refused',
+    meaning:
+      'The request used DPoP, and its proof failed a check: it is missing or not one well-formed JWT, its typ is not dpop+jwt, its alg is not an asymmetric one on the list, its jwk is missing or private, its signature does not verify, its htm or htu name another request, its iat is outside the window, its ath names another token, or its jti was used before. The token endpoint answers it with 400, the API with 401 and a DPoP challenge.',
+    references: [
+      rfc(9449, '4.3', 'Checking DPoP Proofs'),
+      rfc(9449, '7.1', 'The DPoP Authentication Scheme'),
+    ],
+    fix: [
+      'Make a new proof for every request: a fresh jti, iat now, htm the method, htu the URL without its query.',
+      'At the API, add ath: the base64url SHA-256 hash of the access token, and use Authorization: DPoP.',
+      'Sign the proof with the private key whose public half is in its jwk header.',
+    ],
+  },
+  use_dpop_nonce: {
+    code: 'use_dpop_nonce',
+    status: 400,
+    title: 'The server wants a nonce in the DPoP proof',
+    meaning:
+      'The server hands out nonces and this proof did not carry the current one. It is not a failure so much as the first half of a round trip: the DPoP-Nonce header of this answer holds the nonce to put in the next proof. The token endpoint answers 400, the API 401 with a DPoP challenge.',
+    references: [
+      rfc(9449, '8', 'Authorization Server-Provided Nonce'),
+      rfc(9449, '9', 'Resource Server-Provided Nonce'),
+    ],
+    fix: [
+      'Make a new proof with the nonce claim set to the DPoP-Nonce header of this answer, and send the request again.',
+      'Keep using that nonce until the server sends a new one in a DPoP-Nonce header.',
+    ],
+  },
   insufficient_scope: {
     code: 'insufficient_scope',
     status: 403,
@@ -193,10 +224,25 @@ export const errorExplanations: Readonly<Record<ExplainedError, ErrorExplanation
     status: 500,
     title: 'The server failed',
     meaning:
-      'The authorization server hit an unexpected condition. It is the server’s fault, not the request’s; this mock promises never to answer it, so seeing it is a bug worth reporting.',
+      'The authorization server hit an unexpected condition. It is the server’s fault, not the request’s. This mock answers it only when a fault was injected on purpose (PUT /__admin/faults, the Server page’s Faults panel); otherwise seeing it is a bug worth reporting.',
     references: [rfc(6749, '4.1.2.1', 'Error Response (server_error)')],
     fix: [
       'Retry later with backoff; if it persists, report it with the x-request-id of the response.',
+    ],
+  },
+  temporarily_unavailable: {
+    code: 'temporarily_unavailable',
+    status: 503,
+    title: 'The server is unavailable for now',
+    meaning:
+      'The server is overloaded or down for maintenance, and says so with 503. It may say when to try again in Retry-After. Here it is an injected fault (PUT /__admin/faults), to practise what a resilient client does.',
+    references: [
+      rfc(6749, '4.1.2.1', 'Error Response (temporarily_unavailable)'),
+      rfc(9110, '15.6.4', '503 Service Unavailable'),
+    ],
+    fix: [
+      'Retry later, after Retry-After when it is given, else with exponential backoff and jitter.',
+      'Keep using a cached token that is still valid instead of failing the call.',
     ],
   },
   missing_token: {
@@ -357,8 +403,22 @@ function hintsFor(code: ExplainedError, exchange: RecordedExchange): string[] {
       if (t !== undefined) hints.push(`You asked for a token for ${t}.`);
       break;
     }
+    case 'use_dpop_nonce': {
+      const nonce = getHeader(exchange.headers, 'dpop-nonce');
+      if (nonce !== undefined)
+        hints.push(`DPoP-Nonce: ${nonce} — put it in the nonce claim of the next proof.`);
+      break;
+    }
+    case 'temporarily_unavailable':
+    case 'server_error': {
+      const retryAfter = getHeader(exchange.headers, 'retry-after');
+      if (retryAfter !== undefined)
+        hints.push(`Retry-After: ${retryAfter} — wait that long before trying again.`);
+      break;
+    }
     case 'insufficient_scope': {
-      const needed = findChallenge(challenges, 'bearer')?.params.scope;
+      const needed = (findChallenge(challenges, 'bearer') ?? findChallenge(challenges, 'dpop'))
+        ?.params.scope;
       if (needed !== undefined) hints.push(`This endpoint needs the scope ${needed}.`);
       break;
     }

@@ -15,10 +15,22 @@ export interface ToCurlOptions {
 }
 
 /**
+ * What an exported request with a DPoP proof must say: the proof in it is good once, for this
+ * method and URL, for about a minute (RFC 9449 §11.1); a second send needs a new one.
+ */
+export function dpopNote(request: HttpRequestModel): string | undefined {
+  return request.headers.some(([name]) => name.toLowerCase() === 'dpop')
+    ? 'The DPoP proof below is good for one request, to this method and URL, within a minute of its iat: make a new one (Copy again) for every send.'
+    : undefined;
+}
+
+/**
  * The request as a curl command that a POSIX shell runs unchanged: `-X METHOD`, one `-H` per
  * header, the body with `--data-raw` (which, unlike `-d`, never reads a file for a leading `@`).
+ * A request carrying a DPoP proof starts with a comment saying the proof is good once.
  */
 export function toCurl(request: HttpRequestModel, options: ToCurlOptions = {}): string {
+  const note = dpopNote(request);
   const args: string[] =
     request.method === 'HEAD'
       ? ['--head', shellQuote(request.url)]
@@ -26,7 +38,8 @@ export function toCurl(request: HttpRequestModel, options: ToCurlOptions = {}): 
   const parts = [`curl ${args.join(' ')}`];
   for (const [name, value] of request.headers) parts.push(`-H ${shellQuote(`${name}: ${value}`)}`);
   if (request.body !== '') parts.push(`--data-raw ${shellQuote(request.body)}`);
-  return options.multiline === false ? parts.join(' ') : parts.join(' \\\n  ');
+  const command = options.multiline === false ? parts.join(' ') : parts.join(' \\\n  ');
+  return note === undefined ? command : `# ${note}\n${command}`;
 }
 
 const js = (value: string) => JSON.stringify(value);
@@ -47,7 +60,9 @@ function isJson(request: HttpRequestModel): boolean {
  * is a string literal, byte for byte.
  */
 export function toFetch(request: HttpRequestModel): string {
+  const note = dpopNote(request);
   const lines = [
+    ...(note === undefined ? [] : [`// ${note}`]),
     `const response = await fetch(${js(request.url)}, {`,
     `  method: ${js(request.method)},`,
   ];
@@ -144,14 +159,15 @@ export type PlaywrightTestExport =
     }
   | { ok: false; reason: string };
 
-const ASSERTION_CALL = /\{\{\s*\$(client_assertion|assertion)\b/;
+/** Helpers that sign with a key only the page holds: a client assertion, a DPoP proof. */
+const PAGE_KEY_CALL = /\{\{\s*\$(?:client_assertion|assertion|dpop|dpop_thief)\b/;
 
 function texts(request: HttpRequestModel): string[] {
   return [request.url, request.body, ...request.headers.flat()];
 }
 
 function signsAssertion(step: ExportStep): boolean {
-  return texts(step.request).some((text) => ASSERTION_CALL.test(text));
+  return texts(step.request).some((text) => PAGE_KEY_CALL.test(text));
 }
 
 /** A line of a block comment: no `*\/` that would end it early, no line breaks. */
@@ -213,7 +229,7 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
     return {
       ok: false,
       reason:
-        'This request signs a client assertion ({{$client_assertion}}) with the key pair this page made; a test outside the page cannot sign it. Copy it as curl or fetch instead.',
+        'This request signs with a key pair this page made (a client assertion, {{$client_assertion}}, or a DPoP proof, {{$dpop}}); a test outside the page cannot sign it. Copy it as curl or fetch instead.',
     };
   }
   const setup = input.setup.filter((step) => !signsAssertion(step));
@@ -258,7 +274,7 @@ export function toPlaywrightTest(input: PlaywrightTestInput): PlaywrightTestExpo
     ...(skipped.length > 0
       ? [
           ' *',
-          ' * Left out (they sign a client assertion with the key pair only the page holds):',
+          ' * Left out (they sign a client assertion or a DPoP proof with a key only the page holds):',
           ...skipped.map((step) => ` * - ${commentText(step.title)}`),
         ]
       : []),

@@ -13,7 +13,7 @@ import {
   RESOURCE_CHECKS as RESOURCE_CHECK_LIST,
   type ResourceCheckName,
 } from '../protocol/index.ts';
-import { STEP_LABELS } from './jwt-inspect.ts';
+import { DPOP_PROOF_LABELS, STEP_LABELS } from './jwt-inspect.ts';
 
 /**
  * The token forge: take a token apart, change any header field or claim, sign it again (with
@@ -55,7 +55,8 @@ export const RESOURCE_CHECKS = RESOURCE_CHECK_LIST.map((c) => c.name);
 export type ResourceCheck = ResourceCheckName;
 
 export const CHECK_LABELS: Record<ResourceCheck, string> = {
-  extractBearerToken: 'Bearer token in the Authorization header',
+  extractBearerToken: 'Token in the Authorization header',
+  ...DPOP_PROOF_LABELS,
   ...STEP_LABELS,
 };
 
@@ -203,7 +204,37 @@ export interface ForgeEnv {
   alg: string;
   /** The scope the replayed route needs (default read:users, GET /api/v1/users). */
   requiredScope?: string;
+  /** The thumbprint of this page's DPoP key: DPoP presets bind their token to it (`cnf.jkt`). */
+  dpopJkt?: string;
 }
+
+/**
+ * How a forged token is presented to the API: as a bearer token, or with the DPoP scheme and a
+ * proof signed by this page's key, by a thief's key, replayed from an earlier request, or made
+ * for another URL (RFC 9449 §7).
+ */
+export type ForgePresentation =
+  | 'bearer'
+  | 'dpop'
+  | 'dpop-thief-key'
+  | 'dpop-replayed-proof'
+  | 'dpop-other-url';
+
+export const FORGE_PRESENTATIONS: readonly ForgePresentation[] = [
+  'bearer',
+  'dpop',
+  'dpop-thief-key',
+  'dpop-replayed-proof',
+  'dpop-other-url',
+];
+
+export const PRESENTATION_LABELS: Record<ForgePresentation, string> = {
+  bearer: 'Authorization: Bearer, no proof',
+  dpop: 'DPoP, a fresh proof by this page’s key',
+  'dpop-thief-key': 'DPoP, a proof by a thief’s own key',
+  'dpop-replayed-proof': 'DPoP, a proof already used once (replayed)',
+  'dpop-other-url': 'DPoP, a proof made for another URL',
+};
 
 /** A security case from the article, ready to replay. */
 export interface ForgePreset {
@@ -215,6 +246,8 @@ export interface ForgePreset {
   expected: ResourceCheck | undefined;
   /** The status the API must answer. */
   status: number;
+  /** How the token is sent (default `bearer`). */
+  presentation?: ForgePresentation;
   /** The draft, from the learner's token (`base`, a valid server-signed JWT at best). */
   build(env: ForgeEnv, base: ForgeDraft): ForgeDraft;
 }
@@ -405,7 +438,71 @@ export const FORGE_PRESETS: readonly ForgePreset[] = [
         scope: (env.requiredScope ?? 'read:users') === 'read:users' ? 'read:orders' : 'read:users',
       }),
   },
+  {
+    id: 'dpop-bound',
+    label: 'DPoP-bound, with its key (control)',
+    why: 'A token bound to this page’s key (cnf.jkt), sent with Authorization: DPoP and a fresh proof by that key: accepted.',
+    expected: undefined,
+    status: 200,
+    presentation: 'dpop',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-stolen-token',
+    label: 'Stolen DPoP token, thief’s own key',
+    why: 'The thief has the token but not the private key: a proof signed by any other key does not match cnf.jkt.',
+    expected: 'checkDpopBinding',
+    status: 401,
+    presentation: 'dpop-thief-key',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-replayed-proof',
+    label: 'Replayed DPoP proof',
+    why: 'A proof captured with the token and sent again: its jti was seen, so the second use is refused.',
+    expected: 'checkDpopReplay',
+    status: 401,
+    presentation: 'dpop-replayed-proof',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-other-url',
+    label: 'DPoP proof for another URL',
+    why: 'A genuine proof, but its htu names another endpoint: a proof is good for one method and URL only.',
+    expected: 'checkDpopTarget',
+    status: 401,
+    presentation: 'dpop-other-url',
+    build: (env, base) => bound(env, base),
+  },
+  {
+    id: 'dpop-downgraded',
+    label: 'DPoP token downgraded to Bearer',
+    why: 'The bound token sent as a plain bearer token, no proof: an API that knows DPoP refuses it (RFC 9449 §7.2).',
+    expected: 'checkDpopBinding',
+    status: 401,
+    presentation: 'bearer',
+    build: (env, base) => bound(env, base),
+  },
 ];
+
+/** A preset's token bound to this page's DPoP key: `cnf.jkt` its thumbprint, signed by the server. */
+function bound(env: ForgeEnv, base: ForgeDraft): ForgeDraft {
+  const d = start(env, base);
+  if (env.dpopJkt === undefined) {
+    throw new ForgeError('This page’s DPoP key is not ready yet: try again in a moment.');
+  }
+  return withPayload(d, { cnf: { jkt: env.dpopJkt } });
+}
+
+/** Does a preset need this page's DPoP key? */
+export function isDpopPreset(preset: ForgePreset): boolean {
+  return preset.id.startsWith('dpop-');
+}
+
+/** The presets a lab shows when its config names none: the bearer cases (DPoP ones on request). */
+export const DEFAULT_FORGE_PRESETS: readonly ForgePreset[] = FORGE_PRESETS.filter(
+  (p) => !isDpopPreset(p),
+);
 
 export const PRESET_IDS = FORGE_PRESETS.map((p) => p.id);
 
@@ -415,7 +512,8 @@ export interface LoggedStep {
   ok: boolean;
 }
 
-export type CheckStatus = 'passed' | 'failed' | 'not_reached';
+/** `skipped`: a check the server did not need to run (a nonce check while nonces are off). */
+export type CheckStatus = 'passed' | 'failed' | 'not_reached' | 'skipped';
 
 export interface CheckRow {
   name: ResourceCheck;
@@ -425,17 +523,29 @@ export interface CheckRow {
 
 /**
  * The resource server's checks in order, from the steps its log entry recorded: passed, the
- * one that failed, and the rest not reached. Steps the request never reached (or that do not
- * apply, like a query-string check) are left out of the token's story.
+ * one that failed, and the rest not reached; one skipped while a later one ran did not apply (the
+ * nonce check while nonces are off). Steps that do not apply (a query-string check) are
+ * left out of the token's story, and so are the DPoP proof's checks for a request without the
+ * DPoP scheme, and the key binding for a plain bearer token.
  */
 export function checkRows(steps: readonly LoggedStep[]): CheckRow[] {
   const byName = new Map(steps.map((s) => [s.name, s.ok]));
-  return RESOURCE_CHECKS.map((name) => {
+  const kinds = new Map<string, string>(RESOURCE_CHECK_LIST.map((c) => [c.name, c.kind]));
+  const proofRan = steps.some((s) => kinds.get(s.name) === 'dpop');
+  const bindingRan = proofRan || byName.has('checkDpopBinding');
+  const applies = (name: ResourceCheck) => {
+    const kind = kinds.get(name);
+    return kind === 'dpop' ? proofRan : kind === 'binding' ? bindingRan : true;
+  };
+  const shown = RESOURCE_CHECKS.filter(applies);
+  return shown.map((name, i) => {
     const ok = byName.get(name);
+    // Not run, though a later check was: it did not apply to this request.
+    const later = shown.slice(i + 1).some((after) => byName.has(after));
     return {
       name,
       label: CHECK_LABELS[name],
-      status: ok === undefined ? 'not_reached' : ok ? 'passed' : 'failed',
+      status: ok === undefined ? (later ? 'skipped' : 'not_reached') : ok ? 'passed' : 'failed',
     };
   });
 }
@@ -455,12 +565,16 @@ export const FORGE_ROUTES = {
 } as const;
 export type ForgeRoute = keyof typeof FORGE_ROUTES;
 
-/** The request that replays a forged token. */
-export function forgeRequest(
-  apiOrigin: string,
-  route: ForgeRoute,
-  token: string,
-): { method: string; url: string; headers: [string, string][]; body: string } {
+/** A request the forge sends. */
+export interface ForgeRequest {
+  method: string;
+  url: string;
+  headers: [string, string][];
+  body: string;
+}
+
+/** The request that replays a forged token as a bearer token. */
+export function forgeRequest(apiOrigin: string, route: ForgeRoute, token: string): ForgeRequest {
   const r = FORGE_ROUTES[route];
   return {
     method: r.method,
@@ -468,6 +582,51 @@ export function forgeRequest(
     headers: [['Authorization', `Bearer ${token}`]],
     body: '',
   };
+}
+
+/** Signs a DPoP proof with this page's key (`mine`) or a thief's (src/client/dpop.ts). */
+export type ForgeProofSigner = (
+  key: 'mine' | 'thief',
+  input: { method: string; url: string; accessToken: string },
+) => Promise<string>;
+
+/**
+ * The requests that present a forged token as `presentation` says, in order: the API's answer to
+ * the last one is the forge's result. A replayed proof takes two: the victim's own request, which
+ * the API accepts, then the same proof again.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+ */
+export async function forgeRequests(
+  apiOrigin: string,
+  route: ForgeRoute,
+  token: string,
+  presentation: ForgePresentation,
+  sign: ForgeProofSigner,
+): Promise<ForgeRequest[]> {
+  const plain = forgeRequest(apiOrigin, route, token);
+  if (presentation === 'bearer') return [plain];
+  const withProof = (proof: string): ForgeRequest => ({
+    ...plain,
+    headers: [
+      ['Authorization', `DPoP ${token}`],
+      ['DPoP', proof],
+    ],
+  });
+  const here = { method: plain.method, url: plain.url, accessToken: token };
+  switch (presentation) {
+    case 'dpop':
+      return [withProof(await sign('mine', here))];
+    case 'dpop-thief-key':
+      return [withProof(await sign('thief', here))];
+    case 'dpop-replayed-proof': {
+      const proof = await sign('mine', here);
+      return [withProof(proof), withProof(proof)];
+    }
+    case 'dpop-other-url': {
+      const other = FORGE_ROUTES[route === 'users' ? 'orders' : 'users'];
+      return [withProof(await sign('mine', { ...here, url: `${apiOrigin}${other.path}` }))];
+    }
+  }
 }
 
 /** Parse the raw JSON editor's text into an object, or say why not. */

@@ -33,6 +33,7 @@
 import {
   type AssertionTyp,
   assertionKey,
+  type DpopHelper,
   helperCallPattern,
   helperCallProblem,
   isHelperName,
@@ -365,6 +366,11 @@ export function decodeBasicCredentials(
   return { clientId, clientSecret };
 }
 
+/** The access token of an `Authorization: Bearer|DPoP <token>` value, if it has one. */
+export function presentedToken(authorization: string | undefined): string | undefined {
+  return /^\s*(?:bearer|dpop)\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1];
+}
+
 export interface FillVariablesOptions {
   /** Wall clock in milliseconds, for `{{$timestamp}}` (default `Date.now`). */
   now?: () => number;
@@ -376,6 +382,11 @@ export interface FillVariablesOptions {
    * {@link fillVariablesAsync} makes them first.
    */
   assertions?: Readonly<Record<string, string>>;
+  /**
+   * The DPoP proofs of this request, for `{{$dpop}}` and `{{$dpop_thief}}`: signing is
+   * asynchronous too, and a proof names the whole request, so {@link fillVariablesAsync} makes them.
+   */
+  dpopProofs?: Readonly<Partial<Record<DpopHelper, string>>>;
 }
 
 export interface FillVariablesResult {
@@ -437,6 +448,17 @@ export function fillVariables(
         }
         return assertion;
       }
+      case 'dpop':
+      case 'dpop_thief': {
+        const proof = options.dpopProofs?.[name];
+        if (proof === undefined) {
+          errors.push(
+            `No DPoP proof could be made for {{$${name}}}: the page signs them with WebCrypto, in the lesson's requests.`,
+          );
+          return match;
+        }
+        return proof;
+      }
     }
   });
   // Built-ins whose arguments still hold unfilled variables were left as they are.
@@ -453,9 +475,12 @@ export interface AssertionShape {
 }
 
 /** What {@link fillVariablesAsync} needs beyond {@link FillVariablesOptions}. */
-export interface FillVariablesAsyncOptions extends Omit<FillVariablesOptions, 'assertions'> {
+export interface FillVariablesAsyncOptions
+  extends Omit<FillVariablesOptions, 'assertions' | 'dpopProofs'> {
   /** Makes a fresh RFC 7523 client assertion for a client_id (a new jti each call). */
   signAssertion?: (clientId: string, shape?: AssertionShape) => Promise<string | undefined>;
+  /** Makes the request's DPoP proof for `{{$dpop}}` / `{{$dpop_thief}}` (RFC 9449 §4.2). */
+  signDpop?: (helper: DpopHelper) => Promise<string | undefined>;
 }
 
 /**
@@ -469,8 +494,18 @@ export async function fillVariablesAsync(
   vars: Readonly<Record<string, string | undefined>>,
   options: FillVariablesAsyncOptions = {},
 ): Promise<FillVariablesResult> {
-  const { signAssertion, ...rest } = options;
+  const { signAssertion, signDpop, ...rest } = options;
   const assertions: Record<string, string> = {};
+  const dpopProofs: Partial<Record<DpopHelper, string>> = {};
+  if (signDpop) {
+    for (const m of text.matchAll(helperCallPattern())) {
+      const name = m[1];
+      if ((name === 'dpop' || name === 'dpop_thief') && dpopProofs[name] === undefined) {
+        const proof = await signDpop(name);
+        if (proof !== undefined) dpopProofs[name] = proof;
+      }
+    }
+  }
   if (signAssertion) {
     // Assertion calls survive this pass unfilled; their arguments now hold values.
     const { text: withVars } = fillVariables(text, vars, rest);
@@ -492,5 +527,5 @@ export async function fillVariablesAsync(
       if (signed !== undefined) assertions[key] = signed;
     }
   }
-  return fillVariables(text, vars, { ...rest, assertions });
+  return fillVariables(text, vars, { ...rest, assertions, dpopProofs });
 }

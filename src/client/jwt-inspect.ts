@@ -228,6 +228,12 @@ export const claimExplanations: Readonly<Record<string, ClaimExplanation>> = {
     explanation: 'The token must not be accepted before this time (seconds since 1970, UTC).',
     url: 'https://www.rfc-editor.org/rfc/rfc7519#section-4.1.5',
   },
+  cnf: {
+    label: 'Confirmation (DPoP key)',
+    explanation:
+      'cnf.jkt binds the token to one DPoP key: the SHA-256 thumbprint of its public key. The API accepts the token only as Authorization: DPoP, with a fresh proof signed by that key, so a stolen copy is useless without the private key. Sent as Bearer, it is refused.',
+    url: 'https://www.rfc-editor.org/rfc/rfc9449#section-6.1',
+  },
   jti: {
     label: 'Token id',
     explanation:
@@ -282,6 +288,8 @@ export interface VerifyAccessTokenOptions {
   requiredScope?: string;
   /** Allowed algorithms (default ES256 and RS256). */
   algorithms?: readonly string[];
+  /** The thumbprint of this page's own DPoP key, to say whether a bound token is bound to it. */
+  dpopJkt?: string;
 }
 
 export interface VerifyAccessTokenResult {
@@ -302,8 +310,19 @@ export const STEP_LABELS: Record<VerifyStepName, string> = {
   checkAudience: 'Audience (aud)',
   checkTimes: 'Time window (exp, nbf, iat)',
   checkNotRevoked: 'Not revoked',
+  checkDpopBinding: 'DPoP key binding (cnf.jkt)',
   checkScope: 'Scope',
 };
+
+/** The DPoP proof checks (RFC 9449 §4.3), as the forge and the log list them. */
+export const DPOP_PROOF_LABELS = {
+  checkDpopProof: 'DPoP proof: one signed dpop+jwt with a public jwk',
+  checkDpopTarget: 'DPoP proof for this method and URL (htm, htu)',
+  checkDpopFreshness: 'DPoP proof fresh (iat)',
+  checkDpopAth: 'DPoP proof names this token (ath)',
+  checkDpopNonce: 'DPoP proof carries the server’s nonce',
+  checkDpopReplay: 'DPoP proof not used before (jti)',
+} as const;
 
 type Check = { ok: true; detail: string } | { ok: false; detail: string };
 
@@ -331,7 +350,7 @@ export async function runTokenChecks(
   let jwk: JWK | undefined;
 
   const checks: Record<
-    Exclude<VerifyStepName, 'checkNotRevoked' | 'checkScope'>,
+    Exclude<VerifyStepName, 'checkNotRevoked' | 'checkScope' | 'checkDpopBinding'>,
     () => Check | Promise<Check>
   > = {
     checkWellFormed: () =>
@@ -459,6 +478,38 @@ export async function runTokenChecks(
   let failed = false;
   for (const name of TOKEN_CHECKS) {
     const label = STEP_LABELS[name];
+    if (name === 'checkDpopBinding') {
+      const jkt =
+        typeof payload.cnf === 'object' && payload.cnf !== null
+          ? (payload.cnf as Record<string, unknown>).jkt
+          : undefined;
+      if (failed) {
+        steps.push({ name, label, ok: null, status: 'not_reached', detail: 'Not reached.' });
+      } else if (typeof jkt !== 'string') {
+        steps.push({
+          name,
+          label,
+          ok: null,
+          status: 'skipped',
+          detail: 'No cnf.jkt: a bearer token, which works for whoever holds it.',
+        });
+      } else {
+        const mine =
+          options.dpopJkt === undefined
+            ? ''
+            : jkt === options.dpopJkt
+              ? ' That is this page’s DPoP key.'
+              : ' That is not this page’s DPoP key.';
+        steps.push({
+          name,
+          label,
+          ok: null,
+          status: 'server_side',
+          detail: `Bound to the DPoP key with thumbprint ${jkt}.${mine} The API checks it on each request: Authorization: DPoP and a proof signed by that key, never Bearer.`,
+        });
+      }
+      continue;
+    }
     if (name === 'checkNotRevoked') {
       steps.push({
         name,

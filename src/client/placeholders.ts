@@ -60,6 +60,8 @@ export const HELPER_NAMES = [
   'timestamp',
   'client_assertion',
   'assertion',
+  'dpop',
+  'dpop_thief',
 ] as const;
 export type HelperName = (typeof HELPER_NAMES)[number];
 
@@ -82,11 +84,25 @@ export const HELPERS: Record<HelperName, { args: readonly string[]; description:
     description:
       'a fresh client assertion like $client_assertion, but with the aud you give and typ `typed` (header typ client-authentication+jwt) or `untyped` (no typ, as RFC 7523 was published): for showing which audiences a server accepts',
   },
+  dpop: {
+    args: [],
+    description:
+      'a fresh DPoP proof for this request (RFC 9449 §4.2: typ dpop+jwt, ES256, the public jwk; jti, htm and htu of the request, iat now, ath of the token in its Authorization header, and the nonce the server last handed out), signed with the DPoP key this page made for your client',
+  },
+  dpop_thief: {
+    args: [],
+    description:
+      'the same DPoP proof, signed with another key pair made in this page: a thief’s own key, to show that a stolen DPoP-bound token is refused without the key it is bound to',
+  },
 };
 
 /** The values `$assertion`'s `typ` argument takes. */
 export const ASSERTION_TYPS = ['typed', 'untyped'] as const;
 export type AssertionTyp = (typeof ASSERTION_TYPS)[number];
+
+/** The helpers that make a DPoP proof, and whose key each signs with. */
+export const DPOP_HELPERS = { dpop: 'mine', dpop_thief: 'thief' } as const;
+export type DpopHelper = keyof typeof DPOP_HELPERS;
 
 export function isHelperName(name: string): name is HelperName {
   return (HELPER_NAMES as readonly string[]).includes(name);

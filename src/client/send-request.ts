@@ -99,6 +99,26 @@ export function toFetchRequest(request: HttpRequestModel, signal?: AbortSignal):
   }
 }
 
+/** `pending`, or a rejection as soon as `signal` aborts (an injected fetch may not watch it). */
+function abortable<T>(pending: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (!signal) return pending;
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
 /**
  * Send a request and record the exchange. Resolves for every HTTP status, 4xx and 5xx
  * included; rejects only with a {@link SendRequestError} when there is no response.
@@ -115,7 +135,10 @@ export async function sendRequest(
   let response: Response;
   let bodyText: string;
   try {
-    response = await doFetch(fetchRequest);
+    response = await abortable(doFetch(fetchRequest), options.signal);
+    // A network error as a value (a mock's `Response.error()` handed back without fetch, which
+    // would have rejected): the same as no answer.
+    if (response.type === 'error') throw new TypeError('network error');
     bodyText = await response.text();
   } catch (cause) {
     if (options.signal?.aborted) {

@@ -2,7 +2,7 @@ import { QueryClient, type QueryKey, queryOptions } from '@tanstack/react-query'
 import type { HttpRequestModel } from './http-request.ts';
 import { CLIENT_NETWORK_MODE } from './network-mode.ts';
 import { OAuthResponseError, responseError } from './oauth-response-error.ts';
-import { getHeader, type RecordedExchange, sendRequest } from './send-request.ts';
+import { getHeader, type RecordedExchange, SendRequestError, sendRequest } from './send-request.ts';
 
 /**
  * The token endpoint said 429 and its Retry-After has not passed yet. Thrown for the 429 itself
@@ -41,7 +41,41 @@ export type TokenClientEvent =
   | { type: 'token_failed'; at: number; exchange: RecordedExchange }
   | { type: 'rate_limited'; at: number; retryAt: number; exchange: RecordedExchange }
   | { type: 'waiting_for_retry_after'; at: number; retryAt: number }
-  | { type: 'api_called'; at: number; attempt: 1 | 2; exchange: RecordedExchange };
+  | { type: 'api_called'; at: number; attempt: 1 | 2; exchange: RecordedExchange }
+  | { type: 'token_unreachable'; at: number; reason: 'network' | 'timeout' }
+  | { type: 'token_retry'; at: number; attempt: number; delayMs: number; reason: string }
+  | { type: 'token_served_stale'; at: number; expiresAt: number };
+
+/**
+ * How a client retries a failed token request (a 5xx, a 429, no answer, a timeout): up to
+ * `attempts` more tries, the n-th after `baseDelayMs · 2^(n-1)` (capped at `maxDelayMs`), with
+ * "full jitter" (a random share of that) when `jitter` is on, so that many clients that failed
+ * together do not retry together. A client that honours Retry-After waits that long instead, plus
+ * its jitter, so that clients told the same Retry-After do not all come back at once.
+ * @see https://www.rfc-editor.org/rfc/rfc9110#section-10.2.3
+ */
+export interface TokenRetryOptions {
+  attempts: number;
+  baseDelayMs: number;
+  maxDelayMs?: number;
+  jitter?: boolean;
+  /** [0, 1) (default Math.random); the lab seeds it so a run replays the same way. */
+  random?: () => number;
+}
+
+/** The wait before retry `attempt` (1, 2, ...): exponential backoff, with full jitter if asked. */
+export function backoffDelay(retry: TokenRetryOptions, attempt: number): number {
+  const ceiling = Math.min(
+    retry.maxDelayMs ?? Number.POSITIVE_INFINITY,
+    retry.baseDelayMs * 2 ** (attempt - 1),
+  );
+  return retry.jitter ? Math.floor((retry.random ?? Math.random)() * ceiling) : ceiling;
+}
+
+/** The token request took longer than the client's `timeoutMs` and was given up. */
+export class TokenTimeoutError extends Error {
+  override readonly name = 'TokenTimeoutError';
+}
 
 export interface TokenClientOptions {
   /** The token request, or a function making it (called per fetch, so assertions stay fresh). */
@@ -65,6 +99,22 @@ export interface TokenClientOptions {
   retryOn401?: boolean;
   /** After a 429, send no token request until Retry-After has passed (default true). */
   honourRetryAfter?: boolean;
+  /** Retry a failed token request with backoff (default: no retry). */
+  retry?: TokenRetryOptions;
+  /** Waits between retries (default a timer; the lab's simulated clock skips ahead instead). */
+  sleep?: (ms: number) => Promise<void>;
+  /** Concurrent callers share one token request in flight (default true). */
+  shareInFlight?: boolean;
+  /**
+   * Keep using the cached token while it has not expired: past its refresh time it is refreshed
+   * in the background and served meanwhile, and a failed refresh leaves it in use until it
+   * expires (default false: callers wait for the refresh, and its failure is theirs).
+   */
+  serveStale?: boolean;
+  /** Runs a background refresh (default: at once); the lab runs it after the run's calls. */
+  background?: (refresh: () => Promise<void>) => void;
+  /** Give up a token request after this many ms and treat it as failed (default: wait). */
+  timeoutMs?: number;
 }
 
 /** What the token query caches. Times are epoch ms on the client's clock (`now`). */
@@ -73,6 +123,8 @@ export interface CachedToken {
   expiresIn: number | undefined;
   /** Past this the token is stale (undefined: no expires_in, kept until the API refuses it). */
   cachedUntil: number | undefined;
+  /** When it expires (client clock): a stale token is still good until then. */
+  expiresAt?: number;
 }
 
 /** The token's query key: `['token', clientId, scope]` (scope '' for "all the client's scopes"). */
@@ -177,6 +229,9 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const cacheTokens = options.cacheTokens ?? true;
   const retryOn401 = options.retryOn401 ?? true;
   const honourRetryAfter = options.honourRetryAfter ?? true;
+  const shareInFlight = options.shareInFlight ?? true;
+  const sleep =
+    options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const queryClient = options.queryClient ?? new QueryClient();
   const queryKey = options.queryKey ?? ['token', `client-${crypto.randomUUID()}`];
   const emit = (event: TokenClientEvent) => options.onEvent?.(event);
@@ -188,14 +243,80 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   let tokenRequests = 0;
   let apiCalls = 0;
 
+  /** One token request, given up after `timeoutMs` when the client has one. */
+  async function sendTokenRequest(request: HttpRequestModel): Promise<RecordedExchange> {
+    if (options.timeoutMs === undefined) return send(request);
+    const controller = new AbortController();
+    const timer = setTimeout(() => controller.abort(), options.timeoutMs);
+    try {
+      return await send(request, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) {
+        throw new TokenTimeoutError(
+          `The token endpoint did not answer within ${options.timeoutMs} ms.`,
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  /** Why a failed token request may be tried again, or undefined when it may not. */
+  function retryReason(error: unknown): string | undefined {
+    if (error instanceof TokenTimeoutError) return 'timeout';
+    if (error instanceof SendRequestError && error.kind === 'network') return 'no answer';
+    if (error instanceof RateLimitedError) return '429';
+    if (error instanceof OAuthResponseError && error.status >= 500) return String(error.status);
+    return undefined;
+  }
+
+  /** The Retry-After a failed answer carried, in ms (0 without one). */
+  function retryAfterMs(error: unknown): number {
+    if (error instanceof RateLimitedError) return Math.max(0, error.retryAt - now());
+    if (error instanceof OAuthResponseError) {
+      const seconds = parseRetryAfter(getHeader(error.exchange.headers, 'retry-after'), now());
+      return (seconds ?? 0) * 1000;
+    }
+    return 0;
+  }
+
+  /** The token request, tried again with backoff (and jitter) when the client retries. */
   async function fetchToken(): Promise<CachedToken> {
+    const retry = options.retry;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetchTokenOnce();
+      } catch (error) {
+        const reason = retryReason(error);
+        if (!retry || attempt >= retry.attempts || reason === undefined) throw error;
+        // Never before Retry-After when honouring it; jitter then spreads the clients after it.
+        const after = honourRetryAfter ? retryAfterMs(error) : 0;
+        const backoff = backoffDelay(retry, attempt + 1);
+        const delayMs = after > 0 ? after + (retry.jitter ? backoff : 0) : backoff;
+        emit({ type: 'token_retry', at: now(), attempt: attempt + 1, delayMs, reason });
+        await sleep(delayMs);
+      }
+    }
+  }
+
+  async function fetchTokenOnce(): Promise<CachedToken> {
     const request =
       typeof options.tokenRequest === 'function'
         ? await options.tokenRequest()
         : options.tokenRequest;
     const startedAt = now();
     tokenRequests++;
-    const exchange = await send(request);
+    let exchange: RecordedExchange;
+    try {
+      exchange = await sendTokenRequest(request);
+    } catch (error) {
+      const timeout = error instanceof TokenTimeoutError;
+      if (timeout || (error instanceof SendRequestError && error.kind === 'network')) {
+        emit({ type: 'token_unreachable', at: now(), reason: timeout ? 'timeout' : 'network' });
+      }
+      throw error;
+    }
     if (exchange.status === 429) {
       const seconds = parseRetryAfter(getHeader(exchange.headers, 'retry-after'), now());
       blockedUntil = now() + (seconds ?? options.defaultRetryAfterSeconds ?? 10) * 1000;
@@ -221,7 +342,12 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
       cachedUntil: cachedUntil ?? Number.POSITIVE_INFINITY,
       exchange,
     });
-    return { token: json.access_token, expiresIn, cachedUntil };
+    return {
+      token: json.access_token,
+      expiresIn,
+      cachedUntil,
+      ...(expiresIn !== undefined && { expiresAt: startedAt + expiresIn * 1000 }),
+    };
   }
 
   const tokenQuery = accessTokenQueryOptions({ queryKey, fetchToken, now, cacheTokens });
@@ -230,12 +356,48 @@ export function createTokenClient(options: TokenClientOptions): TokenClient {
   const isFresh = (data: CachedToken, t: number) =>
     cacheTokens && (data.cachedUntil === undefined || t < data.cachedUntil);
 
+  /** A token that is past its refresh time but has not expired, if `serveStale` may use it. */
+  function servable(data: CachedToken | undefined, t: number): CachedToken | undefined {
+    return options.serveStale && data?.expiresAt !== undefined && t < data.expiresAt
+      ? data
+      : undefined;
+  }
+
+  let refreshing = false;
+  /** Refresh in the background (once at a time); a failure keeps the cached token in use. */
+  function refreshInBackground(): void {
+    if (refreshing) return;
+    refreshing = true;
+    const run = async () => {
+      try {
+        await queryClient.query(tokenQuery);
+      } catch {
+        // the cached token stays, and is served until it expires
+      } finally {
+        refreshing = false;
+      }
+    };
+    (options.background ?? ((task) => void task()))(run);
+  }
+
   async function getToken(): Promise<string> {
     const t = now();
     const state = cached();
-    // a token request in flight: share it (TanStack dedupes the fetch)
-    if (state?.fetchStatus === 'fetching') return (await queryClient.query(tokenQuery)).token;
     const data = state?.data;
+    const stale = data !== undefined && !isFresh(data, t) ? servable(data, t) : undefined;
+    if (stale) {
+      // Past its refresh time, not expired: serve it now, refresh behind the caller's back.
+      emit({ type: 'token_served_stale', at: t, expiresAt: stale.expiresAt ?? t });
+      if (state?.fetchStatus !== 'fetching') refreshInBackground();
+      return stale.token;
+    }
+    // a token request in flight: share it (TanStack dedupes the fetch), or send another
+    if (state?.fetchStatus === 'fetching') {
+      if (shareInFlight) return (await queryClient.query(tokenQuery)).token;
+      const own = await fetchToken();
+      queryClient.setQueryData(queryKey, own);
+      return own.token;
+    }
     if (data !== undefined) {
       if (isFresh(data, t)) {
         emit({

@@ -219,7 +219,8 @@ const KNOWN_PARAMS = [
 /**
  * Read a raw token request back into the form, so the form and the raw editor stay in sync.
  * Anything the form cannot show (another endpoint, extra headers or parameters, a parameter
- * twice, two ways of authenticating at once...) gives `{ok: false, reason}`: the request is
+ * twice, two ways of authenticating at once...) gives `{ok: false, reason}` (a `DPoP` header is
+ * not the form's, and is left to the DPoP switch): the request is
  * still fine to send from the raw editor, the form just cannot represent it.
  */
 export function formFromHttpRequest(
@@ -254,6 +255,8 @@ export function formFromHttpRequest(
     seen.add(lower);
     if (lower === 'content-type') contentType = value;
     else if (lower === 'authorization') authorization = value;
+    // A DPoP proof is the "Sender-constrained (DPoP)" switch's, beside the form: it stays as is.
+    else if (lower === 'dpop') continue;
     else return no(`The form has no field for the ${name} header.`);
   }
   const mediaType = contentType?.split(';')[0]?.trim().toLowerCase();

@@ -4,7 +4,8 @@ import { z } from 'zod';
 /**
  * The server state a lesson starts from (`server:` in the front-matter), set up when the learner
  * enters it fresh or starts it over: the clock back on real time (or frozen there), the default
- * settings with these overrides, the seeded clients as seeded, the rate-limit windows empty.
+ * settings with these overrides, the seeded clients as seeded, the rate-limit windows empty, no
+ * injected faults.
  */
 export const serverSetupSchema = z.strictObject({
   clock: z.enum(['real', 'frozen']).default('real'),
@@ -14,6 +15,7 @@ export const serverSetupSchema = z.strictObject({
       leewaySeconds: z.int().min(0).max(300).optional(),
       tokenReuse: z.enum(['never', 'same-second']).optional(),
       assertionAudience: z.enum(['legacy', 'strict']).optional(),
+      dpopNonce: z.enum(['off', 'on']).optional(),
     })
     .optional(),
 });

@@ -17,8 +17,10 @@ import {
   fillVariablesAsync,
   type HttpRequestModel,
   parseHttpRequest,
+  presentedToken,
 } from '../client/http-request.ts';
-import type { RecordedExchange } from '../client/send-request.ts';
+import { DPOP_HELPERS, type DpopHelper } from '../client/placeholders.ts';
+import { getHeader, type RecordedExchange } from '../client/send-request.ts';
 import { BROWSER_HOSTS } from '../protocol/data.ts';
 import { type ExpectationResult, matchExpectation, type ServerSteps } from './expectation.ts';
 import { lessonBlocks } from './lesson-steps.ts';
@@ -97,6 +99,14 @@ export function memoryLessonStore(initial: LessonState = emptyLessonState()): Le
   };
 }
 
+/** What a DPoP proof names: the request, the token it goes with, the server's latest nonce. */
+export interface DpopProofRequest {
+  method: string;
+  url: string;
+  accessToken?: string;
+  nonce?: string;
+}
+
 /** How a session reaches the mock servers. */
 export interface LessonServers {
   /** Send a filled request; reject with the client's `SendRequestError` when nothing answers. */
@@ -113,6 +123,11 @@ export interface LessonServers {
     url: string,
     shape?: AssertionShape,
   ): Promise<string | undefined>;
+  /**
+   * Sign a DPoP proof (RFC 9449) for `{{$dpop}}` (the learner's key, `mine`) or `{{$dpop_thief}}`
+   * (another key pair, `thief`); undefined where proofs cannot be made.
+   */
+  signDpopProof?(key: 'mine' | 'thief', input: DpopProofRequest): Promise<string | undefined>;
   /**
    * The origins a request may go to once its variables are filled (the mock hosts, and the app's
    * own origin in the page). A lesson's URL is checked when it compiles, but a variable can hold
@@ -240,8 +255,37 @@ export class LessonSession {
           return pending;
         }
       : undefined;
+    // A DPoP proof names the request: its method, its filled URL, the token of its filled
+    // Authorization header, and the nonce its server last handed out (one proof per key).
+    const signProof = this.servers.signDpopProof;
+    const proofs = new Map<DpopHelper, Promise<string | undefined>>();
+    let signDpop: ((helper: DpopHelper) => Promise<string | undefined>) | undefined;
+    if (signProof) {
+      const authorization = request.headers.find(([n]) => n.toLowerCase() === 'authorization');
+      const accessToken =
+        authorization === undefined
+          ? undefined
+          : presentedToken((await fillVariablesAsync(authorization[1], vars)).text);
+      const nonce = this.#dpopNonces.get(originOf(urlForSigning));
+      signDpop = (helper) => {
+        let pending = proofs.get(helper);
+        if (!pending) {
+          pending = signProof.call(this.servers, DPOP_HELPERS[helper], {
+            method: request.method,
+            url: urlForSigning,
+            ...(accessToken !== undefined && { accessToken }),
+            ...(nonce !== undefined && { nonce }),
+          });
+          proofs.set(helper, pending);
+        }
+        return pending;
+      };
+    }
     const fill = async (text: string) => {
-      const result = await fillVariablesAsync(text, vars, signAssertion ? { signAssertion } : {});
+      const result = await fillVariablesAsync(text, vars, {
+        ...(signAssertion && { signAssertion }),
+        ...(signDpop && { signDpop }),
+      });
       for (const m of result.missing) if (!missing.includes(m)) missing.push(m);
       for (const e of result.errors) if (!errors.includes(e)) errors.push(e);
       return result.text;
@@ -296,6 +340,9 @@ export class LessonSession {
     } catch (error) {
       return { error: messageOf(error) };
     }
+    // RFC 9449 §8.2: a server's latest DPoP-Nonce goes in the next proof to it.
+    const nonce = getHeader(exchange.headers, 'dpop-nonce');
+    if (nonce !== undefined) this.#dpopNonces.set(originOf(filled.request.url), nonce);
 
     const saved: string[] = [];
     const unsaved: SaveRule[] = [];
@@ -350,11 +397,14 @@ export class LessonSession {
   }
 
   #settingUp: Promise<unknown> = Promise.resolve();
+  /** The last DPoP-Nonce each server origin handed out (memory only, as a client keeps it). */
+  readonly #dpopNonces = new Map<string, string>();
 
   /**
    * Put the server in the state the lesson starts from (its front-matter `server:`): the clock
    * back on real time, and frozen there if the lesson travels in time; the default settings with
-   * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows. The
+   * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows; no injected
+   * faults (a lesson left with its token endpoint failing must not break the next one). The
    * learner's own clients, tokens and log stay. Sent as `/__admin` requests, so it works against
    * any runtime, and shows in the server's log.
    */
@@ -373,7 +423,9 @@ export class LessonSession {
       body: JSON.stringify(body),
     });
     const calls = [
-      admin('POST', '/reset', { only: ['clock', 'settings', 'clients', 'rate_limits'] }),
+      admin('POST', '/reset', {
+        only: ['clock', 'settings', 'clients', 'rate_limits', 'faults'],
+      }),
       ...(setup.clock === 'frozen' ? [admin('POST', '/clock', { freeze: true })] : []),
       ...(setup.settings && Object.keys(setup.settings).length > 0
         ? [admin('PUT', '/settings', setup.settings)]
@@ -551,6 +603,15 @@ export class LessonSession {
       error: `Not sent: once its variables were filled, this request would go to ${origin}, which is not one of the playground's mock servers (${allowed.join(', ')}). A lesson's requests only ever reach those.`,
       refusedOrigin: origin,
     };
+  }
+}
+
+/** The origin of a URL, or the text itself when it is none (a nonce is then never found). */
+function originOf(url: string): string {
+  try {
+    return new URL(url).origin;
+  } catch {
+    return url;
   }
 }
 

@@ -34,6 +34,8 @@ interface ServerResponse {
   readonly headersSent: boolean;
   writeHead(status: number, headers: Record<string, string>): unknown;
   end(body?: string | Uint8Array): unknown;
+  /** Ends the connection without an answer (an injected `drop` fault). */
+  destroy(): unknown;
 }
 
 export type NodeRequestListener = (req: IncomingMessage, res: ServerResponse) => void;
@@ -69,6 +71,8 @@ interface WireResponse {
   status: number;
   headers: Record<string, string>;
   body: string | Uint8Array | null;
+  /** Write nothing and end the connection: the core dropped it (an injected fault). */
+  drop?: true;
 }
 
 /** The adapter's own answer when the served function answers nothing (a foreign origin). */
@@ -112,6 +116,11 @@ export function createNodeHttpAdapter(
     const body = hasBody ? await readBody(req, maxBodyBytes) : null;
     if (body === CLIENT_GONE) return; // no one to answer, and nothing wrong with the server
     const response = await answer(url, method, headers, body);
+    // An injected `drop` fault: the connection ends with no answer, as a crashed server's would.
+    if (response.drop) {
+      res.destroy();
+      return;
+    }
     admission.finish(response.headers);
     send(res, method, response);
   }
@@ -158,6 +167,7 @@ type Answer = (
 function viaCore(server: Pick<MockServer, 'respond'>): Answer {
   return async (url, method, headers, body) => {
     const response = await server.respond(new BufferedRequest(url, { method, headers }, body));
+    if (response?.drop) return { status: 0, headers: {}, body: null, drop: true };
     return response ? wireHeaders(response) : notFound();
   };
 }
@@ -166,6 +176,8 @@ function viaFetch(resolve: ResolveRequest): Answer {
   return async (url, method, headers, body) => {
     const response = await resolve(new Request(url, { method, headers, body }));
     if (!response) return notFound();
+    // msw hands back the handler's `Response.error()`: a network error, so no answer at all.
+    if (response.type === 'error') return { status: 0, headers: {}, body: null, drop: true };
     const out: Record<string, string> = {};
     response.headers.forEach((value, name) => {
       out[name] = value;

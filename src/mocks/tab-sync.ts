@@ -34,7 +34,7 @@ export interface SigningKeyPair {
  */
 
 /** Bump when the messages change: tabs of different builds then never talk to each other. */
-const PROTOCOL = 2;
+const PROTOCOL = 3;
 /** How long a follower waits for the owner's first answer before it takes over. */
 const OWNER_ANSWER_TIMEOUT_MS = 10_000;
 /** How long a promoted tab lets the old owner's last messages arrive before it takes over. */
@@ -60,6 +60,7 @@ const SYNC_ADMIN: Record<SyncAdminMethod, true> = {
   keys: true,
   revokedTokens: true,
   ciKeys: true,
+  faults: true,
 };
 
 interface SerializedRequest {
@@ -633,6 +634,8 @@ class TabSync implements SharedMockServer {
             op: 'respond',
             request: await serializeRequest(request),
           })) as SerializedResponse | undefined;
+          // A dropped connection (an injected fault) fails the fetch here as in the owner tab.
+          if (answer?.drop) return Response.error();
           return answer && new Response(answer.body, answer);
         }
         const own = core();

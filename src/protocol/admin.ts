@@ -11,16 +11,18 @@ import { type ClientAuthMethod, jwkFitsAlg } from './authenticate-client.ts';
 import { LATEST_CLOCK } from './clock.ts';
 import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
+import { type FaultsView, faultsView, parseFaultsInput } from './faults.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
 import type { LogEntry } from './log.ts';
 import { isScopeToken } from './scope.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
-import type {
-  ClientRecord,
-  FederatedCredential,
-  IssuedToken,
-  ServerSettings,
-  StoredKey,
+import {
+  type ClientRecord,
+  type FederatedCredential,
+  type IssuedToken,
+  noFaults,
+  type ServerSettings,
+  type StoredKey,
 } from './state.ts';
 import { WORKLOAD_TOKEN_ALG } from './workload-platform.ts';
 
@@ -37,9 +39,9 @@ export interface ClockView {
 /**
  * What `POST /__admin/reset {"only": [...]}` can put back on its own (no body: everything): the
  * clock (real time, running), the settings (the default profile), the seeded clients (as seeded;
- * other clients stay) and the rate-limit windows.
+ * other clients stay), the rate-limit windows and the injected faults (none).
  */
-export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits'] as const;
+export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits', 'faults'] as const;
 export type ResetPart = (typeof RESET_PARTS)[number];
 
 /** A registered client as the admin API shows it. */
@@ -64,6 +66,8 @@ export interface ClientView {
   token_format: 'jwt' | 'opaque';
   access_token_ttl: number;
   rate_limit_per_minute: number | null;
+  /** Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`). */
+  require_dpop: boolean;
 }
 
 /** What `rotateKeys` answers. */
@@ -146,6 +150,12 @@ export interface Admin {
   rotateCiKeys(input?: unknown): Promise<RotateResult>;
   /** The workload platform's published keys. */
   ciKeys(): KeyView[];
+  /** The injected faults and their seed (`GET /__admin/faults`). */
+  faults(): FaultsView;
+  /** Replace the injected faults (`PUT /__admin/faults`); throws OAuthError on bad input. */
+  putFaults(input: unknown): Promise<FaultsView>;
+  /** Clear the injected faults (`DELETE /__admin/faults`). */
+  clearFaults(): Promise<FaultsView>;
 }
 
 const invalid = (description: string, detail?: string) =>
@@ -178,6 +188,7 @@ export function clientView(c: ClientRecord): ClientView {
     token_format: c.token_format,
     access_token_ttl: c.access_token_ttl,
     rate_limit_per_minute: c.rate_limit_per_minute,
+    require_dpop: c.require_dpop === true,
   };
 }
 
@@ -241,6 +252,7 @@ const CLIENT_FIELDS = new Set([
   'token_format',
   'access_token_ttl',
   'rate_limit_per_minute',
+  'require_dpop',
 ]);
 
 const SECRET = /^[\x20-\x7E]{1,256}$/;
@@ -398,6 +410,12 @@ export async function parseClientBody(
     }
     client.rate_limit_per_minute = limit;
   }
+  if (body.require_dpop !== undefined) {
+    if (typeof body.require_dpop !== 'boolean') {
+      throw invalid('require_dpop must be true (every token request needs a DPoP proof) or false.');
+    }
+    if (body.require_dpop) client.require_dpop = true;
+  }
   return client;
 }
 
@@ -541,7 +559,14 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       'The body must be a JSON object, e.g. {"scopePolicy":"downscope","leewaySeconds":30}.',
     );
   }
-  const known = ['scopePolicy', 'leewaySeconds', 'signingAlg', 'tokenReuse', 'assertionAudience'];
+  const known = [
+    'scopePolicy',
+    'leewaySeconds',
+    'signingAlg',
+    'tokenReuse',
+    'assertionAudience',
+    'dpopNonce',
+  ];
   const unknown = Object.keys(input).filter((k) => !known.includes(k));
   if (unknown.length > 0) {
     throw invalid(`Unknown setting(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
@@ -581,6 +606,14 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
       );
     }
     next.assertionAudience = input.assertionAudience;
+  }
+  if (input.dpopNonce !== undefined) {
+    if (input.dpopNonce !== 'off' && input.dpopNonce !== 'on') {
+      throw invalid(
+        'dpopNonce must be "off" or "on" (DPoP proofs must then carry the nonce the server hands out).',
+      );
+    }
+    next.dpopNonce = input.dpopNonce;
   }
   return next;
 }
@@ -744,6 +777,17 @@ export function createAdmin(
       };
     },
     ciKeys: () => keyViews(context.state.ciKeys),
+    faults: () => faultsView(context.state.faults),
+    async putFaults(input) {
+      context.state.faults = parseFaultsInput(input);
+      context.changed();
+      return faultsView(context.state.faults);
+    },
+    async clearFaults() {
+      context.state.faults = noFaults();
+      context.changed();
+      return faultsView(context.state.faults);
+    },
   };
 }
 

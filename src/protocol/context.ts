@@ -79,6 +79,8 @@ export interface StateMemory {
   readonly lastIssued: Map<string, ReusableToken>;
   /** Opaque tokens added since the last prune. */
   opaqueAdded: number;
+  /** DPoP proofs remembered since their number was last held to its capacity (dpop.ts). */
+  proofsAdded: number;
   /** Server time of the last prune, ms. */
   lastPruneMs: number;
 }
@@ -90,6 +92,7 @@ export function stateMemory(context: ServerContext): StateMemory {
       state: context.state,
       lastIssued: new Map(),
       opaqueAdded: 0,
+      proofsAdded: 0,
       lastPruneMs: 0,
     };
   }

@@ -1,4 +1,5 @@
 import type { ServerContext } from './context.ts';
+import { DPOP_ALGS } from './dpop.ts';
 import { json, type ProtocolResponse } from './http.ts';
 import { ASYMMETRIC_ALGS } from './jwt.ts';
 import { API_SCOPES } from './seed.ts';
@@ -11,7 +12,9 @@ const CLIENT_AUTH_METHODS = ['client_secret_basic', 'client_secret_post', 'priva
 /**
  * The authorization server metadata. There is no authorization endpoint (no grant uses one),
  * so it is omitted, and response_types_supported, REQUIRED by RFC 8414, is an empty list.
+ * `dpop_signing_alg_values_supported` says DPoP is supported, with which proof algorithms.
  * @see https://www.rfc-editor.org/rfc/rfc8414#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-5.1
  */
 export function authorizationServerMetadata(context: ServerContext): Record<string, unknown> {
   const e = context.endpoints;
@@ -30,6 +33,7 @@ export function authorizationServerMetadata(context: ServerContext): Record<stri
     introspection_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
     revocation_endpoint_auth_methods_supported: CLIENT_AUTH_METHODS,
     revocation_endpoint_auth_signing_alg_values_supported: [...ASYMMETRIC_ALGS],
+    dpop_signing_alg_values_supported: [...DPOP_ALGS],
   };
 }
 

@@ -6,13 +6,15 @@
  * @see https://www.rfc-editor.org/rfc/rfc6750#section-3
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2.2.1
  * @see https://www.rfc-editor.org/rfc/rfc8707#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-12.2
  */
 
 /**
  * The `error` codes the RFCs this server follows define for its endpoints: RFC 6749 §5.2 (token
  * endpoint), RFC 8707 §2 (`invalid_target`), RFC 7009 §2.2.1 (`unsupported_token_type`) and
- * RFC 6750 §3.1 (the resource server). The one list: lessons expect these, the explanations
- * explain these.
+ * RFC 6750 §3.1 (the resource server), and RFC 9449 §12.2 (DPoP: `invalid_dpop_proof`,
+ * `use_dpop_nonce`, at the token endpoint and the resource server alike). The one list: lessons
+ * expect these, the explanations explain these.
  */
 export const RFC_ERROR_CODES = [
   'invalid_request',
@@ -25,6 +27,8 @@ export const RFC_ERROR_CODES = [
   'invalid_token',
   'insufficient_scope',
   'unsupported_token_type',
+  'invalid_dpop_proof',
+  'use_dpop_nonce',
 ] as const;
 
 export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
@@ -33,10 +37,13 @@ export type RfcErrorCode = (typeof RFC_ERROR_CODES)[number];
  * The `error` codes this server can answer: the RFC codes, then the playground's own for
  * non-OAuth situations (a server fault, an unknown path, a wrong method, a rate limit, a missing
  * token), because RFC 6750 §3.1 forbids an error code when no credentials were sent.
+ * `temporarily_unavailable` is RFC 6749 §4.1.2.1's name for a 503, which an injected fault
+ * (`PUT /__admin/faults`) answers.
  */
 export const OAUTH_ERROR_CODES = [
   ...RFC_ERROR_CODES,
   'server_error',
+  'temporarily_unavailable',
   'not_found',
   'method_not_allowed',
   'too_many_requests',
@@ -164,6 +171,52 @@ export class InsufficientScope extends BearerError {
   protected challengeAttributes(): string {
     // The description travels in the JSON body; the challenge names the scope to ask for.
     return `error="insufficient_scope", scope="${challengeValue(this.scope)}"`;
+  }
+}
+
+/**
+ * A refusal at the resource server for a request made with the DPoP scheme (or a DPoP-bound token
+ * sent as Bearer): 401 (403 for a missing scope) with a `WWW-Authenticate: DPoP` challenge naming
+ * the error and the proof algorithms the server accepts, and, for `use_dpop_nonce`, the nonce to
+ * retry with in `DPoP-Nonce`.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-9
+ */
+export class DpopChallenge extends OAuthError {
+  readonly algs: readonly string[];
+  readonly scope: string | undefined;
+  readonly nonce: string | undefined;
+  constructor(
+    code: Extract<
+      OAuthErrorCode,
+      | 'invalid_request'
+      | 'invalid_token'
+      | 'invalid_dpop_proof'
+      | 'use_dpop_nonce'
+      | 'insufficient_scope'
+    >,
+    description: string,
+    options: { algs: readonly string[]; detail?: string; scope?: string; nonce?: string },
+  ) {
+    super(code, description, {
+      status: code === 'insufficient_scope' ? 403 : code === 'invalid_request' ? 400 : 401,
+      detail: options.detail,
+    });
+    this.name = 'DpopChallenge';
+    this.algs = options.algs;
+    this.scope = options.scope;
+    this.nonce = options.nonce;
+  }
+  override headers(): Record<string, string> {
+    const params = [`error="${this.code}"`];
+    // As for Bearer, a missing scope is named, and its description travels in the JSON body.
+    if (this.scope !== undefined) params.push(`scope="${challengeValue(this.scope)}"`);
+    else params.push(`error_description="${challengeValue(this.description)}"`);
+    params.push(`algs="${this.algs.join(' ')}"`);
+    return {
+      'WWW-Authenticate': `DPoP ${params.join(', ')}`,
+      ...(this.nonce !== undefined ? { 'DPoP-Nonce': this.nonce } : {}),
+    };
   }
 }
 

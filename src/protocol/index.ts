@@ -44,6 +44,8 @@ export {
 } from './profiles.ts';
 export {
   CHECK_SHORT_NAMES,
+  DPOP_CHECK_NAMES,
+  type DpopCheckName,
   RESOURCE_CHECKS,
   type ResourceCheckName,
   TOKEN_CHECK_NAMES,
@@ -62,3 +64,4 @@ export {
   type StateStore,
 } from './state.ts';
 export type { Step } from './trace.ts';
+export type { SignatureVerifier } from './verify-signature.ts';

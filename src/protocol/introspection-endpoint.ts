@@ -18,7 +18,10 @@ export type IntrospectionResponse =
       exp: number;
       iat: number | undefined;
       jti: string | undefined;
-      token_type: 'Bearer';
+      /** `DPoP` for a DPoP-bound token (RFC 9449 §6.2), else `Bearer`. */
+      token_type: 'Bearer' | 'DPoP';
+      /** The key a DPoP-bound token is bound to (RFC 9449 §6.2). */
+      cnf?: { jkt: string };
     }
   | { active: false };
 
@@ -77,8 +80,10 @@ export function tokenRequestSteps<
 
 /**
  * The introspection checklist. Any authenticated client may introspect: that is the resource
- * server's use case. `token_type_hint` is only a hint and is not needed to find the token.
+ * server's use case. `token_type_hint` is only a hint and is not needed to find the token. A
+ * DPoP-bound token shows its key as `cnf.jkt`; the binding itself is the API's to check.
  * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-6.2
  */
 export const INTROSPECTION_STEPS: readonly NamedStep<IntrospectionRequest>[] = [
   ...tokenRequestSteps<IntrospectionRequest>((c) => c.endpoints.introspection),
@@ -96,7 +101,8 @@ export const INTROSPECTION_STEPS: readonly NamedStep<IntrospectionRequest>[] = [
         exp: v.exp,
         iat: v.iat,
         jti: v.jti,
-        token_type: 'Bearer',
+        token_type: v.jkt === undefined ? 'Bearer' : 'DPoP',
+        ...(v.jkt !== undefined && { cnf: { jkt: v.jkt } }),
       };
       t.trace.detail = `active ${v.format} token of ${v.client_id} (checked: ${inner.steps.map((s) => s.name).join(', ')})`;
       t.response = json(200, body, NO_STORE);

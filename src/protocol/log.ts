@@ -31,6 +31,12 @@ export interface LogEntry {
   error?: { error: string; error_description: string; detail?: string };
   /** For successes, an optional note of what the server knew. */
   detail?: string;
+  /**
+   * An injected fault (`PUT /__admin/faults`) that shaped this answer: a status the server
+   * answered instead of serving the request, a delay before it did, or a dropped connection
+   * (then `response.status` is 0: nothing was answered).
+   */
+  fault?: { kind: 'status' | 'delay' | 'drop'; status?: number; delay_ms?: number };
   durationMs: number;
 }
 

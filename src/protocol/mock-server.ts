@@ -3,8 +3,10 @@ import { type Admin, createAdmin, type ResetPart } from './admin.ts';
 import { createClock } from './clock.ts';
 import { type CiEndpoints, type Endpoints, pruneSoon, type ServerContext } from './context.ts';
 import { errorBody, OAuthError } from './errors.ts';
+import { drawFaults, faultResponse, faultTargetOf } from './faults.ts';
 import { defaultCiIssuer } from './hosts.ts';
 import {
+  dropped,
   json,
   NO_STORE,
   type ProtocolResponse,
@@ -21,6 +23,7 @@ import { type SeedHosts, seedClients, seedOrders } from './seed.ts';
 import {
   defaultSettings,
   dict,
+  noFaults,
   parseSnapshot,
   type ServerSnapshot,
   type StateStore,
@@ -59,7 +62,8 @@ export interface MockServer {
 
 const CORS_HEADERS: Readonly<Record<string, string>> = {
   'Access-Control-Allow-Origin': '*',
-  'Access-Control-Expose-Headers': 'x-request-id, www-authenticate, retry-after, location, allow',
+  'Access-Control-Expose-Headers':
+    'x-request-id, www-authenticate, retry-after, location, allow, dpop-nonce',
 };
 
 function originOf(value: string, name: string): string {
@@ -133,6 +137,9 @@ async function seedState(
     opaque: dict(),
     revoked: dict(),
     seenAssertions: dict(),
+    seenDpopProofs: dict(),
+    dpopNonces: {},
+    faults: noFaults(),
     rateLimits: dict(),
     orders: seedOrders(),
     nextOrderNumber: 1003,
@@ -267,6 +274,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
         Object.assign(state.clients, seedClients(seed));
       }
       if (parts.includes('rate_limits')) state.rateLimits = dict();
+      if (parts.includes('faults')) state.faults = noFaults();
     }
     context.clientKeyCache.clear();
     context.changed();
@@ -314,9 +322,36 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     let endpoint = 'unknown' as EndpointName;
     let response: ProtocolResponse;
     let failure: OAuthError | undefined;
+    let fault: LogEntry['fault'];
+    // Injected faults (PUT /__admin/faults): a delay first, then maybe an answer in the endpoint's
+    // place: an error status, or nothing at all (a dropped connection).
+    const intercept = async (name: EndpointName) => {
+      const target = faultTargetOf(name);
+      if (target === undefined || context.state.faults.rules.length === 0) return undefined;
+      const drawn = drawFaults(context.state.faults, target);
+      if (drawn.fired) context.changed();
+      if (drawn.delayMs > 0) {
+        trace.pass('injectDelay');
+        fault = { kind: 'delay', delay_ms: drawn.delayMs };
+        await new Promise((resolve) => setTimeout(resolve, drawn.delayMs));
+      }
+      const rule = drawn.stop;
+      if (!rule) return undefined;
+      trace.fail('injectFault');
+      const delay = drawn.delayMs > 0 ? { delay_ms: drawn.delayMs } : {};
+      if (rule.kind === 'drop') {
+        fault = { kind: 'drop', ...delay };
+        trace.detail = `injected fault: connection dropped (${rule.target}${rule.count !== undefined ? `, ${rule.remaining} of ${rule.count} left` : ''})`;
+        return dropped();
+      }
+      const injected = faultResponse(rule);
+      fault = { kind: 'status', status: injected.response.status, ...delay };
+      failure = injected.error;
+      return injected.response;
+    };
     try {
       response = await dispatch(
-        { request, url, context, trace, admin },
+        { request, url, context, trace, admin, intercept },
         onIssuer,
         onApi,
         (e) => {
@@ -363,6 +398,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       };
       if (trace.clientId !== undefined) entry.clientId = trace.clientId;
+      if (fault) entry.fault = fault;
       if (failure) {
         entry.error = {
           error: failure.code,

@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from 'jose';
 import type { AccessTokenSigner } from './keys.ts';
 import type { StateStore } from './state.ts';
+import type { SignatureVerifier } from './verify-signature.ts';
 
 /** How a mock server is made: its hosts, its store, its wall clock. */
 export interface MockServerOptions {
@@ -24,4 +25,6 @@ export interface MockServerOptions {
   signingClientJwks?: JSONWebKeySet;
   /** Signs access tokens (default: WebCrypto). Node injects `node:crypto`'s synchronous sign. */
   signer?: AccessTokenSigner;
+  /** Verifies DPoP proofs' signatures (default: WebCrypto). Node injects `node:crypto`'s verify. */
+  verifier?: SignatureVerifier;
 }

@@ -1,31 +1,54 @@
 /**
- * The resource server's checks on a bearer request, in the order it runs them (CONTRACT.md,
- * "Resource API"), each by the step name its log records and the short name its error
- * descriptions ("failed the aud check") and the forge's outcomes (`rejected-at-aud`) use. The
- * page's token inspector and the forge list the same checks from here.
+ * The resource server's checks on a request, in the order it runs them (CONTRACT.md, "Resource
+ * API" and its DPoP additions), each by the step name its log records and the short name its
+ * error descriptions ("failed the aud check") and the forge's outcomes (`rejected-at-aud`) use.
+ * The page's token inspector and the forge list the same checks from here.
+ *
+ * `kind` says what a check looks at: `request` (where the token is), `dpop` (the request's DPoP
+ * proof: run only for the DPoP scheme), `token` (the token itself) and `binding` (whether the
+ * token's `cnf.jkt` matches the proof's key: run for the DPoP scheme and for any DPoP-bound
+ * token, so a bound token sent as Bearer is refused there). A plain bearer request logs only the
+ * `request` and `token` checks.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-4
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7
  */
 export const RESOURCE_CHECKS = [
-  { name: 'extractBearerToken', short: 'bearer' },
-  { name: 'checkWellFormed', short: 'well-formed' },
-  { name: 'checkAlg', short: 'alg' },
-  { name: 'checkTyp', short: 'typ' },
-  { name: 'checkKid', short: 'kid' },
-  { name: 'checkSignature', short: 'signature' },
-  { name: 'checkIssuer', short: 'iss' },
-  { name: 'checkAudience', short: 'aud' },
-  { name: 'checkTimes', short: 'times' },
-  { name: 'checkNotRevoked', short: 'revoked' },
-  { name: 'checkScope', short: 'scope' },
+  { name: 'extractBearerToken', short: 'bearer', kind: 'request' },
+  { name: 'checkDpopProof', short: 'dpop-proof', kind: 'dpop' },
+  { name: 'checkDpopTarget', short: 'dpop-target', kind: 'dpop' },
+  { name: 'checkDpopFreshness', short: 'dpop-freshness', kind: 'dpop' },
+  { name: 'checkDpopAth', short: 'dpop-ath', kind: 'dpop' },
+  { name: 'checkDpopNonce', short: 'dpop-nonce', kind: 'dpop' },
+  { name: 'checkDpopReplay', short: 'dpop-replay', kind: 'dpop' },
+  { name: 'checkWellFormed', short: 'well-formed', kind: 'token' },
+  { name: 'checkAlg', short: 'alg', kind: 'token' },
+  { name: 'checkTyp', short: 'typ', kind: 'token' },
+  { name: 'checkKid', short: 'kid', kind: 'token' },
+  { name: 'checkSignature', short: 'signature', kind: 'token' },
+  { name: 'checkIssuer', short: 'iss', kind: 'token' },
+  { name: 'checkAudience', short: 'aud', kind: 'token' },
+  { name: 'checkTimes', short: 'times', kind: 'token' },
+  { name: 'checkNotRevoked', short: 'revoked', kind: 'token' },
+  { name: 'checkDpopBinding', short: 'dpop-binding', kind: 'binding' },
+  { name: 'checkScope', short: 'scope', kind: 'token' },
 ] as const;
 
-export type ResourceCheckName = (typeof RESOURCE_CHECKS)[number]['name'];
+export type ResourceCheck = (typeof RESOURCE_CHECKS)[number];
+export type ResourceCheckName = ResourceCheck['name'];
 
-/** The checks on the token itself: every resource check but finding it in the request. */
-export type TokenCheckName = Exclude<ResourceCheckName, 'extractBearerToken'>;
+/** The checks on the DPoP proof and the binding: those a plain bearer request never runs. */
+export type DpopCheckName = Extract<ResourceCheck, { kind: 'dpop' | 'binding' }>['name'];
+
+/** The checks on the token itself (the binding included): every check but the request's own. */
+export type TokenCheckName = Extract<ResourceCheck, { kind: 'token' | 'binding' }>['name'];
 
 export const TOKEN_CHECK_NAMES: readonly TokenCheckName[] = RESOURCE_CHECKS.flatMap((c) =>
-  c.name === 'extractBearerToken' ? [] : [c.name],
+  c.kind === 'token' || c.kind === 'binding' ? [c.name] : [],
+);
+
+export const DPOP_CHECK_NAMES: readonly DpopCheckName[] = RESOURCE_CHECKS.flatMap((c) =>
+  c.kind === 'dpop' || c.kind === 'binding' ? [c.name] : [],
 );
 
 export const CHECK_SHORT_NAMES = Object.fromEntries(

@@ -1,6 +1,14 @@
 import { compactVerify } from 'jose';
 import { leeway, type ServerContext } from './context.ts';
 import {
+  boundThumbprint,
+  checkDpopProof,
+  DPOP_ALGS,
+  type DpopProof,
+  dpopNonceHeaders,
+} from './dpop.ts';
+import {
+  DpopChallenge,
   InsufficientScope,
   InvalidBearerRequest,
   InvalidToken,
@@ -33,6 +41,8 @@ export interface VerifiedToken {
   iat: number | undefined;
   exp: number;
   jti: string | undefined;
+  /** The DPoP key the token is bound to (`cnf.jkt`), if it is. */
+  jkt: string | undefined;
 }
 
 const fail = (context: ServerContext, check: string, description: string, detail: string) =>
@@ -85,6 +95,7 @@ export async function verifyAccessToken(
       iat: record.iat,
       exp: record.exp,
       jti: record.jti,
+      jkt: record.jkt,
     };
   }
 
@@ -200,6 +211,7 @@ export async function verifyAccessToken(
     iat: times.iat,
     exp: times.exp,
     jti,
+    jkt: boundThumbprint(payload),
   };
 }
 
@@ -269,7 +281,27 @@ export type ApiRoute =
   | { action: 'getOrder'; scope: 'read:orders'; id: string }
   | { action: 'createOrder'; scope: 'write:orders' };
 
-const BEARER = /^bearer +([A-Za-z0-9\-._~+/]+=*) *$/i;
+/** `Authorization: Bearer <token>` or `Authorization: DPoP <token>` (RFC 6750 §2.1, RFC 9449 §7.1). */
+const CREDENTIALS = /^(bearer|dpop) +([A-Za-z0-9\-._~+/]+=*) *$/i;
+
+/** How the token was presented. */
+type Scheme = 'Bearer' | 'DPoP';
+
+/**
+ * Re-shape a token check's refusal as a DPoP challenge: a request made with the DPoP scheme (or
+ * with a DPoP-bound token) is told so in `WWW-Authenticate: DPoP`, naming the proof algorithms.
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-7.1
+ */
+function asDpopChallenge(error: unknown, nonce: Record<string, string>): unknown {
+  if (error instanceof InvalidToken) {
+    return new DpopChallenge('invalid_token', error.description, {
+      algs: DPOP_ALGS,
+      ...(error.detail !== undefined && { detail: error.detail }),
+      ...(nonce['DPoP-Nonce'] !== undefined && { nonce: nonce['DPoP-Nonce'] }),
+    });
+  }
+  return error;
+}
 
 /**
  * Serve one API request: refuse tokens outside the Authorization header, verify the bearer
@@ -321,43 +353,98 @@ export async function serveApi(
     }
   }
 
-  const token = check(trace, 'extractBearerToken', () => {
+  const { scheme, token } = check(trace, 'extractBearerToken', () => {
     const header = request.headers.get('authorization');
-    if (header === null || !/^bearer(\s|$)/i.test(header.trim())) {
+    if (header === null || !/^(bearer|dpop)(\s|$)/i.test(header.trim())) {
       throw new MissingToken(
         realm,
         header === null
           ? 'No access token. Send Authorization: Bearer <access_token>.'
-          : 'The Authorization header is not a Bearer token. Send Authorization: Bearer <access_token>.',
+          : 'The Authorization header is neither a Bearer nor a DPoP token. Send Authorization: Bearer <access_token>.',
       );
     }
-    const match = BEARER.exec(header.trim());
+    const match = CREDENTIALS.exec(header.trim());
     if (!match) {
-      throw new InvalidBearerRequest(
-        realm,
-        'The Authorization header is malformed. Send exactly: Bearer, one space, the token.',
-        'Bearer credentials do not match the b64token syntax',
-      );
+      const dpop = /^dpop/i.test(header.trim());
+      const description = `The Authorization header is malformed. Send exactly: ${dpop ? 'DPoP' : 'Bearer'}, one space, the token.`;
+      throw dpop
+        ? new DpopChallenge('invalid_request', description, {
+            algs: DPOP_ALGS,
+            detail: 'DPoP credentials do not match the token68 syntax',
+          })
+        : new InvalidBearerRequest(
+            realm,
+            description,
+            'Bearer credentials do not match the b64token syntax',
+          );
     }
-    return match[1] as string;
+    return {
+      scheme: (match[1]?.toLowerCase() === 'dpop' ? 'DPoP' : 'Bearer') as Scheme,
+      token: match[2] as string,
+    };
   });
 
-  const verified = await verifyAccessToken(token, context, trace);
+  // The DPoP scheme: the proof first (it names the token in ath), then the token.
+  let proof: DpopProof | undefined;
+  if (scheme === 'DPoP') {
+    proof = await checkDpopProof({ request, context, trace, audience: 'api', accessToken: token });
+  }
+  const nonce = scheme === 'DPoP' ? dpopNonceHeaders(context, 'api') : {};
+  let verified: VerifiedToken;
+  try {
+    verified = await verifyAccessToken(token, context, trace);
+  } catch (error) {
+    throw scheme === 'DPoP' ? asDpopChallenge(error, nonce) : error;
+  }
   trace.clientId = verified.client_id;
+
+  // RFC 9449 §7.1 and §7.2: a DPoP-bound token only with a proof by its key, never as Bearer.
+  const bound = verified.jkt;
+  if (scheme === 'DPoP' || bound !== undefined) {
+    check(trace, 'checkDpopBinding', () => {
+      const refuse = (description: string, detail: string) =>
+        new DpopChallenge('invalid_token', description, {
+          algs: DPOP_ALGS,
+          detail,
+          ...(nonce['DPoP-Nonce'] !== undefined && { nonce: nonce['DPoP-Nonce'] }),
+        });
+      if (bound === undefined) {
+        throw refuse(
+          'The access token is not DPoP-bound (it has no cnf.jkt), so the DPoP scheme does not apply. Send it as Authorization: Bearer, or get a DPoP-bound token by sending a DPoP proof to the token endpoint.',
+          'DPoP scheme with an unbound token',
+        );
+      }
+      if (proof === undefined) {
+        throw refuse(
+          'The access token is DPoP-bound: it is only accepted with Authorization: DPoP and a DPoP proof signed by its key, never as a Bearer token.',
+          `bound token (cnf.jkt ${bound}) sent with the Bearer scheme`,
+        );
+      }
+      if (proof.jkt !== bound) {
+        throw refuse(
+          "The DPoP proof is signed by a different key than the one the access token is bound to. Only the key's holder can use this token.",
+          `cnf.jkt ${bound}, proof key ${proof.jkt}`,
+        );
+      }
+    });
+  }
 
   check(trace, 'checkScope', () => {
     const granted = scopesOf(verified.scope);
     if (!granted.includes(route.scope)) {
-      throw new InsufficientScope(
-        realm,
-        route.scope,
-        `This call needs scope ${route.scope}; the token has ${granted.length ? granted.join(' ') : 'no scopes'}. Request a token with scope ${route.scope}.`,
-        `token scope ${JSON.stringify(verified.scope)}`,
-      );
+      const description = `This call needs scope ${route.scope}; the token has ${granted.length ? granted.join(' ') : 'no scopes'}. Request a token with scope ${route.scope}.`;
+      const detail = `token scope ${JSON.stringify(verified.scope)}`;
+      throw scheme === 'DPoP'
+        ? new DpopChallenge('insufficient_scope', description, {
+            algs: DPOP_ALGS,
+            scope: route.scope,
+            detail,
+          })
+        : new InsufficientScope(realm, route.scope, description, detail);
     }
   });
 
-  const noStore = { 'Cache-Control': 'no-store' };
+  const noStore = { 'Cache-Control': 'no-store', ...nonce };
   switch (route.action) {
     case 'listUsers':
       return json(200, { users: SAMPLE_USERS }, noStore);

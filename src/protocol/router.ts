@@ -16,6 +16,11 @@ import { ciJwks, ciMetadata, workloadTokenEndpoint } from './workload-platform.t
 
 /** What a route handler gets. */
 export interface RouteInput {
+  /**
+   * Asked once the route and its method are known, before the handler: an answer in the
+   * handler's place (an injected fault), or undefined to go on.
+   */
+  intercept?: (endpoint: EndpointName) => Promise<ProtocolResponse | undefined>;
   request: Request;
   url: URL;
   /** The `:id` segment, for routes that have one. */
@@ -291,6 +296,16 @@ export const ROUTES: readonly Route[] = [
     methods: { GET: ({ admin }) => ok({ keys: admin.ciKeys() }) },
   },
   {
+    host: 'issuer',
+    path: '/__admin/faults',
+    endpoint: 'admin',
+    methods: {
+      GET: ({ admin }) => ok(admin.faults()),
+      PUT: async (i) => ok(await i.admin.putFaults(await adminBody(i))),
+      DELETE: async ({ admin }) => ok(await admin.clearFaults()),
+    },
+  },
+  {
     host: 'ci',
     path: '/.well-known/openid-configuration',
     endpoint: 'platform',
@@ -400,5 +415,7 @@ export async function dispatch(
   if (request.method === 'OPTIONS') return empty(204, { Allow: allow.join(', ') });
   const handler = match.route.methods[request.method as keyof Route['methods']];
   if (!handler) throw new MethodNotAllowed(allow, request.method, url.pathname);
+  const intercepted = await input.intercept?.(match.route.endpoint);
+  if (intercepted) return intercepted;
   return handler({ ...input, id: match.id });
 }

@@ -15,6 +15,7 @@ export const SEEDED_CLIENTS = {
   cron: { client_id: 'cron-sync', client_secret: 'cron-secret' },
   signing: { client_id: 'signing-client' },
   warehouse: { client_id: 'warehouse-sync' },
+  dpop: { client_id: 'dpop-client', client_secret: 'dpop-secret' },
 } as const;
 
 /** The workload (the CI job on main) the seeded `warehouse-sync` trusts instead of a secret. */
@@ -71,6 +72,13 @@ export function seedClients(seed: SeedHosts): Record<string, ClientRecord> {
       { issuer: seed.ciIssuer, subject: WAREHOUSE_SYNC_SUBJECT, audience: seed.issuer },
     ],
     scopes: ['read:orders'],
+  });
+  // The DPoP lesson's client: every token request must carry a proof (RFC 9449 §5.2).
+  add({
+    ...base,
+    ...secret(SEEDED_CLIENTS.dpop),
+    scopes: ['read:users', 'read:orders'],
+    require_dpop: true,
   });
   return clients;
 }

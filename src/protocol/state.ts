@@ -24,6 +24,13 @@ export type TokenReuse = 'never' | 'same-second';
  */
 export type AssertionAudience = 'legacy' | 'strict';
 
+/**
+ * Whether the token endpoint and the API ask DPoP clients for a server-provided nonce: 'off'
+ * (default) or 'on' (a proof without the current nonce: `use_dpop_nonce` and a `DPoP-Nonce` to
+ * retry with, RFC 9449 §8 and §9).
+ */
+export type DpopNonceSetting = 'off' | 'on';
+
 /** The server's behaviour profile, changeable through the admin API. */
 export interface ServerSettings {
   /** 'strict' (default): invalid_scope; 'downscope': grant the allowed part. */
@@ -36,6 +43,8 @@ export interface ServerSettings {
   tokenReuse: TokenReuse;
   /** 'legacy' (default): untyped assertions as RFC 7523 allowed; 'strict': the typed form only. */
   assertionAudience: AssertionAudience;
+  /** 'off' (default): DPoP proofs need no nonce; 'on': the server hands one out and wants it. */
+  dpopNonce: DpopNonceSetting;
 }
 
 /**
@@ -62,6 +71,11 @@ export interface ClientRecord {
   token_format: 'jwt' | 'opaque';
   access_token_ttl: number;
   rate_limit_per_minute: number | null;
+  /**
+   * The client must send a DPoP proof with every token request (RFC 9449 §5.2 calls this
+   * `dpop_bound_access_tokens`). Absent: false.
+   */
+  require_dpop?: boolean;
 }
 
 /** A signing key as persisted: JWKs, so a reload keeps tokens verifiable. */
@@ -84,6 +98,8 @@ export interface IssuedToken {
   iat: number;
   exp: number;
   format: 'jwt' | 'opaque';
+  /** The RFC 7638 thumbprint of the DPoP key the token is bound to (`cnf.jkt`), if it is. */
+  jkt?: string;
 }
 
 export interface User {
@@ -111,6 +127,51 @@ export interface SeenAssertion {
   exp: number;
   /** When it dies by the wall clock: `exp` minus the clock's offset when it was used. */
   wallExp: number;
+}
+
+/** A DPoP nonce the server hands out, and the one before it (still accepted for a while). */
+export interface DpopNonce {
+  current: string;
+  previous?: string;
+  /** When `current` was made, server clock, epoch seconds. */
+  issuedAt: number;
+}
+
+/** Where faults can be injected (CONTRACT.md, Additions: Faults). */
+export const FAULT_TARGETS = ['token', 'api', 'introspect', 'revoke'] as const;
+export type FaultTarget = (typeof FAULT_TARGETS)[number];
+
+/** What an injected fault does. */
+export const FAULT_KINDS = ['status', 'delay', 'drop'] as const;
+export type FaultKind = (typeof FAULT_KINDS)[number];
+
+/** One injected fault, as `PUT /__admin/faults` set it, with what is left of its count. */
+export interface FaultRule {
+  target: FaultTarget;
+  kind: FaultKind;
+  /** For `status`: 500..599 or 429. */
+  status?: number;
+  /** For `status`: a Retry-After in seconds. */
+  retry_after?: number;
+  /** For `delay`: how long to hold the request before answering it, in ms. */
+  delay_ms?: number;
+  /** Fault the next `count` matching requests, then stop. */
+  count?: number;
+  /** Fault each matching request at this chance (a seeded random, so a run replays the same). */
+  probability?: number;
+  /** How many of `count` are left (absent without a count). */
+  remaining?: number;
+  /** Matching requests this rule faulted so far. */
+  fired: number;
+}
+
+/** The injected faults and the seeded random that decides the probabilistic ones. */
+export interface FaultState {
+  rules: FaultRule[];
+  /** The seed the last PUT gave (default 1). */
+  seed: number;
+  /** The random generator's state now (mulberry32), advanced by each draw. */
+  random: number;
 }
 
 /**
@@ -142,6 +203,12 @@ export interface ServerSnapshot {
   revoked: Record<string, number>;
   /** `client_id jti` of seen client assertions -> until when (kept while they could be replayed). */
   seenAssertions: Record<string, SeenAssertion>;
+  /** `htu jti` of seen DPoP proofs -> until when (kept while their iat is in the window). */
+  seenDpopProofs: Record<string, SeenAssertion>;
+  /** The DPoP nonces of the token endpoint and of the API (RFC 9449 §9: each its own). */
+  dpopNonces: { token?: DpopNonce; api?: DpopNonce };
+  /** Injected faults (`/__admin/faults`); reset clears them. */
+  faults: FaultState;
   /** client_id -> server-ms timestamps of token requests in the last 60 s. */
   rateLimits: Record<string, number[]>;
   orders: Order[];
@@ -167,7 +234,13 @@ export function defaultSettings(): ServerSettings {
     signingAlg: 'ES256',
     tokenReuse: 'never',
     assertionAudience: 'legacy',
+    dpopNonce: 'off',
   };
+}
+
+/** No faults, seed 1. */
+export function noFaults(): FaultState {
+  return { rules: [], seed: 1, random: 1 };
 }
 
 /** A prototype-free dictionary. */
@@ -264,7 +337,8 @@ function isClientShape(v: Record<string, unknown>): v is Record<string, unknown>
     isFiniteNumber(v.access_token_ttl) &&
     v.access_token_ttl > 0 &&
     (v.rate_limit_per_minute === null ||
-      (isFiniteNumber(v.rate_limit_per_minute) && v.rate_limit_per_minute > 0))
+      (isFiniteNumber(v.rate_limit_per_minute) && v.rate_limit_per_minute > 0)) &&
+    isOptional(v.require_dpop, (x): x is boolean => typeof x === 'boolean')
   );
 }
 
@@ -298,8 +372,66 @@ function isLogEntry(v: unknown): v is LogEntry {
         isString(error.error_description) &&
         isOptional(error.detail, isString))) &&
     isOptional(v.detail, isString) &&
+    isOptional(v.fault, isLoggedFault) &&
     isFiniteNumber(v.durationMs)
   );
+}
+
+function isLoggedFault(v: unknown): v is NonNullable<LogEntry['fault']> {
+  return (
+    isObject(v) &&
+    (FAULT_KINDS as readonly unknown[]).includes(v.kind) &&
+    isOptional(v.status, isFiniteNumber) &&
+    isOptional(v.delay_ms, isFiniteNumber)
+  );
+}
+
+function isFaultRule(v: unknown): v is FaultRule {
+  return (
+    isObject(v) &&
+    (FAULT_TARGETS as readonly unknown[]).includes(v.target) &&
+    (FAULT_KINDS as readonly unknown[]).includes(v.kind) &&
+    isOptional(v.status, isFiniteNumber) &&
+    isOptional(v.retry_after, isFiniteNumber) &&
+    isOptional(v.delay_ms, isFiniteNumber) &&
+    isOptional(v.count, isFiniteNumber) &&
+    isOptional(v.probability, isFiniteNumber) &&
+    isOptional(v.remaining, isFiniteNumber) &&
+    isFiniteNumber(v.fired)
+  );
+}
+
+/** Faults as stored; absent (snapshots saved before faults existed): none. */
+function faultState(v: unknown): FaultState | undefined {
+  if (v === undefined) return noFaults();
+  if (
+    !isObject(v) ||
+    !Array.isArray(v.rules) ||
+    !v.rules.every(isFaultRule) ||
+    !isFiniteNumber(v.seed) ||
+    !isFiniteNumber(v.random)
+  ) {
+    return undefined;
+  }
+  return { rules: v.rules, seed: v.seed, random: v.random };
+}
+
+function isDpopNonce(v: unknown): v is DpopNonce {
+  return (
+    isObject(v) &&
+    isString(v.current) &&
+    isOptional(v.previous, isString) &&
+    isDateSeconds(v.issuedAt)
+  );
+}
+
+/** DPoP nonces as stored; absent (older snapshots): none handed out yet. */
+function dpopNonces(v: unknown): ServerSnapshot['dpopNonces'] | undefined {
+  if (v === undefined) return {};
+  if (!isObject(v) || !isOptional(v.token, isDpopNonce) || !isOptional(v.api, isDpopNonce)) {
+    return undefined;
+  }
+  return { ...(v.token && { token: v.token }), ...(v.api && { api: v.api }) };
 }
 
 function isOrder(v: unknown): v is Order {
@@ -324,7 +456,8 @@ function isIssued(v: unknown): v is IssuedToken {
     isString(v.iss) &&
     isDateSeconds(v.iat) &&
     isDateSeconds(v.exp) &&
-    (v.format === 'jwt' || v.format === 'opaque')
+    (v.format === 'jwt' || v.format === 'opaque') &&
+    isOptional(v.jkt, isString)
   );
 }
 
@@ -410,7 +543,8 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
       st.assertionAudience === undefined ||
       st.assertionAudience === 'legacy' ||
       st.assertionAudience === 'strict'
-    )
+    ) ||
+    !(st.dpopNonce === undefined || st.dpopNonce === 'off' || st.dpopNonce === 'on')
   ) {
     return undefined;
   }
@@ -431,7 +565,12 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
   }
   const revoked = secondsDict(s.revoked);
   const seenAssertions = seenAssertionDict(s.seenAssertions);
-  if (!revoked || !seenAssertions || !isObject(s.rateLimits)) return undefined;
+  // absent in snapshots saved before DPoP: none seen
+  const seenDpopProofs = seenAssertionDict(s.seenDpopProofs ?? {});
+  const nonces = dpopNonces(s.dpopNonces);
+  const faults = faultState(s.faults);
+  if (!revoked || !seenAssertions || !seenDpopProofs || !nonces || !faults) return undefined;
+  if (!isObject(s.rateLimits)) return undefined;
   const rateLimits = dict<number[]>();
   for (const [k, list] of Object.entries(s.rateLimits)) {
     if (!Array.isArray(list) || !list.every(isDateMs)) return undefined;
@@ -449,6 +588,7 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
       signingAlg: st.signingAlg,
       tokenReuse: st.tokenReuse ?? 'never',
       assertionAudience: st.assertionAudience ?? 'legacy',
+      dpopNonce: st.dpopNonce ?? 'off',
     },
     ciKeys,
     clockOffsetMs: s.clockOffsetMs,
@@ -457,6 +597,9 @@ export function parseSnapshot(input: unknown, nowMs?: number): ServerSnapshot | 
     opaque,
     revoked,
     seenAssertions,
+    seenDpopProofs,
+    dpopNonces: nonces,
+    faults,
     rateLimits,
     orders: s.orders,
     nextOrderNumber: s.nextOrderNumber,
@@ -469,9 +612,9 @@ export const OPAQUE_CAPACITY = 2000;
 
 /**
  * Forget what has expired, with five minutes' grace (the largest leeway): issued-index entries,
- * opaque tokens, revocations and seen assertion jtis (these two once dead on the server clock and
- * in real time, so moving the clock forward and back never revives what they refuse; see
- * {@link SeenAssertion}), rate-limit windows older than a minute. `nowMs` is the server
+ * opaque tokens, revocations, seen assertion and DPoP proof jtis (these once dead on the server
+ * clock and in real time, so moving the clock forward and back never revives what they refuse;
+ * see {@link SeenAssertion}), rate-limit windows older than a minute. `nowMs` is the server
  * clock, `wallNowMs` real time.
  */
 export function pruneExpired(state: ServerSnapshot, nowMs: number, wallNowMs: number): void {
@@ -491,6 +634,8 @@ export function pruneExpired(state: ServerSnapshot, nowMs: number, wallNowMs: nu
     if (exp + skew <= now && exp + skew <= wallNow) delete state.revoked[k];
   for (const [k, seen] of Object.entries(state.seenAssertions))
     if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenAssertions[k];
+  for (const [k, seen] of Object.entries(state.seenDpopProofs))
+    if (seen.exp + skew <= now && seen.wallExp + skew <= wallNow) delete state.seenDpopProofs[k];
   for (const [k, list] of Object.entries(state.rateLimits)) {
     if (list.every((t) => t <= nowMs - 60_000)) delete state.rateLimits[k];
   }

@@ -1,5 +1,6 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
 import { pruneSoon, type ServerContext, stateMemory } from './context.ts';
+import { checkDpopProof, type DpopProof, dpopNonceHeaders } from './dpop.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
 import { json, NO_STORE, type ProtocolResponse } from './http.ts';
 import { randomToken } from './jwt.ts';
@@ -12,7 +13,8 @@ import { type NamedStep, runSteps, step, type Trace } from './trace.ts';
 /** The token endpoint's answer on success (RFC 6749 §5.1). */
 export interface TokenResponse {
   access_token: string;
-  token_type: 'Bearer';
+  /** `DPoP` when the token is bound to the key of the request's DPoP proof (RFC 9449 §5). */
+  token_type: 'Bearer' | 'DPoP';
   expires_in: number;
   scope: string;
 }
@@ -24,10 +26,14 @@ interface TokenRequest {
   readonly trace: Trace;
   params?: Params;
   auth?: AuthenticatedClient;
+  /** The request's DPoP proof, once checked: the token is bound to its key. */
+  dpop?: DpopProof;
   scope?: string;
   audience?: string;
   response?: ProtocolResponse;
 }
+
+const hasDpopHeader = (t: TokenRequest) => t.request.headers.has('dpop');
 
 const need = <T>(value: T | undefined): T => {
   if (value === undefined) throw new Error('token endpoint step ran out of order');
@@ -54,6 +60,32 @@ export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
       t.context.endpoints.token,
     );
   }),
+  // RFC 9449 §5.2 (dpop_bound_access_tokens): such a client's token requests must carry a proof.
+  step(
+    'requireDpop',
+    (t) => {
+      if (hasDpopHeader(t)) return;
+      const id = need(t.auth).client.client_id;
+      throw new OAuthError(
+        'invalid_request',
+        `Client ${id} must send a DPoP proof with every token request (it is registered with require_dpop). Add a DPoP header: a JWT signed with your DPoP key, with htm POST and htu this token endpoint.`,
+        { detail: `${id} requires DPoP; no DPoP header` },
+      );
+    },
+    (t) => need(t.auth).client.require_dpop === true,
+  ),
+  step(
+    'validateDpopProof',
+    async (t) => {
+      t.dpop = await checkDpopProof({
+        request: t.request,
+        context: t.context,
+        trace: t.trace,
+        audience: 'token',
+      });
+    },
+    hasDpopHeader,
+  ),
   step('checkRateLimit', (t) => checkRateLimit(t.context, need(t.auth))),
   step('checkGrantType', (t) => {
     const grantType = need(t.params).get('grant_type');
@@ -85,7 +117,11 @@ export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
   }),
   step('issueAccessToken', async (t) => {
     const { client } = need(t.auth);
-    const options = { format: client.token_format, ttl: client.access_token_ttl };
+    const options = {
+      format: client.token_format,
+      ttl: client.access_token_ttl,
+      ...(t.dpop && { jkt: t.dpop.jkt }),
+    };
     const reused = reusableToken(
       t.context,
       client.client_id,
@@ -105,17 +141,20 @@ export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
     rememberForReuse(t.context, issued);
     t.trace.detail = reused
       ? `returned the ${reused.record.format} token jti ${reused.record.jti} issued to ${client.client_id} earlier in this second (tokenReuse: same-second), exp ${reused.record.exp}`
-      : `issued ${issued.record.format} token jti ${issued.record.jti} to ${client.client_id}, scope "${issued.record.scope}", exp ${issued.record.exp}`;
+      : `issued ${issued.record.format} token jti ${issued.record.jti} to ${client.client_id}, scope "${issued.record.scope}", exp ${issued.record.exp}${issued.record.jkt ? `, bound to DPoP key ${issued.record.jkt}` : ''}`;
     const body: TokenResponse = {
       access_token: issued.token,
-      token_type: 'Bearer',
+      token_type: issued.record.jkt ? 'DPoP' : 'Bearer',
       // a reused token has lived part of its second: never claim more than it has left
       expires_in: reused
         ? Math.max(0, reused.record.exp - t.context.clock.now())
         : client.access_token_ttl,
       scope: issued.record.scope,
     };
-    t.response = json(200, body, NO_STORE);
+    t.response = json(200, body, {
+      ...NO_STORE,
+      ...(t.dpop && dpopNonceHeaders(t.context, 'token')),
+    });
   }),
 ];
 
@@ -256,8 +295,8 @@ export function requestedAudience(context: ServerContext, params: Params): strin
   return api;
 }
 
-const reuseKey = (clientId: string, scope: string, audience: string) =>
-  `${clientId}\n${scope}\n${audience}`;
+const reuseKey = (clientId: string, scope: string, audience: string, jkt = '') =>
+  `${clientId}\n${scope}\n${audience}\n${jkt}`;
 
 /**
  * With `tokenReuse: same-second`, the token this client got for the same scope and audience
@@ -270,10 +309,12 @@ export function reusableToken(
   clientId: string,
   scope: string,
   audience: string,
-  options: { format: 'jwt' | 'opaque'; ttl: number },
+  options: { format: 'jwt' | 'opaque'; ttl: number; jkt?: string },
 ): { token: string; record: IssuedToken } | undefined {
   if (context.state.settings.tokenReuse !== 'same-second') return undefined;
-  const last = stateMemory(context).lastIssued.get(reuseKey(clientId, scope, audience));
+  const last = stateMemory(context).lastIssued.get(
+    reuseKey(clientId, scope, audience, options.jkt),
+  );
   if (!last) return undefined;
   const { record } = last;
   const usable =
@@ -291,25 +332,30 @@ function rememberForReuse(context: ServerContext, issued: { token: string; recor
   if (context.state.settings.tokenReuse !== 'same-second') return;
   const { record } = issued;
   // one entry per client, scope and audience: the map stays as small as the client list
-  stateMemory(context).lastIssued.set(reuseKey(record.client_id, record.scope, record.aud), {
-    ...issued,
-    kid: record.format === 'jwt' ? context.keys.active().stored.kid : undefined,
-  });
+  stateMemory(context).lastIssued.set(
+    reuseKey(record.client_id, record.scope, record.aud, record.jkt),
+    {
+      ...issued,
+      kid: record.format === 'jwt' ? context.keys.active().stored.kid : undefined,
+    },
+  );
 }
 
 /** How many issued tokens the index keeps. */
 export const ISSUED_INDEX_CAPACITY = 500;
 
 /**
- * Sign (or mint an opaque) access token and remember it.
+ * Sign (or mint an opaque) access token and remember it. With `jkt`, the token is bound to that
+ * DPoP key: a JWT carries `cnf: {jkt}`, an opaque token's record keeps it for introspection.
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-6
  */
 export async function issueAccessToken(
   context: ServerContext,
   clientId: string,
   scope: string,
   audience: string,
-  options: { format: 'jwt' | 'opaque'; ttl: number },
+  options: { format: 'jwt' | 'opaque'; ttl: number; jkt?: string },
 ): Promise<{ token: string; record: IssuedToken }> {
   const iat = context.clock.now();
   const record: IssuedToken = {
@@ -321,6 +367,7 @@ export async function issueAccessToken(
     iat,
     exp: iat + options.ttl,
     format: options.format,
+    ...(options.jkt !== undefined && { jkt: options.jkt }),
   };
   let token: string;
   if (options.format === 'opaque') {
@@ -339,6 +386,7 @@ export async function issueAccessToken(
         iat,
         exp: record.exp,
         jti: record.jti,
+        ...(record.jkt !== undefined && { cnf: { jkt: record.jkt } }),
       },
       context.options.signer,
     );

@@ -53,11 +53,21 @@ export async function checkAsync<T>(trace: Trace, name: string, run: () => Promi
 export interface NamedStep<C> {
   readonly name: string;
   run(context: C): void | Promise<void>;
+  /** Run (and record) the step only when this says so: a step that applies to some requests. */
+  when?(context: C): boolean;
 }
 
-/** Declare a step; the explicit name survives minification (function names do not). */
-export function step<C>(name: string, run: (context: C) => void | Promise<void>): NamedStep<C> {
-  return { name, run };
+/**
+ * Declare a step; the explicit name survives minification (function names do not). With `when`,
+ * the step runs only for the requests it applies to (a DPoP proof's checks, say), and is not in
+ * the log of the others.
+ */
+export function step<C>(
+  name: string,
+  run: (context: C) => void | Promise<void>,
+  when?: (context: C) => boolean,
+): NamedStep<C> {
+  return when ? { name, run, when } : { name, run };
 }
 
 /** Run steps in order, recording each; the first failure stops the list and is rethrown. */
@@ -67,6 +77,7 @@ export async function runSteps<C>(
   trace: Trace,
 ): Promise<void> {
   for (const s of steps) {
+    if (s.when && !s.when(context)) continue;
     try {
       const pending = s.run(context);
       if (pending !== undefined) await pending;

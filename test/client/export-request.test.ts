@@ -414,7 +414,9 @@ describe('toPlaywrightTest', () => {
     });
     expect(result).toEqual({
       ok: false,
-      reason: expect.stringContaining('signs a client assertion ({{$client_assertion}})'),
+      reason: expect.stringContaining(
+        '(a client assertion, {{$client_assertion}}, or a DPoP proof, {{$dpop}})',
+      ),
     });
   });
 

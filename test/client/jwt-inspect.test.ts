@@ -79,6 +79,7 @@ const ORDER: VerifyStepName[] = [
   'checkAudience',
   'checkTimes',
   'checkNotRevoked',
+  'checkDpopBinding',
   'checkScope',
 ];
 
@@ -289,6 +290,7 @@ describe('runTokenChecks', () => {
       'passed',
       'passed',
       'server_side',
+      'skipped',
       'passed',
     ]);
     expect(r.steps.find((s) => s.name === 'checkNotRevoked')).toMatchObject({
@@ -296,6 +298,26 @@ describe('runTokenChecks', () => {
       detail: 'Checked by the API: only the server knows which tokens were revoked.',
     });
     expect(r.payload?.client_id).toBe('demo-client');
+  });
+
+  it('explains a DPoP-bound token: the binding is the API’s to check, per request', async () => {
+    const jkt = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs';
+    const r = await runTokenChecks(
+      await sign({ ...claims(), cnf: { jkt } }),
+      options({ dpopJkt: jkt }),
+    );
+    expect(r.ok).toBe(true);
+    const binding = r.steps.find((s) => s.name === 'checkDpopBinding');
+    expect(binding).toMatchObject({ ok: null, status: 'server_side' });
+    expect(binding?.detail).toContain(`thumbprint ${jkt}. That is this page’s DPoP key.`);
+    const other = await runTokenChecks(
+      await sign({ ...claims(), cnf: { jkt } }),
+      options({ dpopJkt: 'another' }),
+    );
+    expect(other.steps.find((s) => s.name === 'checkDpopBinding')?.detail).toContain(
+      'That is not this page’s DPoP key.',
+    );
+    expect(claimExplanations.cnf?.url).toBe('https://www.rfc-editor.org/rfc/rfc9449#section-6.1');
   });
 
   it('verifies RS256 tokens and an audience array', async () => {
@@ -321,7 +343,15 @@ describe('runTokenChecks', () => {
     expect(
       r.steps
         .slice(0, i)
-        .every((s) => s.status === (s.name === 'checkNotRevoked' ? 'server_side' : 'passed')),
+        .every(
+          (s) =>
+            s.status ===
+            (s.name === 'checkNotRevoked'
+              ? 'server_side'
+              : s.name === 'checkDpopBinding'
+                ? 'skipped'
+                : 'passed'),
+        ),
     ).toBe(true);
     const failed = r.steps[i];
     expect(failed).toMatchObject({ name: step, ok: false, status: 'failed' });

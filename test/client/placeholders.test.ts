@@ -47,7 +47,10 @@ describe('one placeholder grammar for the build and the page', () => {
       const filled = fillVariables(
         text,
         {},
-        { assertions: { arg0: 'signed', '$assertion arg0 arg1 typed': 'signed' } },
+        {
+          assertions: { arg0: 'signed', '$assertion arg0 arg1 typed': 'signed' },
+          dpopProofs: { dpop: 'p', dpop_thief: 'q' },
+        },
       );
       expect(filled.errors).toEqual([]);
       expect(filled.missing).toEqual([]);

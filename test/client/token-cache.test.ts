@@ -339,3 +339,100 @@ describe('helpers', () => {
     expect(cacheSeconds(10, 60)).toBe(5);
   });
 });
+
+describe('a resilient client against injected faults', () => {
+  // The sleeps advance the shared clock instead of waiting.
+  const sleep = async (ms: number) => {
+    t += ms;
+  };
+
+  it('backs off exponentially, with full jitter when asked', async () => {
+    const { backoffDelay } = await import('../../src/client/token-cache.ts');
+    const retry = { attempts: 5, baseDelayMs: 1000, maxDelayMs: 5000 };
+    expect([1, 2, 3, 4].map((n) => backoffDelay(retry, n))).toEqual([1000, 2000, 4000, 5000]);
+    expect(backoffDelay({ ...retry, jitter: true, random: () => 0.25 }, 3)).toBe(1000);
+  });
+
+  it('retries a 503 after its Retry-After, then gets the token', async () => {
+    await server.admin.putFaults({
+      faults: [{ target: 'token', kind: 'status', status: 503, retry_after: 3, count: 2 }],
+    });
+    const { c, events } = await client({
+      retry: { attempts: 3, baseDelayMs: 1000 },
+      sleep,
+    });
+    const before = t;
+    await c.start();
+    expect(calls.token).toBe(3);
+    const retries = events.filter((e) => e.type === 'token_retry');
+    expect(retries.map((e) => (e.type === 'token_retry' ? [e.delayMs, e.reason] : []))).toEqual([
+      [3000, '503'],
+      [3000, '503'],
+    ]);
+    expect(t - before).toBe(6000);
+  });
+
+  it('does not retry what retrying cannot fix (a wrong secret)', async () => {
+    const { c } = await client({
+      tokenRequest: await buildTokenRequest(
+        {
+          grantType: 'client_credentials',
+          clientId: 'cron-sync',
+          clientSecret: 'wrong',
+          authMethod: 'client_secret_basic',
+          scope: [],
+        },
+        { issuer },
+      ),
+      retry: { attempts: 3, baseDelayMs: 1000 },
+      sleep,
+    });
+    await expect(c.start()).rejects.toBeInstanceOf(OAuthResponseError);
+    expect(calls.token).toBe(1);
+  });
+
+  it('retries a dropped connection', async () => {
+    await server.admin.putFaults({ faults: [{ target: 'token', kind: 'drop', count: 1 }] });
+    const { c, events } = await client({ retry: { attempts: 2, baseDelayMs: 500 }, sleep });
+    await c.start();
+    expect(events.map((e) => e.type)).toContain('token_unreachable');
+    expect(calls.token).toBe(2);
+  });
+
+  it('gives up a slow token request after timeoutMs', async () => {
+    await server.admin.putFaults({
+      faults: [{ target: 'token', kind: 'delay', delay_ms: 300, count: 1 }],
+    });
+    const { c, events } = await client({
+      timeoutMs: 50,
+      retry: { attempts: 1, baseDelayMs: 10 },
+      sleep,
+    });
+    await c.start();
+    expect(events).toContainEqual(
+      expect.objectContaining({ type: 'token_unreachable', reason: 'timeout' }),
+    );
+    expect(calls.token).toBe(2);
+  });
+
+  it('shares one token request among concurrent callers, or not', async () => {
+    const shared = await client();
+    await Promise.all([0, 1, 2, 3].map(() => shared.c.getToken()));
+    expect(calls.token).toBe(1);
+    calls.token = 0;
+    const apart = await client({ shareInFlight: false, queryKey: ['token', 'apart'] });
+    await Promise.all([0, 1, 2, 3].map(() => apart.c.getToken()));
+    expect(calls.token).toBe(4);
+  });
+
+  it('serves a still-valid cached token when the refresh fails', async () => {
+    const { c, events } = await client({ refreshMarginSeconds: 900, serveStale: true });
+    const first = await c.getToken();
+    t += 3000_000; // 50 minutes: stale (refresh at 45), valid until 60
+    await server.admin.putFaults({ faults: [{ target: 'token', kind: 'status', status: 503 }] });
+    expect(await c.getToken()).toBe(first);
+    expect(events.map((e) => e.type)).toContain('token_served_stale');
+    t += 700_000; // past its expiry: nothing left to serve
+    await expect(c.getToken()).rejects.toBeInstanceOf(OAuthResponseError);
+  });
+});

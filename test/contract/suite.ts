@@ -25,6 +25,8 @@
  */
 
 import {
+  base64url,
+  calculateJwkThumbprint,
   createLocalJWKSet,
   decodeJwt,
   decodeProtectedHeader,
@@ -73,6 +75,7 @@ const ORDERS = { id: 'orders-service', secret: 'orders-secret' } as const;
 const REPORTING = { id: 'reporting-job', secret: 'reporting-secret' } as const;
 const CRON = { id: 'cron-sync', secret: 'cron-secret' } as const;
 const SIGNING_ID = 'signing-client';
+const DPOP = { id: 'dpop-client', secret: 'dpop-secret' } as const;
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
 const WAREHOUSE_ID = 'warehouse-sync';
 const WAREHOUSE_SUBJECT = 'repo:acme/warehouse-sync:ref:refs/heads/main';
@@ -2198,6 +2201,419 @@ contract(
       }),
     });
     expectError(expect, foreign, 400, 'invalid_request');
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Additions: sender-constrained tokens (DPoP, RFC 9449)
+// ---------------------------------------------------------------------------------------------
+
+interface DpopKey {
+  privateKey: CryptoKey;
+  jwk: Json;
+  jkt: string;
+}
+
+async function dpopKey(): Promise<DpopKey> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256');
+  const jwk = (await exportJWK(publicKey)) as Json;
+  return { privateKey, jwk, jkt: await calculateJwkThumbprint(jwk) };
+}
+
+/** A DPoP proof for `htm htu` at the server's time; claims and header members overridable. */
+async function dpopProof(
+  t: ContractTarget,
+  expect: ContractExpect,
+  key: DpopKey,
+  htm: string,
+  htu: string,
+  options: { token?: string; claims?: Json; header?: Json } = {},
+): Promise<string> {
+  const claims: Json = {
+    jti: crypto.randomUUID(),
+    htm,
+    htu,
+    iat: await serverNow(t, expect),
+    ...options.claims,
+  };
+  if (options.token !== undefined) {
+    const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(options.token));
+    claims.ath = base64url.encode(new Uint8Array(digest));
+  }
+  return new SignJWT(claims)
+    .setProtectedHeader({ typ: 'dpop+jwt', alg: 'ES256', jwk: key.jwk, ...options.header })
+    .sign(key.privateKey);
+}
+
+function dpopTokenRequest(
+  t: ContractTarget,
+  proof: string | undefined,
+  client: { id: string; secret: string } = DEMO,
+): Promise<ContractResponse> {
+  return postForm(
+    t,
+    tokenUrl(t),
+    { grant_type: 'client_credentials' },
+    { authorization: basic(client.id, client.secret), ...(proof !== undefined && { dpop: proof }) },
+  );
+}
+
+async function boundToken(
+  t: ContractTarget,
+  expect: ContractExpect,
+  key: DpopKey,
+  client: { id: string; secret: string } = DEMO,
+): Promise<string> {
+  const res = await dpopTokenRequest(
+    t,
+    await dpopProof(t, expect, key, 'POST', tokenUrl(t)),
+    client,
+  );
+  expect(res.status, show(res)).toBe(200);
+  expect(obj(res.json).token_type, show(res)).toBe('DPoP');
+  return String(obj(res.json).access_token);
+}
+
+function dpopApi(
+  t: ContractTarget,
+  token: string,
+  proof: string | undefined,
+  scheme = 'DPoP',
+  path = '/api/v1/users',
+): Promise<ContractResponse> {
+  return t.fetch(`${t.api}${path}`, {
+    headers: { authorization: `${scheme} ${token}`, ...(proof !== undefined && { dpop: proof }) },
+  });
+}
+
+/** Asserts `WWW-Authenticate: DPoP error="<code>", ..., algs="..."` (RFC 9449 §7.1). */
+function expectDpopChallenge(
+  expect: ContractExpect,
+  res: ContractResponse,
+  status: number,
+  error: string,
+): Challenge {
+  expect(res.status, show(res)).toBe(status);
+  const challenge = parseChallenge(res.headers['www-authenticate']);
+  expect(challenge.scheme, show(res)).toBe('DPoP');
+  expect(challenge.params.error, show(res)).toBe(error);
+  expect(challenge.params.algs ?? '', show(res)).toMatch(/(^| )ES256( |$)/);
+  expect(challenge.params.algs ?? '', show(res)).toMatch(/(^| )RS256( |$)/);
+  return challenge;
+}
+
+contract(
+  'DPoP: metadata lists dpop_signing_alg_values_supported with ES256 and RS256',
+  async (t, expect) => {
+    const res = await t.fetch(`${t.issuer}/.well-known/oauth-authorization-server`);
+    const algs = obj(res.json).dpop_signing_alg_values_supported;
+    expect(algs).toContain('ES256');
+    expect(algs).toContain('RS256');
+    expect(algs).not.toContain('none');
+  },
+);
+
+contract(
+  'DPoP: a token request with a valid proof gets token_type DPoP and a JWT bound by cnf.jkt to the proof key',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const res = await dpopTokenRequest(t, await dpopProof(t, expect, key, 'POST', tokenUrl(t)));
+    expect(res.status, show(res)).toBe(200);
+    expectNoStore(expect, res);
+    const body = obj(res.json);
+    expect(body.token_type).toBe('DPoP');
+    expect(decodeJwt(String(body.access_token)).cnf).toEqual({ jkt: key.jkt });
+    // Without a proof the same client still gets a plain bearer token.
+    const plain = await getToken(t, expect, DEMO);
+    expect(plain.body.token_type).toBe('Bearer');
+    expect(decodeJwt(plain.access_token).cnf).toBeUndefined();
+  },
+);
+
+contract(
+  'DPoP: a bad proof or two DPoP headers answer 400 invalid_dpop_proof',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const url = tokenUrl(t);
+    const now = await serverNow(t, expect);
+    const { privateKey } = await generateKeyPair('ES256');
+    const privateJwk = (await exportJWK(
+      (
+        await generateKeyPair('ES256', { extractable: true })
+      ).privateKey,
+    )) as Json;
+    const bad: [string, string][] = [
+      ['not a JWT', 'not-a-jwt'],
+      ['typ JWT', await dpopProof(t, expect, key, 'POST', url, { header: { typ: 'JWT' } })],
+      ['htm GET', await dpopProof(t, expect, key, 'GET', url)],
+      ['htu of introspection', await dpopProof(t, expect, key, 'POST', introspectUrl(t))],
+      [
+        'iat 10 minutes ago',
+        await dpopProof(t, expect, key, 'POST', url, { claims: { iat: now - 600 } }),
+      ],
+      ['no jti', await dpopProof(t, expect, key, 'POST', url, { claims: { jti: undefined } })],
+      ['a private jwk', await dpopProof(t, expect, { ...key, jwk: privateJwk }, 'POST', url)],
+      ['signed by another key', await dpopProof(t, expect, { ...key, privateKey }, 'POST', url)],
+      [
+        'two DPoP headers',
+        `${await dpopProof(t, expect, key, 'POST', url)}, ${await dpopProof(t, expect, key, 'POST', url)}`,
+      ],
+      [
+        'alg none',
+        `${base64url.encode(JSON.stringify({ typ: 'dpop+jwt', alg: 'none', jwk: key.jwk }))}.${base64url.encode(JSON.stringify({ jti: 'x', htm: 'POST', htu: url, iat: now }))}.`,
+      ],
+    ];
+    for (const [name, proof] of bad) {
+      const res = await dpopTokenRequest(t, proof);
+      expect(res.status, `${name}: ${show(res)}`).toBe(400);
+      expect(obj(res.json).error, `${name}: ${show(res)}`).toBe('invalid_dpop_proof');
+      expect(String(obj(res.json).error_description).length).toBeGreaterThan(20);
+    }
+  },
+);
+
+contract(
+  'DPoP: a proof used twice at the token endpoint is refused the second time',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const proof = await dpopProof(t, expect, key, 'POST', tokenUrl(t));
+    expect((await dpopTokenRequest(t, proof)).status).toBe(200);
+    const again = await dpopTokenRequest(t, proof);
+    expectError(expect, again, 400, 'invalid_dpop_proof');
+    expect(String(obj(again.json).error_description)).toMatch(/already used/);
+  },
+);
+
+contract(
+  'DPoP: the seeded dpop-client (require_dpop) without a proof gets 400, with one a DPoP token',
+  async (t, expect) => {
+    const res = await dpopTokenRequest(t, undefined, DPOP);
+    expectError(expect, res, 400, 'invalid_request');
+    expect(String(obj(res.json).error_description)).toMatch(/DPoP proof/);
+    const token = await boundToken(t, expect, await dpopKey(), DPOP);
+    expect(scopeSet(decodeJwt(token).scope)).toEqual(['read:orders', 'read:users']);
+    const clients = obj((await t.fetch(`${t.issuer}/__admin/clients`)).json).clients as Json[];
+    expect(clients.find((c) => c.client_id === DPOP.id)?.require_dpop).toBe(true);
+  },
+);
+
+contract(
+  'DPoP: the API serves a bound token with a proof, and refuses it as Bearer with a DPoP invalid_token challenge',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const token = await boundToken(t, expect, key);
+    const usersUrl = `${t.api}/api/v1/users`;
+    const ok = await dpopApi(t, token, await dpopProof(t, expect, key, 'GET', usersUrl, { token }));
+    expect(ok.status, show(ok)).toBe(200);
+    const downgraded = await dpopApi(t, token, undefined, 'Bearer');
+    expectDpopChallenge(expect, downgraded, 401, 'invalid_token');
+    // A plain bearer token keeps working as before.
+    const plain = await getToken(t, expect, DEMO);
+    expect((await callApi(t, '/api/v1/users', plain.access_token)).status).toBe(200);
+  },
+);
+
+contract(
+  'DPoP: the API refuses a missing proof, another URL or method, a wrong ath, a replayed proof and another key',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const thief = await dpopKey();
+    const token = await boundToken(t, expect, key);
+    const usersUrl = `${t.api}/api/v1/users`;
+    const proofs: [string, string | undefined, string][] = [
+      ['no proof', undefined, 'invalid_dpop_proof'],
+      [
+        'another URL',
+        await dpopProof(t, expect, key, 'GET', `${t.api}/api/v1/orders`, { token }),
+        'invalid_dpop_proof',
+      ],
+      [
+        'another method',
+        await dpopProof(t, expect, key, 'POST', usersUrl, { token }),
+        'invalid_dpop_proof',
+      ],
+      ['no ath', await dpopProof(t, expect, key, 'GET', usersUrl), 'invalid_dpop_proof'],
+      [
+        'the thief’s own key',
+        await dpopProof(t, expect, thief, 'GET', usersUrl, { token }),
+        'invalid_token',
+      ],
+    ];
+    for (const [name, proof, error] of proofs) {
+      const res = await dpopApi(t, token, proof);
+      const challenge = expectDpopChallenge(expect, res, 401, error);
+      expect((challenge.params.error_description ?? '').length, name).toBeGreaterThan(20);
+    }
+    const once = await dpopProof(t, expect, key, 'GET', usersUrl, { token });
+    expect((await dpopApi(t, token, once)).status).toBe(200);
+    expectDpopChallenge(expect, await dpopApi(t, token, once), 401, 'invalid_dpop_proof');
+  },
+);
+
+contract(
+  'DPoP: with dpopNonce on, the token endpoint answers 400 use_dpop_nonce and the API 401, each with its DPoP-Nonce',
+  async (t, expect) => {
+    const set = await t.fetch(`${t.issuer}/__admin/settings`, {
+      method: 'PUT',
+      headers: JSON_TYPE,
+      body: JSON.stringify({ dpopNonce: 'on' }),
+    });
+    expect(obj(set.json).dpopNonce).toBe('on');
+    const key = await dpopKey();
+    const first = await dpopTokenRequest(t, await dpopProof(t, expect, key, 'POST', tokenUrl(t)));
+    expectError(expect, first, 400, 'use_dpop_nonce');
+    const nonce = first.headers['dpop-nonce'];
+    expect(nonce ?? '').toMatch(/^[\x21\x23-\x5B\x5D-\x7E]+$/);
+    const ok = await dpopTokenRequest(
+      t,
+      await dpopProof(t, expect, key, 'POST', tokenUrl(t), { claims: { nonce } }),
+    );
+    expect(ok.status, show(ok)).toBe(200);
+    const token = String(obj(ok.json).access_token);
+    const usersUrl = `${t.api}/api/v1/users`;
+    const api = await dpopApi(
+      t,
+      token,
+      await dpopProof(t, expect, key, 'GET', usersUrl, { token }),
+    );
+    expectDpopChallenge(expect, api, 401, 'use_dpop_nonce');
+    const apiNonce = api.headers['dpop-nonce'];
+    expect(apiNonce).toBeDefined();
+    const served = await dpopApi(
+      t,
+      token,
+      await dpopProof(t, expect, key, 'GET', usersUrl, { token, claims: { nonce: apiNonce } }),
+    );
+    expect(served.status, show(served)).toBe(200);
+  },
+);
+
+contract(
+  'DPoP: introspection shows cnf.jkt and token_type DPoP for a bound JWT and a bound opaque token',
+  async (t, expect) => {
+    const key = await dpopKey();
+    const jwt = await boundToken(t, expect, key);
+    const opaque = await boundToken(t, expect, key, REPORTING);
+    for (const token of [jwt, opaque]) {
+      const body = await introspect(t, expect, token, REPORTING);
+      expect(body.active).toBe(true);
+      expect(body.token_type).toBe('DPoP');
+      expect(body.cnf).toEqual({ jkt: key.jkt });
+    }
+  },
+);
+
+// ---------------------------------------------------------------------------------------------
+// Additions: faults
+// ---------------------------------------------------------------------------------------------
+
+function putFaults(t: ContractTarget, body: unknown): Promise<ContractResponse> {
+  return t.fetch(`${t.issuer}/__admin/faults`, {
+    method: 'PUT',
+    headers: JSON_TYPE,
+    body: JSON.stringify(body),
+  });
+}
+
+contract(
+  'faults: PUT replaces the list, GET reads it, DELETE and reset clear it; bad bodies are 400',
+  async (t, expect) => {
+    const rule = { target: 'token', kind: 'status', status: 503, retry_after: 1, count: 2 };
+    const put = await putFaults(t, { faults: [rule], seed: 3 });
+    expect(put.status, show(put)).toBe(200);
+    const got = obj((await t.fetch(`${t.issuer}/__admin/faults`)).json);
+    expect(got.seed).toBe(3);
+    expect((got.faults as Json[])[0]).toEqual({ ...rule, remaining: 2, fired: 0 });
+    const cleared = await t.fetch(`${t.issuer}/__admin/faults`, { method: 'DELETE' });
+    expect(obj(cleared.json).faults).toEqual([]);
+    await putFaults(t, { faults: [rule] });
+    await t.adminReset();
+    expect(obj((await t.fetch(`${t.issuer}/__admin/faults`)).json).faults).toEqual([]);
+    for (const body of [
+      {},
+      { faults: [{ target: 'db', kind: 'drop' }] },
+      { faults: [{ target: 'api', kind: 'status', status: 404 }] },
+    ]) {
+      expectError(expect, await putFaults(t, body), 400, 'invalid_request');
+    }
+  },
+);
+
+contract(
+  'faults: the next n token requests answer 503 with Retry-After, then tokens again; the log marks them',
+  async (t, expect) => {
+    await putFaults(t, {
+      faults: [{ target: 'token', kind: 'status', status: 503, retry_after: 2, count: 2 }],
+    });
+    for (let i = 0; i < 2; i++) {
+      const res = await postForm(
+        t,
+        tokenUrl(t),
+        { grant_type: 'client_credentials' },
+        {
+          authorization: basic(DEMO.id, DEMO.secret),
+        },
+      );
+      expectError(expect, res, 503, 'temporarily_unavailable');
+      expect(res.headers['retry-after']).toBe('2');
+    }
+    await getToken(t, expect, DEMO);
+    // The API is another target: untouched.
+    const { access_token } = await getToken(t, expect, DEMO);
+    expect((await callApi(t, '/api/v1/users', access_token)).status).toBe(200);
+    const log = obj((await t.fetch(`${t.issuer}/__admin/log?endpoint=token`)).json)
+      .entries as Json[];
+    expect(log.filter((e) => (e.fault as Json | undefined)?.kind === 'status')).toHaveLength(2);
+  },
+);
+
+contract(
+  'faults: a seeded probability faults the same requests again after the same PUT',
+  async (t, expect) => {
+    const run = async () => {
+      await putFaults(t, {
+        faults: [{ target: 'api', kind: 'status', status: 500, probability: 0.5 }],
+        seed: 11,
+      });
+      const statuses: number[] = [];
+      for (let i = 0; i < 10; i++) statuses.push((await callApi(t, '/api/v1/users', token)).status);
+      return statuses;
+    };
+    const { access_token: token } = await getToken(t, expect, DEMO);
+    const first = await run();
+    expect(first).toContain(500);
+    expect(first).toContain(200);
+    expect(await run()).toEqual(first);
+  },
+);
+
+contract('faults: a delay holds the answer, then serves it', async (t, expect) => {
+  await putFaults(t, { faults: [{ target: 'token', kind: 'delay', delay_ms: 300, count: 1 }] });
+  const started = Date.now();
+  await getToken(t, expect, DEMO);
+  expect(Date.now() - started).toBeGreaterThanOrEqual(250);
+});
+
+contract(
+  'faults: drop ends the connection, so the request fails like a network error',
+  async (t, expect) => {
+    await putFaults(t, { faults: [{ target: 'token', kind: 'drop', count: 1 }] });
+    const outcome = await t
+      .fetch(tokenUrl(t), {
+        method: 'POST',
+        headers: { ...FORM, authorization: basic(DEMO.id, DEMO.secret) },
+        body: 'grant_type=client_credentials',
+      })
+      .then(
+        (res) => `answered ${res.status}`,
+        () => 'failed',
+      );
+    expect(outcome).toBe('failed');
+    await getToken(t, expect, DEMO);
+    const log = obj(
+      (await t.fetch(`${t.issuer}/__admin/log?endpoint=token&order=newest&limit=2`)).json,
+    ).entries as Json[];
+    expect(log[1]?.fault).toEqual({ kind: 'drop' });
   },
 );
 

@@ -265,6 +265,106 @@ describe('oauth4webapi against npm run server', () => {
     expect(opaqueInfo.client_id).toBe('reporting-job');
   });
 
+  it('DPoP: gets a DPoP-bound token with its own proofs and calls the API with it (RFC 9449)', async () => {
+    const keyPair = await oauth.generateKeyPair('ES256');
+    const DPoP = oauth.DPoP(demo, keyPair);
+    const response = await oauth.clientCredentialsGrantRequest(
+      as,
+      demo,
+      oauth.ClientSecretBasic('demo-secret'),
+      { scope: 'read:users' },
+      { DPoP, ...insecure },
+    );
+    const result = await oauth.processClientCredentialsResponse(as, demo, response);
+    expect(result.token_type).toBe('dpop');
+    const api = await oauth.protectedResourceRequest(
+      result.access_token,
+      'GET',
+      new URL('/api/v1/users', server.origin),
+      undefined,
+      undefined,
+      { DPoP, ...insecure },
+    );
+    expect(api.status).toBe(200);
+    // The library as a resource server: it validates our bound JWT and its own proof together.
+    const proofs = oauth.DPoP(demo, keyPair);
+    const url = new URL('/api/v1/users', server.origin);
+    let seen: Request | undefined;
+    await oauth.protectedResourceRequest(result.access_token, 'GET', url, undefined, undefined, {
+      DPoP: proofs,
+      ...insecure,
+      [oauth.customFetch]: async (input, init) => {
+        seen = new Request(input, { method: init.method, headers: init.headers });
+        return new Response('{}', { headers: { 'content-type': 'application/json' } });
+      },
+    });
+    const claims = await oauth.validateJwtAccessToken(as, seen as Request, server.origin, {
+      requireDPoP: true,
+      ...insecure,
+    });
+    expect(claims.cnf?.jkt).toBe(await DPoP.calculateThumbprint());
+  });
+
+  it('DPoP: the dpop-client retries with the nonce the server hands out, at the token endpoint and the API', async () => {
+    await fetch(`${server.origin}/__admin/settings`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ dpopNonce: 'on' }),
+    }).then((r) => r.arrayBuffer());
+    const client: oauth.Client = { client_id: 'dpop-client' };
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const grant = () =>
+      oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        oauth.ClientSecretBasic('dpop-secret'),
+        { scope: 'read:orders' },
+        { DPoP, ...insecure },
+      );
+    const first = await oauth
+      .processClientCredentialsResponse(as, client, await grant())
+      .catch((e: unknown) => e);
+    expect(oauth.isDPoPNonceError(first)).toBe(true);
+    const result = await oauth.processClientCredentialsResponse(as, client, await grant());
+    expect(result.token_type).toBe('dpop');
+    const call = () =>
+      oauth.protectedResourceRequest(
+        result.access_token,
+        'GET',
+        new URL('/api/v1/orders', server.origin),
+        undefined,
+        undefined,
+        { DPoP, ...insecure },
+      );
+    const refused = await call().catch((e: unknown) => e);
+    expect(oauth.isDPoPNonceError(refused)).toBe(true);
+    expect((await call()).status).toBe(200);
+  });
+
+  it('DPoP: the dpop-client without a proof is refused; the bound token sent as Bearer gets a DPoP challenge', async () => {
+    const client: oauth.Client = { client_id: 'dpop-client' };
+    const auth = oauth.ClientSecretBasic('dpop-secret');
+    const refused = await oauth
+      .processClientCredentialsResponse(
+        as,
+        client,
+        await oauth.clientCredentialsGrantRequest(as, client, auth, {}, insecure),
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(oauth.ResponseBodyError);
+    expect((refused as oauth.ResponseBodyError).status).toBe(400);
+    const DPoP = oauth.DPoP(client, await oauth.generateKeyPair('ES256'));
+    const bound = await oauth.processClientCredentialsResponse(
+      as,
+      client,
+      await oauth.clientCredentialsGrantRequest(as, client, auth, {}, { DPoP, ...insecure }),
+    );
+    const [challenge] = await challengeOf(apiRequest(bound.access_token, '/api/v1/users'));
+    expect(challenge?.scheme).toBe('dpop');
+    expect(challenge?.parameters.error).toBe('invalid_token');
+    expect(challenge?.parameters.algs).toContain('ES256');
+  });
+
   it('revokes a token; the API then answers an invalid_token challenge and introspection says inactive', async () => {
     const { access_token } = await demoToken();
     const auth = oauth.ClientSecretBasic('demo-secret');

@@ -92,7 +92,7 @@ describe('blocks and options', () => {
     ).toEqual([
       '7:12 Option "id" of block "request": expected a kebab-case id such as "get-token"; got "Get_Token".',
       '7:25 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "abc".',
-      '15:17 Option "expect" of block "request": unknown error code "bad_client". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
+      '15:17 Option "expect" of block "request": unknown error code "bad_client". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type, invalid_dpop_proof, use_dpop_nonce.',
       '15:41 Option "save" of block "request": expected "name" or "name=json.path" (e.g. save=access_token or save="order_id=id"); got "a=b=c".',
       '23:9 Option "highlight" of block "flow": expected one of token, api, introspect, revoke, workload, none; got "login".',
     ]);
@@ -226,7 +226,7 @@ describe('.http requests', () => {
       ),
     ).toEqual([
       '9:22 {{$basic}} takes 2 arguments: {{$basic client_id client_secret}}; got 1.',
-      '10:10 Unknown helper "$now". Helpers: $basic, $uuid, $timestamp, $client_assertion, $assertion.',
+      '10:10 Unknown helper "$now". Helpers: $basic, $uuid, $timestamp, $client_assertion, $assertion, $dpop, $dpop_thief.',
       '11:8 Invalid variable name "not a name": use letters, digits and _ (e.g. {{access_token}}).',
     ]);
   });
@@ -352,7 +352,7 @@ describe('YAML bodies', () => {
       ),
     ).toEqual([
       '10:21 In the negatives block at [0].expect.status: expected number, got "401".',
-      '10:35 In the negatives block at [0].expect.error: unknown error code "nope"; use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
+      '10:35 In the negatives block at [0].expect.error: unknown error code "nope"; use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type, invalid_dpop_proof, use_dpop_nonce.',
       '11:3 In the negatives block at [1].name: "name" is missing.',
       '11:3 In the negatives block at [1]: unknown key "nam".',
     ]);

@@ -15,10 +15,10 @@ describe('lab blocks', () => {
 
   it('needs a known lab name and an id', () => {
     expect(bodyProblems(fence('lab id=x'))).toEqual([
-      '7:4 Block "lab" needs option "name" (caching | forge | console | profiles | rotation | assertion).',
+      '7:4 Block "lab" needs option "name" (caching | forge | console | profiles | rotation | assertion | failures).',
     ]);
     expect(bodyProblems(fence('lab name=cashing id=x'))).toEqual([
-      '7:8 Option "name" of block "lab": expected one of caching, forge, console, profiles, rotation, assertion; got "cashing".',
+      '7:8 Option "name" of block "lab": expected one of caching, forge, console, profiles, rotation, assertion, failures; got "cashing".',
     ]);
     expect(bodyProblems(fence('lab name=forge'))).toEqual([
       '7:4 Block "lab" needs option "id" (<kebab-case id>).',

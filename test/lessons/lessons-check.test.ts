@@ -46,7 +46,7 @@ describe('lessons:check without the servers', () => {
       'test/lessons/fixtures/compile-mistakes.md:17:45 Option "expect" of block "request": expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "40".',
       'test/lessons/fixtures/compile-mistakes.md:26:23 Variable "later_token" is used before any earlier block saves it. It is first saved by the request block on line 33, further down: move that block up.',
       'test/lessons/fixtures/compile-mistakes.md:29:12 Duplicate id "list-users": the request block on line 24 already uses it.',
-      'test/lessons/fixtures/compile-mistakes.md:29:26 Option "expect" of block "request": unknown error code "invalid_clint". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type.',
+      'test/lessons/fixtures/compile-mistakes.md:29:26 Option "expect" of block "request": unknown error code "invalid_clint". Use one of invalid_request, invalid_client, invalid_grant, unauthorized_client, unsupported_grant_type, invalid_scope, invalid_target, invalid_token, insufficient_scope, unsupported_token_type, invalid_dpop_proof, use_dpop_nonce.',
       'test/lessons/fixtures/compile-mistakes.md:44:11 In the negatives block at [0].expect: expected "<status>", "<status> <error>" or "<status> <error> at <check>", e.g. "200", "401 invalid_client" or "401 invalid_token at checkNotRevoked"; got "40".',
     ]);
     expect(report.live).toBe(false);

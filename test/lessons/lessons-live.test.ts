@@ -11,6 +11,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { getDpopKey, signDpopProof } from '../../src/client/dpop.ts';
 import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
@@ -71,6 +72,7 @@ class LessonRun {
         clientId === 'signing-client'
           ? signClientAssertion(clientId, ISSUER, signingKey, { ...(shape && { shape }) })
           : Promise.resolve(undefined),
+      signDpopProof: async (key, input) => signDpopProof(await getDpopKey(key), input),
       allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
     });
   }
@@ -152,11 +154,11 @@ const inactive: Extra = (exchange) => {
 };
 
 const EXTRA: Record<string, Extra> = {
-  '18-whats-next.md#token': (exchange, run) => {
+  '20-whats-next.md#token': (exchange, run) => {
     tokenResponse(exchange, run);
     expect(body(exchange)).not.toHaveProperty('refresh_token');
   },
-  '18-whats-next.md#expired-call': failedCheck('exp'),
+  '20-whats-next.md#expired-call': failedCheck('exp'),
   '17-workload-identity.md#platform-metadata': (exchange) => {
     expect(body(exchange)).toMatchObject({
       issuer: 'https://ci.example.com',
@@ -204,6 +206,32 @@ const EXTRA: Record<string, Extra> = {
   },
   '15-rotating-secrets.md#revoke-all': (exchange) => {
     expect(body(exchange)).toEqual({ revoked: 3 });
+  },
+  '19-token-endpoint-failures.md#during-503': (exchange) => {
+    expect(header(exchange, 'retry-after')).toBe('2');
+    expect(body(exchange).error).toBe('temporarily_unavailable');
+  },
+  '19-token-endpoint-failures.md#during-delay': (exchange) => {
+    expect(exchange.durationMs).toBeGreaterThanOrEqual(1400);
+  },
+  '19-token-endpoint-failures.md#clear': (exchange) => {
+    expect(body(exchange).faults).toEqual([]);
+  },
+  '18-stolen-tokens-dpop.md#dpop-token': (exchange, run) => {
+    expect(body(exchange).token_type).toBe('DPoP');
+    const cnf = decodeJwt(String(body(exchange).access_token)).cnf as { jkt?: string };
+    expect(cnf.jkt).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    // The proof the page sent: its key's thumbprint is the token's cnf.jkt.
+    const proof = getHeader(exchange.request.headers, 'dpop') ?? '';
+    expect(decodeProtectedHeader(proof).typ).toBe('dpop+jwt');
+    run.notes.jkt = cnf.jkt ?? '';
+  },
+  '18-stolen-tokens-dpop.md#nonce-first': (exchange) => {
+    expect(header(exchange, 'dpop-nonce')).toMatch(/^[A-Za-z0-9_-]+$/);
+  },
+  '18-stolen-tokens-dpop.md#nonce-second': (exchange) => {
+    expect(decodeJwt(getHeader(exchange.request.headers, 'dpop') ?? '').nonce).toBeDefined();
+    expect(header(exchange, 'dpop-nonce')).toBeDefined();
   },
   '10-common-mistakes.md#spa-token': (exchange) => {
     expect(exchange.request.body).toContain('"client_secret": "orders-secret"');

@@ -34,7 +34,9 @@ describe('admin API', () => {
       'cron-sync',
       'signing-client',
       'warehouse-sync',
+      'dpop-client',
     ]);
+    expect(clients[6]).toMatchObject({ client_secret: 'dpop-secret', require_dpop: true });
     expect(clients[3]).toEqual({
       client_id: 'cron-sync',
       token_endpoint_auth_method: 'client_secret_basic',
@@ -44,6 +46,7 @@ describe('admin API', () => {
       token_format: 'jwt',
       access_token_ttl: 3600,
       rate_limit_per_minute: 5,
+      require_dpop: false,
     });
   });
 
@@ -310,6 +313,7 @@ describe('admin API', () => {
       signingAlg: 'ES256',
       tokenReuse: 'never',
       assertionAudience: 'legacy',
+      dpopNonce: 'off',
     });
     expect(
       (await send(s, adminCall('PUT', '/settings', { scopePolicy: 'downscope' }))).body,
@@ -319,6 +323,7 @@ describe('admin API', () => {
       signingAlg: 'ES256',
       tokenReuse: 'never',
       assertionAudience: 'legacy',
+      dpopNonce: 'off',
     });
     for (const body of [
       { scopePolicy: 'lenient' },

@@ -177,3 +177,48 @@ describe('an injected signer', () => {
     });
   }
 });
+
+describe('an injected DPoP proof verifier', () => {
+  const algs = [
+    ['ES256', { name: 'ECDSA', namedCurve: 'P-256' }, { name: 'ECDSA', hash: 'SHA-256' }],
+    [
+      'RS256',
+      {
+        name: 'RSASSA-PKCS1-v1_5',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      { name: 'RSASSA-PKCS1-v1_5' },
+    ],
+    [
+      'PS256',
+      {
+        name: 'RSA-PSS',
+        modulusLength: 2048,
+        publicExponent: new Uint8Array([1, 0, 1]),
+        hash: 'SHA-256',
+      },
+      { name: 'RSA-PSS', saltLength: 32 },
+    ],
+    ['EdDSA', { name: 'Ed25519' }, { name: 'Ed25519' }],
+  ] as const;
+  for (const [alg, generate, params] of algs) {
+    it(`agrees with WebCrypto on ${alg}: a good signature verifies, a changed byte does not`, async () => {
+      const { createNodeVerifier } = await import('../../scripts/node-signer.ts');
+      const { webCryptoVerifier } = await import('../../src/protocol/verify-signature.ts');
+      const pair = (await crypto.subtle.generateKey(generate, true, [
+        'sign',
+        'verify',
+      ])) as CryptoKeyPair;
+      const data = utf8.encode('header.payload');
+      const signature = new Uint8Array(await crypto.subtle.sign(params, pair.privateKey, data));
+      const node = createNodeVerifier();
+      expect(await node(pair.publicKey, alg, data, signature)).toBe(true);
+      expect(await webCryptoVerifier(pair.publicKey, alg, data, signature)).toBe(true);
+      const other = utf8.encode('header.payloaD');
+      expect(await node(pair.publicKey, alg, other, signature)).toBe(false);
+      expect(await webCryptoVerifier(pair.publicKey, alg, other, signature)).toBe(false);
+    });
+  }
+});

@@ -105,7 +105,7 @@ describe('persistence', () => {
     for (const corrupt of [{ version: 2 }, { version: 1, clients: [] }, 'garbage', null]) {
       const store = { load: async () => corrupt as never, save: async () => undefined };
       const s = await makeServer({ store });
-      expect(s.admin.listClients()).toHaveLength(6);
+      expect(s.admin.listClients()).toHaveLength(7);
       expect(await tokenFor(s)).toMatch(/^ey/);
     }
   });

@@ -69,6 +69,7 @@ describe('routing', () => {
       introspection_endpoint_auth_signing_alg_values_supported: algs,
       revocation_endpoint_auth_methods_supported: methods,
       revocation_endpoint_auth_signing_alg_values_supported: algs,
+      dpop_signing_alg_values_supported: algs,
     });
   });
 

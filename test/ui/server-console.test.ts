@@ -277,3 +277,71 @@ describe('a new public key for a private_key_jwt client', () => {
     );
   });
 });
+
+describe('the faults form', () => {
+  it('turns a filled form into the rule the core takes, and the core takes it', async () => {
+    const { emptyFaultForm, faultFromForm, faultsBody, describeFault } = await import(
+      '../../src/ui/server/console-model.ts'
+    );
+    const parsed = faultFromForm({ ...emptyFaultForm(), percent: '50' });
+    expect(parsed).toEqual({
+      ok: true,
+      rule: {
+        target: 'token',
+        kind: 'status',
+        status: 503,
+        retry_after: 2,
+        count: 3,
+        probability: 0.5,
+      },
+    });
+    if (!parsed.ok) return;
+    const server = await makeServer();
+    const body = faultsBody([], parsed.rule, 9);
+    await adminCall(server, sendTo(server), 'PUT', '/faults', body);
+    const [rule] = server.admin.faults().faults;
+    expect(rule).toMatchObject({ ...parsed.rule, remaining: 3, fired: 0 });
+    if (!rule) return;
+    expect(describeFault(rule)).toBe(
+      'Token endpoint: 503, Retry-After 2 s; 3 of the next 3 requests left, at 50%',
+    );
+    // Adding one more keeps the first (its counter starts over).
+    const next = faultsBody(server.admin.faults().faults, { target: 'api', kind: 'drop' }, 9);
+    expect(next.faults).toHaveLength(2);
+    expect(next.faults[0]).not.toHaveProperty('fired');
+  });
+
+  it('says what is wrong with each field', async () => {
+    const { emptyFaultForm, faultFromForm } = await import('../../src/ui/server/console-model.ts');
+    expect(
+      faultFromForm({
+        ...emptyFaultForm(),
+        status: '404',
+        retryAfter: 'x',
+        count: '0',
+        percent: '150',
+      }),
+    ).toEqual({
+      ok: false,
+      errors: {
+        status: 'A status of 429 or 500 to 599.',
+        retryAfter: 'Whole seconds, 0 to 86400, or empty.',
+        count: 'A whole number from 1 to 10000, or empty for every request.',
+        percent: 'A percentage from 0 to 100, or empty for always.',
+      },
+    });
+    expect(faultFromForm({ ...emptyFaultForm(), kind: 'delay', delayMs: '0' })).toMatchObject({
+      ok: false,
+      errors: { delayMs: 'Whole milliseconds, 1 to 30000.' },
+    });
+  });
+
+  it('words logged faults', async () => {
+    const { describeLoggedFault } = await import('../../src/ui/server/console-model.ts');
+    expect(describeLoggedFault({ kind: 'status', status: 503 })).toBe('injected 503');
+    expect(describeLoggedFault({ kind: 'drop', delay_ms: 20 })).toBe(
+      'injected: dropped, 20 ms delay',
+    );
+    expect(describeLoggedFault({ kind: 'delay', delay_ms: 900 })).toBe('injected: 900 ms delay');
+  });
+});

@@ -159,3 +159,19 @@ describe('updateTokenRequestText (a builder edit into the raw .http text)', () =
     expect(moved.split('\n')[0]).toBe('POST https://auth.example.com/other/oauth/token');
   });
 });
+
+describe('a DPoP header beside the builder', () => {
+  it('leaves the form readable, and stays as written when a field changes', () => {
+    const text = `POST ${URL}
+Authorization: Basic {{$basic dpop-client dpop-secret}}
+Content-Type: application/x-www-form-urlencoded
+DPoP: {{$dpop}}
+
+grant_type=client_credentials&scope=read:users`;
+    const form = formOf(text);
+    expect(form.clientId).toBe('dpop-client');
+    const next = updateTokenRequestText(text, { ...form, scope: ['read:orders'] }, URL);
+    expect(next).toContain('DPoP: {{$dpop}}');
+    expect(next).toContain('scope=read:orders');
+  });
+});

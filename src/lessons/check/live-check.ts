@@ -25,6 +25,7 @@ import type {
 } from '../lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../parse-http-request.ts';
 import {
+  type LessonServers,
   LessonSession,
   memoryLessonStore,
   type SendOptions,
@@ -43,6 +44,8 @@ export interface LiveCheckOptions {
    * pair it made).
    */
   signAssertion?: (clientId: string, shape?: AssertionShape) => Promise<string | undefined>;
+  /** Signs `{{$dpop}}` and `{{$dpop_thief}}` proofs (the page signs with its DPoP keys). */
+  signDpopProof?: LessonServers['signDpopProof'];
   /**
    * The servers' log entry for an answer (by its `x-request-id`), so expectations that name the
    * check that must refuse (`at checkNotRevoked`) can be judged. Without it they cannot pass.
@@ -94,6 +97,7 @@ export async function checkLessonLive(
       signAssertion: (clientId: string, _url: string, shape?: AssertionShape) =>
         sign(clientId, shape),
     }),
+    ...(options.signDpopProof && { signDpopProof: options.signDpopProof }),
     allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
   });
   /** Why a variable has no value: the block meant to save it and the answer it got. */

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { LabSpec } from './lab-spec.ts';
 
-export const CONSOLE_PANELS = ['clients', 'keys', 'tokens', 'log', 'clock'] as const;
+export const CONSOLE_PANELS = ['clients', 'keys', 'tokens', 'log', 'clock', 'faults'] as const;
 
 /** The console lab: build-time spec (config schema and outcomes). */
 export const consoleLab = {
@@ -21,9 +21,10 @@ export const consoleLab = {
     'secret-not-logged':
       'A token request was sent with a client secret and the request log was shown not to contain it.',
     'clock-moved': 'The server clock was moved.',
+    'fault-injected': 'A fault was injected (a status, a delay or a dropped connection).',
   },
   config: z.strictObject({
-    /** Which panels to show, in this order (default: all). */
+    /** Which panels to show (default: all but faults, which a lesson names when it uses them). */
     panels: z.array(z.enum(CONSOLE_PANELS)).min(1).optional(),
   }),
 } satisfies LabSpec;

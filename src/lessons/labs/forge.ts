@@ -20,6 +20,11 @@ export const FORGE_PRESET_IDS = [
   'stranger-key',
   'wrong-typ',
   'insufficient-scope',
+  'dpop-bound',
+  'dpop-stolen-token',
+  'dpop-replayed-proof',
+  'dpop-other-url',
+  'dpop-downgraded',
 ] as const;
 
 /** Checks an outcome can name: `rejected-at-<check>`. */
@@ -34,6 +39,13 @@ export const FORGE_CHECK_NAMES = [
   'times',
   'revoked',
   'scope',
+  'dpop-proof',
+  'dpop-target',
+  'dpop-freshness',
+  'dpop-ath',
+  'dpop-nonce',
+  'dpop-replay',
+  'dpop-binding',
 ] as const;
 
 const outcomes: Record<string, string> = {
@@ -58,7 +70,7 @@ export const forgeLab = {
       .string()
       .regex(VARIABLE_NAME, 'from must be a variable name like access_token')
       .default('access_token'),
-    /** Which presets to offer, in this order (default: all). */
+    /** Which presets to offer, in this order (default: every bearer case; DPoP ones by name). */
     presets: z.array(z.enum(FORGE_PRESET_IDS)).min(1).optional(),
     /** The API route the forged token is sent to. */
     route: z.enum(['users', 'orders']).default('users'),

@@ -8,6 +8,7 @@ import type { z } from 'zod';
 import { assertionLab } from './assertion.ts';
 import { cachingLab } from './caching.ts';
 import { consoleLab } from './console.ts';
+import { failuresLab } from './failures.ts';
 import { forgeLab } from './forge.ts';
 import type { LabSpec } from './lab-spec.ts';
 import { profilesLab } from './profiles.ts';
@@ -22,6 +23,7 @@ export const LABS = {
   profiles: profilesLab,
   rotation: rotationLab,
   assertion: assertionLab,
+  failures: failuresLab,
 } satisfies Record<string, LabSpec>;
 
 /** The interactive labs a lesson can embed. */

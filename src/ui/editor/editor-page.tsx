@@ -228,6 +228,10 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             headers: { 'content-type': 'application/json' },
           }),
         serverLog: (requestId) => server.admin.log().find((entry) => entry.id === requestId),
+        signDpopProof: async (key, input) => {
+          const dpop = await import('../../client/dpop.ts');
+          return dpop.signDpopProof(await dpop.getDpopKey(key), input);
+        },
         signAssertion: async (clientId, shape) => {
           // As the lesson page signs: with the key pair this page made for signing-client.
           const key = await import('../../client/signing-client-key.ts');

@@ -18,6 +18,9 @@ const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } 
   assertion: lazy(() =>
     import('./assertion/assertion-lab.tsx').then((m) => ({ default: m.AssertionLab })),
   ),
+  failures: lazy(() =>
+    import('./failures/failures-lab.tsx').then((m) => ({ default: m.FailuresLab })),
+  ),
 };
 
 /** The `lab` block: picks the lab by name and loads it. */

@@ -69,6 +69,15 @@ async function signAssertionFor(
 }
 
 /**
+ * Sign `{{$dpop}}` / `{{$dpop_thief}}` with this page's DPoP keys. Loaded here, not statically:
+ * DPoP's signing code (jose) stays off the first paint, and loads with the first proof.
+ */
+const signDpopProof: NonNullable<LessonServers['signDpopProof']> = async (key, input) => {
+  const dpop = await import('../../client/dpop.ts');
+  return dpop.signDpopProof(await dpop.getDpopKey(key), input);
+};
+
+/**
  * Where a lesson's requests may go: the mock servers, and the app's own origin. Checked on the
  * filled URL at send time (a variable can hold any URL, whatever the lesson compiled with).
  */
@@ -157,6 +166,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       serverLog: (requestId) =>
         serverRef.current?.admin.log().find((entry) => entry.id === requestId),
       signAssertion: signAssertionFor,
+      signDpopProof,
       allowedOrigins: allowedOrigins(),
       mark: () => {
         const current = serverRef.current;

@@ -34,6 +34,8 @@ const LAB_DESCRIPTIONS: Record<LabBlock['lab'], string> = {
     'Secret rotation lab: a scheduled job keeps calling the API while you rotate its client secret.',
   assertion:
     'Assertion lab: build and sign a private_key_jwt client assertion, and see the server’s checks in order.',
+  failures:
+    'Failures lab: a job runs while the token endpoint fails; a naive client and yours side by side.',
 };
 
 /**

@@ -414,3 +414,173 @@ export async function newPublicJwks(): Promise<string> {
   const kid = await calculateJwkThumbprint(jwk);
   return JSON.stringify({ keys: [{ ...jwk, kid, alg: 'ES256', use: 'sig' }] }, null, 2);
 }
+
+/** A fault rule as `PUT /__admin/faults` takes it (without the counters the server keeps). */
+export interface FaultRuleInput {
+  target: 'token' | 'api' | 'introspect' | 'revoke';
+  kind: 'status' | 'delay' | 'drop';
+  status?: number;
+  retry_after?: number;
+  delay_ms?: number;
+  count?: number;
+  probability?: number;
+}
+
+/** What the faults form holds: text as typed. */
+export interface FaultFormValues {
+  target: FaultRuleInput['target'];
+  kind: FaultRuleInput['kind'];
+  status: string;
+  retryAfter: string;
+  delayMs: string;
+  /** Empty: every matching request. */
+  count: string;
+  /** Percent, empty: always. */
+  percent: string;
+}
+
+export function emptyFaultForm(): FaultFormValues {
+  return {
+    target: 'token',
+    kind: 'status',
+    status: '503',
+    retryAfter: '2',
+    delayMs: '1500',
+    count: '3',
+    percent: '',
+  };
+}
+
+/** Where a fault can hit, as the panel names it. */
+export const FAULT_TARGET_LABELS: Record<FaultRuleInput['target'], string> = {
+  token: 'Token endpoint',
+  api: 'API',
+  introspect: 'Introspection',
+  revoke: 'Revocation',
+};
+
+const wholeNumber = (text: string, min: number, max: number): number | undefined => {
+  const t = text.trim();
+  if (!/^\d+$/.test(t)) return undefined;
+  const n = Number(t);
+  return n >= min && n <= max ? n : undefined;
+};
+
+/**
+ * The rule a filled form stands for, or a message per field. The core checks again (and has the
+ * last word); this is for quick messages beside the fields.
+ */
+export function faultFromForm(
+  values: FaultFormValues,
+):
+  | { ok: true; rule: FaultRuleInput }
+  | { ok: false; errors: Partial<Record<keyof FaultFormValues, string>> } {
+  const errors: Partial<Record<keyof FaultFormValues, string>> = {};
+  const rule: FaultRuleInput = { target: values.target, kind: values.kind };
+  if (values.kind === 'status') {
+    const status = wholeNumber(values.status, 429, 599);
+    if (status === undefined || (status !== 429 && status < 500)) {
+      errors.status = 'A status of 429 or 500 to 599.';
+    } else rule.status = status;
+    if (values.retryAfter.trim() !== '') {
+      const retry = wholeNumber(values.retryAfter, 0, 86_400);
+      if (retry === undefined) errors.retryAfter = 'Whole seconds, 0 to 86400, or empty.';
+      else rule.retry_after = retry;
+    }
+  }
+  if (values.kind === 'delay') {
+    const delay = wholeNumber(values.delayMs, 1, 30_000);
+    if (delay === undefined) errors.delayMs = 'Whole milliseconds, 1 to 30000.';
+    else rule.delay_ms = delay;
+  }
+  if (values.count.trim() !== '') {
+    const count = wholeNumber(values.count, 1, 10_000);
+    if (count === undefined)
+      errors.count = 'A whole number from 1 to 10000, or empty for every request.';
+    else rule.count = count;
+  }
+  if (values.percent.trim() !== '') {
+    const percent = Number(values.percent.trim());
+    if (!/^\d+(\.\d+)?$/.test(values.percent.trim()) || percent > 100) {
+      errors.percent = 'A percentage from 0 to 100, or empty for always.';
+    } else rule.probability = percent / 100;
+  }
+  return Object.keys(errors).length > 0 ? { ok: false, errors } : { ok: true, rule };
+}
+
+/** A rule in words: "Token endpoint: 503, Retry-After 2 s, next 3 requests". */
+export function describeFault(
+  rule: FaultRuleInput & { remaining?: number; fired?: number },
+): string {
+  const what =
+    rule.kind === 'status'
+      ? `${rule.status}${rule.retry_after !== undefined ? `, Retry-After ${rule.retry_after} s` : ''}`
+      : rule.kind === 'delay'
+        ? `${rule.delay_ms} ms delay`
+        : 'connection dropped';
+  const how = [
+    rule.count !== undefined
+      ? `${rule.remaining ?? rule.count} of the next ${rule.count} requests left`
+      : 'every request',
+    rule.probability !== undefined ? `at ${Math.round(rule.probability * 1000) / 10}%` : '',
+  ]
+    .filter(Boolean)
+    .join(', ');
+  return `${FAULT_TARGET_LABELS[rule.target]}: ${what}; ${how}`;
+}
+
+/** A logged fault in a few words, for the request log. */
+export function describeLoggedFault(fault: {
+  kind: 'status' | 'delay' | 'drop';
+  status?: number;
+  delay_ms?: number;
+}): string {
+  const delay = fault.delay_ms !== undefined ? `${fault.delay_ms} ms delay` : undefined;
+  if (fault.kind === 'drop') return ['injected: dropped', delay].filter(Boolean).join(', ');
+  if (fault.kind === 'status')
+    return ['injected', String(fault.status), delay].filter(Boolean).join(' ');
+  return `injected: ${delay}`;
+}
+
+/** One-click faults for a resilient client's drills (the WireMock habit). */
+export const FAULT_PRESETS: readonly { label: string; rule: FaultRuleInput }[] = [
+  {
+    label: 'Token endpoint down: 503 ×3, Retry-After 2',
+    rule: { target: 'token', kind: 'status', status: 503, retry_after: 2, count: 3 },
+  },
+  {
+    label: 'Token endpoint slow: 2 s ×1',
+    rule: { target: 'token', kind: 'delay', delay_ms: 2000, count: 1 },
+  },
+  { label: 'Connections dropped ×2', rule: { target: 'token', kind: 'drop', count: 2 } },
+  {
+    label: 'API flaky: 500 at 30%',
+    rule: { target: 'api', kind: 'status', status: 500, probability: 0.3 },
+  },
+];
+
+/** The rules as a PUT body: the current list (as set, counters restarted) plus `extra`. */
+export function faultsBody(
+  current: readonly FaultRuleInput[],
+  extra: FaultRuleInput | undefined,
+  seed: number,
+): { faults: FaultRuleInput[]; seed: number } {
+  const strip = ({
+    target,
+    kind,
+    status,
+    retry_after,
+    delay_ms,
+    count,
+    probability,
+  }: FaultRuleInput) => ({
+    target,
+    kind,
+    ...(status !== undefined && { status }),
+    ...(retry_after !== undefined && { retry_after }),
+    ...(delay_ms !== undefined && { delay_ms }),
+    ...(count !== undefined && { count }),
+    ...(probability !== undefined && { probability }),
+  });
+  return { faults: [...current.map(strip), ...(extra ? [strip(extra)] : [])], seed };
+}

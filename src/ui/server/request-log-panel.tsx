@@ -1,11 +1,12 @@
 import { useQuery } from '@tanstack/react-query';
 import { memo } from 'react';
 import type { MockServer } from '../../protocol';
+import { describeLoggedFault } from './console-model';
 import { RedactionProbeView } from './redaction-probe';
 import { type LogEntry, logQueryOptions } from './server-queries';
 
 function statusTone(status: number): string {
-  if (status >= 500) return 'danger';
+  if (status >= 500 || status === 0) return 'danger';
   if (status >= 400) return status === 429 ? 'warning' : 'danger';
   if (status >= 300) return 'info';
   return 'success';
@@ -93,8 +94,13 @@ const LogEntryView = memo(function LogEntryView({ entry }: { entry: LogEntry }) 
           </span>
           <span className={`badge badge--${statusTone(entry.response.status)} log-entry__status`}>
             <span className="visually-hidden">status </span>
-            {entry.response.status}
+            {entry.response.status === 0 ? 'dropped' : entry.response.status}
           </span>
+          {entry.fault && (
+            <span className="badge badge--warning log-entry__fault">
+              {describeLoggedFault(entry.fault)}
+            </span>
+          )}
           <span className="log-entry__meta muted">
             <time dateTime={new Date(entry.time).toISOString()}>{formatClock(entry.time)}</time>
             <span aria-hidden="true"> · </span>
@@ -157,7 +163,11 @@ const LogEntryView = memo(function LogEntryView({ entry }: { entry: LogEntry }) 
           />
           <MessageView
             title="Response"
-            firstLine={`HTTP ${entry.response.status}`}
+            firstLine={
+              entry.response.status === 0
+                ? '(no answer: the connection was dropped)'
+                : `HTTP ${entry.response.status}`
+            }
             headers={entry.response.headers}
             body={entry.response.body}
           />

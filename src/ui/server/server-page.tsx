@@ -6,7 +6,11 @@ import './server-page.css';
 
 // The console (forms, the drill, the log) loads with the page that shows it, not with the app.
 const ServerConsole = lazy(() =>
-  import('./server-console').then((m) => ({ default: m.ServerConsole })),
+  import('./server-console').then((m) => ({
+    default: (props: { server: MockServer }) => (
+      <m.ServerConsole {...props} panels={m.SERVER_PAGE_PANELS} />
+    ),
+  })),
 );
 
 /** Everything the mock authorization server and API know, live. */

@@ -164,11 +164,19 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     runtime.statuses[scene] !== undefined ||
     runtime.exchanges[scene] !== undefined;
   const response = block.check.response;
+  // The learner's newest exchange, kept while the exercise's own check requests come and go: a
+  // check request is not a new situation, and reading it as one ran a check that consumes what
+  // it checks (a fault for one request) a second time.
+  const foreignRef = useRef<LessonRuntime['lastExchange']>(undefined);
+  if (!runtime.lastExchange || !isOwn(runtime.lastExchange.key, block.id)) {
+    foreignRef.current = runtime.lastExchange;
+  }
+  const foreign = foreignRef.current;
   const trigger = [
     ...watched.map((name) => runtime.vars[name] ?? ''),
     response?.request ? runtime.exchanges[response.request] : undefined,
-    response && !response.run && !response.request ? latestForeign(runtime, block.id) : undefined,
-    response?.run ? latestServerChange(runtime, block.id) : undefined,
+    response && !response.run && !response.request ? foreign?.exchange : undefined,
+    response?.run ? serverChange(foreign) : undefined,
     block.check.lab
       ? runtime.labOutcomes[block.check.lab.id]?.[block.check.lab.outcome]
       : undefined,
@@ -383,21 +391,26 @@ function sceneRequestOf(slug: string, exercise: ExerciseBlock): string | undefin
   return scene;
 }
 
+/** An exchange the exercise sent itself (its check request). */
+function isOwn(key: string, id: string): boolean {
+  return key.startsWith(`${id}#`);
+}
+
 function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
   const last = runtime.lastExchange;
-  return last && !last.key.startsWith(`${id}#`) ? last.exchange : undefined;
+  return last && !isOwn(last.key, id) ? last.exchange : undefined;
 }
 
 /**
  * A learner's request that may have changed what the `run` request gets: a successful call to
  * the authorization server (a new token, a revocation, a moved clock). API calls only read.
  */
-function latestServerChange(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
-  const exchange = latestForeign(runtime, id);
-  if (!exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
+function serverChange(last: LessonRuntime['lastExchange']): RecordedExchange | undefined {
+  const exchange = last?.exchange;
+  if (!last || !exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
   // Another exercise checking itself is not the learner changing the server: two exercises
   // whose check requests both succeed would otherwise re-check each other without end.
-  if (runtime.lastExchange?.key.endsWith(exerciseRunKey(''))) return undefined;
+  if (last.key.endsWith(exerciseRunKey(''))) return undefined;
   return flowStepOf(exchange.request.url) === 'api' ? undefined : exchange;
 }
 

@@ -19,6 +19,28 @@ export type TokenVerification =
       checkedAt: number;
     };
 
+/**
+ * For a DPoP-bound token (`cnf` in its claims), the thumbprint of this page's own DPoP key, so
+ * the inspector can say whether the token is bound to it. The DPoP module (jose) loads only then.
+ */
+async function pageDpopJkt(token: string): Promise<{ dpopJkt?: string }> {
+  if (!token.split('.')[1]?.startsWith('ey') || !/"cnf"/.test(safeClaimsText(token))) return {};
+  try {
+    const dpop = await import('../../../client/dpop.ts');
+    return { dpopJkt: (await dpop.getDpopKey('mine')).jkt };
+  } catch {
+    return {};
+  }
+}
+
+function safeClaimsText(token: string): string {
+  try {
+    return atob((token.split('.')[1] ?? '').replace(/-/g, '+').replace(/_/g, '/'));
+  } catch {
+    return '';
+  }
+}
+
 /** Re-run the time checks this often (server seconds); a moved clock changes the bucket too. */
 const TIME_BUCKET_SECONDS = 15;
 
@@ -51,6 +73,7 @@ export function useTokenVerification(
         jwks: jwks.data ?? { keys: [] },
         now,
         leewaySeconds,
+        ...(await pageDpopJkt(token)),
       }),
       checkedAt: now,
     }),

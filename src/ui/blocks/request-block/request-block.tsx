@@ -3,42 +3,19 @@ import {
   useEffect,
   useId,
   useLayoutEffect,
-  useMemo,
   useRef,
-  useState,
   useSyncExternalStore,
 } from 'react';
-// From the modules themselves, not the client's index: the index would also bring the export
-// formats, which load on first use.
-import type { PlaywrightTestExport } from '../../../client/export-request.ts';
-import { type HttpSyntaxError, parseHttpRequest } from '../../../client/http-request.ts';
-import { findVariables } from '../../../client/placeholders.ts';
-import type { TokenRequestForm } from '../../../client/token-request.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
-import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServerStatus } from '../../shared/mock-server-context.tsx';
-import { findLoadedLesson } from '../../shared/use-lessons.ts';
 import { CopyButton } from './copy-button.tsx';
-import { requestStep, stepsBefore } from './export-steps.ts';
+import { DpopProofView } from './dpop-proof-view.tsx';
 import { PlaywrightExportPanel } from './playwright-export-panel.tsx';
+import { describeSyntaxError, sentProof } from './request-block-model.ts';
 import { ResponseView, statusLine, statusTone } from './response-view.tsx';
-import { isTokenEndpoint, readTokenForm, updateTokenRequestText } from './token-form.ts';
 import { TokenFormFields } from './token-form-fields.tsx';
+import { useRequestBlock } from './use-request-block.ts';
 import './request-block.css';
-
-const DEFAULT_FORM: TokenRequestForm = {
-  grantType: 'client_credentials',
-  clientId: 'demo-client',
-  clientSecret: 'demo-secret',
-  authMethod: 'client_secret_post',
-  scope: [],
-};
-
-const loadExportFormats = () => import('../../../client/export-request.ts');
-
-function describeSyntaxError(error: HttpSyntaxError): string {
-  return `Line ${error.line}, column ${error.column}: ${error.message}`;
-}
 
 /** Whether the browser sizes a textarea to its content by itself (CSS `field-sizing`). */
 const FIELD_SIZING = typeof CSS !== 'undefined' && CSS.supports?.('field-sizing', 'content');
@@ -61,41 +38,17 @@ function useSendShortcut(): string {
  * (a TanStack Query mutation), which records the exchange, saves variables and marks progress.
  */
 export function RequestBlockView({ block }: BlockProps<'request'>) {
-  const runtime = useLessonRuntime();
   // Rendered at once, before the mock servers run: a Send then waits for them (the runtime's).
   const status = useMockServerStatus();
   const ids = useId();
   const shortcut = useSendShortcut();
   const textareaRef = useRef<HTMLTextAreaElement>(null);
-
-  const draft = runtime.drafts[block.id];
-  const text = draft ?? block.request.source;
-  const edited = draft !== undefined && draft !== block.request.source;
-  const parsed = useMemo(() => parseHttpRequest(text), [text]);
-  const isToken = isTokenEndpoint(parsed.ok ? parsed.request.url : block.request.url);
-  const [editing, setEditing] = useState(block.editable || isToken || edited);
   const focusEditor = useRef(false);
-
-  const [sendError, setSendError] = useState<string>();
-  const [drifted, setDrifted] = useState(false);
-  const [saved, setSaved] = useState<string[]>();
-  const exchange = runtime.exchanges[block.id];
-  const expectation = exchange && block.expect ? runtime.judge(exchange, block.expect) : undefined;
-  const pending = runtime.pending[block.id] === true;
-  const lastStatus = runtime.statuses[block.id];
-  const progress = runtime.progress[block.id];
-
-  // The builder shows the last request it could read while the raw text is mid-edit.
-  const lastForm = useRef<TokenRequestForm>(DEFAULT_FORM);
-  const formResult = isToken && parsed.ok ? readTokenForm(parsed.request) : undefined;
-  if (formResult?.ok) lastForm.current = formResult.form;
-  const blockedReason = !isToken
-    ? undefined
-    : !parsed.ok
-      ? 'the raw request has a syntax error.'
-      : formResult && !formResult.ok
-        ? formResult.reason
-        : undefined;
+  const r = useRequestBlock(block);
+  const { runtime, text, setText, edited, parsed, builder, editing, setEditing } = r;
+  const { exchange, expectation, pending, lastStatus, progress, sendError, saved, drifted } = r;
+  const { playwright, variables } = r;
+  const proof = exchange ? sentProof(exchange.request.headers) : undefined;
 
   // The editor grows with its text (wrapped lines included), up to a limit, then scrolls. CSS
   // `field-sizing: content` does it without a forced layout; this is for browsers without it.
@@ -114,40 +67,8 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     }
   }, [editing]);
 
-  const setText = (next: string) => {
-    runtime.setDraft(block.id, next === block.request.source ? undefined : next);
-  };
-
-  const onFormChange = (form: TokenRequestForm) => {
-    const url = parsed.ok ? parsed.request.url : block.request.url;
-    // Into the text as written: the learner's comments and header order stay.
-    setText(updateTokenRequestText(text, form, url));
-  };
-
   const send = async () => {
-    if (pending) return;
-    if (!parsed.ok) {
-      setSendError(
-        `The request cannot be sent until it parses. ${parsed.errors.map(describeSyntaxError).join(' ')}`,
-      );
-      textareaRef.current?.focus();
-      return;
-    }
-    setSendError(undefined);
-    const outcome = await runtime.send(block.id, parsed.request, {
-      save: block.save,
-      ...(block.expect && { expect: block.expect }),
-    });
-    if ('error' in outcome) {
-      setSendError(outcome.error);
-      setSaved(undefined);
-      setDrifted(false);
-    } else {
-      setSaved(outcome.saved);
-      // Not what the step expects, and the server had moved since the last step: say so.
-      setDrifted(outcome.expectation?.ok === false && (outcome.drift?.length ?? 0) > 0);
-      runtime.checkDrift();
-    }
+    if (!(await r.send())) textareaRef.current?.focus();
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
@@ -157,38 +78,6 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
     }
   };
 
-  // The export formats load on first use: a lesson page goes live without them.
-  const exportText = async (format: 'curl' | 'fetch') => {
-    const request = parsed.ok ? parsed.request : block.request;
-    const [filled, formats] = await Promise.all([runtime.fill(request), loadExportFormats()]);
-    return format === 'curl' ? formats.toCurl(filled.request) : formats.toFetch(filled.request);
-  };
-
-  const [playwright, setPlaywright] = useState<PlaywrightTestExport>();
-  const exportPlaywright = async () => {
-    if (playwright) {
-      setPlaywright(undefined);
-      return;
-    }
-    const { toPlaywrightTest } = await loadExportFormats();
-    const lesson = findLoadedLesson(runtime.slug);
-    const request = parsed.ok ? parsed.request : block.request;
-    // The lesson's expectation; without one, the answer the learner last saw.
-    const want = block.expect ?? (exchange ? { status: exchange.status } : undefined);
-    setPlaywright(
-      toPlaywrightTest({
-        id: block.id,
-        ...(lesson && { lesson: { slug: lesson.slug, title: lesson.title } }),
-        setup: (lesson && stepsBefore(lesson.body, block.id)) ?? [],
-        step: { ...requestStep(block), request, ...(want && { expect: want }) },
-        vars: runtime.vars,
-        // This playground, base path included: the command the panel shows runs against it.
-        playgroundUrl: new URL(import.meta.env.BASE_URL, window.location.href).href,
-      }),
-    );
-  };
-
-  const variables = findVariables(text).filter((name) => !name.startsWith('$'));
   const headingId = `${ids}-title`;
   const errorsId = `${ids}-errors`;
   const hintId = `${ids}-hint`;
@@ -225,12 +114,12 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
       <div className="request-block__panes">
         {/* biome-ignore lint/a11y/noStaticElementInteractions: Ctrl/Cmd+Enter anywhere in the editor sends, as in editor REST clients; the Send button is the primary control */}
         <div className="request-pane" onKeyDown={onKeyDown}>
-          {isToken ? (
+          {builder.isToken ? (
             <TokenFormFields
-              form={formResult?.ok ? formResult.form : lastForm.current}
+              form={r.form}
               clients={status.state === 'ready' ? status.server.admin.listClients() : undefined}
-              onChange={onFormChange}
-              blockedReason={blockedReason}
+              onChange={r.onFormChange}
+              blockedReason={builder.blockedReason}
             />
           ) : null}
           {editing ? (
@@ -269,22 +158,29 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
           )}
           {variables.length > 0 ? (
             <ul className="var-chips" aria-label="Variables this request uses">
-              {variables.map((name) => {
-                const value = runtime.vars[name];
-                return (
-                  <li key={name} className="var-chip" data-set={value !== undefined}>
-                    <code>{`{{${name}}}`}</code>
-                    <span className="var-chip__value">
-                      {value === undefined
-                        ? 'not set yet'
-                        : value.length > 24
-                          ? `${value.slice(0, 20)}…`
-                          : value}
-                    </span>
-                  </li>
-                );
-              })}
+              {variables.map((chip) => (
+                <li key={chip.name} className="var-chip" data-set={chip.set}>
+                  <code>{`{{${chip.name}}}`}</code>
+                  <span className="var-chip__value">{chip.shown}</span>
+                </li>
+              ))}
             </ul>
+          ) : null}
+          {r.dpop.applies ? (
+            <label className="check request-dpop">
+              <input
+                type="checkbox"
+                checked={r.dpop.on}
+                onChange={(e) => r.dpop.toggle(e.target.checked)}
+                aria-describedby={`${ids}-dpop-hint`}
+              />{' '}
+              Sender-constrained (DPoP)
+              <span id={`${ids}-dpop-hint`} className="request-dpop__hint">
+                {r.dpop.on
+                  ? 'A fresh proof, signed by this page’s key, goes with every send.'
+                  : 'Send a DPoP proof: the token is bound to this page’s key.'}
+              </span>
+            </label>
           ) : null}
           <div className="request-actions">
             <button
@@ -314,14 +210,14 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
                 Edit
               </button>
             ) : null}
-            <CopyButton label="Copy as curl" getText={() => exportText('curl')} />
-            <CopyButton label="Copy as fetch" getText={() => exportText('fetch')} />
+            <CopyButton label="Copy as curl" getText={() => r.exportText('curl')} />
+            <CopyButton label="Copy as fetch" getText={() => r.exportText('fetch')} />
             <button
               type="button"
               className="btn btn--small"
               aria-expanded={playwright !== undefined}
               aria-controls={playwright ? `${ids}-playwright` : undefined}
-              onClick={() => void exportPlaywright()}
+              onClick={r.togglePlaywright}
             >
               Export as Playwright test
             </button>
@@ -329,11 +225,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
               type="button"
               className="btn btn--small btn--ghost"
               disabled={!edited}
-              onClick={() => {
-                setText(block.request.source);
-                setSendError(undefined);
-                if (!(block.editable || isTokenEndpoint(block.request.url))) setEditing(false);
-              }}
+              onClick={r.resetText}
             >
               Reset request
             </button>
@@ -341,6 +233,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
           {playwright ? (
             <PlaywrightExportPanel id={`${ids}-playwright`} result={playwright} />
           ) : null}
+          {proof ? <DpopProofView proof={proof} /> : null}
         </div>
         <div className="response-pane">
           <div className="response-pane__header">
@@ -378,7 +271,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
                   type="button"
                   className="btn btn--small"
                   onClick={() => {
-                    setDrifted(false);
+                    r.dismissDrift();
                     void runtime.replay(block.id);
                   }}
                 >

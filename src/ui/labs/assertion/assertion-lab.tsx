@@ -10,7 +10,8 @@ import {
 import type { AssertionAudience } from '../../../protocol/index.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
-import { FieldEditor, type FieldRow, objectFrom, rowsFrom } from '../forge/forge-editor.tsx';
+import { FieldEditor } from '../forge/forge-editor.tsx';
+import { type FieldRow, objectFrom, rowsFrom } from '../forge/forge-fields.ts';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
 import { type AssertionResult, LAB_CLIENT, useAssertionLab } from './use-assertion-lab.ts';

@@ -1,36 +1,8 @@
 import { useId, useState } from 'react';
 import { describeRelative, formatUtc } from '../../../client/describe-time.ts';
-import { formatFieldValue, parseFieldValue, parseJsonObject } from '../../../client/forge.ts';
+import { parseFieldValue, parseJsonObject } from '../../../client/forge.ts';
+import { type FieldRow, newRowKey, objectFrom, rowsFrom } from './forge-fields.ts';
 import './forge-editor.css';
-
-/** One editable field: its name and the text the learner typed for its value. */
-export interface FieldRow {
-  key: number;
-  name: string;
-  value: string;
-}
-
-let nextKey = 1;
-
-export function rowsFrom(object: Record<string, unknown>): FieldRow[] {
-  return Object.entries(object).map(([name, value]) => ({
-    key: nextKey++,
-    name,
-    value: formatFieldValue(value),
-  }));
-}
-
-/** The object the rows stand for, or the first problem with them. */
-export function objectFrom(rows: FieldRow[], what: string): Record<string, unknown> | string {
-  const out: Record<string, unknown> = {};
-  for (const row of rows) {
-    const name = row.name.trim();
-    if (name === '') return `A ${what} field has no name: name it or remove it.`;
-    if (name in out) return `The ${what} has ${name} twice: remove one.`;
-    out[name] = parseFieldValue(row.value);
-  }
-  return out;
-}
 
 const TIME_FIELDS = new Set(['exp', 'nbf', 'iat']);
 
@@ -155,7 +127,7 @@ export function FieldEditor({
             <button
               type="button"
               className="btn btn--small"
-              onClick={() => onChange([...rows, { key: nextKey++, name: '', value: '' }])}
+              onClick={() => onChange([...rows, { key: newRowKey(), name: '', value: '' }])}
             >
               Add a {what} field
             </button>
@@ -165,7 +137,7 @@ export function FieldEditor({
                 type="button"
                 className="btn btn--small btn--ghost mono"
                 aria-label={`Add ${what} field ${name}`}
-                onClick={() => onChange([...rows, { key: nextKey++, name, value: '' }])}
+                onClick={() => onChange([...rows, { key: newRowKey(), name, value: '' }])}
               >
                 + {name}
               </button>

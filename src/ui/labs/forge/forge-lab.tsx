@@ -1,56 +1,24 @@
-import { useCallback, useEffect, useId, useMemo, useRef, useState } from 'react';
+import { useId } from 'react';
 import {
   CHECK_LABELS,
-  CHECK_SHORT,
-  type CheckRow,
-  checkRows,
-  draftFromToken,
-  FORGE_PRESETS,
-  FORGE_ROUTES,
+  FORGE_PRESENTATIONS,
   FORGE_SIGNINGS,
-  type ForgeDraft,
-  type ForgeEnv,
+  type ForgePresentation,
   type ForgePreset,
-  type ForgeRoute,
   type ForgeSigning,
-  failedCheck,
-  forgeRequest,
-  mintedDraft,
-  type ResourceCheck,
+  PRESENTATION_LABELS,
   SIGNING_LABELS,
-  signDraft,
 } from '../../../client/forge.ts';
-import { getHeader, parseWwwAuthenticate, type RecordedExchange } from '../../../client/index.ts';
-import type { LabConfig } from '../../../lessons/labs/index.ts';
-import type { LogEntry, MockServer } from '../../../protocol/index.ts';
-import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
-import { FieldEditor, type FieldRow, objectFrom, rowsFrom } from './forge-editor.tsx';
+import { FieldEditor } from './forge-editor.tsx';
+import { type ForgeConfig, type ForgeResult, presetMatches, useForge } from './use-forge.ts';
 import './forge-lab.css';
-
-/** The lab's options, as src/lessons/labs/forge.ts's schema output them at build time. */
-type ForgeConfig = LabConfig<'forge'>;
 
 const HEADER_SUGGESTIONS = ['alg', 'typ', 'kid'] as const;
 const CLAIM_SUGGESTIONS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'nbf', 'exp', 'jti'];
-
-/** What the API answered to one forged token, with the core's own account of its checks. */
-interface ForgeResult {
-  token: string;
-  status: number;
-  statusText: string;
-  challenge: string | undefined;
-  errorCode: string | undefined;
-  errorDescription: string | undefined;
-  rows: CheckRow[];
-  failed: ResourceCheck | undefined;
-  /** What the server knew (never sent to the client). */
-  detail: string | undefined;
-  presetId: string | undefined;
-}
 
 /** The token forge: edit a token, re-sign it, replay it, see which check stops it. */
 export function ForgeLab({ block }: LabProps<'forge'>) {
@@ -66,209 +34,15 @@ export function ForgeLab({ block }: LabProps<'forge'>) {
   );
 }
 
-function envOf(server: MockServer, route: ForgeRoute = 'users'): ForgeEnv {
-  const keys = server.admin.keys();
-  const active = keys.find((k) => k.status === 'active') ?? keys.at(-1);
-  const { issuer, audience } = server.options;
-  return {
-    issuer,
-    audience,
-    now: server.admin.clock().now,
-    leewaySeconds: server.admin.settings().leewaySeconds,
-    kid: active?.kid ?? '',
-    alg: active?.alg ?? 'ES256',
-    requiredScope: FORGE_ROUTES[route].scope,
-  };
-}
-
-type Source = 'lesson' | 'minted' | 'pasted';
-
 function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
   const server = useMockServer();
-  const runtime = useLessonRuntime();
   const now = useServerNow(server);
   const ids = useId();
-  const presets = useMemo(
-    () =>
-      config.presets
-        ? config.presets.flatMap((id) => FORGE_PRESETS.filter((p) => p.id === id))
-        : FORGE_PRESETS,
-    [config.presets],
-  );
-
-  const lessonToken = runtime.vars[config.from];
-  const [base, setBase] = useState<{ token: string; draft: ForgeDraft; source: Source }>();
-  const [pasteText, setPasteText] = useState('');
-  const [sourceError, setSourceError] = useState<string>();
-  const [headerRows, setHeaderRows] = useState<FieldRow[]>([]);
-  const [payloadRows, setPayloadRows] = useState<FieldRow[]>([]);
-  const [signing, setSigning] = useState<ForgeSigning>('keep');
-  const [presetId, setPresetId] = useState<string>();
-  const [busy, setBusy] = useState(false);
-  const [problem, setProblem] = useState<string>();
-  const [result, setResult] = useState<ForgeResult>();
-  const [replays, setReplays] = useState<Record<string, ForgeResult>>({});
-
-  /** The learner changed the draft since the last load: do not replace it under them. */
-  const dirty = useRef(false);
-  const load = useCallback((token: string, draft: ForgeDraft, source: Source) => {
-    dirty.current = false;
-    setBase({ token, draft, source });
-    setHeaderRows(rowsFrom(draft.header));
-    setPayloadRows(rowsFrom(draft.payload));
-    setSigning('keep');
-    setPresetId(undefined);
-    setResult(undefined);
-    setProblem(undefined);
-  }, []);
-
-  const mint = useCallback(async () => {
-    setSourceError(undefined);
-    try {
-      const { token, draft } = await mintedDraft(envOf(server, config.route), server.admin);
-      load(token, draft, 'minted');
-    } catch (error) {
-      setSourceError(error instanceof Error ? error.message : String(error));
-    }
-  }, [server, load, config.route]);
-
-  // Start from the lesson's token when it is a JWT, else from one minted now. A lesson token
-  // that arrives (or changes) later replaces the starting token, unless the learner has pasted
-  // one or begun editing.
-  const started = useRef(false);
-  const followed = useRef<string | undefined>(undefined);
-  useEffect(() => {
-    const first = !started.current;
-    started.current = true;
-    if (lessonToken && lessonToken !== followed.current) {
-      followed.current = lessonToken;
-      if (first || (!dirty.current && base?.source !== 'pasted')) {
-        try {
-          load(lessonToken, draftFromToken(lessonToken), 'lesson');
-          return;
-        } catch {
-          // an opaque or broken lesson token: keep (or mint) another
-        }
-      }
-    }
-    if (first) void mint();
-  }, [lessonToken, load, mint, base?.source]);
-
-  const applyPreset = (preset: ForgePreset) => {
-    if (!base) return;
-    const draft = preset.build(envOf(server, config.route), base.draft);
-    setHeaderRows(rowsFrom(draft.header));
-    setPayloadRows(rowsFrom(draft.payload));
-    setSigning(draft.signing);
-    setPresetId(preset.id);
-    dirty.current = true;
-    setResult(undefined);
-    setProblem(undefined);
-  };
-
-  const report = useCallback(
-    (r: ForgeResult, forged: boolean) => {
-      if (!forged) return;
-      const detail = r.failed
-        ? `${r.status} at ${CHECK_LABELS[r.failed]}`
-        : `${r.status}: accepted`;
-      runtime.reportLabOutcome(labId, r.failed ? 'forged-rejected' : 'forged-accepted', {
-        ok: true,
-        detail,
-      });
-      if (r.failed) {
-        runtime.reportLabOutcome(labId, `rejected-at-${CHECK_SHORT[r.failed]}`, {
-          ok: true,
-          detail,
-        });
-      }
-    },
-    [runtime, labId],
-  );
-
-  /** Sign, send through the lesson runtime (recorded), read the core's log entry. */
-  const replay = async (draft: ForgeDraft, key: string, fromPreset?: string) => {
-    const token = await signDraft(draft, server.admin);
-    const outcome = await runtime.send(
-      key,
-      forgeRequest(server.options.apiOrigin, config.route, token),
-    );
-    if ('error' in outcome) throw new Error(outcome.error);
-    return toResult(
-      outcome.exchange,
-      token,
-      runtime.serverLog(outcome.exchange.requestId),
-      fromPreset,
-    );
-  };
-
-  const send = async () => {
-    const header = objectFrom(headerRows, 'header');
-    const payload = objectFrom(payloadRows, 'payload');
-    if (typeof header === 'string' || typeof payload === 'string') {
-      setProblem(typeof header === 'string' ? header : (payload as string));
-      return;
-    }
-    setBusy(true);
-    setProblem(undefined);
-    try {
-      const r = await replay(
-        { header, payload, signing, originalSignature: base?.draft.originalSignature ?? '' },
-        `${labId}:forge`,
-        presetId,
-      );
-      setResult(r);
-      report(r, r.token !== base?.token);
-      if (presetId) recordReplay(presetId, r);
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  const recordReplay = (id: string, r: ForgeResult) => setReplays((prev) => ({ ...prev, [id]: r }));
-
-  const replayAll = async () => {
-    if (!base) return;
-    setBusy(true);
-    setProblem(undefined);
-    const results: Record<string, ForgeResult> = {};
-    try {
-      for (const preset of presets) {
-        const r = await replay(
-          preset.build(envOf(server, config.route), base.draft),
-          `${labId}:${preset.id}`,
-          preset.id,
-        );
-        results[preset.id] = r;
-        report(r, r.token !== base.token);
-      }
-      setReplays((prev) => ({ ...prev, ...results }));
-    } catch (error) {
-      setProblem(error instanceof Error ? error.message : String(error));
-    } finally {
-      setBusy(false);
-    }
-  };
-
-  // Every shown preset replayed and each ended where it should: the outcome exercises check.
-  const allMatched =
-    presets.length > 0 &&
-    presets.every((p) => {
-      const r = replays[p.id];
-      return r !== undefined && matches(p, r);
-    });
-  useEffect(() => {
-    if (allMatched) {
-      runtime.reportLabOutcome(labId, 'every-preset-replayed', {
-        ok: true,
-        detail: `${presets.length} presets, each stopped where expected`,
-      });
-    }
-  }, [allMatched, runtime, labId, presets.length]);
-
-  const route = FORGE_ROUTES[config.route];
+  const forge = useForge(labId, config);
+  const { state, presets, allMatched, lessonToken, route } = forge;
+  const { base, pasteText, sourceError, headerRows, payloadRows, signing, presetId } = state;
+  const { presentation } = state;
+  const { busy, problem, result, replays } = state;
   return (
     <div className="forge">
       <section className="forge-step" aria-labelledby={`${ids}-source`}>
@@ -292,22 +66,11 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
           )}
         </p>
         <div className="forge-source__actions">
-          <button type="button" className="btn btn--small" onClick={() => void mint()}>
+          <button type="button" className="btn btn--small" onClick={forge.mint}>
             Mint a new valid token
           </button>
           {lessonToken && (
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => {
-                try {
-                  load(lessonToken, draftFromToken(lessonToken), 'lesson');
-                  setSourceError(undefined);
-                } catch (error) {
-                  setSourceError(error instanceof Error ? error.message : String(error));
-                }
-              }}
-            >
+            <button type="button" className="btn btn--small" onClick={forge.useLessonToken}>
               Use {`{{${config.from}}}`}
             </button>
           )}
@@ -324,21 +87,9 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
               value={pasteText}
               aria-invalid={sourceError !== undefined}
               aria-describedby={sourceError ? `${ids}-paste-error` : undefined}
-              onChange={(e) => setPasteText(e.target.value)}
+              onChange={(e) => forge.setPasteText(e.target.value)}
             />
-            <button
-              type="button"
-              className="btn btn--small"
-              onClick={() => {
-                try {
-                  const token = pasteText.trim();
-                  load(token, draftFromToken(token), 'pasted');
-                  setSourceError(undefined);
-                } catch (error) {
-                  setSourceError(error instanceof Error ? error.message : String(error));
-                }
-              }}
-            >
+            <button type="button" className="btn btn--small" onClick={forge.loadPasted}>
               Load pasted token
             </button>
           </div>
@@ -357,15 +108,15 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
         <ul className="forge-presets">
           {presets.map((p) => {
             const replayed = replays[p.id];
-            const ok = replayed && matches(p, replayed);
+            const ok = replayed && presetMatches(p, replayed);
             return (
               <li key={p.id}>
                 <button
                   type="button"
                   className="forge-preset"
                   aria-pressed={presetId === p.id}
-                  disabled={!base || busy}
-                  onClick={() => applyPreset(p)}
+                  disabled={!base || busy || !forge.presetReady(p)}
+                  onClick={() => forge.applyPreset(p)}
                 >
                   <span className="forge-preset__label">{p.label}</span>
                   <span className="forge-preset__why">{p.why}</span>
@@ -392,7 +143,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
           type="button"
           className="btn btn--small"
           disabled={!base || busy}
-          onClick={() => void replayAll()}
+          onClick={forge.replayAll}
         >
           Replay every case
         </button>
@@ -407,11 +158,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
             title="Header"
             what="header"
             rows={headerRows}
-            onChange={(rows) => {
-              setHeaderRows(rows);
-              setPresetId(undefined);
-              dirty.current = true;
-            }}
+            onChange={forge.editHeader}
             now={now}
             suggestions={HEADER_SUGGESTIONS}
           />
@@ -419,11 +166,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
             title="Claims"
             what="payload"
             rows={payloadRows}
-            onChange={(rows) => {
-              setPayloadRows(rows);
-              setPresetId(undefined);
-              dirty.current = true;
-            }}
+            onChange={forge.editPayload}
             now={now}
             suggestions={CLAIM_SUGGESTIONS}
           />
@@ -444,22 +187,34 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
                 value={s}
                 checked={signing === s}
                 disabled={s === 'keep' && !base?.draft.originalSignature}
-                onChange={() => {
-                  setSigning(s);
-                  setPresetId(undefined);
-                  dirty.current = true;
-                }}
+                onChange={() => forge.chooseSigning(s)}
               />
               <span>{SIGNING_LABELS[s]}</span>
             </label>
           ))}
         </fieldset>
         <p className="muted forge-signing__hint">{SIGNING_HINTS[signing]}</p>
+        {forge.offersDpop ? (
+          <div className="forge-presentation">
+            <label htmlFor={`${ids}-presentation`}>How the token is sent</label>
+            <select
+              id={`${ids}-presentation`}
+              value={presentation}
+              onChange={(e) => forge.choosePresentation(e.target.value as ForgePresentation)}
+            >
+              {FORGE_PRESENTATIONS.map((p) => (
+                <option key={p} value={p}>
+                  {PRESENTATION_LABELS[p]}
+                </option>
+              ))}
+            </select>
+          </div>
+        ) : null}
         <button
           type="button"
           className="btn btn--primary"
           disabled={!base || busy}
-          onClick={() => void send()}
+          onClick={forge.send}
         >
           {busy ? 'Sending…' : `Send to ${route.method} ${route.path}`}
         </button>
@@ -490,37 +245,13 @@ const SIGNING_HINTS: Record<ForgeSigning, string> = {
   none: 'An empty signature. With alg none, that is an unsigned token.',
 };
 
-function matches(preset: ForgePreset, r: ForgeResult): boolean {
-  return r.status === preset.status && r.failed === preset.expected;
-}
-
-function toResult(
-  exchange: RecordedExchange,
-  token: string,
-  entry: LogEntry | undefined,
-  presetId: string | undefined,
-): ForgeResult {
-  const challenge = getHeader(exchange.headers, 'www-authenticate');
-  const params = challenge
-    ? (parseWwwAuthenticate(challenge).find((c) => c.params.error !== undefined)?.params ?? {})
-    : {};
-  const steps = entry?.steps ?? [];
-  return {
-    token,
-    status: exchange.status,
-    statusText: exchange.statusText,
-    challenge,
-    errorCode: params.error,
-    errorDescription: params.error_description,
-    rows: checkRows(steps),
-    failed: failedCheck(steps),
-    detail: entry?.error?.detail,
-    presetId,
-  };
-}
-
-const MARKS = { passed: '✓', failed: '✗', not_reached: '·' } as const;
-const WORDS = { passed: 'passed', failed: 'failed', not_reached: 'not reached' } as const;
+const MARKS = { passed: '✓', failed: '✗', not_reached: '·', skipped: '–' } as const;
+const WORDS = {
+  passed: 'passed',
+  failed: 'failed',
+  not_reached: 'not reached',
+  skipped: 'not asked for',
+} as const;
 
 function ResultView({ result }: { result: ForgeResult }) {
   const [head = '', body = '', sig = ''] = result.token.split('.');
@@ -633,8 +364,8 @@ function ReplayTable({
                   </td>
                   <td>
                     {r ? (
-                      <span className={matches(p, r) ? 'forge-ok' : 'forge-bad'}>
-                        {matches(p, r) ? '✓ ' : '✗ '}
+                      <span className={presetMatches(p, r) ? 'forge-ok' : 'forge-bad'}>
+                        {presetMatches(p, r) ? '✓ ' : '✗ '}
                         {r.status}
                         {r.failed ? ` at ${CHECK_LABELS[r.failed]}` : ''}
                       </span>

@@ -1,0 +1,266 @@
+/**
+ * The caching lab's logic apart from its view: the settings form's rules, the time-travel queue
+ * and the run itself (caching-sim.ts against the page's mock server), as plain functions tested in
+ * Node and one hook that holds the lab's state. caching-lab.tsx only draws what this returns.
+ */
+import { useEffect, useRef, useState } from 'react';
+import type { HttpRequestModel } from '../../../client/http-request.ts';
+import { buildTokenRequest } from '../../../client/token-request.ts';
+import type { LabConfig } from '../../../lessons/labs/index.ts';
+import type { MockServer } from '../../../protocol/index.ts';
+import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useMockServer } from '../../shared/mock-server-context.tsx';
+import {
+  type ClientHabits,
+  callSchedule,
+  describeTimeTravel,
+  formatDuration,
+  type JobSettings,
+  judgeRun,
+  type RunVerdict,
+  runCachingJob,
+  type SimMark,
+  type SimSettings,
+  type TimeTravel,
+} from './caching-sim.ts';
+
+/** The lab's options, as src/lessons/labs/caching.ts's schema output them at build time. */
+export type CachingConfig = LabConfig<'caching'>;
+
+/** The job's settings as typed in the form. */
+export type JobForm = Record<keyof JobSettings, string>;
+
+type Limits = Record<keyof JobSettings | 'ttlMarginSeconds', [min: number, max: number]>;
+export const LIMITS: Limits = {
+  hours: [1, 24],
+  everyMinutes: [5, 240],
+  callsPerRun: [1, 12],
+  ttlMarginSeconds: [0, 3000],
+};
+
+/** A whole number within the limits, or why not. */
+export function checkNumber(name: keyof Limits, label: string, value: string): string | undefined {
+  const [min, max] = LIMITS[name];
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+    return `${label} must be a whole number from ${min} to ${max}.`;
+  }
+  return undefined;
+}
+
+/** What is wrong with the form, one message per field; empty when the job can run. */
+export function formProblems(job: JobForm, margin: string): string[] {
+  return [
+    checkNumber('hours', 'Hours', job.hours),
+    checkNumber('everyMinutes', 'Minutes between runs', job.everyMinutes),
+    checkNumber('callsPerRun', 'Calls per run', job.callsPerRun),
+    checkNumber('ttlMarginSeconds', 'The refresh margin', margin),
+  ].filter((p): p is string => p !== undefined);
+}
+
+/** Calls each client makes in a run of this job (0 while the form has a problem). */
+export function plannedCalls(job: JobForm, problems: readonly string[]): number {
+  if (problems.length > 0) return 0;
+  return callSchedule({
+    hours: Number(job.hours),
+    everyMinutes: Number(job.everyMinutes),
+    callsPerRun: Number(job.callsPerRun),
+  }).length;
+}
+
+/** A time travel asked for while another waits for the next run: jumps add up, skews replace. */
+export function mergeTravel(queued: TimeTravel | undefined, travel: TimeTravel): TimeTravel {
+  const base = queued ?? {};
+  return {
+    ...base,
+    ...(travel.jumpSeconds ? { jumpSeconds: (base.jumpSeconds ?? 0) + travel.jumpSeconds } : {}),
+    ...(travel.skewSeconds !== undefined ? { skewSeconds: travel.skewSeconds } : {}),
+  };
+}
+
+/** The simulation's settings from the form (which must have no problems). */
+export function simSettings(
+  job: JobForm,
+  habits: ClientHabits,
+  margin: string,
+  script: CachingConfig['script'],
+): SimSettings {
+  return {
+    job: {
+      hours: Number(job.hours),
+      everyMinutes: Number(job.everyMinutes),
+      callsPerRun: Number(job.callsPerRun),
+    },
+    yours: { ...habits, ttlMarginSeconds: Number(margin) },
+    script,
+  };
+}
+
+/** cron-sync's token request, on this server's issuer. */
+export function cronSyncTokenRequest(
+  server: Pick<MockServer, 'options'>,
+): Promise<HttpRequestModel> {
+  return buildTokenRequest(
+    {
+      grantType: 'client_credentials',
+      clientId: 'cron-sync',
+      clientSecret: 'cron-secret',
+      authMethod: 'client_secret_basic',
+      scope: ['read:users'],
+    },
+    { issuer: server.options.issuer },
+  );
+}
+
+/** The job's API call. */
+export function usersRequest(server: Pick<MockServer, 'options'>): HttpRequestModel {
+  return {
+    method: 'GET',
+    url: `${server.options.apiOrigin}/api/v1/users`,
+    headers: [['Accept', 'application/json']],
+    body: '',
+  };
+}
+
+export type HabitName = 'cacheTokens' | 'retryOn401' | 'honourRetryAfter' | 'fetchOnStart';
+
+/** The caching lab's state and actions, over the page's mock server and the lesson runtime. */
+export function useCachingLab(labId: string, config: CachingConfig) {
+  const server = useMockServer();
+  const runtime = useOptionalLessonRuntime();
+  const [habits, setHabits] = useState<ClientHabits>(config.yours);
+  const [margin, setMargin] = useState(String(config.yours.ttlMarginSeconds));
+  const [job, setJob] = useState<JobForm>({
+    hours: String(config.job.hours),
+    everyMinutes: String(config.job.everyMinutes),
+    callsPerRun: String(config.job.callsPerRun),
+  });
+  const [marks, setMarks] = useState<readonly SimMark[]>([]);
+  const [running, setRunning] = useState(false);
+  const [progress, setProgress] = useState<string>('');
+  const [verdict, setVerdict] = useState<RunVerdict | undefined>();
+  const [failure, setFailure] = useState<string | undefined>();
+  const [skew, setSkew] = useState(0);
+  /** The last time travel, queued or applied: kept beside the progress line. */
+  const [travelNote, setTravelNote] = useState<string | undefined>();
+  const marksRef = useRef<SimMark[]>([]);
+  const travelRef = useRef<TimeTravel | undefined>(undefined);
+  const abortRef = useRef<AbortController | undefined>(undefined);
+
+  useEffect(() => () => abortRef.current?.abort(), []);
+
+  const problems = formProblems(job, margin);
+  const hours = Number(job.hours) || config.job.hours;
+  const calls = plannedCalls(job, problems);
+
+  const queueTravel = (travel: TimeTravel) => {
+    travelRef.current = mergeTravel(travelRef.current, travel);
+    if (travel.skewSeconds !== undefined) setSkew(travel.skewSeconds);
+    setTravelNote(`Queued for the next run: ${describeTimeTravel(travel)}.`);
+  };
+
+  async function run() {
+    if (problems.length > 0 || running) return;
+    const settings = simSettings(job, habits, margin, config.script);
+    const controller = new AbortController();
+    abortRef.current = controller;
+    travelRef.current = undefined;
+    marksRef.current = [];
+    setMarks([]);
+    setVerdict(undefined);
+    setFailure(undefined);
+    setSkew(0);
+    setTravelNote(undefined);
+    setRunning(true);
+    setProgress('Starting the job…');
+    const before = server.admin.clock();
+    const started = performance.now();
+    try {
+      const result = await runCachingJob(
+        {
+          fetch: (request) => fetch(request),
+          setServerTime: async (seconds) => {
+            await server.admin.setClock({ set: seconds });
+          },
+          tokenRequest: () => cronSyncTokenRequest(server),
+          apiRequest: usersRequest(server),
+          // Each lane days in the past: their rate-limit windows and tokens never meet, nor the
+          // present that the other lessons use.
+          laneStart: {
+            naive: (before.now - 4 * 86_400) * 1000,
+            yours: (before.now - 2 * 86_400) * 1000,
+          },
+          onMark: (mark) => {
+            marksRef.current.push(mark);
+            if (mark.kind === 'clock' && mark.lane === 'naive') {
+              setTravelNote(`At ${formatDuration(mark.at)} of job time: ${mark.text}.`);
+            }
+          },
+          afterRun: async (at) => {
+            setMarks([...marksRef.current]);
+            setProgress(`Job time ${formatDuration(at)} of ${settings.job.hours} h…`);
+            // let the page draw before the next run
+            await new Promise((resolve) => setTimeout(resolve, 0));
+          },
+          takeTimeTravel: () => {
+            const travel = travelRef.current;
+            travelRef.current = undefined;
+            return travel;
+          },
+          signal: controller.signal,
+        },
+        settings,
+      );
+      const seconds = ((performance.now() - started) / 1000).toFixed(1);
+      setMarks([...marksRef.current]);
+      const v = judgeRun(result, marksRef.current);
+      setVerdict(v);
+      setProgress(
+        result.finished
+          ? `Finished: ${settings.job.hours} simulated hours in ${seconds} s of real time.`
+          : 'Stopped before the end.',
+      );
+      if (runtime) {
+        runtime.reportLabOutcome(labId, 'zero-avoidable', v.zeroAvoidable);
+        runtime.reportLabOutcome(labId, 'naive-throttled', v.naiveThrottled);
+        if (v.recoveredFrom401.ok)
+          runtime.reportLabOutcome(labId, 'recovered-401', v.recoveredFrom401);
+      }
+    } catch (error) {
+      setFailure(error instanceof Error ? error.message : String(error));
+      setProgress('The job stopped on an error.');
+    } finally {
+      // back to where the clock was, plus the time the run took: the present is untouched
+      await server.admin
+        .setClock({ set: before.now + (performance.now() - started) / 1000 })
+        .catch(() => undefined);
+      abortRef.current = undefined;
+      setRunning(false);
+      setSkew(0);
+    }
+  }
+
+  return {
+    habits,
+    setHabit: (key: HabitName, value: boolean) => setHabits((h) => ({ ...h, [key]: value })),
+    margin,
+    setMargin,
+    job,
+    setJobField: (key: keyof JobSettings, value: string) => setJob((j) => ({ ...j, [key]: value })),
+    problems,
+    hours,
+    plannedCalls: calls,
+    // Each request crosses the service worker (~15-25 ms): say what a run will cost before it starts.
+    plannedRequests: calls * 3,
+    marks,
+    running,
+    progress,
+    verdict,
+    failure,
+    skew,
+    travelNote,
+    queueTravel,
+    run: () => void run(),
+    stop: () => abortRef.current?.abort(),
+  };
+}

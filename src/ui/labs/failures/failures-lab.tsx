@@ -1,0 +1,143 @@
+import { useId } from 'react';
+import { LabCard } from '../lab-card.tsx';
+import type { LabProps } from '../lab-props.ts';
+import { AvoidableList, FailuresChart, FailuresTotals } from './failures-chart.tsx';
+import { describeOutage } from './failures-sim.ts';
+import { type FailuresConfig, type HabitName, useFailuresLab } from './use-failures-lab.ts';
+import './failures-lab.css';
+
+const HABITS: readonly { key: HabitName; label: string; hint: string }[] = [
+  { key: 'retry', label: 'Retry a failed token request', hint: 'up to 3 more tries' },
+  { key: 'backoff', label: 'Back off between retries', hint: '1 s, 2 s, 4 s' },
+  { key: 'jitter', label: 'Add jitter', hint: 'a random share of the wait' },
+  { key: 'honourRetryAfter', label: 'Honour Retry-After', hint: 'never retry sooner' },
+  {
+    key: 'shareInFlight',
+    label: 'Share one token request among callers',
+    hint: 'in each replica',
+  },
+  {
+    key: 'serveStale',
+    label: 'Keep using a still-valid token when a refresh fails',
+    hint: 'until it expires',
+  },
+  { key: 'timeout', label: 'Time out a token request', hint: 'after 300 ms' },
+];
+
+/** The failures lab: a job of replicas and callers while the token endpoint fails. */
+export function FailuresLab({ block }: LabProps<'failures'>) {
+  return (
+    <LabCard
+      block={block}
+      className="failures-lab"
+      defaultTitle="When the token endpoint fails"
+      subtitle={
+        <>
+          {block.config.job.replicas} replicas of a service, {block.config.job.callers} callers
+          each, call the API every {block.config.job.everyMinutes} minutes while the token endpoint
+          has outages.
+        </>
+      }
+    >
+      <Lab labId={block.id} config={block.config} />
+    </LabCard>
+  );
+}
+
+function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
+  const ids = useId();
+  const lab = useFailuresLab(labId, config);
+  const { habits, running, marks, verdict } = lab;
+  return (
+    <div className="failures-lab__body">
+      <div className="failures-lab__settings">
+        <fieldset className="failures-lab__fieldset">
+          <legend>Your client</legend>
+          {HABITS.map(({ key, label, hint }) => (
+            <label key={key} className="failures-lab__check">
+              <input
+                type="checkbox"
+                checked={habits[key]}
+                disabled={running}
+                onChange={(e) => lab.setHabit(key, e.target.checked)}
+              />
+              <span>
+                {label} <span className="muted">({hint})</span>
+              </span>
+            </label>
+          ))}
+        </fieldset>
+        <div className="failures-lab__fieldset">
+          <p className="failures-lab__legend">The job</p>
+          <p className="failures-lab__note">
+            Both clients cache tokens and refresh them 15 minutes before they expire. The naive one
+            never retries, never shares, never falls back and waits as long as it takes; the job
+            gives each call 2 seconds.
+          </p>
+          <ul className="failures-lab__outages" aria-label="Outages during the job">
+            {config.outages.map((o) => (
+              <li key={`${o.atMinute}-${o.kind}`}>
+                at {Math.floor(o.atMinute / 60)} h {String(o.atMinute % 60).padStart(2, '0')}:{' '}
+                {describeOutage(o)}
+              </li>
+            ))}
+          </ul>
+          <p className="failures-lab__note">A run takes about {lab.plannedSeconds} s.</p>
+        </div>
+      </div>
+
+      <div className="failures-lab__actions">
+        <button type="button" className="btn btn--primary" onClick={lab.run} disabled={running}>
+          Run the job
+        </button>
+        <button type="button" className="btn" onClick={lab.stop} disabled={!running}>
+          Stop
+        </button>
+      </div>
+      <p className="failures-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
+        {lab.progress || 'Not run yet.'}
+      </p>
+      {lab.failure ? (
+        <p className="failures-lab__problems" role="alert">
+          {lab.failure}
+        </p>
+      ) : null}
+
+      <figure className="failures-lab__figure">
+        <div className="failures-lab__scroll">
+          <FailuresChart marks={marks} hours={config.job.hours} />
+        </div>
+        <figcaption className="failures-lab__legend-keys">
+          <span className="failures-lab__key failures-lab__key--outage">outage</span>
+          <span className="failures-lab__key failures-lab__key--token">token request</span>
+          <span className="failures-lab__key failures-lab__key--retry">retry</span>
+          <span className="failures-lab__key failures-lab__key--failed">failure</span>
+          <span className="failures-lab__key failures-lab__key--avoidable">avoidable</span>
+        </figcaption>
+      </figure>
+      <div className="failures-lab__tables">
+        <FailuresTotals marks={marks} />
+        <AvoidableList marks={marks} />
+      </div>
+
+      {verdict ? (
+        <ul className="failures-lab__verdict" aria-label="What this run shows">
+          {(
+            [
+              ['Your client rode out every outage', verdict.resilient],
+              ['The naive client failed with a valid token', verdict.naiveFailed],
+              ['Your client fell back on its cached token', verdict.servedStale],
+            ] as const
+          ).map(([label, v]) => (
+            <li key={label}>
+              <span className={`badge ${v.ok ? 'badge--success' : 'badge--warning'}`}>
+                {v.ok ? 'yes' : 'no'}
+              </span>{' '}
+              <strong>{label}:</strong> {v.detail}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </div>
+  );
+}
