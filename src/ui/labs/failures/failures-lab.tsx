@@ -2,13 +2,31 @@ import { useId } from 'react';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
 import { AvoidableList, FailuresChart, FailuresTotals } from './failures-chart.tsx';
-import { describeOutage } from './failures-sim.ts';
+import {
+  BACKOFF_BASE_MS,
+  CALL_DEADLINE_MS,
+  describeOutage,
+  REFRESH_MARGIN_SECONDS,
+  RETRY_ATTEMPTS,
+  TIMEOUT_MS,
+} from './failures-sim.ts';
 import { type FailuresConfig, type HabitName, useFailuresLab } from './use-failures-lab.ts';
 import './failures-lab.css';
 
 const HABITS: readonly { key: HabitName; label: string; hint: string }[] = [
-  { key: 'retry', label: 'Retry a failed token request', hint: 'up to 3 more tries' },
-  { key: 'backoff', label: 'Back off between retries', hint: '1 s, 2 s, 4 s' },
+  {
+    key: 'retry',
+    label: 'Retry a failed token request',
+    hint: `up to ${RETRY_ATTEMPTS} more tries`,
+  },
+  {
+    key: 'backoff',
+    label: 'Back off between retries',
+    hint: Array.from(
+      { length: RETRY_ATTEMPTS },
+      (_, i) => `${(BACKOFF_BASE_MS * 2 ** i) / 1000} s`,
+    ).join(', '),
+  },
   { key: 'jitter', label: 'Add jitter', hint: 'a random share of the wait' },
   { key: 'honourRetryAfter', label: 'Honour Retry-After', hint: 'never retry sooner' },
   {
@@ -21,7 +39,7 @@ const HABITS: readonly { key: HabitName; label: string; hint: string }[] = [
     label: 'Keep using a still-valid token when a refresh fails',
     hint: 'until it expires',
   },
-  { key: 'timeout', label: 'Time out a token request', hint: 'after 300 ms' },
+  { key: 'timeout', label: 'Time out a token request', hint: `after ${TIMEOUT_MS} ms` },
 ];
 
 /** The failures lab: a job of replicas and callers while the token endpoint fails. */
@@ -70,9 +88,10 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
         <div className="failures-lab__fieldset">
           <p className="failures-lab__legend">The job</p>
           <p className="failures-lab__note">
-            Both clients cache tokens and refresh them 15 minutes before they expire. The naive one
-            never retries, never shares, never falls back and waits as long as it takes; the job
-            gives each call 2 seconds.
+            Both clients cache tokens and refresh them {REFRESH_MARGIN_SECONDS / 60} minutes before
+            they expire. The naive one never retries, never shares, never falls back and waits as
+            long as it takes; the job gives each call {CALL_DEADLINE_MS / 1000} s (a slower call has
+            failed).
           </p>
           <ul className="failures-lab__outages" aria-label="Outages during the job">
             {config.outages.map((o) => (
