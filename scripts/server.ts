@@ -156,6 +156,7 @@ const endpoints: [string, string][] = [
   ['GET  /api/v1/orders', 'needs read:orders'],
   ['POST /api/v1/orders', 'needs write:orders'],
   ['     /__admin/...', 'reset, clock, clients, keys/rotate, mint, log'],
+  ['PUT  /__admin/faults', 'inject faults: {"faults": [...]}; GET reads them, DELETE clears'],
   ['GET  /ci/.well-known/openid-configuration', 'the mock workload (CI) platform'],
   ['POST /ci/workload-token', 'a workload token: {"subject", "audience", "ttl"?}'],
 ];
@@ -166,6 +167,7 @@ const clients: [string, string, string][] = [
   ['cron-sync', 'cron-secret', 'read:users (5 token requests a minute)'],
   ['signing-client', 'private_key_jwt', 'read:users read:orders (key file below)'],
   ['warehouse-sync', 'no secret', 'read:orders (a main-branch workload token from /ci)'],
+  ['dpop-client', 'dpop-secret', 'read:users read:orders (every token request needs a DPoP proof)'],
 ];
 
 console.log(`Client Credentials Playground mock server
