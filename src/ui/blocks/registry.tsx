@@ -11,6 +11,7 @@ import type { LessonBlock, LessonBlockKind } from '../../lessons/lesson-types.ts
 import { BlockFallback } from '../markdown/block-fallback.tsx';
 import type { BlockProps } from '../shared/block-props.ts';
 import { useMockServerStatus } from '../shared/mock-server-context.tsx';
+import { retryImport } from '../shared/retry-import.ts';
 // Request blocks are in a prerendered lesson's HTML, live (see FIRST_PAINT_KINDS): their styles
 // must be in the page's stylesheet, not arrive later with their code.
 import './request-block/request-block.css';
@@ -58,7 +59,7 @@ function loadBlock<K extends LessonBlockKind>(kind: K): Promise<BlockModule<K>> 
   if (!promise) {
     const loader = blockLoaders[kind] as (() => Promise<BlockModule<K>>) | undefined;
     if (!loader) return Promise.reject(new Error(`No component for ${kind} blocks.`));
-    promise = loader().then((module) => {
+    promise = retryImport(loader).then((module) => {
       loadedComponents.set(kind, module.default as ComponentType<{ block: LessonBlock }>);
       return module;
     });

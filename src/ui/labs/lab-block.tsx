@@ -2,24 +2,39 @@ import { type ComponentType, type LazyExoticComponent, lazy, Suspense } from 're
 import type { LabName } from '../../lessons/lesson-types.ts';
 import { BlockFallback } from '../markdown/block-fallback.tsx';
 import type { BlockProps } from '../shared/block-props.ts';
+import { retryImport } from '../shared/retry-import.ts';
 import type { LabProps } from './lab-props.ts';
 
 /** One lazy chunk per lab: a lesson with the forge does not load the caching lab. */
 const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } = {
-  caching: lazy(() => import('./caching/caching-lab.tsx').then((m) => ({ default: m.CachingLab }))),
-  forge: lazy(() => import('./forge/forge-lab.tsx').then((m) => ({ default: m.ForgeLab }))),
-  console: lazy(() => import('./console/console-lab.tsx').then((m) => ({ default: m.ConsoleLab }))),
+  caching: lazy(() =>
+    retryImport(() => import('./caching/caching-lab.tsx')).then((m) => ({ default: m.CachingLab })),
+  ),
+  forge: lazy(() =>
+    retryImport(() => import('./forge/forge-lab.tsx')).then((m) => ({ default: m.ForgeLab })),
+  ),
+  console: lazy(() =>
+    retryImport(() => import('./console/console-lab.tsx')).then((m) => ({ default: m.ConsoleLab })),
+  ),
   profiles: lazy(() =>
-    import('./profiles/profiles-lab.tsx').then((m) => ({ default: m.ProfilesLab })),
+    retryImport(() => import('./profiles/profiles-lab.tsx')).then((m) => ({
+      default: m.ProfilesLab,
+    })),
   ),
   rotation: lazy(() =>
-    import('./rotation/rotation-lab.tsx').then((m) => ({ default: m.RotationLab })),
+    retryImport(() => import('./rotation/rotation-lab.tsx')).then((m) => ({
+      default: m.RotationLab,
+    })),
   ),
   assertion: lazy(() =>
-    import('./assertion/assertion-lab.tsx').then((m) => ({ default: m.AssertionLab })),
+    retryImport(() => import('./assertion/assertion-lab.tsx')).then((m) => ({
+      default: m.AssertionLab,
+    })),
   ),
   failures: lazy(() =>
-    import('./failures/failures-lab.tsx').then((m) => ({ default: m.FailuresLab })),
+    retryImport(() => import('./failures/failures-lab.tsx')).then((m) => ({
+      default: m.FailuresLab,
+    })),
   ),
 };
 
