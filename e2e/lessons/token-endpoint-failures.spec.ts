@@ -50,7 +50,7 @@ test('when the token endpoint fails: faults on the wire, refused faults, the lab
 
   // The lab: a client that only retries.
   const lab = page.getByRole('region', { name: /A day of outages/ });
-  const status = lab.locator('.failures-lab__status');
+  const status = lab.locator('.lane-lab__status');
   const ride = lesson.exercise('A day of outages, nothing lost');
   await expect(lab.getByRole('checkbox', { name: /Retry a failed token request/ })).toBeChecked();
   await lab.getByRole('button', { name: 'Run the job' }).click();

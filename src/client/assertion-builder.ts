@@ -15,6 +15,7 @@ import {
   isTypedClientAssertion,
   type Step,
 } from '../protocol/index.ts';
+import { ASSERTION_PRESET_IDS, type AssertionPresetId } from './assertion-preset-ids.ts';
 import type { HttpRequestModel } from './http-request.ts';
 import { CLIENT_ASSERTION_JWT_TYPE } from './token-request.ts';
 
@@ -64,19 +65,7 @@ export interface AssertionPreset {
   expected: Record<AssertionAudience, AssertionExpectation>;
 }
 
-export const ASSERTION_PRESET_IDS = [
-  'typed-issuer',
-  'untyped-issuer',
-  'attack-untyped',
-  'attack-typed',
-  'array-audience',
-  'expired',
-  'too-long-lived',
-  'stranger-key',
-  'sub-mismatch',
-  'alg-none',
-] as const;
-export type AssertionPresetId = (typeof ASSERTION_PRESET_IDS)[number];
+export { ASSERTION_PRESET_IDS, type AssertionPresetId };
 
 /** The assertion the draft's rule asks for: typed, aud = the issuer, a minute to live. */
 export function goodDraft(env: AssertionEnv): AssertionDraft {

@@ -25,27 +25,24 @@ export type IntrospectionResponse =
     }
   | { active: false };
 
-interface IntrospectionRequest {
+/** What introspection and revocation both carry through their shared opening steps. */
+export interface TokenParamRequest {
   readonly request: Request;
   readonly context: ServerContext;
   readonly trace: Trace;
   params?: Params;
   auth?: AuthenticatedClient;
   token?: string;
+}
+
+interface IntrospectionRequest extends TokenParamRequest {
   response?: ProtocolResponse;
 }
 
 /** Shared opening of introspection and revocation: body, duplicates, client auth, `token`. */
-export function tokenRequestSteps<
-  T extends {
-    request: Request;
-    context: ServerContext;
-    trace: Trace;
-    params?: Params;
-    auth?: AuthenticatedClient;
-    token?: string;
-  },
->(endpointUrl: (context: ServerContext) => string): NamedStep<T>[] {
+export function tokenRequestSteps<T extends TokenParamRequest>(
+  endpointUrl: (context: ServerContext) => string,
+): NamedStep<T>[] {
   return [
     step<T>('parseBody', async (t) => {
       const raw = await parseBody(t.request);

@@ -1,19 +1,11 @@
-import type { AuthenticatedClient } from './authenticate-client.ts';
 import type { ServerContext } from './context.ts';
 import { OAuthError } from './errors.ts';
 import { empty, NO_STORE, type ProtocolResponse } from './http.ts';
-import { tokenRequestSteps } from './introspection-endpoint.ts';
-import type { Params } from './parse-body.ts';
+import { type TokenParamRequest, tokenRequestSteps } from './introspection-endpoint.ts';
 import { type VerifiedToken, verifyAccessToken } from './resource-server.ts';
 import { type NamedStep, runSteps, step, Trace } from './trace.ts';
 
-interface RevocationRequest {
-  readonly request: Request;
-  readonly context: ServerContext;
-  readonly trace: Trace;
-  params?: Params;
-  auth?: AuthenticatedClient;
-  token?: string;
+interface RevocationRequest extends TokenParamRequest {
   found?: VerifiedToken;
 }
 

@@ -11,7 +11,6 @@ import {
   signAssertionDraft,
 } from '../../src/client/assertion-builder.ts';
 import { toFetchRequest as toRequest } from '../../src/client/send-request.ts';
-import { ASSERTION_PRESET_IDS as SPEC_IDS } from '../../src/lessons/labs/assertion.ts';
 import { ISSUER, lastLog, makeServer } from '../protocol/helpers.ts';
 
 async function setUp() {
@@ -40,9 +39,8 @@ async function setUp() {
 }
 
 describe('the assertion lab’s presets', () => {
-  it('lists the same presets as the lab’s build-time spec', () => {
+  it('has a preset for every id the lab’s build-time spec accepts, in order', () => {
     expect(ASSERTION_PRESETS.map((p) => p.id)).toEqual([...ASSERTION_PRESET_IDS]);
-    expect([...ASSERTION_PRESET_IDS]).toEqual([...SPEC_IDS]);
   });
 
   for (const mode of ['legacy', 'strict'] as const) {

@@ -1,22 +1,6 @@
 import { z } from 'zod';
+import { ASSERTION_PRESET_IDS } from '../../client/assertion-preset-ids.ts';
 import type { LabSpec } from './lab-spec.ts';
-
-/**
- * Preset ids, kept here (build time) in step with `ASSERTION_PRESETS` in
- * src/client/assertion-builder.ts; test/client/assertion-builder.test.ts checks that they agree.
- */
-export const ASSERTION_PRESET_IDS = [
-  'typed-issuer',
-  'untyped-issuer',
-  'attack-untyped',
-  'attack-typed',
-  'array-audience',
-  'expired',
-  'too-long-lived',
-  'stranger-key',
-  'sub-mismatch',
-  'alg-none',
-] as const;
 
 /** Checks an outcome can name: `rejected-at-<check>` (ASSERTION_CHECKS' short names). */
 export const ASSERTION_CHECK_SHORTS = [

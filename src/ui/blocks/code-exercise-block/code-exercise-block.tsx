@@ -7,6 +7,7 @@ import type { CodeExerciseBlock, CodeExerciseSolution } from '../../../lessons/l
 import { CodeBlock, codeLabel } from '../../markdown/code-block.tsx';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { ExerciseBrief } from '../exercise-brief.tsx';
 import { CodeEditor, type EditorMark } from './code-editor.tsx';
 import './code-exercise-block.css';
 
@@ -81,11 +82,9 @@ export function CodeExerciseBlockView({ block }: BlockProps<'code-exercise'>) {
   }, [stored, block.starter]);
   const [run, setRun] = useState<RunState>({ state: 'idle' });
   const [failedRuns, setFailedRuns] = useState(0);
-  const [hintShown, setHintShown] = useState(false);
   const [focusLine, setFocusLine] = useState<{ line: number; seq: number }>();
   const done = runtime.progress[block.id] === 'done';
   const headingId = useId();
-  const hintId = useId();
   const fileName = EXERCISE_FILE.replace('.ts', `.${block.lang}`);
   const help = `${block.lang === 'ts' ? 'TypeScript (types are stripped, not checked). ' : ''}Tab indents; Escape then Tab moves on; Ctrl+Enter runs the tests.`;
   const runtimeRef = useRef(runtime);
@@ -149,26 +148,10 @@ export function CodeExerciseBlockView({ block }: BlockProps<'code-exercise'>) {
         {done ? <span className="badge badge--success">✓ Done</span> : null}
       </header>
       <div className="card__body code-exercise__body">
-        <p className="code-exercise__goal">
-          <strong>Goal: </strong>
-          {withInlineCode(block.goal)}
-        </p>
-        {block.hint ? (
-          <div className="code-exercise__hint">
-            <button
-              type="button"
-              className="btn btn--small btn--ghost"
-              aria-expanded={hintShown}
-              aria-controls={hintId}
-              onClick={() => setHintShown((shown) => !shown)}
-            >
-              {hintShown ? 'Hide hint' : 'Show hint'}
-            </button>
-            <p id={hintId} hidden={!hintShown} className="code-exercise__hint-text">
-              {withInlineCode(block.hint)}
-            </p>
-          </div>
-        ) : null}
+        <ExerciseBrief
+          goal={withInlineCode(block.goal)}
+          hint={block.hint ? withInlineCode(block.hint) : undefined}
+        />
         <div className="code-exercise__editor">
           <div className="code-exercise__editor-head">
             <span className="code-exercise__label" aria-hidden="true">

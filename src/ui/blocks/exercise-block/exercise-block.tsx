@@ -18,6 +18,7 @@ import type {
 import type { BlockProps } from '../../shared/block-props.ts';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { findLoadedLesson } from '../../shared/use-lessons.ts';
+import { ExerciseBrief } from '../exercise-brief.tsx';
 import { type Prediction, PredictionPicker, PredictionVerdict } from '../prediction.tsx';
 import './exercise-block.css';
 
@@ -124,10 +125,8 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
   const [verdict, setVerdict] = useState<Verdict>(() =>
     doneEarlier ? { state: 'passed', earlier: true } : { state: 'idle' },
   );
-  const [hintShown, setHintShown] = useState(false);
   const [askedOnce, setAskedOnce] = useState(false);
   const headingId = useId();
-  const hintId = useId();
   const runtimeRef = useRef(runtime);
   runtimeRef.current = runtime;
   const sequence = useRef(0);
@@ -218,26 +217,7 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
         {verdict.state === 'passed' ? <span className="badge badge--success">Done</span> : null}
       </header>
       <div className="card__body exercise-block__body">
-        <p className="exercise-block__goal">
-          <strong>Goal: </strong>
-          {block.goal}
-        </p>
-        {block.hint ? (
-          <div className="exercise-block__hint">
-            <button
-              type="button"
-              className="btn btn--small btn--ghost"
-              aria-expanded={hintShown}
-              aria-controls={hintId}
-              onClick={() => setHintShown((shown) => !shown)}
-            >
-              {hintShown ? 'Hide hint' : 'Show hint'}
-            </button>
-            <p id={hintId} hidden={!hintShown} className="exercise-block__hint-text">
-              {block.hint}
-            </p>
-          </div>
-        ) : null}
+        <ExerciseBrief goal={block.goal} hint={block.hint} />
         <CheckList block={block} />
         {block.check.response ? <ExercisePrediction block={block} /> : null}
         <div className="exercise-block__actions">

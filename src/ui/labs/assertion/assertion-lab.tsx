@@ -10,15 +10,17 @@ import {
 import type { AssertionAudience } from '../../../protocol/index.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
-import { FieldEditor } from '../forge/forge-editor.tsx';
+import { CheckList, SentToken } from '../forge/check-list.tsx';
+import { HeaderAndClaims } from '../forge/forge-editor.tsx';
 import { type FieldRow, objectFrom, rowsFrom } from '../forge/forge-fields.ts';
+import { PresetButton } from '../forge/preset-button.tsx';
+import { ReplayTable } from '../forge/replay-table.tsx';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
 import { type AssertionResult, LAB_CLIENT, useAssertionLab } from './use-assertion-lab.ts';
 import '../forge/forge-lab.css';
 import './assertion-lab.css';
 
-const HEADER_SUGGESTIONS = ['alg', 'typ', 'kid'] as const;
 const CLAIM_SUGGESTIONS = ['iss', 'sub', 'aud', 'iat', 'exp', 'nbf', 'jti'];
 
 const MODE_TEXT: Record<AssertionAudience, string> = {
@@ -117,18 +119,25 @@ function Lab({
           2. Start from a case (or edit by hand)
         </h4>
         <ul className="forge-presets">
-          {lab.presets.map((p) => (
-            <PresetButton
-              key={p.id}
-              preset={p}
-              pressed={presetId === p.id}
-              disabled={lab.busy}
-              mode={lab.mode}
-              result={lab.replays[`${p.id}:${lab.mode}`]}
-              matches={lab.matches}
-              onPick={() => load(lab.build(p), p.id)}
-            />
-          ))}
+          {lab.presets.map((p) => {
+            const result = lab.replays[`${p.id}:${lab.mode}`];
+            return (
+              <PresetButton
+                key={p.id}
+                label={p.label}
+                why={p.why}
+                expected={
+                  <>
+                    expected ({lab.mode}): {expectedText(p, lab.mode)}
+                  </>
+                }
+                replayed={result && { status: result.status, ok: lab.matches(p, lab.mode, result) }}
+                pressed={presetId === p.id}
+                disabled={lab.busy}
+                onPick={() => load(lab.build(p), p.id)}
+              />
+            );
+          })}
         </ul>
         <button
           type="button"
@@ -144,30 +153,20 @@ function Lab({
         <h4 id={`${ids}-edit`} className="assertion__title">
           3. Edit the header and claims
         </h4>
-        <div className="forge-editors">
-          <FieldEditor
-            title="Header"
-            what="header"
-            rows={headerRows}
-            onChange={(rows) => {
-              setHeaderRows(rows);
-              setPresetId(undefined);
-            }}
-            now={now}
-            suggestions={HEADER_SUGGESTIONS}
-          />
-          <FieldEditor
-            title="Claims"
-            what="payload"
-            rows={payloadRows}
-            onChange={(rows) => {
-              setPayloadRows(rows);
-              setPresetId(undefined);
-            }}
-            now={now}
-            suggestions={CLAIM_SUGGESTIONS}
-          />
-        </div>
+        <HeaderAndClaims
+          headerRows={headerRows}
+          payloadRows={payloadRows}
+          onHeaderChange={(rows) => {
+            setHeaderRows(rows);
+            setPresetId(undefined);
+          }}
+          onPayloadChange={(rows) => {
+            setPayloadRows(rows);
+            setPresetId(undefined);
+          }}
+          now={now}
+          claimSuggestions={CLAIM_SUGGESTIONS}
+        />
       </section>
 
       <section className="assertion__step" aria-labelledby={`${ids}-sign`}>
@@ -227,7 +226,7 @@ function Lab({
       {lab.result ? <ResultView result={lab.result} /> : null}
 
       {Object.keys(lab.replays).length > 0 ? (
-        <ReplayTable
+        <Replays
           presets={lab.presets}
           replays={lab.replays}
           mode={lab.mode}
@@ -252,53 +251,7 @@ function expectedText(preset: AssertionPreset, mode: AssertionAudience): string 
     : `${e.status}`;
 }
 
-function PresetButton({
-  preset,
-  pressed,
-  disabled,
-  mode,
-  result,
-  matches,
-  onPick,
-}: {
-  preset: AssertionPreset;
-  pressed: boolean;
-  disabled: boolean;
-  mode: AssertionAudience;
-  result: AssertionResult | undefined;
-  matches: Matches;
-  onPick(): void;
-}) {
-  const ok = matches(preset, mode, result);
-  return (
-    <li>
-      <button
-        type="button"
-        className="forge-preset"
-        aria-pressed={pressed}
-        disabled={disabled}
-        onClick={onPick}
-      >
-        <span className="forge-preset__label">{preset.label}</span>
-        <span className="forge-preset__why">{preset.why}</span>
-        <span className="forge-preset__expect">
-          expected ({mode}): {expectedText(preset, mode)}
-          {result ? (
-            <span className={`badge ${ok ? 'badge--success' : 'badge--danger'}`}>
-              {ok ? 'replayed ✓' : `got ${result.status}`}
-            </span>
-          ) : null}
-        </span>
-      </button>
-    </li>
-  );
-}
-
-const MARKS = { passed: '✓', failed: '✗', not_reached: '·' } as const;
-const WORDS = { passed: 'passed', failed: 'failed', not_reached: 'not reached' } as const;
-
 function ResultView({ result }: { result: AssertionResult }) {
-  const [head = '', body = '', sig = ''] = result.jwt.split('.');
   return (
     <section
       className="forge-result"
@@ -322,26 +275,8 @@ function ResultView({ result }: { result: AssertionResult }) {
           <code>assertionAudience: {result.mode}</code>)
         </span>
       </p>
-      <p className="visually-hidden">The assertion sent:</p>
-      <p className="forge-token">
-        <span className="forge-token__header">{head}</span>.
-        <span className="forge-token__payload">{body}</span>.
-        <span className="forge-token__signature">{sig}</span>
-      </p>
-      <ol className="forge-checks" aria-label="The token endpoint's assertion checks, in order">
-        {result.rows.map((row) => (
-          <li key={row.name} className={`forge-check forge-check--${row.status}`}>
-            <span className="forge-check__mark" aria-hidden="true">
-              {MARKS[row.status]}
-            </span>
-            <span className="forge-check__label">
-              {row.label}
-              {row.note ? <span className="assertion__note"> — {row.note}</span> : null}
-            </span>
-            <span className="forge-check__status">{WORDS[row.status]}</span>
-          </li>
-        ))}
-      </ol>
+      <SentToken jwt={result.jwt} what="assertion" />
+      <CheckList label="The token endpoint's assertion checks, in order" rows={result.rows} />
       {result.description || result.detail ? (
         <dl className="forge-answer">
           {result.description ? (
@@ -364,7 +299,7 @@ function ResultView({ result }: { result: AssertionResult }) {
   );
 }
 
-function ReplayTable({
+function Replays({
   presets,
   replays,
   mode,
@@ -378,53 +313,32 @@ function ReplayTable({
   allMatched: boolean;
 }) {
   return (
-    <section className="forge-replays" aria-label="Replayed cases">
-      <p className="forge-replays__summary">
-        {allMatched ? (
+    <ReplayTable
+      summary={
+        allMatched ? (
           <span className="badge badge--success">Every case answered as expected ({mode})</span>
         ) : (
           <span className="muted">
             {presets.filter((p) => replays[`${p.id}:${mode}`]).length} of {presets.length} cases
             replayed under {mode}
           </span>
-        )}
-      </p>
-      <div className="table-scroll">
-        <table className="table table--compact">
-          <caption className="visually-hidden">
-            Each case under assertionAudience {mode}: expected and actual answer
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Expected ({mode})</th>
-              <th scope="col">Got</th>
-            </tr>
-          </thead>
-          <tbody>
-            {presets.map((p) => {
-              const r = replays[`${p.id}:${mode}`];
-              return (
-                <tr key={p.id}>
-                  <th scope="row">{p.label}</th>
-                  <td>{expectedText(p, mode)}</td>
-                  <td>
-                    {r ? (
-                      <span className={matches(p, mode, r) ? 'forge-ok' : 'forge-bad'}>
-                        {matches(p, mode, r) ? '✓ ' : '✗ '}
-                        {r.status}
-                        {r.failed ? ` at ${ASSERTION_CHECK_LABELS[r.failed].toLowerCase()}` : ''}
-                      </span>
-                    ) : (
-                      <span className="muted">not replayed</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </section>
+        )
+      }
+      caption={`Each case under assertionAudience ${mode}: expected and actual answer`}
+      expectedHeading={<>Expected ({mode})</>}
+      rows={presets.map((p) => {
+        const r = replays[`${p.id}:${mode}`];
+        return {
+          id: p.id,
+          label: p.label,
+          expected: expectedText(p, mode),
+          got: r && {
+            ok: matches(p, mode, r),
+            status: r.status,
+            failedAt: r.failed && ASSERTION_CHECK_LABELS[r.failed].toLowerCase(),
+          },
+        };
+      })}
+    />
   );
 }

@@ -1,6 +1,8 @@
 import { useId } from 'react';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
+import { ChartFigure } from '../lanes/lane-chart.tsx';
+import { VerdictList } from '../lanes/verdict-list.tsx';
 import { CachingChart, CachingTotals } from './caching-chart.tsx';
 import { describeTimeTravel, formatDuration } from './caching-sim.ts';
 import { type CachingConfig, type HabitName, LIMITS, useCachingLab } from './use-caching-lab.ts';
@@ -38,14 +40,14 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
   });
 
   return (
-    <div className="caching-lab__body">
-      <div className="caching-lab__settings">
-        <fieldset className="caching-lab__fieldset">
+    <div className="lane-lab__body">
+      <div className="lane-lab__settings">
+        <fieldset className="lane-lab__fieldset">
           <legend>Your client</legend>
-          <label className="caching-lab__check">
+          <label className="lane-lab__check">
             <input type="checkbox" {...habit('fetchOnStart')} /> Get a token on start-up
           </label>
-          <label className="caching-lab__check">
+          <label className="lane-lab__check">
             <input type="checkbox" {...habit('cacheTokens')} /> Cache the token and reuse it
           </label>
           <label className="caching-lab__number">
@@ -62,16 +64,16 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
               onChange={(e) => lab.setMargin(e.target.value)}
             />
           </label>
-          <label className="caching-lab__check">
+          <label className="lane-lab__check">
             <input type="checkbox" {...habit('retryOn401')} /> On a 401: discard, new token, retry
             once
           </label>
-          <label className="caching-lab__check">
+          <label className="lane-lab__check">
             <input type="checkbox" {...habit('honourRetryAfter')} /> After a 429: wait for{' '}
             <code>Retry-After</code>
           </label>
         </fieldset>
-        <fieldset className="caching-lab__fieldset">
+        <fieldset className="lane-lab__fieldset">
           <legend>The job</legend>
           {(
             [
@@ -93,17 +95,17 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
               />
             </label>
           ))}
-          <p className="caching-lab__note">
+          <p className="lane-lab__note">
             The naive client asks for a token before every call, never retries and never waits.
           </p>
           {plannedCalls > 0 ? (
-            <p className="caching-lab__note">
+            <p className="lane-lab__note">
               {plannedCalls} calls per client: about {plannedRequests} requests, roughly{' '}
               {Math.max(1, Math.round((plannedRequests * 20) / 1000))} s.
             </p>
           ) : null}
           {config.script.length > 0 ? (
-            <p className="caching-lab__note">
+            <p className="lane-lab__note">
               Scheduled:{' '}
               {config.script
                 .map((t) => `at ${formatDuration(t.atHour * 3600)}, ${describeTimeTravel(t)}`)
@@ -115,14 +117,14 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
       </div>
 
       {problems.length > 0 ? (
-        <ul className="caching-lab__problems" role="alert">
+        <ul className="lane-lab__problems" role="alert">
           {problems.map((p) => (
             <li key={p}>{p}</li>
           ))}
         </ul>
       ) : null}
 
-      <div className="caching-lab__actions">
+      <div className="lane-lab__actions">
         <button
           type="button"
           className="btn btn--primary"
@@ -135,7 +137,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
           Stop
         </button>
         <fieldset className="caching-lab__travel" disabled={!running}>
-          <legend>Time travel (during a run)</legend>
+          <legend className="lane-lab__legend">Time travel (during a run)</legend>
           <button
             type="button"
             className="btn btn--small"
@@ -162,51 +164,38 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
         </fieldset>
       </div>
 
-      <p className="caching-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
+      <p className="lane-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
         {progress || 'Not run yet.'}
         {travelNote ? ` ${travelNote}` : ''}
       </p>
       {failure ? (
-        <p className="caching-lab__problems" role="alert">
+        <p className="lane-lab__problems" role="alert">
           {failure}
         </p>
       ) : null}
 
-      <figure className="caching-lab__figure">
-        {/* the table below carries the same numbers for keyboard and screen-reader users */}
-        <div className="caching-lab__scroll">
-          <CachingChart marks={marks} hours={hours} />
-        </div>
-        <figcaption className="caching-lab__legend">
-          <span className="caching-lab__key caching-lab__key--token">token request</span>
-          <span className="caching-lab__key caching-lab__key--avoidable">
-            avoidable token request
-          </span>
-          <span className="caching-lab__key caching-lab__key--api">API call</span>
-          <span className="caching-lab__key caching-lab__key--unauthorized">401</span>
-          <span className="caching-lab__key caching-lab__key--limited">429</span>
-          <span className="caching-lab__key caching-lab__key--travel">time travel</span>
-        </figcaption>
-      </figure>
+      <ChartFigure
+        keys={[
+          ['caching-lab__key--token', 'token request'],
+          ['caching-lab__key--avoidable', 'avoidable token request'],
+          ['caching-lab__key--api', 'API call'],
+          ['caching-lab__key--unauthorized', '401'],
+          ['caching-lab__key--limited', '429'],
+          ['caching-lab__key--travel', 'time travel'],
+        ]}
+      >
+        <CachingChart marks={marks} hours={hours} />
+      </ChartFigure>
       <CachingTotals marks={marks} />
 
       {verdict ? (
-        <ul className="caching-lab__verdict" aria-label="What this run shows">
-          {(
-            [
-              ['Zero avoidable token requests', verdict.zeroAvoidable],
-              ['Naive client throttled', verdict.naiveThrottled],
-              ['Recovered from a 401', verdict.recoveredFrom401],
-            ] as const
-          ).map(([label, v]) => (
-            <li key={label} className={v.ok ? 'is-ok' : 'is-not'}>
-              <span className={`badge ${v.ok ? 'badge--success' : 'badge--warning'}`}>
-                {v.ok ? 'yes' : 'no'}
-              </span>{' '}
-              <strong>{label}:</strong> {v.detail}
-            </li>
-          ))}
-        </ul>
+        <VerdictList
+          findings={[
+            ['Zero avoidable token requests', verdict.zeroAvoidable],
+            ['Naive client throttled', verdict.naiveThrottled],
+            ['Recovered from a 401', verdict.recoveredFrom401],
+          ]}
+        />
       ) : null}
     </div>
   );

@@ -1,4 +1,5 @@
-import { useId } from 'react';
+import { LANE_NAMES, LaneChart } from '../lanes/lane-chart.tsx';
+import { LaneTotals } from '../lanes/lane-totals.tsx';
 import {
   AVOIDABLE_REASONS,
   avoidableSummary,
@@ -6,13 +7,7 @@ import {
   type FailureTotals,
   failureTotals,
   LANES,
-  type LaneId,
 } from './failures-sim.ts';
-
-export const LANE_NAMES: Record<LaneId, string> = {
-  naive: 'Naive client',
-  yours: 'Your client',
-};
 
 type Row = 'token' | 'retry' | 'token-failed' | 'call-failed';
 const ROWS: readonly { row: Row; label: string }[] = [
@@ -21,14 +16,6 @@ const ROWS: readonly { row: Row; label: string }[] = [
   { row: 'token-failed', label: 'token failures' },
   { row: 'call-failed', label: 'failed calls' },
 ];
-
-const WIDTH = 720;
-const LEFT = 118;
-const RIGHT = 12;
-const ROW_H = 18;
-const LANE_GAP = 26;
-const LANE_H = ROWS.length * ROW_H;
-const TOP = 22;
 
 function rowsOf(mark: FailureMark): Row[] {
   if (mark.kind === 'token') {
@@ -49,90 +36,55 @@ const isAvoidable = (mark: FailureMark) =>
  * client, outages shaded; avoidable ones drawn taller. The tables below carry the same numbers.
  */
 export function FailuresChart({ marks, hours }: { marks: readonly FailureMark[]; hours: number }) {
-  const titleId = useId();
-  const end = hours * 3600;
-  const x = (seconds: number) => LEFT + ((WIDTH - LEFT - RIGHT) * Math.min(seconds, end)) / end;
-  const laneTop = (i: number) => TOP + i * (LANE_H + LANE_GAP);
-  const height = TOP + LANES.length * (LANE_H + LANE_GAP);
-  const hourTicks = Array.from({ length: hours + 1 }, (_, h) => h);
   return (
-    <svg
-      className="failures-chart"
-      viewBox={`0 0 ${WIDTH} ${height}`}
-      role="img"
-      aria-labelledby={titleId}
-    >
-      <title id={titleId}>
-        Requests and failures over job time for the naive client and yours, outages shaded; the
-        tables below have the totals and name the avoidable ones.
-      </title>
-      {hourTicks.map((h) => (
-        <g key={h} className="failures-chart__grid">
-          <line x1={x(h * 3600)} x2={x(h * 3600)} y1={TOP - 6} y2={height - LANE_GAP + 6} />
-          <text x={x(h * 3600)} y={12} textAnchor="middle">
-            {h} h
-          </text>
-        </g>
-      ))}
-      {LANES.map((lane, i) => {
-        const top = laneTop(i);
-        const laneMarks = marks.filter((m) => m.lane === lane);
-        return (
-          <g key={lane} className={`failures-chart__lane failures-chart__lane--${lane}`}>
-            <text className="failures-chart__lane-name" x={4} y={top + 2}>
-              {LANE_NAMES[lane]}
-            </text>
-            {laneMarks.map((m, k) =>
-              m.kind === 'outage' ? (
-                <rect
-                  // biome-ignore lint/suspicious/noArrayIndexKey: marks only grow
-                  key={k}
-                  className="failures-chart__outage"
-                  x={x(m.at)}
-                  y={top + 4}
-                  width={Math.max(2, x(m.until) - x(m.at))}
-                  height={LANE_H}
-                >
-                  <title>{m.text}</title>
-                </rect>
-              ) : null,
-            )}
-            {ROWS.map(({ row, label }, r) => (
-              <g key={row}>
-                <text className="failures-chart__row-name" x={12} y={top + (r + 1) * ROW_H - 4}>
-                  {label}
-                </text>
+    <LaneChart
+      title="Requests and failures over job time for the naive client and yours, outages shaded; the tables below have the totals and name the avoidable ones."
+      lanes={LANES}
+      rows={ROWS}
+      end={hours * 3600}
+      clampToEnd
+      tickEveryHours={1}
+      behind={({ lane, top, height, x }) =>
+        marks
+          .filter((m) => m.lane === lane)
+          .map((m, k) =>
+            m.kind === 'outage' ? (
+              <rect
+                // biome-ignore lint/suspicious/noArrayIndexKey: marks only grow
+                key={k}
+                className="failures-chart__outage"
+                x={x(m.at)}
+                y={top + 4}
+                width={Math.max(2, x(m.until) - x(m.at))}
+                height={height}
+              >
+                <title>{m.text}</title>
+              </rect>
+            ) : null,
+          )
+      }
+      marks={({ lane, x, baseline }) =>
+        marks
+          .filter((m) => m.lane === lane)
+          .flatMap((m, k) =>
+            rowsOf(m).map((row) => {
+              const y2 = baseline(ROWS.findIndex((d) => d.row === row));
+              const avoidable = isAvoidable(m);
+              return (
                 <line
-                  className="failures-chart__baseline"
-                  x1={LEFT}
-                  x2={WIDTH - RIGHT}
-                  y1={top + (r + 1) * ROW_H - 2}
-                  y2={top + (r + 1) * ROW_H - 2}
+                  // biome-ignore lint/suspicious/noArrayIndexKey: marks only grow; the index is stable
+                  key={`${k}-${row}`}
+                  className={`failures-chart__tick failures-chart__tick--${row}${avoidable ? ' failures-chart__tick--avoidable' : ''}`}
+                  x1={x(m.at)}
+                  x2={x(m.at)}
+                  y1={y2 - (avoidable ? 14 : 10)}
+                  y2={y2}
                 />
-              </g>
-            ))}
-            {laneMarks.flatMap((m, k) =>
-              rowsOf(m).map((row) => {
-                const r = ROWS.findIndex((d) => d.row === row);
-                const y2 = top + (r + 1) * ROW_H + 2 - 4;
-                const avoidable = isAvoidable(m);
-                return (
-                  <line
-                    // biome-ignore lint/suspicious/noArrayIndexKey: marks only grow; the index is stable
-                    key={`${k}-${row}`}
-                    className={`failures-chart__tick failures-chart__tick--${row}${avoidable ? ' failures-chart__tick--avoidable' : ''}`}
-                    x1={x(m.at)}
-                    x2={x(m.at)}
-                    y1={y2 - (avoidable ? 14 : 10)}
-                    y2={y2}
-                  />
-                );
-              }),
-            )}
-          </g>
-        );
-      })}
-    </svg>
+              );
+            }),
+          )
+      }
+    />
   );
 }
 
@@ -149,31 +101,14 @@ const TOTAL_ROWS: readonly { key: keyof FailureTotals; label: string }[] = [
 
 /** The totals per client. */
 export function FailuresTotals({ marks }: { marks: readonly FailureMark[] }) {
-  const totals = { naive: failureTotals(marks, 'naive'), yours: failureTotals(marks, 'yours') };
   return (
-    <table className="failures-totals">
-      <caption>Totals per client</caption>
-      <thead>
-        <tr>
-          <th scope="col">What</th>
-          {LANES.map((lane) => (
-            <th key={lane} scope="col">
-              {LANE_NAMES[lane]}
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {TOTAL_ROWS.map(({ key, label }) => (
-          <tr key={key}>
-            <th scope="row">{label}</th>
-            {LANES.map((lane) => (
-              <td key={lane}>{totals[lane][key]}</td>
-            ))}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <LaneTotals
+      className="failures-totals"
+      caption="Totals per client"
+      lanes={LANES}
+      rows={TOTAL_ROWS}
+      totals={{ naive: failureTotals(marks, 'naive'), yours: failureTotals(marks, 'yours') }}
+    />
   );
 }
 

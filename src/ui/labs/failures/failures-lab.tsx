@@ -1,6 +1,8 @@
 import { useId } from 'react';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
+import { ChartFigure } from '../lanes/lane-chart.tsx';
+import { VerdictList } from '../lanes/verdict-list.tsx';
 import { AvoidableList, FailuresChart, FailuresTotals } from './failures-chart.tsx';
 import {
   BACKOFF_BASE_MS,
@@ -67,12 +69,12 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
   const lab = useFailuresLab(labId, config);
   const { habits, running, marks, verdict } = lab;
   return (
-    <div className="failures-lab__body">
-      <div className="failures-lab__settings">
-        <fieldset className="failures-lab__fieldset">
+    <div className="lane-lab__body">
+      <div className="lane-lab__settings">
+        <fieldset className="lane-lab__fieldset">
           <legend>Your client</legend>
           {HABITS.map(({ key, label, hint }) => (
-            <label key={key} className="failures-lab__check">
+            <label key={key} className="lane-lab__check">
               <input
                 type="checkbox"
                 checked={habits[key]}
@@ -85,15 +87,15 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
             </label>
           ))}
         </fieldset>
-        <div className="failures-lab__fieldset">
-          <p className="failures-lab__legend">The job</p>
-          <p className="failures-lab__note">
+        <div className="lane-lab__fieldset">
+          <p className="lane-lab__legend">The job</p>
+          <p className="lane-lab__note">
             Both clients cache tokens and refresh them {REFRESH_MARGIN_SECONDS / 60} minutes before
             they expire. The naive one never retries, never shares, never falls back and waits as
             long as it takes; the job gives each call {CALL_DEADLINE_MS / 1000} s (a slower call has
             failed).
           </p>
-          <ul className="failures-lab__outages" aria-label="Outages during the job">
+          <ul className="lane-lab__note failures-lab__outages" aria-label="Outages during the job">
             {config.outages.map((o) => (
               <li key={`${o.atMinute}-${o.kind}`}>
                 at {Math.floor(o.atMinute / 60)} h {String(o.atMinute % 60).padStart(2, '0')}:{' '}
@@ -101,11 +103,11 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
               </li>
             ))}
           </ul>
-          <p className="failures-lab__note">A run takes about {lab.plannedSeconds} s.</p>
+          <p className="lane-lab__note">A run takes about {lab.plannedSeconds} s.</p>
         </div>
       </div>
 
-      <div className="failures-lab__actions">
+      <div className="lane-lab__actions">
         <button type="button" className="btn btn--primary" onClick={lab.run} disabled={running}>
           Run the job
         </button>
@@ -113,49 +115,39 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
           Stop
         </button>
       </div>
-      <p className="failures-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
+      <p className="lane-lab__status" role="status" aria-live="polite" id={`${ids}-status`}>
         {lab.progress || 'Not run yet.'}
       </p>
       {lab.failure ? (
-        <p className="failures-lab__problems" role="alert">
+        <p className="lane-lab__problems" role="alert">
           {lab.failure}
         </p>
       ) : null}
 
-      <figure className="failures-lab__figure">
-        <div className="failures-lab__scroll">
-          <FailuresChart marks={marks} hours={config.job.hours} />
-        </div>
-        <figcaption className="failures-lab__legend-keys">
-          <span className="failures-lab__key failures-lab__key--outage">outage</span>
-          <span className="failures-lab__key failures-lab__key--token">token request</span>
-          <span className="failures-lab__key failures-lab__key--retry">retry</span>
-          <span className="failures-lab__key failures-lab__key--failed">failure</span>
-          <span className="failures-lab__key failures-lab__key--avoidable">avoidable</span>
-        </figcaption>
-      </figure>
+      <ChartFigure
+        keys={[
+          ['failures-lab__key--outage', 'outage'],
+          ['failures-lab__key--token', 'token request'],
+          ['failures-lab__key--retry', 'retry'],
+          ['failures-lab__key--failed', 'failure'],
+          ['failures-lab__key--avoidable', 'avoidable'],
+        ]}
+      >
+        <FailuresChart marks={marks} hours={config.job.hours} />
+      </ChartFigure>
       <div className="failures-lab__tables">
         <FailuresTotals marks={marks} />
         <AvoidableList marks={marks} />
       </div>
 
       {verdict ? (
-        <ul className="failures-lab__verdict" aria-label="What this run shows">
-          {(
-            [
-              ['Your client rode out every outage', verdict.resilient],
-              ['The naive client failed with a valid token', verdict.naiveFailed],
-              ['Your client fell back on its cached token', verdict.servedStale],
-            ] as const
-          ).map(([label, v]) => (
-            <li key={label}>
-              <span className={`badge ${v.ok ? 'badge--success' : 'badge--warning'}`}>
-                {v.ok ? 'yes' : 'no'}
-              </span>{' '}
-              <strong>{label}:</strong> {v.detail}
-            </li>
-          ))}
-        </ul>
+        <VerdictList
+          findings={[
+            ['Your client rode out every outage', verdict.resilient],
+            ['The naive client failed with a valid token', verdict.naiveFailed],
+            ['Your client fell back on its cached token', verdict.servedStale],
+          ]}
+        />
       ) : null}
     </div>
   );

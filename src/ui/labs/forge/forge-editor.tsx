@@ -5,6 +5,7 @@ import { type FieldRow, newRowKey, objectFrom, rowsFrom } from './forge-fields.t
 import './forge-editor.css';
 
 const TIME_FIELDS = new Set(['exp', 'nbf', 'iat']);
+const HEADER_SUGGESTIONS = ['alg', 'typ', 'kid'] as const;
 
 /**
  * A structured editor for a JOSE header or a claims set: one row per field (name, value), with
@@ -151,5 +152,43 @@ export function FieldEditor({
         </>
       )}
     </fieldset>
+  );
+}
+
+/** A JWT's header and claims side by side, a `FieldEditor` each (the forge, the assertion lab). */
+export function HeaderAndClaims({
+  headerRows,
+  payloadRows,
+  onHeaderChange,
+  onPayloadChange,
+  now,
+  claimSuggestions,
+}: {
+  headerRows: FieldRow[];
+  payloadRows: FieldRow[];
+  onHeaderChange(rows: FieldRow[]): void;
+  onPayloadChange(rows: FieldRow[]): void;
+  now: number | undefined;
+  claimSuggestions: readonly string[];
+}) {
+  return (
+    <div className="forge-editors">
+      <FieldEditor
+        title="Header"
+        what="header"
+        rows={headerRows}
+        onChange={onHeaderChange}
+        now={now}
+        suggestions={HEADER_SUGGESTIONS}
+      />
+      <FieldEditor
+        title="Claims"
+        what="payload"
+        rows={payloadRows}
+        onChange={onPayloadChange}
+        now={now}
+        suggestions={claimSuggestions}
+      />
+    </div>
   );
 }

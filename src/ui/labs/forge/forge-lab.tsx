@@ -13,11 +13,13 @@ import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
 import { LabCard } from '../lab-card.tsx';
 import type { LabProps } from '../lab-props.ts';
-import { FieldEditor } from './forge-editor.tsx';
+import { CheckList, SentToken } from './check-list.tsx';
+import { HeaderAndClaims } from './forge-editor.tsx';
+import { PresetButton } from './preset-button.tsx';
+import { ReplayTable } from './replay-table.tsx';
 import { type ForgeConfig, type ForgeResult, presetMatches, useForge } from './use-forge.ts';
 import './forge-lab.css';
 
-const HEADER_SUGGESTIONS = ['alg', 'typ', 'kid'] as const;
 const CLAIM_SUGGESTIONS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'nbf', 'exp', 'jti'];
 
 /** The token forge: edit a token, re-sign it, replay it, see which check stops it. */
@@ -108,34 +110,25 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
         <ul className="forge-presets">
           {presets.map((p) => {
             const replayed = replays[p.id];
-            const ok = replayed && presetMatches(p, replayed);
             return (
-              <li key={p.id}>
-                <button
-                  type="button"
-                  className="forge-preset"
-                  aria-pressed={presetId === p.id}
-                  disabled={!base || busy || !forge.presetReady(p)}
-                  onClick={() => forge.applyPreset(p)}
-                >
-                  <span className="forge-preset__label">{p.label}</span>
-                  <span className="forge-preset__why">{p.why}</span>
-                  <span className="forge-preset__expect">
-                    {p.expected ? (
-                      <>
-                        expected: {p.status} at <strong>{CHECK_LABELS[p.expected]}</strong>
-                      </>
-                    ) : (
-                      <>expected: {p.status}, every check passes</>
-                    )}
-                    {replayed && (
-                      <span className={`badge ${ok ? 'badge--success' : 'badge--danger'}`}>
-                        {ok ? 'replayed ✓' : `got ${replayed.status}`}
-                      </span>
-                    )}
-                  </span>
-                </button>
-              </li>
+              <PresetButton
+                key={p.id}
+                label={p.label}
+                why={p.why}
+                expected={
+                  p.expected ? (
+                    <>
+                      expected: {p.status} at <strong>{CHECK_LABELS[p.expected]}</strong>
+                    </>
+                  ) : (
+                    <>expected: {p.status}, every check passes</>
+                  )
+                }
+                replayed={replayed && { status: replayed.status, ok: presetMatches(p, replayed) }}
+                pressed={presetId === p.id}
+                disabled={!base || busy || !forge.presetReady(p)}
+                onPick={() => forge.applyPreset(p)}
+              />
             );
           })}
         </ul>
@@ -153,24 +146,14 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
         <h4 id={`${ids}-edit`} className="forge-step__title">
           3. Edit the header and claims
         </h4>
-        <div className="forge-editors">
-          <FieldEditor
-            title="Header"
-            what="header"
-            rows={headerRows}
-            onChange={forge.editHeader}
-            now={now}
-            suggestions={HEADER_SUGGESTIONS}
-          />
-          <FieldEditor
-            title="Claims"
-            what="payload"
-            rows={payloadRows}
-            onChange={forge.editPayload}
-            now={now}
-            suggestions={CLAIM_SUGGESTIONS}
-          />
-        </div>
+        <HeaderAndClaims
+          headerRows={headerRows}
+          payloadRows={payloadRows}
+          onHeaderChange={forge.editHeader}
+          onPayloadChange={forge.editPayload}
+          now={now}
+          claimSuggestions={CLAIM_SUGGESTIONS}
+        />
       </section>
 
       <section className="forge-step" aria-labelledby={`${ids}-sign`}>
@@ -228,7 +211,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
       {result && <ResultView result={result} />}
 
       {Object.keys(replays).length > 0 && (
-        <ReplayTable presets={presets} replays={replays} allMatched={allMatched} />
+        <Replays presets={presets} replays={replays} allMatched={allMatched} />
       )}
     </div>
   );
@@ -245,16 +228,7 @@ const SIGNING_HINTS: Record<ForgeSigning, string> = {
   none: 'An empty signature. With alg none, that is an unsigned token.',
 };
 
-const MARKS = { passed: '✓', failed: '✗', not_reached: '·', skipped: '–' } as const;
-const WORDS = {
-  passed: 'passed',
-  failed: 'failed',
-  not_reached: 'not reached',
-  skipped: 'not asked for',
-} as const;
-
 function ResultView({ result }: { result: ForgeResult }) {
-  const [head = '', body = '', sig = ''] = result.token.split('.');
   return (
     <section className="forge-result" aria-label="What the API answered" aria-live="polite">
       <p className="forge-result__status">
@@ -271,23 +245,8 @@ function ResultView({ result }: { result: ForgeResult }) {
           <span>Every check passed: the API accepted this token.</span>
         ) : null}
       </p>
-      <p className="visually-hidden">The token sent:</p>
-      <p className="forge-token">
-        <span className="forge-token__header">{head}</span>.
-        <span className="forge-token__payload">{body}</span>.
-        <span className="forge-token__signature">{sig}</span>
-      </p>
-      <ol className="forge-checks" aria-label="The API's checks, in order">
-        {result.rows.map((row) => (
-          <li key={row.name} className={`forge-check forge-check--${row.status}`}>
-            <span className="forge-check__mark" aria-hidden="true">
-              {MARKS[row.status]}
-            </span>
-            <span className="forge-check__label">{row.label}</span>
-            <span className="forge-check__status">{WORDS[row.status]}</span>
-          </li>
-        ))}
-      </ol>
+      <SentToken jwt={result.token} what="token" />
+      <CheckList label="The API's checks, in order" rows={result.rows} />
       {result.challenge !== undefined && (
         <dl className="forge-answer">
           <dt>WWW-Authenticate</dt>
@@ -322,7 +281,7 @@ function ResultView({ result }: { result: ForgeResult }) {
   );
 }
 
-function ReplayTable({
+function Replays({
   presets,
   replays,
   allMatched,
@@ -332,53 +291,36 @@ function ReplayTable({
   allMatched: boolean;
 }) {
   return (
-    <section className="forge-replays" aria-label="Replayed cases">
-      <p className="forge-replays__summary">
-        {allMatched ? (
+    <ReplayTable
+      summary={
+        allMatched ? (
           <span className="badge badge--success">Every case ended where it should</span>
         ) : (
           <span className="muted">
             {presets.filter((p) => replays[p.id]).length} of {presets.length} cases replayed
           </span>
-        )}
-      </p>
-      <div className="table-scroll">
-        <table className="table table--compact">
-          <caption className="visually-hidden">Each case: expected and actual outcome</caption>
-          <thead>
-            <tr>
-              <th scope="col">Case</th>
-              <th scope="col">Expected</th>
-              <th scope="col">Got</th>
-            </tr>
-          </thead>
-          <tbody>
-            {presets.map((p) => {
-              const r = replays[p.id];
-              return (
-                <tr key={p.id}>
-                  <th scope="row">{p.label}</th>
-                  <td>
-                    {p.status}
-                    {p.expected ? ` at ${CHECK_LABELS[p.expected]}` : ''}
-                  </td>
-                  <td>
-                    {r ? (
-                      <span className={presetMatches(p, r) ? 'forge-ok' : 'forge-bad'}>
-                        {presetMatches(p, r) ? '✓ ' : '✗ '}
-                        {r.status}
-                        {r.failed ? ` at ${CHECK_LABELS[r.failed]}` : ''}
-                      </span>
-                    ) : (
-                      <span className="muted">not replayed</span>
-                    )}
-                  </td>
-                </tr>
-              );
-            })}
-          </tbody>
-        </table>
-      </div>
-    </section>
+        )
+      }
+      caption="Each case: expected and actual outcome"
+      expectedHeading="Expected"
+      rows={presets.map((p) => {
+        const r = replays[p.id];
+        return {
+          id: p.id,
+          label: p.label,
+          expected: (
+            <>
+              {p.status}
+              {p.expected ? ` at ${CHECK_LABELS[p.expected]}` : ''}
+            </>
+          ),
+          got: r && {
+            ok: presetMatches(p, r),
+            status: r.status,
+            failedAt: r.failed && CHECK_LABELS[r.failed],
+          },
+        };
+      })}
+    />
   );
 }
