@@ -33,6 +33,16 @@ import type {
   SaveRule,
 } from './lesson-types.ts';
 
+/** The key under which an exercise records the request it sends to check itself. */
+export function checkKey(exerciseId: string): string {
+  return `${exerciseId}#check`;
+}
+
+/** Whether an exchange's key is an exercise's own check request. */
+export function isCheckKey(key: string): boolean {
+  return key.endsWith('#check');
+}
+
 /**
  * Per-lesson learner state. What a store persists is its choice: the page keeps the variables,
  * progress, last status per step and the learner's edited request texts, and holds the recorded
@@ -50,6 +60,11 @@ export interface LessonState {
   /** What each lab block reported, per lab id and outcome name. */
   labOutcomes: Record<string, Record<string, LabOutcome>>;
   lastExchange?: { key: string; exchange: RecordedExchange };
+  /**
+   * The latest exchange the learner made: an exercise's own check requests ({@link checkKey})
+   * leave it as it was, so a check is never read as a new situation to check again.
+   */
+  lastLearnerExchange?: { key: string; exchange: RecordedExchange };
   /** Where the lesson's last step (or its set-up) left the server, to tell when it moved since. */
   mark?: ServerMark;
   /**
@@ -375,6 +390,7 @@ export class LessonSession {
       }),
       exchanges: { ...s.exchanges, [key]: exchange },
       lastExchange: { key, exchange },
+      ...(!isCheckKey(key) && { lastLearnerExchange: { key, exchange } }),
       statuses: { ...s.statuses, [key]: exchange.status },
       progress:
         s.progress[key] === 'done' ? s.progress : { ...s.progress, [key]: ok ? 'done' : 'failed' },

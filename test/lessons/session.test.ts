@@ -8,7 +8,7 @@ import { sendRequest } from '../../src/client/send-request.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
 import type { CompiledLesson } from '../../src/lessons/lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../../src/lessons/parse-http-request.ts';
-import { LessonSession, memoryLessonStore } from '../../src/lessons/session.ts';
+import { checkKey, LessonSession, memoryLessonStore } from '../../src/lessons/session.ts';
 import { createMockServer, type MockServer } from '../../src/protocol/index.ts';
 import { FILE, FRONT_MATTER, fence } from './fixture.ts';
 
@@ -76,6 +76,18 @@ describe('LessonSession', () => {
     expect(s.state.vars.access_token).toMatch(/^ey/);
     expect(s.state.progress).toEqual({ 'get-token': 'done' });
     expect(s.state.statuses).toEqual({ 'get-token': 200 });
+  });
+
+  it("keeps the learner's last exchange while exercises check themselves", async () => {
+    const s = session(lesson(TOKEN));
+    const [block] = s.requestBlocks;
+    if (!block) throw new Error('no block');
+    await s.sendBlock(block);
+    const check = await s.send(checkKey('an-exercise'), http(`GET ${api}/api/v1/nope`));
+    if (!('exchange' in check)) throw new Error(check.error);
+    expect(s.state.lastExchange?.key).toBe('an-exercise#check');
+    expect(s.state.lastLearnerExchange?.key).toBe('get-token');
+    expect(s.state.lastLearnerExchange?.exchange.status).toBe(200);
   });
 
   it('says which block saves a missing variable, and sends nothing', async () => {

@@ -25,6 +25,7 @@ import type {
 } from '../lesson-types.ts';
 import { DEFAULT_ALLOWED_ORIGINS } from '../parse-http-request.ts';
 import {
+  checkKey,
   type LessonServers,
   LessonSession,
   memoryLessonStore,
@@ -251,7 +252,7 @@ export async function checkLessonLive(
     if (response?.run) {
       const at = yamlPosition(lines, line, ['check', 'response', 'run']);
       const what = `Exercise "${block.id}" (its check's run request)`;
-      const sent = await send(`${block.id}#check`, response.run, {}, at, what, false);
+      const sent = await send(checkKey(block.id), response.run, {}, at, what, false);
       if (!sent) return;
       const { exchange } = sent;
       if (exchange.status === 404 || exchange.status === 405 || exchange.status >= 500) {
@@ -265,7 +266,7 @@ export async function checkLessonLive(
     } else if (response) {
       const exchange = response.request
         ? session.state.exchanges[response.request]
-        : session.state.lastExchange?.exchange;
+        : session.state.lastLearnerExchange?.exchange;
       responseResult = checkResponse(
         response,
         exchange,

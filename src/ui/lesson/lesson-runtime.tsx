@@ -281,6 +281,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       setVar: (name, value) => session.setVar(name, value),
       exchanges: state.exchanges,
       ...(state.lastExchange && { lastExchange: state.lastExchange }),
+      ...(state.lastLearnerExchange && { lastLearnerExchange: state.lastLearnerExchange }),
       send,
       pending,
       serverStarting: status.state === 'starting',

@@ -31,6 +31,8 @@ export interface LessonRuntime {
   exchanges: Readonly<Record<string, RecordedExchange>>;
   /** The latest exchange in this lesson. */
   lastExchange?: { key: string; exchange: RecordedExchange };
+  /** The latest exchange the learner made (not an exercise's own check request). */
+  lastLearnerExchange?: { key: string; exchange: RecordedExchange };
   /**
    * The lesson session's send (src/lessons/session.ts): fill variables (incl. async
    * `{{$client_assertion id}}` with the page's signing key), refuse a filled URL outside the mock

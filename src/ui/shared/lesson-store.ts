@@ -160,6 +160,7 @@ function onOtherTabSaved(event: StorageEvent): void {
           exchanges: mine.exchanges,
           labOutcomes: mine.labOutcomes,
           ...(mine.lastExchange && { lastExchange: mine.lastExchange }),
+          ...(mine.lastLearnerExchange && { lastLearnerExchange: mine.lastLearnerExchange }),
         }
       : theirs,
   );

@@ -15,6 +15,7 @@ import type {
   MarkdownNode,
   ResponseExpectation,
 } from '../../../lessons/lesson-types.ts';
+import { checkKey } from '../../../lessons/session.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { findLoadedLesson } from '../../shared/use-lessons.ts';
@@ -27,11 +28,6 @@ type Verdict =
   | { state: 'checking' }
   | { state: 'passed'; earlier?: boolean }
   | { state: 'not-yet'; reasons: string[] };
-
-/** The runtime key of the request an exercise sends itself (`check.response.run`). */
-export function exerciseRunKey(id: string): string {
-  return `${id}#check`;
-}
 
 /**
  * The variables whose new values may change the outcome: the token variable, and those the
@@ -79,7 +75,7 @@ async function evaluate(
     // learner pressed Check): else sending the lesson's first token would already pass it.
     if (mode === 'auto' && !tokenResult && !mayAutoSend) return undefined;
     const expect = expectationOf(block);
-    const outcome = await runtime.send(exerciseRunKey(block.id), response.run, {
+    const outcome = await runtime.send(checkKey(block.id), response.run, {
       ...(expect && { expect }),
     });
     responseResult =
@@ -103,8 +99,7 @@ async function evaluate(
       runtime.serverLog(exchange?.requestId),
     );
   } else if (response) {
-    const last = runtime.lastExchange;
-    const exchange = last && !last.key.startsWith(`${block.id}#`) ? last.exchange : undefined;
+    const exchange = runtime.lastLearnerExchange?.exchange;
     responseResult = checkResponse(
       response,
       exchange,
@@ -163,19 +158,15 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
     runtime.statuses[scene] !== undefined ||
     runtime.exchanges[scene] !== undefined;
   const response = block.check.response;
-  // The learner's newest exchange, kept while the exercise's own check requests come and go: a
-  // check request is not a new situation, and reading it as one ran a check that consumes what
-  // it checks (a fault for one request) a second time.
-  const foreignRef = useRef<LessonRuntime['lastExchange']>(undefined);
-  if (!runtime.lastExchange || !isOwn(runtime.lastExchange.key, block.id)) {
-    foreignRef.current = runtime.lastExchange;
-  }
-  const foreign = foreignRef.current;
+  // The learner's newest exchange: check requests, this exercise's or another's, are not a new
+  // situation (read as one, a check that consumes what it checks, a fault for one request, ran
+  // twice, and two exercises re-checked each other without end).
+  const learner = runtime.lastLearnerExchange?.exchange;
   const trigger = [
     ...watched.map((name) => runtime.vars[name] ?? ''),
     response?.request ? runtime.exchanges[response.request] : undefined,
-    response && !response.run && !response.request ? foreign?.exchange : undefined,
-    response?.run ? serverChange(foreign) : undefined,
+    response && !response.run && !response.request ? learner : undefined,
+    response?.run ? serverChange(learner) : undefined,
     block.check.lab
       ? runtime.labOutcomes[block.check.lab.id]?.[block.check.lab.outcome]
       : undefined,
@@ -252,8 +243,8 @@ function ExercisePrediction({ block }: { block: ExerciseBlock }) {
   const judged = response?.request
     ? runtime.exchanges[response.request]
     : response?.run
-      ? runtime.exchanges[exerciseRunKey(block.id)]
-      : latestForeign(runtime, block.id);
+      ? runtime.exchanges[checkKey(block.id)]
+      : runtime.lastLearnerExchange?.exchange;
   // Only an answer that came after the guess can prove it right or wrong.
   const [before, setBefore] = useState(judged);
   const fresh = judged !== undefined && judged !== before;
@@ -371,26 +362,12 @@ function sceneRequestOf(slug: string, exercise: ExerciseBlock): string | undefin
   return scene;
 }
 
-/** An exchange the exercise sent itself (its check request). */
-function isOwn(key: string, id: string): boolean {
-  return key.startsWith(`${id}#`);
-}
-
-function latestForeign(runtime: LessonRuntime, id: string): RecordedExchange | undefined {
-  const last = runtime.lastExchange;
-  return last && !isOwn(last.key, id) ? last.exchange : undefined;
-}
-
 /**
  * A learner's request that may have changed what the `run` request gets: a successful call to
  * the authorization server (a new token, a revocation, a moved clock). API calls only read.
  */
-function serverChange(last: LessonRuntime['lastExchange']): RecordedExchange | undefined {
-  const exchange = last?.exchange;
-  if (!last || !exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
-  // Another exercise checking itself is not the learner changing the server: two exercises
-  // whose check requests both succeed would otherwise re-check each other without end.
-  if (last.key.endsWith(exerciseRunKey(''))) return undefined;
+function serverChange(exchange: RecordedExchange | undefined): RecordedExchange | undefined {
+  if (!exchange || exchange.status < 200 || exchange.status >= 300) return undefined;
   return flowStepOf(exchange.request.url) === 'api' ? undefined : exchange;
 }
 
