@@ -304,10 +304,11 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     } catch {
       return undefined;
     }
-    const onIssuer = url.origin === endpoints.issuer;
-    const onApi = url.origin === endpoints.apiOrigin;
+    const origin = url.origin; // a getter that builds a new string on each read
+    const onIssuer = origin === endpoints.issuer;
+    const onApi = origin === endpoints.apiOrigin;
     const ci = endpoints.ci;
-    const onCiOrigin = url.origin === ci.origin;
+    const onCiOrigin = origin === ci.origin;
     // The platform's paths, below its issuer (which has a path of its own in Node: /ci).
     const ciPath =
       onCiOrigin && (ci.basePath === '' || url.pathname.startsWith(`${ci.basePath}/`))
@@ -325,33 +326,42 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     let fault: LogEntry['fault'];
     // Injected faults (PUT /__admin/faults): a delay first, then maybe an answer in the endpoint's
     // place: an error status, or nothing at all (a dropped connection).
-    const intercept = async (name: EndpointName) => {
-      const target = faultTargetOf(name);
-      if (target === undefined || context.state.faults.rules.length === 0) return undefined;
-      const drawn = drawFaults(context.state.faults, target);
-      if (drawn.fired) context.changed();
-      if (drawn.delayMs > 0) {
-        trace.pass('injectDelay');
-        fault = { kind: 'delay', delay_ms: drawn.delayMs };
-        await new Promise((resolve) => setTimeout(resolve, drawn.delayMs));
-      }
-      const rule = drawn.stop;
-      if (!rule) return undefined;
-      trace.fail('injectFault');
-      const delay = drawn.delayMs > 0 ? { delay_ms: drawn.delayMs } : {};
-      if (rule.kind === 'drop') {
-        fault = { kind: 'drop', ...delay };
-        trace.detail = `injected fault: connection dropped (${rule.target}${rule.count !== undefined ? `, ${rule.remaining} of ${rule.count} left` : ''})`;
-        return dropped();
-      }
-      const injected = faultResponse(rule);
-      fault = { kind: 'status', status: injected.response.status, ...delay };
-      failure = injected.error;
-      return injected.response;
+    // A method, not an arrow in a const: under tsx (esbuild keepNames) a named closure made per
+    // request costs an Object.defineProperty on every request.
+    const input = {
+      request,
+      url,
+      context,
+      trace,
+      admin,
+      async intercept(name: EndpointName): Promise<ProtocolResponse | undefined> {
+        const target = faultTargetOf(name);
+        if (target === undefined || context.state.faults.rules.length === 0) return undefined;
+        const drawn = drawFaults(context.state.faults, target);
+        if (drawn.fired) context.changed();
+        if (drawn.delayMs > 0) {
+          trace.pass('injectDelay');
+          fault = { kind: 'delay', delay_ms: drawn.delayMs };
+          await new Promise((resolve) => setTimeout(resolve, drawn.delayMs));
+        }
+        const rule = drawn.stop;
+        if (!rule) return undefined;
+        trace.fail('injectFault');
+        const delay = drawn.delayMs > 0 ? { delay_ms: drawn.delayMs } : {};
+        if (rule.kind === 'drop') {
+          fault = { kind: 'drop', ...delay };
+          trace.detail = `injected fault: connection dropped (${rule.target}${rule.count !== undefined ? `, ${rule.remaining} of ${rule.count} left` : ''})`;
+          return dropped();
+        }
+        const injected = faultResponse(rule);
+        fault = { kind: 'status', status: injected.response.status, ...delay };
+        failure = injected.error;
+        return injected.response;
+      },
     };
     try {
       response = await dispatch(
-        { request, url, context, trace, admin, intercept },
+        input,
         onIssuer,
         onApi,
         (e) => {
