@@ -40,7 +40,7 @@ const TARGET = 0.5;
 /** Issue 14's budget: a DPoP token request costs at most twice a plain one. */
 const DPOP_BUDGET = 2;
 /** Proofs made before each DPoP window: more than the server answers in one. */
-const DPOP_PROOFS = 8000;
+const DPOP_PROOFS = 16000;
 
 interface SignRate {
   perSecond: number;

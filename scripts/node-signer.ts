@@ -1,4 +1,11 @@
-import { constants, KeyObject, sign, verify } from 'node:crypto';
+import {
+  constants,
+  KeyObject,
+  sign,
+  type VerifyKeyObjectInput,
+  type VerifyPublicKeyInput,
+  verify,
+} from 'node:crypto';
 import type { AccessTokenSigner, SignatureVerifier } from '../src/protocol/index.ts';
 
 /**
@@ -34,10 +41,11 @@ export function createNodeSigner(): AccessTokenSigner {
 }
 
 /**
- * The Node server's DPoP proof verifier: node:crypto's synchronous verify on the CryptoKeys jose
- * imported from the proofs' jwk headers, rather than WebCrypto's (see the signer above; a DPoP
- * token request verifies one signature and makes one). ES256 signatures are raw r||s (ieee-p1363), PS256
- * uses PSS with a 32-byte salt, EdDSA takes no digest.
+ * The Node server's DPoP proof verifier: node:crypto's `verify` with a callback, on libuv's
+ * thread pool like the signer above, over the CryptoKeys jose imported from the proofs' jwk
+ * headers (a DPoP token request verifies one signature and makes one). ES256 signatures are raw
+ * r||s (ieee-p1363), PS256 uses PSS with a 32-byte salt, EdDSA takes no digest. An error (a
+ * malformed signature) rejects; verifyCompact counts that as a bad signature, as before.
  */
 export function createNodeVerifier(): SignatureVerifier {
   const keyObjects = new WeakMap<CryptoKey, KeyObject>();
@@ -47,20 +55,24 @@ export function createNodeVerifier(): SignatureVerifier {
       keyObject = KeyObject.from(key);
       keyObjects.set(key, keyObject);
     }
+    let digest: string | null = 'sha256';
+    let verifyingKey: KeyObject | VerifyKeyObjectInput | VerifyPublicKeyInput = keyObject;
     switch (alg) {
       case 'ES256':
-        return verify('sha256', data, { key: keyObject, dsaEncoding: 'ieee-p1363' }, signature);
-      case 'RS256':
-        return verify('sha256', data, keyObject, signature);
+        verifyingKey = { key: keyObject, dsaEncoding: 'ieee-p1363' };
+        break;
       case 'PS256':
-        return verify(
-          'sha256',
-          data,
-          { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 },
-          signature,
-        );
+        verifyingKey = { key: keyObject, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 };
+        break;
       case 'EdDSA':
-        return verify(null, data, keyObject, signature);
+        digest = null;
+        break;
     }
+    return new Promise<boolean>((resolve, reject) => {
+      verify(digest, data, verifyingKey, signature, (error, valid) => {
+        if (error) reject(error);
+        else resolve(valid);
+      });
+    });
   };
 }
