@@ -19,7 +19,8 @@ import type { AccessTokenSigner, SignatureVerifier } from '../src/protocol/index
  * before: on the main thread the signature (~25 µs of ES256) holds up every other connection.
  * Measured on the 2-core machine, 10 keep-alive connections, windows alternating: 6.8k tokens/s
  * and 150 µs of server CPU per token synchronous, 11.2k tokens/s and 125 µs on the pool (the
- * event loop then handles several connections per turn). bench/oidc-provider-throughput.ts.
+ * event loop then handles several connections per turn). bench/oidc-provider-throughput.ts;
+ * docs/decisions/node-signing-on-the-thread-pool.md.
  */
 export function createNodeSigner(): AccessTokenSigner {
   const keyObjects = new WeakMap<CryptoKey, KeyObject>();
