@@ -13,6 +13,7 @@ interface BenchModule {
 
 const benches: (() => Promise<BenchModule>)[] = [
   () => import('./node-throughput.ts'),
+  () => import('./oidc-provider-throughput.ts'),
   () => import('./msw-overhead.ts'),
   () => import('./browser-worker-latency.ts'),
   () => import('./browser-lessons.ts'),

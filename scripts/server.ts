@@ -120,7 +120,7 @@ await mkdir(keyDir, { recursive: true, mode: 0o700 });
 const keyFile = join(keyDir, `signing-client.${actualPort}.private.jwk.json`);
 await writeFile(keyFile, `${JSON.stringify(privateJwk, null, 2)}\n`, { mode: 0o600 });
 
-// Access tokens are signed with node:crypto's synchronous sign (see createNodeSigner).
+// Access tokens are signed with node:crypto's sign on libuv's thread pool (see createNodeSigner).
 const signer = createNodeSigner();
 
 const server = await createMockServer({

@@ -104,9 +104,10 @@ export function createNodeHttpAdapter(
     const headers = new Headers();
     const raw = req.rawHeaders;
     for (let i = 0; i < raw.length; i += 2) headers.append(raw[i] as string, raw[i + 1] as string);
+    const parsed = new URL(url); // once: the core's BufferedRequest takes it as it is
     const admission = admit({
       method,
-      path: new URL(url).pathname,
+      path: parsed.pathname,
       headers,
       remoteAddress: req.socket?.remoteAddress,
     });
@@ -115,7 +116,7 @@ export function createNodeHttpAdapter(
     const hasBody = method !== 'GET' && method !== 'HEAD';
     const body = hasBody ? await readBody(req, maxBodyBytes) : null;
     if (body === CLIENT_GONE) return; // no one to answer, and nothing wrong with the server
-    const response = await answer(url, method, headers, body);
+    const response = await answer(parsed, method, headers, body);
     // An injected `drop` fault: the connection ends with no answer, as a crashed server's would.
     if (response.drop) {
       res.destroy();
@@ -158,7 +159,7 @@ function unsupportedMethod(method: string, url: string): WireResponse {
 }
 
 type Answer = (
-  url: string,
+  url: URL,
   method: string,
   headers: Headers,
   body: Uint8Array<ArrayBuffer> | null,

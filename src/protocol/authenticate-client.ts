@@ -89,7 +89,10 @@ export function parseBasicCredentials(header: string): { id: string; secret: str
   let decoded: string;
   try {
     const binary = atob(match[1] ?? '');
-    decoded = strictUtf8.decode(Uint8Array.from(binary, (c) => c.charCodeAt(0)));
+    // A plain loop: Uint8Array.from(string, mapFn) walks a string iterator, ten times slower.
+    const bytes = new Uint8Array(binary.length);
+    for (let i = 0; i < binary.length; i++) bytes[i] = binary.charCodeAt(i);
+    decoded = strictUtf8.decode(bytes);
   } catch {
     throw invalidRequest(
       'The Basic credentials are not valid base64 of UTF-8 text. Encode client_id:client_secret with base64.',

@@ -39,7 +39,8 @@ export class BufferedRequest implements Request {
     if (bytes !== null && (method === 'GET' || method === 'HEAD')) {
       throw new TypeError('Request with GET/HEAD method cannot have body.');
     }
-    this.url = new URL(url).href;
+    // A URL the caller already parsed is not parsed again (its href is what `new URL` gives).
+    this.url = url instanceof URL ? url.href : new URL(url).href;
     this.method = method;
     this.headers = init.headers;
     this.buffered = bytes;

@@ -28,8 +28,8 @@ const utf8 = new TextEncoder();
 /**
  * Makes the JWS signature of `data` (the ASCII signing input) with a private key, in the form JWS
  * wants: raw r||s for ES256 (RFC 7518 §3.4), the PKCS#1 v1.5 signature for RS256 (§3.3). The
- * default is WebCrypto; a runtime may inject a faster one (Node: `node:crypto`'s synchronous
- * `sign`, which skips WebCrypto's thread-pool round trip) through `MockServerOptions.signer`.
+ * default is WebCrypto; a runtime may inject a cheaper one through `MockServerOptions.signer`
+ * (Node: `node:crypto`'s `sign` with a callback, on the thread pool without WebCrypto's overhead).
  * @see https://www.rfc-editor.org/rfc/rfc7518#section-3.4
  */
 export type AccessTokenSigner = (

@@ -23,6 +23,7 @@ import { type SeedHosts, seedClients, seedOrders } from './seed.ts';
 import {
   defaultSettings,
   dict,
+  type FaultTarget,
   noFaults,
   parseSnapshot,
   type ServerSnapshot,
@@ -205,6 +206,46 @@ async function replaceState(
   return true;
 }
 
+/** What an injected fault did to one request, for its log entry. */
+interface InjectedFault {
+  fault?: LogEntry['fault'];
+  /** The error an injected status stands for. */
+  failure?: OAuthError;
+}
+
+/**
+ * Draw the faults set for `target` (PUT /__admin/faults): a delay first, then maybe an answer in
+ * the endpoint's place, an error status or nothing at all (a dropped connection). Module-level,
+ * not a closure in `answer`, so that nothing is made per request when no fault is set.
+ */
+async function injectFault(
+  context: ServerContext,
+  trace: Trace,
+  target: FaultTarget,
+  injected: InjectedFault,
+): Promise<ProtocolResponse | undefined> {
+  const drawn = drawFaults(context.state.faults, target);
+  if (drawn.fired) context.changed();
+  if (drawn.delayMs > 0) {
+    trace.pass('injectDelay');
+    injected.fault = { kind: 'delay', delay_ms: drawn.delayMs };
+    await new Promise((resolve) => setTimeout(resolve, drawn.delayMs));
+  }
+  const rule = drawn.stop;
+  if (!rule) return undefined;
+  trace.fail('injectFault');
+  const delay = drawn.delayMs > 0 ? { delay_ms: drawn.delayMs } : {};
+  if (rule.kind === 'drop') {
+    injected.fault = { kind: 'drop', ...delay };
+    trace.detail = `injected fault: connection dropped (${rule.target}${rule.count !== undefined ? `, ${rule.remaining} of ${rule.count} left` : ''})`;
+    return dropped();
+  }
+  const answer = faultResponse(rule);
+  injected.fault = { kind: 'status', status: answer.response.status, ...delay };
+  injected.failure = answer.error;
+  return answer.response;
+}
+
 /**
  * Make a mock server: load the store's snapshot if it is valid (else seed), import the keys
  * once, and answer requests.
@@ -304,10 +345,11 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     } catch {
       return undefined;
     }
-    const onIssuer = url.origin === endpoints.issuer;
-    const onApi = url.origin === endpoints.apiOrigin;
+    const origin = url.origin; // a getter that builds a new string on each read
+    const onIssuer = origin === endpoints.issuer;
+    const onApi = origin === endpoints.apiOrigin;
     const ci = endpoints.ci;
-    const onCiOrigin = url.origin === ci.origin;
+    const onCiOrigin = origin === ci.origin;
     // The platform's paths, below its issuer (which has a path of its own in Node: /ci).
     const ciPath =
       onCiOrigin && (ci.basePath === '' || url.pathname.startsWith(`${ci.basePath}/`))
@@ -322,36 +364,25 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
     let endpoint = 'unknown' as EndpointName;
     let response: ProtocolResponse;
     let failure: OAuthError | undefined;
-    let fault: LogEntry['fault'];
-    // Injected faults (PUT /__admin/faults): a delay first, then maybe an answer in the endpoint's
-    // place: an error status, or nothing at all (a dropped connection).
-    const intercept = async (name: EndpointName) => {
-      const target = faultTargetOf(name);
-      if (target === undefined || context.state.faults.rules.length === 0) return undefined;
-      const drawn = drawFaults(context.state.faults, target);
-      if (drawn.fired) context.changed();
-      if (drawn.delayMs > 0) {
-        trace.pass('injectDelay');
-        fault = { kind: 'delay', delay_ms: drawn.delayMs };
-        await new Promise((resolve) => setTimeout(resolve, drawn.delayMs));
-      }
-      const rule = drawn.stop;
-      if (!rule) return undefined;
-      trace.fail('injectFault');
-      const delay = drawn.delayMs > 0 ? { delay_ms: drawn.delayMs } : {};
-      if (rule.kind === 'drop') {
-        fault = { kind: 'drop', ...delay };
-        trace.detail = `injected fault: connection dropped (${rule.target}${rule.count !== undefined ? `, ${rule.remaining} of ${rule.count} left` : ''})`;
-        return dropped();
-      }
-      const injected = faultResponse(rule);
-      fault = { kind: 'status', status: injected.response.status, ...delay };
-      failure = injected.error;
-      return injected.response;
+    const injected: InjectedFault = {};
+    // Injected faults (injectFault): with none set, the usual case, intercept answers undefined
+    // at once, without a promise. A method, not an arrow in a const: under tsx (esbuild
+    // keepNames) a named closure made per request costs an Object.defineProperty each time.
+    const input = {
+      request,
+      url,
+      context,
+      trace,
+      admin,
+      intercept(name: EndpointName): Promise<ProtocolResponse | undefined> | undefined {
+        const target = faultTargetOf(name);
+        if (target === undefined || context.state.faults.rules.length === 0) return undefined;
+        return injectFault(context, trace, target, injected);
+      },
     };
     try {
       response = await dispatch(
-        { request, url, context, trace, admin, intercept },
+        input,
         onIssuer,
         onApi,
         (e) => {
@@ -373,6 +404,8 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
             );
       response = json(failure.status, errorBody(failure), { ...NO_STORE, ...failure.headers() });
     }
+    // An injected error status is answered, not thrown: its error is what the log shows.
+    failure ??= injected.failure;
     response.headers['x-request-id'] = id;
     Object.assign(response.headers, CORS_HEADERS);
 
@@ -398,7 +431,7 @@ export async function createMockServer(options: MockServerOptions): Promise<Mock
         durationMs: Math.round((performance.now() - started) * 1000) / 1000,
       };
       if (trace.clientId !== undefined) entry.clientId = trace.clientId;
-      if (fault) entry.fault = fault;
+      if (injected.fault) entry.fault = injected.fault;
       if (failure) {
         entry.error = {
           error: failure.code,

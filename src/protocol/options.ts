@@ -23,7 +23,7 @@ export interface MockServerOptions {
   now?: () => number;
   /** Public keys of the seeded `signing-client`. */
   signingClientJwks?: JSONWebKeySet;
-  /** Signs access tokens (default: WebCrypto). Node injects `node:crypto`'s synchronous sign. */
+  /** Signs access tokens (default: WebCrypto). Node injects `node:crypto`'s `sign` (thread pool). */
   signer?: AccessTokenSigner;
   /** Verifies DPoP proofs' signatures (default: WebCrypto). Node injects `node:crypto`'s verify. */
   verifier?: SignatureVerifier;

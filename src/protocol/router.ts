@@ -20,7 +20,7 @@ export interface RouteInput {
    * Asked once the route and its method are known, before the handler: an answer in the
    * handler's place (an injected fault), or undefined to go on.
    */
-  intercept?: (endpoint: EndpointName) => Promise<ProtocolResponse | undefined>;
+  intercept?: (endpoint: EndpointName) => Promise<ProtocolResponse | undefined> | undefined;
   request: Request;
   url: URL;
   /** The `:id` segment, for routes that have one. */
@@ -415,7 +415,9 @@ export async function dispatch(
   if (request.method === 'OPTIONS') return empty(204, { Allow: allow.join(', ') });
   const handler = match.route.methods[request.method as keyof Route['methods']];
   if (!handler) throw new MethodNotAllowed(allow, request.method, url.pathname);
-  const intercepted = await input.intercept?.(match.route.endpoint);
+  // Undefined (not a promise) when no fault is set: the common case costs no extra await.
+  const pending = input.intercept?.(match.route.endpoint);
+  const intercepted = pending && (await pending);
   if (intercepted) return intercepted;
   return handler({ ...input, id: match.id });
 }

@@ -6,6 +6,24 @@ export interface Step {
   note?: string;
 }
 
+/**
+ * A step without a note is the same value every time it is recorded: one frozen object per name
+ * and outcome, made once, instead of one per request. The log keeps the last requests' steps, so
+ * on a busy server these objects would otherwise survive into the old generation by the
+ * thousand. Names are the code's own constants (never request data), so the maps stay small.
+ */
+const PASSED = new Map<string, Step>();
+const FAILED = new Map<string, Step>();
+
+function constantStep(cache: Map<string, Step>, name: string, ok: boolean): Step {
+  let found = cache.get(name);
+  if (found === undefined) {
+    found = Object.freeze({ name, ok });
+    cache.set(name, found);
+  }
+  return found;
+}
+
 /** What an endpoint did while answering one request: its steps and what the server knew. */
 export class Trace {
   readonly steps: Step[] = [];
@@ -18,10 +36,12 @@ export class Trace {
   credential: string | undefined;
 
   pass(name: string, note?: string): void {
-    this.steps.push(note === undefined ? { name, ok: true } : { name, ok: true, note });
+    this.steps.push(
+      note === undefined ? constantStep(PASSED, name, true) : { name, ok: true, note },
+    );
   }
   fail(name: string): void {
-    this.steps.push({ name, ok: false });
+    this.steps.push(constantStep(FAILED, name, false));
   }
 }
 

@@ -30,11 +30,24 @@ export async function freePort(): Promise<number> {
   return address.port;
 }
 
-export async function spawnServer(extraArgs: string[] = []): Promise<SpawnedServer> {
+export interface SpawnOptions {
+  /** The script to run instead of scripts/server.ts (it takes `--port` and prints "Listening on"). */
+  script?: string;
+  /** A path that answers 200 once the server is ready. */
+  readyPath?: string;
+}
+
+export async function spawnServer(
+  extraArgs: string[] = [],
+  {
+    script = 'scripts/server.ts',
+    readyPath = '/.well-known/oauth-authorization-server',
+  }: SpawnOptions = {},
+): Promise<SpawnedServer> {
   const port = await freePort();
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', 'scripts/server.ts', '--port', String(port), ...extraArgs],
+    ['--import', 'tsx', script, '--port', String(port), ...extraArgs],
     { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
@@ -52,7 +65,7 @@ export async function spawnServer(extraArgs: string[] = []): Promise<SpawnedServ
     }
     if (/Listening on /.test(output)) {
       try {
-        const res = await fetch(`${origin}/.well-known/oauth-authorization-server`);
+        const res = await fetch(`${origin}${readyPath}`);
         await res.arrayBuffer();
         if (res.status === 200) break;
       } catch {
