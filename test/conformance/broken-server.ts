@@ -7,6 +7,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import type { ConformanceOptions } from '../../src/conformance/options.ts';
+import type { ConformanceReport } from '../../src/conformance/run-conformance.ts';
 import { createNodeHttpAdapter } from '../../src/mocks/node-http-adapter.ts';
 import {
   createMockServer,
@@ -294,3 +296,25 @@ export async function startBrokenServer(
       }),
   };
 }
+
+/** The runner's options for the seeded demo-client against a server at `origin`. */
+export function demoOptions(
+  origin: string,
+  extra: Partial<ConformanceOptions> = {},
+): ConformanceOptions {
+  return {
+    issuer: origin,
+    clientId: 'demo-client',
+    clientSecret: 'demo-secret',
+    scope: 'read:users',
+    api: `${origin}/api/v1/users`,
+    forbiddenApi: `${origin}/api/v1/orders`,
+    timeoutMs: 5_000,
+    json: false,
+    ...extra,
+  };
+}
+
+/** One check's result in a report. */
+export const resultOf = (report: ConformanceReport, id: string) =>
+  report.results.find((r) => r.id === id);

@@ -8,7 +8,13 @@ import { exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConformanceOptions } from '../../src/conformance/options.ts';
 import { type ConformanceReport, runConformance } from '../../src/conformance/run-conformance.ts';
-import { type Break, type BrokenServer, startBrokenServer } from './broken-server.ts';
+import {
+  type Break,
+  type BrokenServer,
+  demoOptions,
+  resultOf as result,
+  startBrokenServer,
+} from './broken-server.ts';
 
 let server: BrokenServer | undefined;
 afterEach(async () => {
@@ -16,23 +22,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-function demoOptions(origin: string, extra: Partial<ConformanceOptions> = {}): ConformanceOptions {
-  return {
-    issuer: origin,
-    clientId: 'demo-client',
-    clientSecret: 'demo-secret',
-    scope: 'read:users',
-    api: `${origin}/api/v1/users`,
-    forbiddenApi: `${origin}/api/v1/orders`,
-    timeoutMs: 5_000,
-    json: false,
-    ...extra,
-  };
-}
-
 const failed = (report: ConformanceReport) =>
   report.results.filter((r) => r.outcome === 'fail').map((r) => r.id);
-const result = (report: ConformanceReport, id: string) => report.results.find((r) => r.id === id);
 
 async function runAgainst(breaks: Break[], extra: Partial<ConformanceOptions> = {}) {
   server = await startBrokenServer(breaks);
