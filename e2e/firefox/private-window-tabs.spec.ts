@@ -4,6 +4,7 @@
  */
 import type { Page } from '@playwright/test';
 import { API_ORIGIN, expect, ISSUER, test } from '../fixtures';
+import { launchPrivateFirefox } from './private-firefox';
 
 /** `fetch` in the page (msw's in-page fallback answers it): status and body. */
 async function send(page: Page, url: string, init: RequestInit = {}) {
@@ -22,15 +23,7 @@ test('two private-window tabs without service workers share one server', async (
   channel,
   baseURL,
 }) => {
-  const browser = await playwright.firefox.launch({
-    ...launchOptions,
-    ...(channel && { channel }),
-    firefoxUserPrefs: {
-      ...launchOptions.firefoxUserPrefs,
-      'browser.privatebrowsing.autostart': true,
-      'dom.serviceWorkers.privateBrowsing.enabled': false,
-    },
-  });
+  const browser = await launchPrivateFirefox(playwright, launchOptions, channel);
   try {
     const context = await browser.newContext({ baseURL });
     const open = async () => {

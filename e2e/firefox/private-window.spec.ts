@@ -4,6 +4,7 @@
  */
 import { expect, test } from '../fixtures';
 import { LessonPage } from '../fixtures/lesson-page';
+import { launchPrivateFirefox } from './private-firefox';
 
 test('a private window without service workers gets the in-page servers, a notice, and answers', async ({
   playwright,
@@ -11,16 +12,7 @@ test('a private window without service workers gets the in-page servers, a notic
   channel,
   baseURL,
 }) => {
-  const browser = await playwright.firefox.launch({
-    ...launchOptions,
-    ...(channel && { channel }),
-    firefoxUserPrefs: {
-      ...launchOptions.firefoxUserPrefs,
-      'browser.privatebrowsing.autostart': true,
-      // Private windows of Firefox run no service workers unless this is on.
-      'dom.serviceWorkers.privateBrowsing.enabled': false,
-    },
-  });
+  const browser = await launchPrivateFirefox(playwright, launchOptions, channel);
   try {
     const page = await browser.newPage({ baseURL });
     const errors: string[] = [];
