@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { decodeJwt, decodeProtectedHeader, SignJWT } from 'jose';
+import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, SignJWT } from 'jose';
 import type { ConformanceOptions } from '../../src/conformance/options.ts';
 import type { ConformanceReport } from '../../src/conformance/run-conformance.ts';
 import { createNodeHttpAdapter } from '../../src/mocks/node-http-adapter.ts';
@@ -318,3 +318,28 @@ export function demoOptions(
 /** One check's result in a report. */
 export const resultOf = (report: ConformanceReport, id: string) =>
   report.results.find((r) => r.id === id);
+
+/**
+ * A broken server whose `signing-client` holds a fresh ES256 public key, and the runner's options
+ * for that client with the private half (private_key_jwt).
+ */
+export async function startWithSigningClient(
+  quirks: Quirk[],
+): Promise<{ server: BrokenServer; options: ConformanceOptions }> {
+  const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
+  const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
+  const privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'ES256' };
+  const server = await startBrokenServer(quirks);
+  await server.core.admin.putClient('signing-client', {
+    jwks: { keys: [publicJwk] },
+    scopes: ['read:users'],
+  });
+  const options: ConformanceOptions = {
+    issuer: server.origin,
+    clientId: 'signing-client',
+    privateKey: JSON.stringify(privateJwk),
+    timeoutMs: 5_000,
+    json: false,
+  };
+  return { server, options };
+}

@@ -4,7 +4,6 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConformanceOptions } from '../../src/conformance/options.ts';
 import { type ConformanceReport, runConformance } from '../../src/conformance/run-conformance.ts';
@@ -14,6 +13,7 @@ import {
   demoOptions,
   resultOf as result,
   startBrokenServer,
+  startWithSigningClient,
 } from './broken-server.ts';
 
 let server: BrokenServer | undefined;
@@ -53,31 +53,12 @@ describe('conformance against our own server, unbroken', () => {
   });
 
   it('passes with private_key_jwt, including the assertion negatives', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    const privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'ES256' };
-    server = await startBrokenServer([]);
-    await server.core.admin.putClient('signing-client', {
-      jwks: { keys: [publicJwk] },
-      scopes: ['read:users'],
-    });
-    const report = await runConformance({
-      issuer: server.origin,
-      clientId: 'signing-client',
-      privateKey: JSON.stringify(privateJwk),
-      timeoutMs: 5_000,
-      json: false,
-    });
+    const started = await startWithSigningClient([]);
+    server = started.server;
+    const report = await runConformance(started.options);
     expect(failed(report)).toEqual([]);
     // aud = the issuer works too (RFC 7523 §3: it identifies the authorization server).
-    const byIssuer = await runConformance({
-      issuer: server.origin,
-      clientId: 'signing-client',
-      privateKey: JSON.stringify(privateJwk),
-      assertionAud: 'issuer',
-      timeoutMs: 5_000,
-      json: false,
-    });
+    const byIssuer = await runConformance({ ...started.options, assertionAud: 'issuer' });
     expect(failed(byIssuer)).toEqual([]);
     expect(result(report, 'token.private-key-jwt')?.outcome).toBe('pass');
     expect(result(report, 'negative.expired-assertion')?.detail).toBe(
@@ -87,7 +68,9 @@ describe('conformance against our own server, unbroken', () => {
     expect(result(report, 'negative.assertion-replay')?.detail).toBe(
       'refused the second time: 401 invalid_client',
     );
-    expect(JSON.stringify(report)).not.toContain(privateJwk.d);
+    const privateD = (JSON.parse(started.options.privateKey ?? '{}') as { d?: string }).d;
+    expect(privateD).toBeTruthy();
+    expect(JSON.stringify(report)).not.toContain(privateD);
   });
 
   it('reports an opaque token and skips the JWT checks', async () => {

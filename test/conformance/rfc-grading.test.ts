@@ -3,7 +3,6 @@
  * at a time (broken-server.ts): legal variants seen on real servers must pass every MUST (exit 0)
  * and be reported for what they are; defects must fail at the level their RFC gives them.
  */
-import { exportJWK, generateKeyPair } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ConformanceOptions } from '../../src/conformance/options.ts';
 import { type ConformanceReport, runConformance } from '../../src/conformance/run-conformance.ts';
@@ -13,6 +12,7 @@ import {
   type Quirk,
   resultOf as result,
   startBrokenServer,
+  startWithSigningClient,
 } from './broken-server.ts';
 
 let server: BrokenServer | undefined;
@@ -59,21 +59,9 @@ describe('legal variants: reported, never a failed MUST', () => {
   });
 
   it('metadata without token_endpoint_auth_methods_supported, and only a private key given', async () => {
-    const { publicKey, privateKey } = await generateKeyPair('ES256', { extractable: true });
-    const publicJwk = { ...(await exportJWK(publicKey)), kid: 'k1', alg: 'ES256', use: 'sig' };
-    const privateJwk = { ...(await exportJWK(privateKey)), kid: 'k1', alg: 'ES256' };
-    server = await startBrokenServer(['auth-methods-absent']);
-    await server.core.admin.putClient('signing-client', {
-      jwks: { keys: [publicJwk] },
-      scopes: ['read:users'],
-    });
-    const report = await runConformance({
-      issuer: server.origin,
-      clientId: 'signing-client',
-      privateKey: JSON.stringify(privateJwk),
-      timeoutMs: 5_000,
-      json: false,
-    });
+    const started = await startWithSigningClient(['auth-methods-absent']);
+    server = started.server;
+    const report = await runConformance(started.options);
     expect(failed(report)).toEqual([]);
     expect(result(report, 'discovery.auth-methods')?.detail).toBe(
       'absent (the default is client_secret_basic); the credentials given fit none of these, so each was tried: private_key_jwt was accepted all the same',
