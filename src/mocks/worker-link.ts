@@ -246,13 +246,17 @@ function guardMockFetches(
   };
   globalThis.fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
     if (!isMock(input)) return nativeFetch(input, init);
-    const request = new Request(input, init);
-    if (!linkUp()) return options.answerInPage(request);
-    const spare = request.clone();
-    const response = await nativeFetch(request);
+    if (!linkUp()) return options.answerInPage(new Request(input, init));
+    // The page may have to make the request again itself. A Request or a stream body can be read
+    // only once, so those are copied first; any other body (text, form, bytes, a blob) is made
+    // again from the same arguments. Copying a request with a body (`clone()`) costs about as much
+    // as the rest of a token request's trip through the worker (bench/browser-worker-latency.ts).
+    const readOnce = input instanceof Request || init?.body instanceof ReadableStream;
+    const spare = readOnce ? new Request(input, init) : undefined;
+    const response = await (spare ? nativeFetch(spare.clone()) : nativeFetch(input, init));
     if (response.headers.get('x-ccp-worker') !== NOT_CONNECTED) return response;
     lost();
-    return options.answerInPage(spare);
+    return options.answerInPage(spare ?? new Request(input, init));
   };
 }
 
