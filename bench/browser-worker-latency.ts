@@ -31,6 +31,8 @@ const SAMPLES = 200;
 const SERVER_PAGE_SAMPLES = 30;
 const WARMUP = 40;
 const TARGET_MEDIAN_MS = 5;
+/** Issue "Faster everywhere": a token request costs at most twice the bare service-worker hop. */
+const MAX_HOP_RATIO = 2;
 
 interface Samples {
   worker: number[];
@@ -224,6 +226,10 @@ export async function run(): Promise<void> {
     );
     const echo = line('GET via a bare service worker', await echoWorkerFloor());
     const { w = 0, d = 0, jw = 0, jd = 0, cw = 0, cd = 0 } = home;
+    const ratio = w / echo.p50;
+    console.log(
+      `    token via worker / bare hop: ${ratio.toFixed(2)}x (target <= ${MAX_HOP_RATIO}x) -> ${verdict(ratio <= MAX_HOP_RATIO)}`,
+    );
     const row = (label: string, value: number) =>
       console.log(`    ${label.padEnd(66)} ${ms(value).padStart(9)}`);
     console.log(`  where a token round trip's ${ms(w)} goes on / (medians, by difference; noisy):`);

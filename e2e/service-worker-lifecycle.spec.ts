@@ -127,6 +127,55 @@ test('site data cleared mid-session: the header stops saying ready, no request r
   expect(reachedNetwork).toEqual([]);
 });
 
+test('a worker that restarted has forgotten the page: token requests sent then are answered by the page, body and all', async ({
+  page,
+  context,
+  app,
+  browserName,
+}) => {
+  test.skip(browserName !== 'chromium', 'stopping a service worker is a Chromium DevTools command');
+  const reachedNetwork = watchMockHosts(context, browserName);
+  await app.open('/lessons/first-token');
+  await app.waitForMockServers();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('ServiceWorker.enable');
+  await cdp.send('ServiceWorker.stopAllWorkers');
+
+  // The next request starts the worker afresh: it no longer knows this page and says so; the page
+  // makes the request again itself, from the same arguments (a string body) or from its copy (a
+  // Request), then reconnects.
+  const answers = await page.evaluate(async () => {
+    const url = 'https://auth.example.com/oauth/token';
+    const init = {
+      method: 'POST',
+      headers: {
+        authorization: `Basic ${btoa('demo-client:demo-secret')}`,
+        'content-type': 'application/x-www-form-urlencoded',
+      },
+      body: 'grant_type=client_credentials&scope=read%3Ausers',
+    };
+    const fromArguments = await fetch(url, init);
+    const fromRequest = await fetch(new Request(url, init));
+    return Promise.all(
+      [fromArguments, fromRequest].map(async (response) => ({
+        status: response.status,
+        scope: (await response.json()).scope,
+      })),
+    );
+  });
+  expect(answers).toEqual([
+    { status: 200, scope: 'read:users' },
+    { status: 200, scope: 'read:users' },
+  ]);
+  await app.waitForMockServers();
+  await expect
+    .poll(
+      async () => (await fetchInPage(page, `${ISSUER}/.well-known/jwks.json`)).fromServiceWorker,
+    )
+    .toBe(true);
+  expect(reachedNetwork).toEqual([]);
+});
+
 test('the worker unregistered mid-session is registered again and takes the page back', async ({
   page,
   context,

@@ -1,14 +1,59 @@
-import { runInNewContext } from 'node:vm';
+import { readFileSync } from 'node:fs';
+import { createContext, runInContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { type AppWorkerConfig, appWorkerScript, servedPath } from '../../plugins/app-worker.ts';
 
 /**
  * The service worker script (src/mocks/app-worker.js, as plugins/app-worker.ts writes it) run in
- * a sandbox with an in-memory Cache Storage, a list of open pages and a network. msw's worker,
- * which it imports, is a spy here: the script's own listeners must run first.
+ * a sandbox with an in-memory Cache Storage, a list of open pages and a network, with msw's own
+ * worker (public/mockServiceWorker.js) imported after it, as the browser does. A page is a fake
+ * client that answers msw's REQUEST messages as msw's page side would.
  */
 
 type Listener = (event: Record<string, unknown>) => void;
+const MSW_WORKER = readFileSync(
+  new URL('../../public/mockServiceWorker.js', import.meta.url),
+  'utf8',
+);
+
+interface PageMessage {
+  type: string;
+  payload?: Record<string, unknown>;
+}
+
+/** A window client. `answer` is what its msw says to a REQUEST (null: PASSTHROUGH). */
+function fakePage(id: string) {
+  const page = {
+    id,
+    frameType: 'top-level',
+    visibilityState: 'visible',
+    received: [] as PageMessage[],
+    answer: { status: 200, body: '{"ok":true}' } as { status: number; body: string } | null,
+    postMessage(message: PageMessage, transfer: unknown[] = []) {
+      page.received.push(message);
+      const port = transfer[0] as MessagePort | undefined;
+      if (message.type !== 'REQUEST' || !port) return;
+      // As msw's page side sends it in Chromium: the body as a stream, transferred.
+      const body = page.answer ? new Response(page.answer.body).body : null;
+      port.postMessage(
+        page.answer
+          ? {
+              type: 'MOCK_RESPONSE',
+              data: {
+                status: page.answer.status,
+                statusText: '',
+                headers: { 'content-type': 'application/json' },
+                body,
+              },
+            }
+          : { type: 'PASSTHROUGH' },
+        body ? [body] : [],
+      );
+      port.close();
+    },
+  };
+  return page;
+}
 
 class FakeCache {
   readonly entries = new Map<string, Response>();
@@ -31,15 +76,25 @@ function startWorker(config: Partial<AppWorkerConfig> = {}) {
   const listeners: Record<string, Listener[]> = {};
   const caches = new Map<string, FakeCache>();
   const openPages = new Set<string>(['page-1']);
+  const pages = new Map(['page-1', 'page-2'].map((id) => [id, fakePage(id)]));
+  let unregistered = false;
+  let respondedTimes = 0;
   const network = new Map<string, string>();
   const fetched: string[] = [];
   const mswMessages: unknown[] = [];
   const self = {
     location: new URL(`${ORIGIN}/app-worker.js`),
-    registration: { navigationPreload: undefined, unregister: () => {} },
+    registration: {
+      navigationPreload: undefined,
+      unregister: () => {
+        unregistered = true;
+      },
+    },
+    skipWaiting: () => {},
     clients: {
       claim: async () => {},
-      matchAll: async () => [...openPages].map((id) => ({ id })),
+      get: async (id: string) => (openPages.has(id) ? pages.get(id) : undefined),
+      matchAll: async () => [...openPages].map((id) => pages.get(id) ?? { id }),
     },
     addEventListener(type: string, listener: Listener) {
       listeners[type] = [...(listeners[type] ?? []), listener];
@@ -70,16 +125,26 @@ function startWorker(config: Partial<AppWorkerConfig> = {}) {
       if (body === undefined) throw new TypeError('Failed to fetch');
       return new Response(body, { status: 200 });
     },
-    // msw's worker: a message listener of its own, added after the script's.
-    importScripts: () =>
+    addEventListener: (type: string, listener: Listener) => self.addEventListener(type, listener),
+    // msw's worker, run after the script as importScripts runs it; its message listener is
+    // watched too, to see which messages reach it.
+    importScripts: () => {
       self.addEventListener('message', (event) => {
         mswMessages.push(event.data);
-      }),
+      });
+      runInContext(MSW_WORKER, context);
+    },
     Response,
     Request,
+    Headers,
     URL,
+    Symbol,
+    Reflect,
+    MessageChannel,
+    crypto,
     console,
   };
+  const context = createContext(sandbox);
   const script = appWorkerScript({
     mockOrigins: ['https://auth.example.com'],
     base: '/',
@@ -87,7 +152,7 @@ function startWorker(config: Partial<AppWorkerConfig> = {}) {
     files: ['/', '/assets/app-1.js', '/lessons/first-token'],
     ...config,
   });
-  runInNewContext(script, sandbox);
+  runInContext(script, context);
 
   async function dispatch(type: string, event: Record<string, unknown>) {
     const waits: Promise<unknown>[] = [];
@@ -97,6 +162,7 @@ function startWorker(config: Partial<AppWorkerConfig> = {}) {
       ...event,
       waitUntil: (promise: Promise<unknown>) => waits.push(promise),
       respondWith: (promise: Promise<Response> | Response) => {
+        respondedTimes++;
         response = Promise.resolve(promise);
       },
       stopImmediatePropagation: () => {
@@ -114,14 +180,17 @@ function startWorker(config: Partial<AppWorkerConfig> = {}) {
   return {
     caches,
     openPages,
+    pages,
+    unregistered: () => unregistered,
+    respondedTimes: () => respondedTimes,
     network,
     fetched,
     mswMessages,
     message: (from: string, data: unknown, ports: unknown[] = []) =>
-      dispatch('message', { data, source: { id: from }, ports }),
-    fetch: (url: string, clientId = 'page-1', mode = 'cors') =>
+      dispatch('message', { data, source: pages.get(from) ?? { id: from }, ports }),
+    fetch: (url: string, clientId = 'page-1', mode = 'cors', init?: RequestInit) =>
       dispatch('fetch', {
-        request: Object.defineProperty(new Request(url), 'mode', { value: mode }),
+        request: Object.defineProperty(new Request(url, init), 'mode', { value: mode }),
         clientId,
       }),
     cacheApp: async (from: string, uses: string) => {
@@ -147,7 +216,11 @@ describe('the app worker', () => {
     const worker = startWorker();
     await worker.message('page-1', 'CLIENT_CLOSED');
     await worker.message('page-1', 'KEEPALIVE_REQUEST');
+    await settled();
     expect(worker.mswMessages).toEqual(['KEEPALIVE_REQUEST']);
+    expect(worker.unregistered()).toBe(false);
+    // msw's own listener still answers the page.
+    expect(worker.pages.get('page-1')?.received.map((m) => m.type)).toEqual(['KEEPALIVE_RESPONSE']);
   });
 
   it('answers a mock-host request of a page msw does not know with 503, never the network', async () => {
@@ -156,12 +229,60 @@ describe('the app worker', () => {
     expect(response?.status).toBe(503);
     expect(response?.headers.get('x-ccp-worker')).toBe('not-connected');
     expect(worker.fetched).toEqual([]);
-    // A page that activated mocking: left to msw (no answer of the script's own).
+    expect(worker.respondedTimes()).toBe(1);
+  });
+
+  it("sends a connected page's mock-host request to its msw once, body and all, and returns its answer", async () => {
+    const worker = startWorker();
     await worker.message('page-1', 'MOCK_ACTIVATE');
-    expect(await worker.fetch('https://auth.example.com/oauth/token', 'page-1')).toBeUndefined();
+    await settled();
+    const page = worker.pages.get('page-1');
+    if (!page) throw new Error('no page-1');
+    page.received.length = 0;
+    const response = await worker.fetch('https://auth.example.com/oauth/token', 'page-1', 'cors', {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: 'grant_type=client_credentials',
+    });
+    expect(response?.status).toBe(200);
+    expect(await response?.json()).toEqual({ ok: true });
+    expect(worker.respondedTimes()).toBe(1); // msw's own fetch listener did not answer too
+    expect(worker.fetched).toEqual([]);
+    const [request, closing] = page.received;
+    expect(request?.type).toBe('REQUEST');
+    expect(request?.payload).toMatchObject({
+      url: 'https://auth.example.com/oauth/token',
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(new TextDecoder().decode(request?.payload?.body as ArrayBuffer)).toBe(
+      'grant_type=client_credentials',
+    );
+    // Then the message msw's page side closes the request's books with, for the same request.
+    expect(closing?.type).toBe('RESPONSE');
+    expect(closing?.payload).toMatchObject({
+      isMockedResponse: true,
+      request: { id: request?.payload?.id, method: 'POST' },
+      response: { status: 200, headers: { 'content-type': 'application/json' } },
+    });
+    expect(page.received).toHaveLength(2);
+
     // Still known once it says it is closing: it may send requests while it unloads.
     await worker.message('page-1', 'CLIENT_CLOSED');
-    expect(await worker.fetch('https://auth.example.com/oauth/token', 'page-1')).toBeUndefined();
+    const late = await worker.fetch('https://auth.example.com/__admin/clock', 'page-1');
+    expect(late?.status).toBe(200);
+  });
+
+  it('answers "not connected" when the page\'s msw passes a request through, never the network', async () => {
+    const worker = startWorker();
+    await worker.message('page-1', 'MOCK_ACTIVATE');
+    const page = worker.pages.get('page-1');
+    if (!page) throw new Error('no page-1');
+    page.answer = null;
+    const response = await worker.fetch('https://auth.example.com/oauth/token', 'page-1');
+    expect(response?.status).toBe(503);
+    expect(response?.headers.get('x-ccp-worker')).toBe('not-connected');
+    expect(worker.fetched).toEqual([]);
   });
 
   it('caches the build when asked, then serves it offline: pages, assets, and the app for any path', async () => {
@@ -227,6 +348,11 @@ describe('the app worker', () => {
     expect([...next.caches.keys()]).toEqual(['ccp-app-v2']);
   });
 });
+
+/** Let msw's asynchronous message listener run to its end. */
+function settled(): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, 10));
+}
 
 describe('servedPath', () => {
   it('serves index.html at the base and a prerendered lesson at /lessons/<slug>', () => {
