@@ -6,7 +6,7 @@
  * run is kept and sent once the block is live.
  */
 import type { Page } from '@playwright/test';
-import { builtFileUrl, expect, test } from './fixtures';
+import { builtFileUrl, expect, fetchInPage, ISSUER, test } from './fixtures';
 import { loadLessons } from './fixtures/lesson-walk';
 
 const lessons = loadLessons();
@@ -145,7 +145,27 @@ test('a lesson reads without JavaScript, with no Send that cannot send', async (
   await context.close();
 });
 
-test('a Send pressed before the app has loaded is sent once it has', async ({ page, lesson }) => {
+test('a Send pressed before the app has loaded is sent once it has, after the lesson is set up', async ({
+  page,
+  lesson,
+}) => {
+  // A fault left on the token endpoint (as lesson 19 can leave one): the lesson's set-up clears
+  // it. The press, made before the servers (and so the set-up) could start, must wait for it.
+  await page.goto('/lessons/first-token');
+  await expect(page.locator('html')).toHaveAttribute('data-mock', 'ready');
+  const planted = await fetchInPage(page, `${ISSUER}/__admin/faults`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ faults: [{ target: 'token', kind: 'status', status: 503, count: 1 }] }),
+  });
+  expect(planted.status).toBe(200);
+  // The next load must fetch the app's code from the network, where the test holds it back: no
+  // worker or cached app shell in the way (the servers' state stays, in localStorage).
+  await page.evaluate(async () => {
+    await (await navigator.serviceWorker.getRegistration())?.unregister();
+    for (const name of await caches.keys()) await caches.delete(name);
+  });
+
   const release = await openWithAppCodeHeld(page, '/lessons/first-token');
   const tokenJson = lesson.request('A token request with a JSON body');
   await tokenJson.button('Send').click();

@@ -3,6 +3,7 @@ import {
   type ReactNode,
   useCallback,
   useEffect,
+  useLayoutEffect,
   useMemo,
   useRef,
   useState,
@@ -163,6 +164,19 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         await serverReady();
         return mutateAsync(request);
       },
+      async control(request) {
+        await serverReady();
+        const server = serverRef.current;
+        if (!server) return mutateAsync(request);
+        const response = await server.handle(
+          new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            ...(request.body !== '' && { body: request.body }),
+          }),
+        );
+        return { status: response?.status ?? 404 };
+      },
       serverLog: (requestId) =>
         serverRef.current?.admin.log().find((entry) => entry.id === requestId),
       signAssertion: signAssertionFor,
@@ -226,24 +240,27 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
   // learner comes back to the tab: a pause is when tokens run out.
   const fresh = Object.keys(state.progress).length === 0;
   const [setUpFor, setSetUpFor] = useState<LessonSession>();
+  // The set-up begins at once, in the commit, even while the servers start (its requests wait for
+  // them): a step the learner sent before they were up (a press kept since the first paint) then
+  // goes out after it, never before it or in between (the session holds steps until it is done).
+  useLayoutEffect(() => {
+    if (!fresh) return;
+    setSettingUp({ done: 0, total: 0 });
+    void session.setUp().then(({ error }) => {
+      setSettingUp(undefined);
+      setSetUpError(error);
+      setSetUpFor(session);
+    });
+  }, [session, fresh]);
   useEffect(() => {
-    if (!server) return;
-    if (fresh) {
-      setSettingUp({ done: 0, total: 0 });
-      void session.setUp().then(({ error }) => {
-        setSettingUp(undefined);
-        setSetUpError(error);
-        setSetUpFor(session);
-      });
-      return;
-    }
+    if (!server || fresh) return;
     checkDrift();
     const onVisible = () => {
       if (document.visibilityState === 'visible') checkDrift();
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
-  }, [server, session, fresh, checkDrift]);
+  }, [server, fresh, checkDrift]);
 
   const replay = useCallback(
     async (until?: string) => {
@@ -303,9 +320,11 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
       drift,
       checkDrift,
       replay,
-      ...(settingUp && { settingUp }),
+      // Said once the servers are up: before that, the header says they are starting (or why
+      // they could not, which is then also why the set-up failed).
+      ...(settingUp && server && { settingUp }),
       lessonServerReady,
-      ...(setUpError !== undefined && { setUpError }),
+      ...(setUpError !== undefined && server && { setUpError }),
     };
   }, [
     slug,
@@ -322,6 +341,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
     checkDrift,
     replay,
     settingUp,
+    server,
     setUpError,
     lessonServerReady,
   ]);
