@@ -1,5 +1,5 @@
 import { blockKindsOf } from 'virtual:lessons';
-import { useEffect, useId, useMemo, useRef, useState } from 'react';
+import { startTransition, useEffect, useId, useMemo, useRef, useState } from 'react';
 import type { CompiledLesson, LessonListEntry, LessonSummary } from '../../lessons/lesson-types.ts';
 import { preloadBlocks, renderFirstPaintBlock, renderLessonBlock } from '../blocks/registry.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
@@ -172,7 +172,9 @@ function useBlocksLive(slug: string): boolean {
     const frame = requestAnimationFrame(() => {
       timer = setTimeout(() => {
         preloadBlocks(blockKindsOf(slug)).then(() => {
-          if (active) setLive(true);
+          // A transition: rendering every block live is long on a slow phone, and must not hold
+          // back what the learner is waiting for (an answer arriving), which interrupts it.
+          if (active) startTransition(() => setLive(true));
         });
       });
     });
