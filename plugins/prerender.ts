@@ -44,12 +44,18 @@ function escapeHtml(text: string): string {
 
 /** What a page's HTML loads besides its markup. */
 export interface PageAssets {
-  /** URLs of chunks the page needs to hydrate, beyond the entry's (fetched after the first paint). */
+  /** URLs of chunks the page needs to hydrate, beyond the entry's (fetched from the start). */
   preload?: string[];
   /** The text of the build's stylesheets by URL, to inline into the page. */
   styles?: Record<string, string>;
   /** The deploy base (`/`, `/playground/`): where the home page lives. */
   base?: string;
+  /**
+   * When the code starts downloading: from `<head>` (a page with a Send, whose first answer
+   * waits for all of it), or once the page is parsed (the home page, read before anything is
+   * pressed, whose first paint has a budget of its own). Default `head`.
+   */
+  fetchCode?: 'head' | 'after-parse';
 }
 
 /**
@@ -79,10 +85,16 @@ const STYLESHEET = /<link rel="stylesheet" crossorigin href="([^"]+)">/g;
  *
  * - the stylesheets inlined. Each `<link>` stays, `disabled` (not fetched), so that the app's
  *   chunk loader, which looks for a chunk's CSS among the page's links, does not add it again;
- * - the app's code (entry, its preloads, and `preload`) requested once the whole lesson has
- *   painted, by a small inline script at the end of `<body>`, instead of competing with the
- *   first paint for the network and the main thread. A Send pressed meanwhile is kept
- *   (index.html's early-press script).
+ * - the app's code (entry, its preloads, and `preload`) run once the whole page has painted, by
+ *   a small inline script at the end of `<body>`. A lesson fetches it from the start, by
+ *   `modulepreload` tags in `<head>` (fetched, not run): on a slow phone the page's parsing leaves
+ *   the network idle for a long while (Slow 4G with a 4× slower CPU: ~400 ms between the HTML's
+ *   arrival and its end), and a Send pressed at once waits for all of this code; fetched only
+ *   once the page was parsed, it was answered ~300 ms later. The price is a first paint ~50–100
+ *   ms later there, as the arriving code takes some of the main thread (`npm run bench` prints
+ *   both), which the home page does not pay (`fetchCode: 'after-parse'`: the same tags, added by
+ *   the script at the end of `<body>`). A Send pressed meanwhile is kept (index.html's
+ *   early-press script).
  */
 export function pageHtml(template: string, page: PrerenderedPage, assets: PageAssets = {}): string {
   if (!template.includes(ROOT_ELEMENT)) {
@@ -117,18 +129,28 @@ export function pageHtml(template: string, page: PrerenderedPage, assets: PageAs
   html = html.replace(MODULE_SCRIPT, '').replace(MODULE_PRELOAD, '');
   const preload = [...modulePreloads, ...(assets.preload ?? [])];
   const json = (value: unknown) => JSON.stringify(value).replaceAll('<', '\\u003c');
-  const loader = `<script>
-      // The whole page is parsed (plugins/prerender.ts). Its code downloads from now on, beside
-      // the first paint (a download does not hold the paint back; on a slow network it is most
-      // of the wait for a working page), and runs once the page has painted.
-      for (const href of ${json([entry, ...preload])}) {
+  const code = [entry, ...preload];
+  const early = (assets.fetchCode ?? 'head') === 'head';
+  if (early) {
+    const tags = code.map(
+      (href) => `<link rel="modulepreload" crossorigin href="${escapeHtml(href)}">\n    `,
+    );
+    html = html.replace('</head>', () => `${tags.join('')}</head>`);
+  }
+  const fetchNow = early
+    ? ''
+    : `for (const href of ${json(code)}) {
         const link = document.createElement('link');
         link.rel = 'modulepreload';
         link.crossOrigin = '';
         link.href = href;
         document.head.append(link);
       }
-      requestAnimationFrame(() => setTimeout(() => {
+      `;
+  const loader = `<script>
+      // The whole page is parsed (plugins/prerender.ts): its code (downloading since <head>, or
+      // from now on) runs once the page has painted.
+      ${fetchNow}requestAnimationFrame(() => setTimeout(() => {
         const script = document.createElement('script');
         script.type = 'module';
         script.crossOrigin = '';
@@ -243,7 +265,15 @@ export function prerenderPlugin(options: PrerenderPluginOptions = {}): Plugin {
               ),
             ]),
           ];
-          await writeFile(file, pageHtml(template, page, { preload, styles, base: config.base }));
+          await writeFile(
+            file,
+            pageHtml(template, page, {
+              preload,
+              styles,
+              base: config.base,
+              fetchCode: page.path === '/' ? 'after-parse' : 'head',
+            }),
+          );
           written.push(page.file);
         }
       } finally {

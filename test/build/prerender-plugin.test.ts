@@ -46,30 +46,48 @@ describe('pageHtml', () => {
     expect(html).toContain("<p>$& $1 $$ $'</p>");
   });
 
-  it('downloads the app once the page is parsed and runs it after the first paint: no module script or preload in the static HTML', () => {
+  it('downloads the app from <head> and runs it after the first paint: no module script in the static HTML', () => {
     const withPreloads = TEMPLATE.replace(
       '</head>',
       '<link rel="modulepreload" crossorigin href="/assets/react.js">\n  </head>',
     );
     const html = pageHtml(withPreloads, page, { preload: ['/assets/block-1.js'] });
     expect(html).not.toMatch(/<script type="module"/);
-    expect(html).not.toMatch(/<link rel="modulepreload"/);
-    // At the end of <body>, after the markup: the entry and everything it needs start downloading
-    // (modulepreload: fetched, not run)…
+    // In <head>: the entry and everything it needs, as modulepreload tags (fetched, not run), found
+    // by the browser as soon as the HTML arrives…
+    const head = html.slice(0, html.indexOf('</head>'));
+    const preloads = [...head.matchAll(/<link rel="modulepreload" crossorigin href="([^"]+)">/g)];
+    expect(preloads.map((m) => m[1])).toEqual([
+      '/main.js',
+      '/assets/react.js',
+      '/assets/block-1.js',
+    ]);
+    expect(html.slice(html.indexOf('</head>'))).not.toContain('modulepreload');
+    // …and, from the end of <body>, after the markup, the entry runs one frame after the page
+    // has painted.
     const loader = html.slice(html.indexOf('<script>', html.indexOf('<h1>A</h1>')));
-    expect(loader).toContain('["/main.js","/assets/react.js","/assets/block-1.js"]');
-    expect(loader).toContain("link.rel = 'modulepreload'");
-    // …and the entry runs one frame after the page has painted.
     const afterPaint = loader.slice(loader.indexOf('requestAnimationFrame'));
     expect(afterPaint).toContain('script.src = "/main.js"');
-    expect(afterPaint).not.toContain('modulepreload');
     expect(html.indexOf('requestAnimationFrame')).toBeLessThan(html.indexOf('</body>'));
   });
 
-  it('keeps a file name from closing the inline script', () => {
-    const html = pageHtml(TEMPLATE, page, { preload: ['/assets/</script>.js'] });
-    expect(html).not.toContain('/assets/</script>.js');
-    expect(html).toContain('/assets/\\u003c/script>.js');
+  it('the home page fetches its code only once it is parsed (its first paint has a budget, and no Send)', () => {
+    const html = pageHtml(TEMPLATE, page, {
+      preload: ['/assets/block-1.js'],
+      fetchCode: 'after-parse',
+    });
+    expect(html.slice(0, html.indexOf('</head>'))).not.toContain('modulepreload');
+    const loader = html.slice(html.indexOf('<script>', html.indexOf('<h1>A</h1>')));
+    expect(loader).toContain('["/main.js","/assets/block-1.js"]');
+    expect(loader.indexOf("link.rel = 'modulepreload'")).toBeLessThan(
+      loader.indexOf('requestAnimationFrame'),
+    );
+  });
+
+  it('keeps a file name from closing the inline script or leaving its attribute', () => {
+    const html = pageHtml(TEMPLATE, page, { preload: ['/assets/</script>".js'] });
+    expect(html).not.toContain('/assets/</script>');
+    expect(html).toContain('href="/assets/&lt;/script&gt;&quot;.js"');
   });
 
   it('inlines the stylesheets and leaves their links disabled, for the chunk loader to find', () => {
