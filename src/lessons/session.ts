@@ -427,8 +427,9 @@ export class LessonSession {
    * back on real time, and frozen there if the lesson travels in time; the default settings with
    * the lesson's overrides; the seeded clients as seeded; empty rate-limit windows; no injected
    * faults (a lesson left with its token endpoint failing must not break the next one). The
-   * learner's own clients, tokens and log stay. Sent as `/__admin` requests, so it works against
-   * any runtime, and shows in the server's log.
+   * learner's own clients, tokens and log stay. Made of `/__admin` requests, so it works against
+   * any runtime (`control` sends them, `send` when absent). Called when a fresh lesson opens,
+   * before the servers may be up: steps sent meanwhile wait for it (`send`).
    */
   setUp(): Promise<{ error?: string }> {
     const run = this.#setUp();
