@@ -194,6 +194,53 @@ describe('setting a lesson up, and telling when the server moved since', () => {
     expect(s.drift()).toEqual([]);
   });
 
+  it('holds a step sent during the set-up until it is done, and sends the set-up by `control` when given', async () => {
+    await server.admin.setClock({ advance: 999 });
+    let releaseServers: () => void = () => {};
+    const serversUp = new Promise<void>((resolve) => {
+      releaseServers = resolve;
+    });
+    const order: string[] = [];
+    const s = new LessonSession(timeTravel(), memoryLessonStore(), {
+      async send(request) {
+        await serversUp;
+        order.push(`send ${new URL(request.url).pathname}`);
+        return sendRequest(request, {
+          fetch: async (r) => (await server.handle(r)) ?? new Response(null, { status: 599 }),
+        });
+      },
+      async control(request) {
+        await serversUp;
+        order.push(`control ${new URL(request.url).pathname}`);
+        const response = await server.handle(
+          new Request(request.url, {
+            method: request.method,
+            headers: request.headers,
+            body: request.body,
+          }),
+        );
+        return { status: response?.status ?? 599 };
+      },
+      allowedOrigins: DEFAULT_ALLOWED_ORIGINS,
+    });
+    // The page starts the set-up as the lesson opens, while the servers still start; a Send
+    // pressed then is made before the servers answer anything.
+    const setUp = s.setUp();
+    const [token] = s.requestBlocks;
+    if (!token) throw new Error('block');
+    const step = s.sendBlock(token);
+    releaseServers();
+    expect(await setUp).toEqual({});
+    expect(await step).toMatchObject({ exchange: { status: 200 } });
+    expect(order).toEqual([
+      'control /__admin/reset',
+      'control /__admin/clock',
+      'control /__admin/settings',
+      'send /oauth/token',
+    ]);
+    expect(server.admin.clock()).toMatchObject({ offset: 0, frozen: true });
+  });
+
   it('says what moved since the last step, and a replay puts the server and variables back', async () => {
     const s = session(timeTravel());
     await s.setUp();
