@@ -167,3 +167,31 @@ test('the editor passes an axe scan (WCAG 2.1 AA) in both themes, with problems 
     ).toEqual([]);
   }
 });
+
+test('"Run every request" also runs code exercises, in the sandbox: a reference solution that never ends is stopped and reported', async ({
+  mockReady: page,
+}) => {
+  test.slow();
+  await page.goto('/editor?lesson=lessons%2F03-sending-credentials.md');
+  const editor = new LessonEditor(page);
+  await expect(editor.source).toHaveValue(/title: Sending your credentials/);
+  const run = page.getByRole('button', { name: 'Run every request' });
+  const ran = page.getByRole('status').filter({ hasText: 'Ran the lesson' });
+  // As shipped: the solution passes its tests and the starter fails one, so no problem.
+  await run.click();
+  await expect(ran).toContainText('no problems.', { timeout: 30_000 });
+
+  const source = await editor.source.inputValue();
+  const inSolution = '// Encoded, the credentials are plain ASCII: btoa takes them as they are.';
+  expect(source).toContain(inSolution);
+  await editor.source.fill(source.replace(inSolution, `for (;;) {} ${inSolution}`));
+  await run.click();
+  await expect(ran).toHaveText(/ [1-9]\d* problems?\./, { timeout: 60_000 });
+  await expect(
+    editor.problems
+      .filter({ hasText: 'Code exercise "basic-header": the reference solution fails' })
+      .first(),
+  ).toContainText('Stopped after');
+  // The page stayed responsive throughout: the loop ran in the sandbox worker.
+  await expect(run).toBeEnabled();
+});

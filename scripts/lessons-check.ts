@@ -22,7 +22,7 @@ import {
   formatReport,
   type LiveServers,
 } from '../src/lessons/check/check-lessons.ts';
-import { checkCodeExercise } from '../src/lessons/check/code-check.ts';
+import { checkCodeExerciseInNode } from '../src/lessons/check/code-check-node.ts';
 import type { LessonSource } from '../src/lessons/compile-lessons.ts';
 import { createNodeHttpAdapter } from '../src/mocks/node-http-adapter.ts';
 import { BROWSER_HOSTS, createMockServer } from '../src/protocol/index.ts';
@@ -96,7 +96,7 @@ async function startServers(): Promise<LiveServers & { close(): void }> {
         ? signClientAssertion(clientId, ISSUER, privateJwk, { ...(shape && { shape }) })
         : Promise.resolve(undefined),
     // Code exercises run here, in Node: the page's test runner against these servers.
-    checkCode: checkCodeExercise,
+    checkCode: checkCodeExerciseInNode,
     // As the page does: the learner's DPoP key and a thief's, made here, in memory.
     signDpopProof: async (key, input) => signDpopProof(await getDpopKey(key), input),
     reset: async () => {

@@ -16,7 +16,7 @@ import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
-import { checkCodeExercise } from '../../src/lessons/check/code-check.ts';
+import { checkCodeExerciseInNode } from '../../src/lessons/check/code-check-node.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
 import {
   type CheckResult,
@@ -547,7 +547,7 @@ describe('every lesson keeps its promises against the mock server', () => {
           } else if (block.kind === 'code-exercise') {
             // The learner's Run tests, in the page's test runner: the starter fails a test, the
             // reference solution passes them all, against the server as the lesson left it.
-            const { diagnostics } = await checkCodeExercise(block, async (request) => {
+            const { diagnostics } = await checkCodeExerciseInNode(block, async (request) => {
               const response = await run.server.handle(request);
               if (!response) throw new Error(`no mock answers ${request.url}`);
               return response;

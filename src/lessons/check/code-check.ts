@@ -1,15 +1,19 @@
 /**
- * A code exercise checked the way `npm run lessons:check` and the lesson tests need it: its
- * reference solution passes every test, and its starter compiles and fails at least one (so the
- * exercise asks for real work). Runs the page's test runner (src/lessons/code/harness.ts) in this
- * process against the servers `send` reaches. Problems come back as `file:line` diagnostics in
- * the lesson's markdown: a failing test at the line of the solution or test that failed.
+ * A code exercise checked the way `npm run lessons:check`, the lesson tests and the editor's "Run
+ * every request" need it: its reference solution passes every test, and its starter compiles and
+ * fails at least one (so the exercise asks for real work). Problems come back as `file:line`
+ * diagnostics in the lesson's markdown: a failing test at the line of the solution or test that
+ * failed. Where the code runs is the caller's: in Node, this process's test runner
+ * (src/lessons/code/harness.ts, `runAgainstServers` in code-check-node.ts); in the page, the
+ * sandbox worker (src/lessons/code/run-in-worker.ts), which stops an endless loop.
  */
 
 import { EXERCISE_FILE } from '../code/files.ts';
-import { type RunReport, runCodeExercise } from '../code/harness.ts';
-import { createExerciseHost, type SendToServers } from '../code/host.ts';
+import type { RunReport } from '../code/harness.ts';
 import type { CodeExerciseBlock, LessonDiagnostic } from '../lesson-types.ts';
+
+/** Run one piece of code (the solution, or the starter) against the block's tests. */
+export type CodeRunner = (code: string) => Promise<RunReport>;
 
 export interface CodeCheckResult {
   diagnostics: LessonDiagnostic[];
@@ -18,24 +22,9 @@ export interface CodeCheckResult {
   solution?: RunReport;
 }
 
-/** Run one piece of code against the block's tests, with the servers set up and put back. */
-export async function runAgainstServers(
-  block: CodeExerciseBlock,
-  code: string,
-  send: SendToServers,
-): Promise<RunReport> {
-  const host = createExerciseHost(send);
-  await host.prepare();
-  try {
-    return await runCodeExercise({ lang: block.lang, code, tests: block.tests }, { host });
-  } finally {
-    await host.restore();
-  }
-}
-
 export async function checkCodeExercise(
   block: CodeExerciseBlock,
-  send: SendToServers,
+  run: CodeRunner,
 ): Promise<CodeCheckResult> {
   const diagnostics: LessonDiagnostic[] = [];
   const report = (line: number, message: string) =>
@@ -52,7 +41,7 @@ export async function checkCodeExercise(
   if (solutionCode === undefined || block.lines.solution === undefined) {
     report(block.source.line, `${what} has no reference solution (solution: |).`);
   } else {
-    solution = await runAgainstServers(block, solutionCode, send);
+    solution = await run(solutionCode);
     const start = block.lines.solution;
     if (solution.problem) {
       report(lineOf(start, solution.problem), `${what}: ${solution.problem.message}`);
@@ -70,7 +59,7 @@ export async function checkCodeExercise(
     }
   }
 
-  const starter = await runAgainstServers(block, block.starter, send);
+  const starter = await run(block.starter);
   if (starter.problem && starter.problem.file === EXERCISE_FILE) {
     report(
       lineOf(block.lines.starter, starter.problem),

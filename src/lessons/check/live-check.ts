@@ -53,10 +53,11 @@ export interface LiveCheckOptions {
    */
   serverLog?: (requestId: string) => ServerSteps | undefined;
   /**
-   * Runs a code exercise's tests (src/lessons/check/code-check.ts: `checkCodeExercise`). Handed in
-   * rather than imported: the runner evaluates code, which Node may and the page (the editor's
-   * "Run every request") may not, and it brings Sucrase along. Without it, code exercises are
-   * left to the page's sandbox.
+   * Runs a code exercise's tests (src/lessons/check/code-check.ts: `checkCodeExercise`, with a
+   * runner). Handed in rather than imported: where learner-shaped code may run is the caller's
+   * choice (Node runs it in-process, code-check-node.ts; the editor's "Run every request" in the
+   * page's sandbox worker), and the runner brings Sucrase along. Without it, code exercises are
+   * not checked.
    */
   checkCode?: (
     block: CodeExerciseBlock,

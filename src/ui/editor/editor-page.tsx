@@ -243,6 +243,21 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             { ...(shape && { shape }) },
           );
         },
+        // Code exercises run in the sandbox worker a learner's code runs in (an endless loop in
+        // the draft is stopped there, with a message), loaded only when a lesson has one.
+        checkCode: async (block, send) => {
+          const [{ checkCodeExercise }, { runInSandbox }] = await Promise.all([
+            import('../../lessons/check/code-check.ts'),
+            import('../../lessons/code/run-in-worker.ts'),
+          ]);
+          return checkCodeExercise(block, async (code) => {
+            const run = await runInSandbox(
+              { lang: block.lang, code, tests: block.tests },
+              { send },
+            );
+            return run.report;
+          });
+        },
       });
       setLive({ state: 'done', source, result });
       const n = result.diagnostics.length;
