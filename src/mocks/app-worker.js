@@ -27,7 +27,7 @@
  *    bodies). msw's page side is unchanged and does the rest. A POST through the worker went from
  *    6.2 to about 5 ms (bench/browser-worker-latency.ts); see docs/decisions/service-worker-lifecycle.md.
  */
-/* global CONFIG, IS_MOCKED_RESPONSE, sendToClient, respondWithMock */
+/* global CONFIG, IS_MOCKED_RESPONSE, sendToClient, respondWithMock, serializeRequest */
 
 const CACHE_PREFIX = 'ccp-app-';
 const CACHE_NAME = CONFIG.version ? `${CACHE_PREFIX}${CONFIG.version}` : null;
@@ -125,33 +125,19 @@ async function forgetClosedClients() {
 
 /**
  * msw's REQUEST → MOCK_RESPONSE exchange with the page (mockServiceWorker.js's `getResponse`,
- * whose `sendToClient` and `respondWithMock` this calls), then the RESPONSE message msw's page
+ * whose `serializeRequest`, `sendToClient` and `respondWithMock` this calls), then the RESPONSE message msw's page
  * side needs to close the request's books. A page that no longer mocks (it is stopping or
  * restarting msw) answers PASSTHROUGH: it gets "not connected" and answers the request itself.
  */
 async function answeredByPage(request, client) {
   const interceptedAt = Date.now();
   const id = crypto.randomUUID();
-  const body =
-    request.method === 'GET' || request.method === 'HEAD' ? null : await request.arrayBuffer();
-  const fields = {
-    url: request.url,
-    mode: request.mode,
-    method: request.method,
-    headers: Object.fromEntries(request.headers.entries()),
-    cache: request.cache,
-    credentials: request.credentials,
-    destination: request.destination,
-    integrity: request.integrity,
-    redirect: request.redirect,
-    referrer: request.referrer,
-    referrerPolicy: request.referrerPolicy,
-    keepalive: request.keepalive,
-  };
+  // msw's own serialization: the body read once, as an ArrayBuffer (empty for a GET).
+  const fields = await serializeRequest(request);
   const message = await sendToClient(
     client,
-    { type: 'REQUEST', payload: { id, interceptedAt, ...fields, body } },
-    body ? [body] : [],
+    { type: 'REQUEST', payload: { id, interceptedAt, ...fields } },
+    [fields.body],
   );
   if (message.type !== 'MOCK_RESPONSE') return notConnected();
   const response = respondWithMock(message.data);
