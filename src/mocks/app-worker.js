@@ -25,7 +25,8 @@
  *    (`clients.get`), reading the request body twice, and teeing the answer's body for the
  *    life-cycle message (this app listens to no life-cycle event, so that message carries no
  *    bodies). msw's page side is unchanged and does the rest. A POST through the worker went from
- *    6.2 to about 5 ms (bench/browser-worker-latency.ts); see docs/decisions/service-worker-lifecycle.md.
+ *    6.2 to about 5 ms (bench/browser-worker-latency.ts); docs/decisions/service-worker-lifecycle.md
+ *    says what that costs.
  */
 /* global CONFIG, IS_MOCKED_RESPONSE, sendToClient, respondWithMock, serializeRequest */
 
@@ -125,9 +126,10 @@ async function forgetClosedClients() {
 
 /**
  * msw's REQUEST → MOCK_RESPONSE exchange with the page (mockServiceWorker.js's `getResponse`,
- * whose `serializeRequest`, `sendToClient` and `respondWithMock` this calls), then the RESPONSE message msw's page
- * side needs to close the request's books. A page that no longer mocks (it is stopping or
- * restarting msw) answers PASSTHROUGH: it gets "not connected" and answers the request itself.
+ * whose `serializeRequest`, `sendToClient` and `respondWithMock` this calls), then the RESPONSE
+ * message msw's page side needs to close the request's books. A page that no longer mocks (it is
+ * stopping or restarting msw) answers PASSTHROUGH: it gets "not connected" and answers the
+ * request itself.
  */
 async function answeredByPage(request, client) {
   const interceptedAt = Date.now();
