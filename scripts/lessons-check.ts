@@ -22,7 +22,7 @@ import {
   formatReport,
   type LiveServers,
 } from '../src/lessons/check/check-lessons.ts';
-import { checkCodeExerciseInNode } from '../src/lessons/check/code-check-node.ts';
+import { checkCodeExerciseInNode } from './code-check-node.ts';
 import type { LessonSource } from '../src/lessons/compile-lessons.ts';
 import { createNodeHttpAdapter } from '../src/mocks/node-http-adapter.ts';
 import { BROWSER_HOSTS, createMockServer } from '../src/protocol/index.ts';

@@ -22,11 +22,15 @@ const fixture = (name: string) => ({
 
 /** Run the CLI as `npm run lessons:check -- <args>` does; resolves with its exit code. */
 async function cli(...args: string[]) {
+  return cliWith({}, ...args);
+}
+
+async function cliWith(env: Record<string, string>, ...args: string[]) {
   try {
     const { stdout, stderr } = await run(
       process.execPath,
       ['--import', 'tsx', 'scripts/lessons-check.ts', ...args],
-      { cwd: root, timeout: CLI_TIMEOUT },
+      { cwd: root, timeout: CLI_TIMEOUT, env: { ...process.env, ...env } },
     );
     return { code: 0, stdout, stderr };
   } catch (error) {
@@ -134,6 +138,21 @@ describe('lessons:check against the servers', () => {
       'lessons:check: 5 errors in 1 lesson (of 1); 5 requests sent, 4 expectations checked live, 1 not sent.',
     );
   });
+
+  it(
+    "ends, naming the exercise, when a code exercise's own solution loops forever",
+    async () => {
+      const { code, stdout, stderr } = await cliWith(
+        { CCP_CODE_CHECK_STALL_MS: '1500' },
+        'test/lessons/fixtures/endless-code-exercise.md',
+      );
+      expect(code, stdout).not.toBe(0);
+      expect(stderr).toContain(
+        'test/lessons/fixtures/endless-code-exercise.md:12: code exercise "spins" stopped this check',
+      );
+    },
+    CLI_TIMEOUT,
+  );
 
   it('the CLI passes every real lesson, live, and exits 0', { timeout: CLI_TIMEOUT }, async () => {
     const { code, stdout } = await cli();

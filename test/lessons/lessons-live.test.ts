@@ -16,7 +16,7 @@ import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
-import { checkCodeExerciseInNode } from '../../src/lessons/check/code-check-node.ts';
+import { checkCodeExerciseInNode } from '../../scripts/code-check-node.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
 import {
   type CheckResult,

@@ -4,8 +4,8 @@
  * fails at least one (so the exercise asks for real work). Problems come back as `file:line`
  * diagnostics in the lesson's markdown: a failing test at the line of the solution or test that
  * failed. Where the code runs is the caller's: in Node, this process's test runner
- * (src/lessons/code/harness.ts, `runAgainstServers` in code-check-node.ts); in the page, the
- * sandbox worker (src/lessons/code/run-in-worker.ts), which stops an endless loop.
+ * (src/lessons/code/harness.ts, `runAgainstServers` in scripts/code-check-node.ts); in the page,
+ * the sandbox worker (src/lessons/code/run-in-worker.ts), which stops an endless loop.
  */
 
 import { EXERCISE_FILE } from '../code/files.ts';

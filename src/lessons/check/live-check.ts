@@ -55,9 +55,9 @@ export interface LiveCheckOptions {
   /**
    * Runs a code exercise's tests (src/lessons/check/code-check.ts: `checkCodeExercise`, with a
    * runner). Handed in rather than imported: where learner-shaped code may run is the caller's
-   * choice (Node runs it in-process, code-check-node.ts; the editor's "Run every request" in the
-   * page's sandbox worker), and the runner brings Sucrase along. Without it, code exercises are
-   * not checked.
+   * choice (Node runs it in-process, scripts/code-check-node.ts; the editor's "Run every request"
+   * in the page's sandbox worker), and the runner brings Sucrase along. Without it, code exercises
+   * are not checked.
    */
   checkCode?: (
     block: CodeExerciseBlock,
