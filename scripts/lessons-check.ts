@@ -22,10 +22,10 @@ import {
   formatReport,
   type LiveServers,
 } from '../src/lessons/check/check-lessons.ts';
-import { checkCodeExerciseInNode } from './code-check-node.ts';
 import type { LessonSource } from '../src/lessons/compile-lessons.ts';
 import { createNodeHttpAdapter } from '../src/mocks/node-http-adapter.ts';
 import { BROWSER_HOSTS, createMockServer } from '../src/protocol/index.ts';
+import { checkCodeExerciseInNode } from './code-check-node.ts';
 
 /** The hosts lessons are written for (the page's service worker answers them). */
 const { issuer: ISSUER, apiOrigin: API, ciIssuer: CI } = BROWSER_HOSTS;

@@ -11,12 +11,12 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair, type JWK } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { checkCodeExerciseInNode } from '../../scripts/code-check-node.ts';
 import { getDpopKey, signDpopProof } from '../../src/client/dpop.ts';
 import { basicCredentials } from '../../src/client/http-request.ts';
 import { findChallenge, parseWwwAuthenticate } from '../../src/client/parse-www-authenticate.ts';
 import { getHeader, type RecordedExchange, sendRequest } from '../../src/client/send-request.ts';
 import { signClientAssertion } from '../../src/client/token-request.ts';
-import { checkCodeExerciseInNode } from '../../scripts/code-check-node.ts';
 import { compileLesson } from '../../src/lessons/compile-lesson.ts';
 import {
   type CheckResult,
