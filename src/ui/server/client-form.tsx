@@ -6,6 +6,7 @@ import {
   newPublicJwks,
   newSecret,
 } from './console-model';
+import { fieldErrors } from './field-errors';
 
 /**
  * Add or edit a client. Field errors show as the learner saves; what the core says when it
@@ -42,17 +43,7 @@ export function ClientForm({
     setValues((v) => ({ ...v, [key]: value }));
     setErrors((e) => ({ ...e, [key]: undefined }));
   };
-  const field = (key: keyof ClientFormValues) => ({
-    id: `${ids}-${key}`,
-    'aria-invalid': errors[key] !== undefined,
-    'aria-describedby': errors[key] ? `${ids}-${key}-error` : undefined,
-  });
-  const error = (key: keyof ClientFormValues) =>
-    errors[key] ? (
-      <span id={`${ids}-${key}-error`} className="console-field__error">
-        {errors[key]}
-      </span>
-    ) : null;
+  const { described: field, error } = fieldErrors(ids, errors);
 
   return (
     <form

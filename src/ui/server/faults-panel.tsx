@@ -14,6 +14,7 @@ import {
   type Send,
 } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
+import { fieldErrors } from './field-errors';
 import { serverKeys, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
@@ -51,20 +52,13 @@ export function FaultsPanel({ server }: { server: MockServer }) {
     });
   const set = <K extends keyof FaultFormValues>(key: K, value: FaultFormValues[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
+  const { described, error: fieldError } = fieldErrors(ids, errors);
   const field = (key: keyof FaultFormValues) => ({
-    id: `${ids}-${key}`,
+    ...described(key),
     className: 'console-input mono',
     value: form[key],
-    'aria-invalid': errors[key] ? true : undefined,
-    'aria-describedby': errors[key] ? `${ids}-${key}-error` : undefined,
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(key, e.target.value as never),
   });
-  const fieldError = (key: keyof FaultFormValues) =>
-    errors[key] ? (
-      <span id={`${ids}-${key}-error`} className="console-field__error">
-        {errors[key]}
-      </span>
-    ) : null;
 
   return (
     <section className="card server-faults" aria-labelledby="faults-heading">
