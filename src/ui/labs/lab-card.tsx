@@ -1,34 +1,50 @@
-import { type ReactNode, useId } from 'react';
-import type { LabBlock } from '../../lessons/lesson-types.ts';
+import { type ComponentType, type ReactNode, useId } from 'react';
+import type { LabConfig, LabName } from '../../lessons/labs/index.ts';
 import { MockServerGate } from '../shared/mock-server-context.tsx';
+import type { LabProps } from './lab-props.ts';
 import './lab-card.css';
 
-export interface LabCardProps {
-  block: LabBlock;
+/** How a lab presents itself in its card. */
+export interface LabFrame<N extends LabName> {
   /** The lab's class name (`caching-lab`), for its own styles. */
   className: string;
   /** The heading when the lesson gives no `title=`. */
   defaultTitle: string;
-  /** One line under the heading: what the lab does. */
-  subtitle: ReactNode;
-  /** The lab itself; it renders once the mock servers are up. */
-  children: ReactNode;
+  /** One line under the heading: what the lab does, from the lesson's config. */
+  subtitle: (config: LabConfig<N>) => ReactNode;
 }
 
-/** The frame every lab shares: a card titled "Lab …", its body behind the mock-server gate. */
-export function LabCard({ block, className, defaultTitle, subtitle, children }: LabCardProps) {
-  const headingId = useId();
-  return (
-    <section className={`card lab ${className}`} aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 id={headingId} className="lab__title">
-          <span className="block-kind">Lab</span> {block.title ?? defaultTitle}
-        </h3>
-        <span className="card__subtitle">{subtitle}</span>
-      </header>
-      <div className="card__body">
-        <MockServerGate>{children}</MockServerGate>
-      </div>
-    </section>
-  );
+/** What a lab's body receives once the mock servers are up. */
+export interface LabBodyProps<N extends LabName> {
+  /** The block's id: the key a lab reports its outcomes and keeps its state under. */
+  labId: string;
+  config: LabConfig<N>;
+}
+
+/**
+ * A lab's component: its body in the frame every lab shares, a card titled "Lab …" whose body
+ * renders behind the mock-server gate.
+ */
+export function defineLab<N extends LabName>(
+  frame: LabFrame<N>,
+  Body: ComponentType<LabBodyProps<N>>,
+): ComponentType<LabProps<N>> {
+  return function LabCard({ block }: LabProps<N>) {
+    const headingId = useId();
+    return (
+      <section className={`card lab ${frame.className}`} aria-labelledby={headingId}>
+        <header className="card__header">
+          <h3 id={headingId} className="lab__title">
+            <span className="block-kind">Lab</span> {block.title ?? frame.defaultTitle}
+          </h3>
+          <span className="card__subtitle">{frame.subtitle(block.config)}</span>
+        </header>
+        <div className="card__body">
+          <MockServerGate>
+            <Body labId={block.id} config={block.config} />
+          </MockServerGate>
+        </div>
+      </section>
+    );
+  };
 }

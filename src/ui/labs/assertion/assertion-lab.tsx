@@ -15,8 +15,7 @@ import { HeaderAndClaims } from '../forge/forge-editor.tsx';
 import { type FieldRow, objectFrom, rowsFrom } from '../forge/forge-fields.ts';
 import { PresetButton } from '../forge/preset-button.tsx';
 import { ReplayTable } from '../forge/replay-table.tsx';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab, type LabBodyProps } from '../lab-card.tsx';
 import { type AssertionResult, LAB_CLIENT, useAssertionLab } from './use-assertion-lab.ts';
 import '../forge/forge-lab.css';
 import './assertion-lab.css';
@@ -30,31 +29,21 @@ const MODE_TEXT: Record<AssertionAudience, string> = {
 };
 
 /** The assertion lab: build, sign and send a private_key_jwt client assertion. */
-export function AssertionLab({ block }: LabProps<'assertion'>) {
-  return (
-    <LabCard
-      block={block}
-      className="assertion-lab"
-      defaultTitle="Build a client assertion"
-      subtitle={
-        <>
-          Sign a <code>private_key_jwt</code> assertion as <code>{LAB_CLIENT}</code>, send it to the
-          token endpoint, and see each check the server runs.
-        </>
-      }
-    >
-      <Lab labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const AssertionLab = defineLab<'assertion'>(
+  {
+    className: 'assertion-lab',
+    defaultTitle: 'Build a client assertion',
+    subtitle: () => (
+      <>
+        Sign a <code>private_key_jwt</code> assertion as <code>{LAB_CLIENT}</code>, send it to the
+        token endpoint, and see each check the server runs.
+      </>
+    ),
+  },
+  Lab,
+);
 
-function Lab({
-  labId,
-  config,
-}: {
-  labId: string;
-  config: LabProps<'assertion'>['block']['config'];
-}) {
+function Lab({ labId, config }: LabBodyProps<'assertion'>) {
   const server = useMockServer();
   const lab = useAssertionLab(server, labId, config);
   const now = useServerNow(server);

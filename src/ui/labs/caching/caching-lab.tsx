@@ -1,6 +1,5 @@
 import { useId } from 'react';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab } from '../lab-card.tsx';
 import { ChartFigure } from '../lanes/lane-chart.tsx';
 import { VerdictList } from '../lanes/verdict-list.tsx';
 import { CachingChart, CachingTotals } from './caching-chart.tsx';
@@ -9,23 +8,19 @@ import { type CachingConfig, type HabitName, LIMITS, useCachingLab } from './use
 import './caching-lab.css';
 
 /** The caching lab: a scheduled job run by a naive client and by one the learner configures. */
-export function CachingLab({ block }: LabProps<'caching'>) {
-  return (
-    <LabCard
-      block={block}
-      className="caching-lab"
-      defaultTitle="Token caching"
-      subtitle={
-        <>
-          A scheduled job calls the API for hours, as <code>cron-sync</code> (5 tokens a minute),
-          run by a naive client and by yours.
-        </>
-      }
-    >
-      <Lab labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const CachingLab = defineLab<'caching'>(
+  {
+    className: 'caching-lab',
+    defaultTitle: 'Token caching',
+    subtitle: () => (
+      <>
+        A scheduled job calls the API for hours, as <code>cron-sync</code> (5 tokens a minute), run
+        by a naive client and by yours.
+      </>
+    ),
+  },
+  Lab,
+);
 
 function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
   const ids = useId();

@@ -1,42 +1,30 @@
 import { lazy, Suspense, useCallback } from 'react';
 import { type ConsoleReporter, ConsoleReporterContext } from '../../server/console-outcomes.tsx';
-import type { ConsolePanel } from '../../server/server-console.tsx';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { Link } from '../../shared/router.tsx';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab, type LabBodyProps } from '../lab-card.tsx';
 
 const ServerConsole = lazy(() =>
   import('../../server/server-console.tsx').then((m) => ({ default: m.ServerConsole })),
 );
 
 /** The server console inside a lesson: the Server page's panels, reporting lab outcomes. */
-export function ConsoleLab({ block }: LabProps<'console'>) {
-  const panels = block.config.panels;
-  return (
-    <LabCard
-      block={block}
-      className="console-lab"
-      defaultTitle="Server console"
-      subtitle={
-        <>
-          The same panels as the <Link to="/server">Server</Link> page.
-        </>
-      }
-    >
-      <Console labId={block.id} panels={panels} />
-    </LabCard>
-  );
-}
+export const ConsoleLab = defineLab<'console'>(
+  {
+    className: 'console-lab',
+    defaultTitle: 'Server console',
+    subtitle: () => (
+      <>
+        The same panels as the <Link to="/server">Server</Link> page.
+      </>
+    ),
+  },
+  Console,
+);
 
-function Console({
-  labId,
-  panels,
-}: {
-  labId: string;
-  panels: readonly ConsolePanel[] | undefined;
-}) {
+function Console({ labId, config }: LabBodyProps<'console'>) {
+  const panels = config.panels;
   const server = useMockServer();
   const runtime = useLessonRuntime();
   const { reportLabOutcome } = runtime;

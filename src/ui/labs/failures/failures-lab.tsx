@@ -1,6 +1,5 @@
 import { useId } from 'react';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab } from '../lab-card.tsx';
 import { ChartFigure } from '../lanes/lane-chart.tsx';
 import { VerdictList } from '../lanes/verdict-list.tsx';
 import { AvoidableList, FailuresChart, FailuresTotals } from './failures-chart.tsx';
@@ -45,24 +44,19 @@ const HABITS: readonly { key: HabitName; label: string; hint: string }[] = [
 ];
 
 /** The failures lab: a job of replicas and callers while the token endpoint fails. */
-export function FailuresLab({ block }: LabProps<'failures'>) {
-  return (
-    <LabCard
-      block={block}
-      className="failures-lab"
-      defaultTitle="When the token endpoint fails"
-      subtitle={
-        <>
-          {block.config.job.replicas} replicas of a service, {block.config.job.callers} callers
-          each, call the API every {block.config.job.everyMinutes} minutes while the token endpoint
-          has outages.
-        </>
-      }
-    >
-      <Lab labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const FailuresLab = defineLab<'failures'>(
+  {
+    className: 'failures-lab',
+    defaultTitle: 'When the token endpoint fails',
+    subtitle: (config) => (
+      <>
+        {config.job.replicas} replicas of a service, {config.job.callers} callers each, call the API
+        every {config.job.everyMinutes} minutes while the token endpoint has outages.
+      </>
+    ),
+  },
+  Lab,
+);
 
 function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
   const ids = useId();

@@ -11,8 +11,7 @@ import {
 } from '../../../client/forge.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab } from '../lab-card.tsx';
 import { CheckList, SentToken } from './check-list.tsx';
 import { HeaderAndClaims } from './forge-editor.tsx';
 import { PresetButton } from './preset-button.tsx';
@@ -23,18 +22,14 @@ import './forge-lab.css';
 const CLAIM_SUGGESTIONS = ['iss', 'sub', 'aud', 'client_id', 'scope', 'iat', 'nbf', 'exp', 'jti'];
 
 /** The token forge: edit a token, re-sign it, replay it, see which check stops it. */
-export function ForgeLab({ block }: LabProps<'forge'>) {
-  return (
-    <LabCard
-      block={block}
-      className="forge-lab"
-      defaultTitle="Token forge"
-      subtitle={<>Change any part of a token, sign it again, and see which check stops it.</>}
-    >
-      <Forge labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const ForgeLab = defineLab<'forge'>(
+  {
+    className: 'forge-lab',
+    defaultTitle: 'Token forge',
+    subtitle: () => <>Change any part of a token, sign it again, and see which check stops it.</>,
+  },
+  Forge,
+);
 
 function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
   const server = useMockServer();

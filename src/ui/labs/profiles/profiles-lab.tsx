@@ -10,8 +10,7 @@ import {
 } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab } from '../lab-card.tsx';
 import {
   CASES,
   caseRequests,
@@ -33,20 +32,16 @@ const OUTCOME: Record<BehaviourCase, string> = {
 };
 
 /** The profiles lab: the same request under several server behaviour profiles, side by side. */
-export function ProfilesLab({ block }: LabProps<'profiles'>) {
-  return (
-    <LabCard
-      block={block}
-      className="profiles-lab"
-      defaultTitle="Behaviour profiles"
-      subtitle={
-        <>Where the RFC lets servers differ, replay one request under each behaviour and compare.</>
-      }
-    >
-      <Lab labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const ProfilesLab = defineLab<'profiles'>(
+  {
+    className: 'profiles-lab',
+    defaultTitle: 'Behaviour profiles',
+    subtitle: () => (
+      <>Where the RFC lets servers differ, replay one request under each behaviour and compare.</>
+    ),
+  },
+  Lab,
+);
 
 function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
   const server = useMockServer();

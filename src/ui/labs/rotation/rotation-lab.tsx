@@ -1,7 +1,6 @@
 import { useId } from 'react';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
-import { LabCard } from '../lab-card.tsx';
-import type { LabProps } from '../lab-props.ts';
+import { defineLab, type LabBodyProps } from '../lab-card.tsx';
 import {
   ACTION_LABELS,
   type RotationAction,
@@ -19,31 +18,21 @@ const SHOWN_EVENTS = 30;
 const STEPS: readonly RotationAction[] = ['add-new', 'deploy-new', 'drop-old', 'revoke-all'];
 
 /** The secret-rotation lab: a job keeps calling the API while the learner rotates its secret. */
-export function RotationLab({ block }: LabProps<'rotation'>) {
-  return (
-    <LabCard
-      block={block}
-      className="rotation-lab"
-      defaultTitle="Rotate a secret without downtime"
-      subtitle={
-        <>
-          A scheduled job, <code>{block.config.client}</code>, calls the API every{' '}
-          {block.config.everyMinutes} minutes of its time while you rotate its secret.
-        </>
-      }
-    >
-      <Lab labId={block.id} config={block.config} />
-    </LabCard>
-  );
-}
+export const RotationLab = defineLab<'rotation'>(
+  {
+    className: 'rotation-lab',
+    defaultTitle: 'Rotate a secret without downtime',
+    subtitle: (config) => (
+      <>
+        A scheduled job, <code>{config.client}</code>, calls the API every {config.everyMinutes}{' '}
+        minutes of its time while you rotate its secret.
+      </>
+    ),
+  },
+  Lab,
+);
 
-function Lab({
-  labId,
-  config,
-}: {
-  labId: string;
-  config: LabProps<'rotation'>['block']['config'];
-}) {
+function Lab({ labId, config }: LabBodyProps<'rotation'>) {
   const server = useMockServer();
   const lab = useRotationLab(server, labId, config);
   const ids = useId();
