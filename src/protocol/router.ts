@@ -8,7 +8,7 @@ import { type EndpointName, type LogQuery, parseLogQuery, selectLog } from './lo
 import { readJsonBody } from './parse-body.ts';
 import { applyProfile, profileView } from './profiles.ts';
 import { redactJson } from './redact.ts';
-import { serveApi } from './resource-server.ts';
+import { type ApiRoute, serveApi } from './resource-server.ts';
 import { revocationEndpoint } from './revocation-endpoint.ts';
 import { tokenEndpoint } from './token-endpoint.ts';
 import type { Trace } from './trace.ts';
@@ -56,292 +56,167 @@ const ok = (body: unknown) => json(200, body, { 'Cache-Control': 'no-store' });
 /** How long a relying party may cache the platform's metadata and keys: short, they rotate. */
 const CI_CACHE = { 'Cache-Control': 'public, max-age=60' };
 
+type Methods = Route['methods'];
+
+const issuer = (path: string, endpoint: EndpointName, methods: Methods): Route => ({
+  host: 'issuer',
+  path,
+  endpoint,
+  methods,
+});
+const admin = (path: string, methods: Methods): Route => issuer(path, 'admin', methods);
+/** An admin route on `path` + `:id` (+ `suffix`). */
+const adminById = (path: string, methods: Methods, suffix?: string): Route => ({
+  ...admin(path, methods),
+  withId: true,
+  ...(suffix === undefined ? {} : { suffix }),
+});
+const api = (path: string, methods: Methods, withId = false): Route => ({
+  host: 'api',
+  path,
+  endpoint: 'api',
+  methods,
+  ...(withId ? { withId } : {}),
+});
+const platform = (path: string, methods: Methods): Route => ({
+  host: 'ci',
+  path,
+  endpoint: 'platform',
+  methods,
+});
+
+/** A handler for the API: `route(input)` names the action and the scope it needs. */
+const apiAction =
+  (route: (input: RouteInput) => ApiRoute): Handler =>
+  (i) =>
+    serveApi(i.request, i.url, route(i), i.context, i.trace);
+
 /** Every route the core serves. */
 export const ROUTES: readonly Route[] = [
-  {
-    host: 'issuer',
-    path: '/.well-known/oauth-authorization-server',
-    endpoint: 'discovery',
-    methods: {
-      GET: ({ context, trace }) => {
-        trace.pass('serveMetadata');
-        return discoveryEndpoint(context);
-      },
+  issuer('/.well-known/oauth-authorization-server', 'discovery', {
+    GET: ({ context, trace }) => {
+      trace.pass('serveMetadata');
+      return discoveryEndpoint(context);
     },
-  },
-  {
-    host: 'issuer',
-    path: '/.well-known/jwks.json',
-    endpoint: 'jwks',
-    methods: {
-      GET: ({ context, trace }) => {
-        trace.pass('servePublicKeys');
-        return jwksEndpoint(context);
-      },
+  }),
+  issuer('/.well-known/jwks.json', 'jwks', {
+    GET: ({ context, trace }) => {
+      trace.pass('servePublicKeys');
+      return jwksEndpoint(context);
     },
-  },
-  {
-    host: 'issuer',
-    path: '/oauth/token',
-    endpoint: 'token',
-    methods: { POST: (i) => tokenEndpoint(i.request, i.context, i.trace) },
-  },
-  {
-    host: 'issuer',
-    path: '/oauth/introspect',
-    endpoint: 'introspection',
-    methods: { POST: (i) => introspectionEndpoint(i.request, i.context, i.trace) },
-  },
-  {
-    host: 'issuer',
-    path: '/oauth/revoke',
-    endpoint: 'revocation',
-    methods: { POST: (i) => revocationEndpoint(i.request, i.context, i.trace) },
-  },
-  {
-    host: 'api',
-    path: '/api/v1/users',
-    endpoint: 'api',
-    methods: {
-      GET: (i) =>
-        serveApi(
-          i.request,
-          i.url,
-          { action: 'listUsers', scope: 'read:users' },
-          i.context,
-          i.trace,
-        ),
+  }),
+  issuer('/oauth/token', 'token', { POST: (i) => tokenEndpoint(i.request, i.context, i.trace) }),
+  issuer('/oauth/introspect', 'introspection', {
+    POST: (i) => introspectionEndpoint(i.request, i.context, i.trace),
+  }),
+  issuer('/oauth/revoke', 'revocation', {
+    POST: (i) => revocationEndpoint(i.request, i.context, i.trace),
+  }),
+  api('/api/v1/users', { GET: apiAction(() => ({ action: 'listUsers', scope: 'read:users' })) }),
+  api('/api/v1/orders', {
+    GET: apiAction(() => ({ action: 'listOrders', scope: 'read:orders' })),
+    POST: apiAction(() => ({ action: 'createOrder', scope: 'write:orders' })),
+  }),
+  api(
+    '/api/v1/orders/',
+    { GET: apiAction((i) => ({ action: 'getOrder', scope: 'read:orders', id: i.id })) },
+    true,
+  ),
+  admin('/__admin/reset', {
+    POST: async (i) => {
+      await i.admin.reset(await adminBody(i));
+      return ok({ reset: true });
     },
-  },
-  {
-    host: 'api',
-    path: '/api/v1/orders',
-    endpoint: 'api',
-    methods: {
-      GET: (i) =>
-        serveApi(
-          i.request,
-          i.url,
-          { action: 'listOrders', scope: 'read:orders' },
-          i.context,
-          i.trace,
-        ),
-      POST: (i) =>
-        serveApi(
-          i.request,
-          i.url,
-          { action: 'createOrder', scope: 'write:orders' },
-          i.context,
-          i.trace,
-        ),
+  }),
+  admin('/__admin/clock', {
+    GET: ({ admin }) => ok(admin.clock()),
+    POST: async (i) => ok(await i.admin.setClock(await adminBody(i))),
+  }),
+  admin('/__admin/clients', { GET: ({ admin }) => ok({ clients: admin.listClients() }) }),
+  adminById('/__admin/clients/', {
+    GET: ({ admin, id }) => {
+      const client = admin.getClient(id);
+      if (!client) throw new NotFound(`No client ${id}. GET /__admin/clients lists them.`);
+      return ok(client);
     },
-  },
-  {
-    host: 'api',
-    path: '/api/v1/orders/',
-    withId: true,
-    endpoint: 'api',
-    methods: {
-      GET: (i) =>
-        serveApi(
-          i.request,
-          i.url,
-          { action: 'getOrder', scope: 'read:orders', id: i.id },
-          i.context,
-          i.trace,
-        ),
+    PUT: async (i) => ok(await i.admin.putClient(i.id, await adminBody(i))),
+    DELETE: async ({ admin, id }) => {
+      if (!(await admin.deleteClient(id)))
+        throw new NotFound(`No client ${id} to delete. GET /__admin/clients lists them.`);
+      return ok({ deleted: id });
     },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/reset',
-    endpoint: 'admin',
-    methods: {
-      POST: async (i) => {
-        await i.admin.reset(await adminBody(i));
-        return ok({ reset: true });
-      },
+  }),
+  admin('/__admin/keys/rotate', {
+    POST: async (i) => ok(await i.admin.rotateKeys(await adminBody(i))),
+  }),
+  admin('/__admin/keys/retire', { POST: async ({ admin }) => ok(await admin.retireKeys()) }),
+  admin('/__admin/keys', { GET: ({ admin }) => ok({ keys: admin.keys() }) }),
+  admin('/__admin/tokens', {
+    GET: ({ admin }) => ok({ tokens: admin.issuedTokens(), revoked: admin.revokedTokens() }),
+  }),
+  admin('/__admin/tokens/revoke', {
+    POST: async (i) => {
+      const body = await adminBody(i);
+      const jti =
+        typeof body === 'object' && body !== null ? (body as { jti?: unknown }).jti : undefined;
+      return ok(await i.admin.revokeToken(jti));
     },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/clock',
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin }) => ok(admin.clock()),
-      POST: async (i) => ok(await i.admin.setClock(await adminBody(i))),
+  }),
+  admin('/__admin/mint', { POST: async (i) => ok(await i.admin.mint(await adminBody(i))) }),
+  admin('/__admin/log', {
+    // ?endpoint=token&order=newest&limit=3: what a reader looks for, not all 200 entries.
+    GET: ({ admin, url }) => {
+      let query: LogQuery;
+      try {
+        query = parseLogQuery(url.searchParams);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new OAuthError(
+          'invalid_request',
+          `${message} Example: /__admin/log?endpoint=token&order=newest&limit=3.`,
+          { detail: `log query ${url.search.slice(0, 100)}` },
+        );
+      }
+      return ok({ entries: selectLog(admin.log(), query) });
     },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/clients',
-    endpoint: 'admin',
-    methods: { GET: ({ admin }) => ok({ clients: admin.listClients() }) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/clients/',
-    withId: true,
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin, id }) => {
-        const client = admin.getClient(id);
-        if (!client) throw new NotFound(`No client ${id}. GET /__admin/clients lists them.`);
-        return ok(client);
-      },
-      PUT: async (i) => ok(await i.admin.putClient(i.id, await adminBody(i))),
-      DELETE: async ({ admin, id }) => {
-        if (!(await admin.deleteClient(id)))
-          throw new NotFound(`No client ${id} to delete. GET /__admin/clients lists them.`);
-        return ok({ deleted: id });
-      },
+  }),
+  admin('/__admin/settings', {
+    GET: ({ admin }) => ok(admin.settings()),
+    PUT: async (i) => ok(await i.admin.updateSettings(await adminBody(i))),
+  }),
+  adminById(
+    '/__admin/clients/',
+    { POST: async ({ admin, id }) => ok(await admin.revokeClientTokens(id)) },
+    '/revoke-tokens',
+  ),
+  admin('/__admin/ci/keys/rotate', {
+    POST: async (i) => ok(await i.admin.rotateCiKeys(await adminBody(i))),
+  }),
+  admin('/__admin/ci/keys', { GET: ({ admin }) => ok({ keys: admin.ciKeys() }) }),
+  admin('/__admin/faults', {
+    GET: ({ admin }) => ok(admin.faults()),
+    PUT: async (i) => ok(await i.admin.putFaults(await adminBody(i))),
+    DELETE: async ({ admin }) => ok(await admin.clearFaults()),
+  }),
+  platform('/.well-known/openid-configuration', {
+    GET: ({ context, trace }) => {
+      trace.pass('servePlatformMetadata');
+      return json(200, ciMetadata(context), CI_CACHE);
     },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/keys/rotate',
-    endpoint: 'admin',
-    methods: { POST: async (i) => ok(await i.admin.rotateKeys(await adminBody(i))) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/keys/retire',
-    endpoint: 'admin',
-    methods: { POST: async ({ admin }) => ok(await admin.retireKeys()) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/keys',
-    endpoint: 'admin',
-    methods: { GET: ({ admin }) => ok({ keys: admin.keys() }) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/tokens',
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin }) => ok({ tokens: admin.issuedTokens(), revoked: admin.revokedTokens() }),
+  }),
+  platform('/.well-known/jwks.json', {
+    GET: ({ context, trace }) => {
+      trace.pass('servePlatformKeys');
+      return json(200, ciJwks(context), CI_CACHE);
     },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/tokens/revoke',
-    endpoint: 'admin',
-    methods: {
-      POST: async (i) => {
-        const body = await adminBody(i);
-        const jti =
-          typeof body === 'object' && body !== null ? (body as { jti?: unknown }).jti : undefined;
-        return ok(await i.admin.revokeToken(jti));
-      },
-    },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/mint',
-    endpoint: 'admin',
-    methods: { POST: async (i) => ok(await i.admin.mint(await adminBody(i))) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/log',
-    endpoint: 'admin',
-    methods: {
-      // ?endpoint=token&order=newest&limit=3: what a reader looks for, not all 200 entries.
-      GET: ({ admin, url }) => {
-        let query: LogQuery;
-        try {
-          query = parseLogQuery(url.searchParams);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          throw new OAuthError(
-            'invalid_request',
-            `${message} Example: /__admin/log?endpoint=token&order=newest&limit=3.`,
-            {
-              detail: `log query ${url.search.slice(0, 100)}`,
-            },
-          );
-        }
-        return ok({ entries: selectLog(admin.log(), query) });
-      },
-    },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/settings',
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin }) => ok(admin.settings()),
-      PUT: async (i) => ok(await i.admin.updateSettings(await adminBody(i))),
-    },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/clients/',
-    withId: true,
-    suffix: '/revoke-tokens',
-    endpoint: 'admin',
-    methods: { POST: async ({ admin, id }) => ok(await admin.revokeClientTokens(id)) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/ci/keys/rotate',
-    endpoint: 'admin',
-    methods: { POST: async (i) => ok(await i.admin.rotateCiKeys(await adminBody(i))) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/ci/keys',
-    endpoint: 'admin',
-    methods: { GET: ({ admin }) => ok({ keys: admin.ciKeys() }) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/faults',
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin }) => ok(admin.faults()),
-      PUT: async (i) => ok(await i.admin.putFaults(await adminBody(i))),
-      DELETE: async ({ admin }) => ok(await admin.clearFaults()),
-    },
-  },
-  {
-    host: 'ci',
-    path: '/.well-known/openid-configuration',
-    endpoint: 'platform',
-    methods: {
-      GET: ({ context, trace }) => {
-        trace.pass('servePlatformMetadata');
-        return json(200, ciMetadata(context), CI_CACHE);
-      },
-    },
-  },
-  {
-    host: 'ci',
-    path: '/.well-known/jwks.json',
-    endpoint: 'platform',
-    methods: {
-      GET: ({ context, trace }) => {
-        trace.pass('servePlatformKeys');
-        return json(200, ciJwks(context), CI_CACHE);
-      },
-    },
-  },
-  {
-    host: 'ci',
-    path: '/workload-token',
-    endpoint: 'platform',
-    methods: { POST: (i) => workloadTokenEndpoint(i.request, i.context, i.trace) },
-  },
-  {
-    host: 'issuer',
-    path: '/__admin/profile',
-    endpoint: 'admin',
-    methods: {
-      GET: ({ admin }) => ok(profileView(admin.settings())),
-      PUT: async (i) => ok(await applyProfile(i.admin, await adminBody(i))),
-    },
-  },
+  }),
+  platform('/workload-token', {
+    POST: (i) => workloadTokenEndpoint(i.request, i.context, i.trace),
+  }),
+  admin('/__admin/profile', {
+    GET: ({ admin }) => ok(profileView(admin.settings())),
+    PUT: async (i) => ok(await applyProfile(i.admin, await adminBody(i))),
+  }),
 ];
 
 /**

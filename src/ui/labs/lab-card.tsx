@@ -1,8 +1,8 @@
 import { type ComponentType, type ReactNode, useId } from 'react';
 import type { LabConfig, LabName } from '../../lessons/labs/index.ts';
+import { CardHeader } from '../shared/card-header.tsx';
 import { MockServerGate } from '../shared/mock-server-context.tsx';
 import type { LabProps } from './lab-props.ts';
-import './lab-card.css';
 
 /** How a lab presents itself in its card. */
 export interface LabFrame<N extends LabName> {
@@ -33,12 +33,9 @@ export function defineLab<N extends LabName>(
     const headingId = useId();
     return (
       <section className={`card lab ${frame.className}`} aria-labelledby={headingId}>
-        <header className="card__header">
-          <h3 id={headingId} className="lab__title">
-            <span className="block-kind">Lab</span> {block.title ?? frame.defaultTitle}
-          </h3>
+        <CardHeader headingId={headingId} kind="Lab" title={block.title ?? frame.defaultTitle}>
           <span className="card__subtitle">{frame.subtitle(block.config)}</span>
-        </header>
+        </CardHeader>
         <div className="card__body">
           <MockServerGate>
             <Body labId={block.id} config={block.config} />

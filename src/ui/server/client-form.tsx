@@ -1,4 +1,5 @@
 import { useId, useState } from 'react';
+import { RadioOptions } from '../shared/radio-options.tsx';
 import {
   type ClientFormErrors,
   type ClientFormValues,
@@ -7,6 +8,13 @@ import {
   newSecret,
 } from './console-model';
 import { fieldErrors } from './field-errors';
+
+const CREDENTIALS: readonly ClientFormValues['credential'][] = ['secret', 'jwks', 'federated'];
+const CREDENTIAL_LABELS: Record<ClientFormValues['credential'], string> = {
+  secret: 'Secret',
+  jwks: 'Public keys (private_key_jwt)',
+  federated: 'Federated credentials (no secret)',
+};
 
 /**
  * Add or edit a client. Field errors show as the learner saves; what the core says when it
@@ -76,36 +84,17 @@ export function ClientForm({
         </div>
         <fieldset className="console-field console-field--choice">
           <legend>Credentials</legend>
-          <label>
-            <input
-              type="radio"
-              name={`${ids}-credential`}
-              checked={values.credential === 'secret'}
-              onChange={() => set('credential', 'secret')}
-            />{' '}
-            Secret
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${ids}-credential`}
-              checked={values.credential === 'jwks'}
-              onChange={() => set('credential', 'jwks')}
-            />{' '}
-            Public keys (private_key_jwt)
-          </label>
-          <label>
-            <input
-              type="radio"
-              name={`${ids}-credential`}
-              checked={values.credential === 'federated'}
-              onChange={() => {
-                set('credential', 'federated');
-                if (values.federated === '') set('federated', federatedExample(values.id));
-              }}
-            />{' '}
-            Federated credentials (no secret)
-          </label>
+          <RadioOptions
+            name={`${ids}-credential`}
+            options={CREDENTIALS}
+            label={(c) => CREDENTIAL_LABELS[c]}
+            value={values.credential}
+            onChange={(c) => {
+              set('credential', c);
+              if (c === 'federated' && values.federated === '')
+                set('federated', federatedExample(values.id));
+            }}
+          />
         </fieldset>
         {values.credential === 'secret' ? (
           <div className="console-field console-field--wide console-secrets">

@@ -6,6 +6,7 @@ import { runInSandbox, type SandboxRun } from '../../../lessons/code/run-in-work
 import type { CodeExerciseBlock, CodeExerciseSolution } from '../../../lessons/lesson-types.ts';
 import { CodeBlock, codeLabel } from '../../markdown/code-block.tsx';
 import type { BlockProps } from '../../shared/block-props.ts';
+import { CardHeader } from '../../shared/card-header.tsx';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { ExerciseBrief } from '../exercise-brief.tsx';
 import { CodeEditor, type EditorMark } from './code-editor.tsx';
@@ -140,13 +141,13 @@ export function CodeExerciseBlockView({ block }: BlockProps<'code-exercise'>) {
       id={`code-${block.id}`}
       data-code-exercise-id={block.id}
     >
-      <header className="card__header">
-        <h3 className="code-exercise__title" id={headingId}>
-          <span className="block-kind">Code exercise</span>{' '}
-          <span>{block.title ?? 'Write it yourself'}</span>
-        </h3>
+      <CardHeader
+        headingId={headingId}
+        kind="Code exercise"
+        title={block.title ?? 'Write it yourself'}
+      >
         {done ? <span className="badge badge--success">✓ Done</span> : null}
-      </header>
+      </CardHeader>
       <div className="card__body code-exercise__body">
         <ExerciseBrief
           goal={withInlineCode(block.goal)}

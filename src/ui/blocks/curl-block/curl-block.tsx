@@ -1,4 +1,4 @@
-import { useId, useMemo, useState } from 'react';
+import { type ReactNode, useId, useMemo, useState } from 'react';
 import { fillVariables, parseHttpRequest, toCurl } from '../../../client/index.ts';
 import {
   BROWSER_MOCK_ORIGINS,
@@ -7,6 +7,7 @@ import {
 } from '../../../protocol/data.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { RadioOptions } from '../../shared/radio-options.tsx';
 import { CopyButton } from '../request-block/copy-button.tsx';
 import './curl-block.css';
 
@@ -16,6 +17,11 @@ const PAGE_HOSTS = new RegExp(
 );
 
 type Target = 'page' | 'local';
+const TARGETS: readonly Target[] = ['page', 'local'];
+const TARGET_LABELS: Record<Target, ReactNode> = {
+  page: 'This page’s servers',
+  local: <code>npm run server</code>,
+};
 
 /**
  * Point a command at `npm run server`: the auth and API hosts become its local origin, the
@@ -73,26 +79,14 @@ export function CurlBlockView({ block }: BlockProps<'curl'>) {
       <div className="curl-block__bar">
         <fieldset className="segmented segmented--small">
           <legend className="visually-hidden">Send it to</legend>
-          <label className="segmented__option">
-            <input
-              type="radio"
-              name={`${ids}-target`}
-              checked={target === 'page'}
-              onChange={() => setTarget('page')}
-            />
-            <span>This page’s servers</span>
-          </label>
-          <label className="segmented__option">
-            <input
-              type="radio"
-              name={`${ids}-target`}
-              checked={target === 'local'}
-              onChange={() => setTarget('local')}
-            />
-            <span>
-              <code>npm run server</code>
-            </span>
-          </label>
+          <RadioOptions
+            className="segmented__option"
+            name={`${ids}-target`}
+            options={TARGETS}
+            label={(t) => TARGET_LABELS[t]}
+            value={target}
+            onChange={setTarget}
+          />
         </fieldset>
         <CopyButton label="Copy" getText={copyText} />
       </div>

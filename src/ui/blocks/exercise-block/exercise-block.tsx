@@ -17,6 +17,7 @@ import type {
 } from '../../../lessons/lesson-types.ts';
 import { checkKey } from '../../../lessons/session.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
+import { CardHeader } from '../../shared/card-header.tsx';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { findLoadedLesson } from '../../shared/use-lessons.ts';
 import { ExerciseBrief } from '../exercise-brief.tsx';
@@ -201,12 +202,9 @@ export function ExerciseBlockView({ block }: BlockProps<'exercise'>) {
       className={`card exercise-block exercise-block--${verdict.state}`}
       aria-labelledby={headingId}
     >
-      <header className="card__header">
-        <h3 className="exercise-block__title" id={headingId}>
-          <span className="block-kind">Exercise</span> <span>{block.title ?? 'Your turn'}</span>
-        </h3>
+      <CardHeader headingId={headingId} kind="Exercise" title={block.title ?? 'Your turn'}>
         {verdict.state === 'passed' ? <span className="badge badge--success">Done</span> : null}
-      </header>
+      </CardHeader>
       <div className="card__body exercise-block__body">
         <ExerciseBrief goal={block.goal} hint={block.hint} />
         <CheckList block={block} />

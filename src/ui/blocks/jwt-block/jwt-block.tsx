@@ -8,6 +8,8 @@ import {
 } from '../../../client/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
+import { CardHeader } from '../../shared/card-header.tsx';
+import { CheckList } from '../../shared/check-list.tsx';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServerStatus } from '../../shared/mock-server-context.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
@@ -30,15 +32,11 @@ export function JwtBlockView({ block }: BlockProps<'jwt'>) {
   const headingId = useId();
   return (
     <section className="card jwt-block" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 className="jwt-block__title" id={headingId}>
-          <span className="block-kind">JWT inspector</span>{' '}
-          {block.title ? <span>{block.title}</span> : null}
-        </h3>
+      <CardHeader headingId={headingId} kind="JWT inspector" title={block.title}>
         <span className="card__subtitle">
           {block.token ? 'an example token' : <code>{`{{${variable}}}`}</code>}
         </span>
-      </header>
+      </CardHeader>
       <div className="card__body jwt-block__body">
         {token === undefined || token.trim() === '' ? (
           <p className="jwt-block__empty">
@@ -107,11 +105,11 @@ function TokenParts({ inspection }: { inspection: JwtInspection }) {
       <pre className="jwt-token__text">
         {compact ? (
           <code>
-            <span className="jwt-part jwt-part--header">{parts[0]}</span>
+            <span className="jwt-part jwt-header">{parts[0]}</span>
             <span className="jwt-dot">.</span>
-            <span className="jwt-part jwt-part--payload">{parts[1]}</span>
+            <span className="jwt-part jwt-payload">{parts[1]}</span>
             <span className="jwt-dot">.</span>
-            <span className="jwt-part jwt-part--signature">{parts[2]}</span>
+            <span className="jwt-part jwt-signature">{parts[2]}</span>
           </code>
         ) : (
           <code>{parts.join('.')}</code>
@@ -119,9 +117,9 @@ function TokenParts({ inspection }: { inspection: JwtInspection }) {
       </pre>
       {compact ? (
         <figcaption className="jwt-token__legend">
-          <span className="jwt-legend jwt-legend--header">Header</span>
-          <span className="jwt-legend jwt-legend--payload">Payload</span>
-          <span className="jwt-legend jwt-legend--signature">
+          <span className="jwt-legend jwt-header">Header</span>
+          <span className="jwt-legend jwt-payload">Payload</span>
+          <span className="jwt-legend jwt-signature">
             Signature{parts[2] === '' ? ' (empty)' : ''}
           </span>
           <span className="muted">each part base64url, separated by dots</span>
@@ -170,7 +168,7 @@ function ClaimTable({
   return (
     <div className="table-scroll">
       <table className={`jwt-claims jwt-claims--${part}`}>
-        <caption>{caption}</caption>
+        <caption className={`jwt-${part}`}>{caption}</caption>
         <thead>
           <tr>
             <th scope="col">Claim</th>
@@ -292,22 +290,6 @@ function Countdown({ exp, now, leeway }: { exp: number; now: number; leeway: num
   );
 }
 
-const STEP_MARKS: Record<VerifyStep['status'], string> = {
-  passed: '✓',
-  failed: '✗',
-  not_reached: '–',
-  skipped: '–',
-  server_side: '?',
-};
-
-const STEP_WORDS: Record<VerifyStep['status'], string> = {
-  passed: 'passed',
-  failed: 'failed',
-  not_reached: 'not reached',
-  skipped: 'skipped',
-  server_side: 'checked by the API',
-};
-
 function Verification({ token, server, now }: { token: string; server: MockServer; now: number }) {
   const verification = useTokenVerification(token, server, now);
   const headingId = useId();
@@ -369,20 +351,7 @@ function VerificationResult({
           Keys from <code>{jwksUri}</code>, found through the issuer’s metadata.
         </span>
       </p>
-      <ol className="jwt-steps">
-        {steps.map((step) => (
-          <li key={step.name} className={`jwt-step jwt-step--${step.status}`}>
-            <span className="jwt-step__mark" aria-hidden="true">
-              {STEP_MARKS[step.status]}
-            </span>
-            <span className="jwt-step__label">{step.label}</span>
-            <span className="jwt-step__status">{STEP_WORDS[step.status]}</span>
-            {step.status !== 'not_reached' ? (
-              <span className="jwt-step__detail">{step.detail}</span>
-            ) : null}
-          </li>
-        ))}
-      </ol>
+      <CheckList rows={steps} />
     </>
   );
 }

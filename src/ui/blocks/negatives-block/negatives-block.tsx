@@ -4,6 +4,7 @@ import type { RecordedExchange } from '../../../client/index.ts';
 import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
+import { CardHeader } from '../../shared/card-header.tsx';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import {
   type Prediction,
@@ -95,11 +96,7 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
 
   return (
     <section className="card negatives-block" aria-labelledby={headingId}>
-      <header className="card__header">
-        <h3 className="negatives-block__title" id={headingId}>
-          <span className="block-kind">Negative cases</span>{' '}
-          {block.title ? <span>{block.title}</span> : null}
-        </h3>
+      <CardHeader headingId={headingId} kind="Negative cases" title={block.title}>
         <button
           type="button"
           className="btn btn--primary"
@@ -111,7 +108,7 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
         >
           {replayingAll ? 'Replaying…' : 'Replay all'}
         </button>
-      </header>
+      </CardHeader>
       <label className="negatives-block__predict">
         <input
           type="checkbox"

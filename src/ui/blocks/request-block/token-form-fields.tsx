@@ -5,6 +5,7 @@ import {
   type TokenRequestForm,
 } from '../../../client/token-request.ts';
 import type { ClientView } from '../../../protocol/index.ts';
+import { RadioOptions } from '../../shared/radio-options.tsx';
 import { AUTH_METHOD_LABELS, KNOWN_SCOPES } from './token-form.ts';
 
 const CUSTOM = '__custom__';
@@ -154,18 +155,14 @@ export function TokenFormFields({
       <fieldset className="token-form__group">
         <legend className="field__label">Client authentication</legend>
         <div className="segmented">
-          {clientAuthMethods.map((method) => (
-            <label key={method} className="segmented__option">
-              <input
-                type="radio"
-                name={`${id}-auth`}
-                value={method}
-                checked={form.authMethod === method}
-                onChange={() => set({ authMethod: method })}
-              />
-              <span>{AUTH_METHOD_LABELS[method]}</span>
-            </label>
-          ))}
+          <RadioOptions
+            className="segmented__option"
+            name={`${id}-auth`}
+            options={clientAuthMethods}
+            label={(method) => AUTH_METHOD_LABELS[method]}
+            value={form.authMethod}
+            onChange={(method) => set({ authMethod: method })}
+          />
         </div>
       </fieldset>
       <fieldset className="token-form__group">

@@ -8,9 +8,10 @@ import {
   type AssertionSigning,
 } from '../../../client/assertion-builder.ts';
 import type { AssertionAudience } from '../../../protocol/index.ts';
+import { CheckList, LAB_CHECK_WORDS, SentToken } from '../../shared/check-list.tsx';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
+import { RadioOptions } from '../../shared/radio-options.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
-import { CheckList, SentToken } from '../forge/check-list.tsx';
 import { HeaderAndClaims } from '../forge/forge-editor.tsx';
 import { type FieldRow, objectFrom, rowsFrom } from '../forge/forge-fields.ts';
 import { PresetButton } from '../forge/preset-button.tsx';
@@ -83,20 +84,19 @@ function Lab({ labId, config }: LabBodyProps<'assertion'>) {
     <div className="assertion">
       <fieldset className="assertion__mode">
         <legend className="assertion__title">1. The server’s audience rule</legend>
-        {(['legacy', 'strict'] as const).map((m) => (
-          <label key={m} className="assertion__option">
-            <input
-              type="radio"
-              name={`${ids}-mode`}
-              checked={lab.mode === m}
-              onChange={() => lab.setMode(m)}
-            />
-            <span>
+        <RadioOptions
+          className="assertion__option"
+          name={`${ids}-mode`}
+          options={['legacy', 'strict'] as const}
+          label={(m) => (
+            <>
               <code>assertionAudience: {m}</code>
               <span className="muted"> — {MODE_TEXT[m].split(': ')[1]}</span>
-            </span>
-          </label>
-        ))}
+            </>
+          )}
+          value={lab.mode}
+          onChange={lab.setMode}
+        />
         <p className="assertion__hint muted">
           Each send switches the server to this setting for that one request and puts it back, so
           the rest of the lesson is not changed.
@@ -164,20 +164,17 @@ function Lab({ labId, config }: LabBodyProps<'assertion'>) {
         </h4>
         <fieldset className="assertion__signing">
           <legend className="visually-hidden">How to sign the assertion</legend>
-          {ASSERTION_SIGNINGS.map((s) => (
-            <label key={s} className="assertion__option">
-              <input
-                type="radio"
-                name={`${ids}-signing`}
-                checked={signing === s}
-                onChange={() => {
-                  setSigning(s);
-                  setPresetId(undefined);
-                }}
-              />
-              <span>{ASSERTION_SIGNING_LABELS[s]}</span>
-            </label>
-          ))}
+          <RadioOptions
+            className="assertion__option"
+            name={`${ids}-signing`}
+            options={ASSERTION_SIGNINGS}
+            label={(s) => ASSERTION_SIGNING_LABELS[s]}
+            value={signing}
+            onChange={(s) => {
+              setSigning(s);
+              setPresetId(undefined);
+            }}
+          />
         </fieldset>
         <label className="assertion__option">
           <input
@@ -265,7 +262,11 @@ function ResultView({ result }: { result: AssertionResult }) {
         </span>
       </p>
       <SentToken jwt={result.jwt} what="assertion" />
-      <CheckList label="The token endpoint's assertion checks, in order" rows={result.rows} />
+      <CheckList
+        label="The token endpoint's assertion checks, in order"
+        rows={result.rows}
+        words={LAB_CHECK_WORDS}
+      />
       {result.description || result.detail ? (
         <dl className="forge-answer">
           {result.description ? (

@@ -9,10 +9,11 @@ import {
   PRESENTATION_LABELS,
   SIGNING_LABELS,
 } from '../../../client/forge.ts';
+import { CheckList, LAB_CHECK_WORDS, SentToken } from '../../shared/check-list.tsx';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
+import { RadioOptions } from '../../shared/radio-options.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
 import { defineLab } from '../lab-card.tsx';
-import { CheckList, SentToken } from './check-list.tsx';
 import { HeaderAndClaims } from './forge-editor.tsx';
 import { PresetButton } from './preset-button.tsx';
 import { ReplayTable } from './replay-table.tsx';
@@ -56,7 +57,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
                     ? 'minted just now by the server'
                     : 'pasted'}
               </span>{' '}
-              <code className="forge-token forge-token--short">{base.token}</code>
+              <code className="sent-token sent-token--short">{base.token}</code>
             </>
           ) : (
             <span className="muted">Getting a token…</span>
@@ -157,19 +158,15 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
         </h4>
         <fieldset className="forge-signing">
           <legend className="visually-hidden">How to sign the token</legend>
-          {FORGE_SIGNINGS.map((s) => (
-            <label key={s} className="forge-signing__option">
-              <input
-                type="radio"
-                name={`${ids}-signing`}
-                value={s}
-                checked={signing === s}
-                disabled={s === 'keep' && !base?.draft.originalSignature}
-                onChange={() => forge.chooseSigning(s)}
-              />
-              <span>{SIGNING_LABELS[s]}</span>
-            </label>
-          ))}
+          <RadioOptions
+            className="forge-signing__option"
+            name={`${ids}-signing`}
+            options={FORGE_SIGNINGS}
+            label={(s) => SIGNING_LABELS[s]}
+            value={signing}
+            onChange={forge.chooseSigning}
+            disabled={(s) => s === 'keep' && !base?.draft.originalSignature}
+          />
         </fieldset>
         <p className="muted forge-signing__hint">{SIGNING_HINTS[signing]}</p>
         {forge.offersDpop ? (
@@ -241,7 +238,7 @@ function ResultView({ result }: { result: ForgeResult }) {
         ) : null}
       </p>
       <SentToken jwt={result.token} what="token" />
-      <CheckList label="The API's checks, in order" rows={result.rows} />
+      <CheckList label="The API's checks, in order" rows={result.rows} words={LAB_CHECK_WORDS} />
       {result.challenge !== undefined && (
         <dl className="forge-answer">
           <dt>WWW-Authenticate</dt>

@@ -10,6 +10,7 @@ import {
 } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
+import { RadioOptions } from '../../shared/radio-options.tsx';
 import { defineLab } from '../lab-card.tsx';
 import {
   CASES,
@@ -91,22 +92,20 @@ function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
     <div className="profiles-lab__body">
       <fieldset className="profiles-lab__fieldset">
         <legend>The case</legend>
-        {(Object.keys(CASES) as BehaviourCase[]).map((c) => (
-          <label key={c} className="profiles-lab__choice">
-            <input
-              type="radio"
-              name={`${ids}-case`}
-              value={c}
-              checked={current === c}
-              onChange={() => setCurrent(c)}
-              disabled={busy}
-            />
-            <span>
+        <RadioOptions
+          className="profiles-lab__choice"
+          name={`${ids}-case`}
+          options={Object.keys(CASES) as BehaviourCase[]}
+          label={(c) => (
+            <>
               <strong>{CASES[c].title}</strong>
               <span className="profiles-lab__muted"> {CASES[c].question}</span>
-            </span>
-          </label>
-        ))}
+            </>
+          )}
+          value={current}
+          onChange={setCurrent}
+          disabled={() => busy}
+        />
       </fieldset>
 
       <fieldset className="profiles-lab__fieldset">
