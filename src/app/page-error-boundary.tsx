@@ -1,6 +1,7 @@
 import { useQueryClient } from '@tanstack/react-query';
 import { Component, type ErrorInfo, type ReactNode, useEffect, useId, useState } from 'react';
 import type { StoredDraft } from '../ui/editor/drafts';
+import { downloadText } from '../ui/shared/download-text';
 import { resetLesson } from '../ui/shared/lesson-store';
 import { type MockServerStatus, useMockServerStatus } from '../ui/shared/mock-server-context';
 import { matchPath, useRouter } from '../ui/shared/router';
@@ -104,7 +105,11 @@ function resetOptionsFor(
       label: `Set the draft of ${draft.file} aside`,
       effect: 'Downloads the draft, then removes it from this browser.',
       run: () => {
-        downloadText(draft.file.slice(draft.file.lastIndexOf('/') + 1), draft.source);
+        downloadText(
+          draft.file.slice(draft.file.lastIndexOf('/') + 1),
+          draft.source,
+          'text/markdown',
+        );
         open.remove();
       },
     });
@@ -121,17 +126,6 @@ function resetOptionsFor(
     });
   }
   return options;
-}
-
-function downloadText(name: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/markdown;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
 }
 
 function PageFailed({ error, retry }: { error: Error; retry: () => void }) {

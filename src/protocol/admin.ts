@@ -44,9 +44,11 @@ export interface ClockView {
 export const RESET_PARTS = ['clock', 'settings', 'clients', 'rate_limits', 'faults'] as const;
 export type ResetPart = (typeof RESET_PARTS)[number];
 
-/** A registered client as the admin API shows it. */
-export interface ClientView {
-  client_id: string;
+/**
+ * A registered client as the admin API shows it: the record, with how it authenticates, its
+ * first secret (what clients with one secret have always shown) and `require_dpop` always given.
+ */
+export interface ClientView extends Omit<ClientRecord, 'require_dpop'> {
   /**
    * How the client authenticates: an RFC 7591 name, or `workload_identity` (a JWT-bearer client
    * assertion issued by a platform the client trusts through its federated credentials; no
@@ -56,16 +58,7 @@ export interface ClientView {
     ClientAuthMethod,
     'client_secret_basic' | 'private_key_jwt' | 'workload_identity'
   >;
-  /** The first secret (what clients with one secret have always shown). */
   client_secret?: string;
-  /** Every secret, oldest first: two while a secret is being rotated. */
-  client_secrets?: string[];
-  jwks?: JSONWebKeySet;
-  federated_credentials?: FederatedCredential[];
-  scopes: string[];
-  token_format: 'jwt' | 'opaque';
-  access_token_ttl: number;
-  rate_limit_per_minute: number | null;
   /** Every token request must carry a DPoP proof (RFC 9449 §5.2 `dpop_bound_access_tokens`). */
   require_dpop: boolean;
 }
@@ -552,6 +545,16 @@ export function parseResetInput(input: unknown): readonly ResetPart[] | undefine
   return only as ResetPart[];
 }
 
+/** The settings that take one of a few words, and those words. */
+const SETTING_CHOICES = {
+  scopePolicy: ['strict', 'downscope'],
+  signingAlg: ['ES256', 'RS256'],
+  tokenReuse: ['never', 'same-second'],
+  assertionAudience: ['legacy', 'strict'],
+  dpopNonce: ['off', 'on'],
+} as const satisfies { [K in keyof ServerSettings]?: readonly ServerSettings[K][] };
+type EnumSetting = keyof typeof SETTING_CHOICES;
+
 /** Validate a settings change (a partial ServerSettings). Leeway above 300 s is clamped. */
 export function parseSettingsInput(current: ServerSettings, input: unknown): ServerSettings {
   if (!isObject(input)) {
@@ -572,12 +575,18 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
     throw invalid(`Unknown setting(s) ${unknown.join(', ')}. Known: ${known.join(', ')}.`);
   }
   const next = { ...current };
-  if (input.scopePolicy !== undefined) {
-    if (input.scopePolicy !== 'strict' && input.scopePolicy !== 'downscope') {
-      throw invalid('scopePolicy must be "strict" or "downscope".');
+  /** A setting that takes one of a few words; `why` says what they mean. */
+  const choose = <K extends EnumSetting>(key: K, why = '') => {
+    const value = input[key];
+    if (value === undefined) return;
+    const allowed: readonly string[] = SETTING_CHOICES[key];
+    if (typeof value !== 'string' || !allowed.includes(value)) {
+      const words = allowed.map((w) => `"${w}"`).join(' or ');
+      throw invalid(`${key} must be ${words}${why}.`);
     }
-    next.scopePolicy = input.scopePolicy;
-  }
+    next[key] = value as ServerSettings[K];
+  };
+  choose('scopePolicy');
   if (input.leewaySeconds !== undefined) {
     const l = input.leewaySeconds;
     if (typeof l !== 'number' || !Number.isFinite(l) || l < 0) {
@@ -585,36 +594,13 @@ export function parseSettingsInput(current: ServerSettings, input: unknown): Ser
     }
     next.leewaySeconds = Math.min(300, Math.floor(l));
   }
-  if (input.signingAlg !== undefined) {
-    if (input.signingAlg !== 'ES256' && input.signingAlg !== 'RS256') {
-      throw invalid(
-        'signingAlg must be "ES256" or "RS256"; it applies to keys made from now on (rotate to use it).',
-      );
-    }
-    next.signingAlg = input.signingAlg;
-  }
-  if (input.tokenReuse !== undefined) {
-    if (input.tokenReuse !== 'never' && input.tokenReuse !== 'same-second') {
-      throw invalid('tokenReuse must be "never" or "same-second".');
-    }
-    next.tokenReuse = input.tokenReuse;
-  }
-  if (input.assertionAudience !== undefined) {
-    if (input.assertionAudience !== 'legacy' && input.assertionAudience !== 'strict') {
-      throw invalid(
-        'assertionAudience must be "legacy" (untyped assertions may name the issuer or the token endpoint) or "strict" (only typed client-authentication+jwt assertions whose aud is the issuer).',
-      );
-    }
-    next.assertionAudience = input.assertionAudience;
-  }
-  if (input.dpopNonce !== undefined) {
-    if (input.dpopNonce !== 'off' && input.dpopNonce !== 'on') {
-      throw invalid(
-        'dpopNonce must be "off" or "on" (DPoP proofs must then carry the nonce the server hands out).',
-      );
-    }
-    next.dpopNonce = input.dpopNonce;
-  }
+  choose('signingAlg', '; it applies to keys made from now on (rotate to use it)');
+  choose('tokenReuse');
+  choose(
+    'assertionAudience',
+    ' ("legacy": untyped assertions may name the issuer or the token endpoint; "strict": only typed client-authentication+jwt assertions whose aud is the issuer)',
+  );
+  choose('dpopNonce', ' ("on": DPoP proofs must then carry the nonce the server hands out)');
   return next;
 }
 

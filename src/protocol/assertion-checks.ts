@@ -6,11 +6,15 @@
  * the lessons list the same checks from here.
  * @see https://www.rfc-editor.org/rfc/rfc7523#section-3
  */
-export const ASSERTION_CHECKS = [
+const FIRST_CHECKS = [
   { name: 'checkAssertionType', short: 'type' },
   { name: 'checkAssertionFormat', short: 'format' },
   { name: 'checkAssertionAlg', short: 'alg' },
   { name: 'identifyClient', short: 'client' },
+] as const;
+
+export const ASSERTION_CHECKS = [
+  ...FIRST_CHECKS,
   { name: 'checkAssertionSignature', short: 'signature' },
   { name: 'checkAssertionAudience', short: 'audience' },
   { name: 'checkAssertionExpiry', short: 'expiry' },
@@ -21,10 +25,7 @@ export type AssertionCheckName = (typeof ASSERTION_CHECKS)[number]['name'];
 
 /** The checks on a workload token presented by a client with federated credentials, in order. */
 export const FEDERATED_CHECKS = [
-  { name: 'checkAssertionType', short: 'type' },
-  { name: 'checkAssertionFormat', short: 'format' },
-  { name: 'checkAssertionAlg', short: 'alg' },
-  { name: 'identifyClient', short: 'client' },
+  ...FIRST_CHECKS,
   { name: 'checkFederatedIssuer', short: 'issuer' },
   { name: 'checkFederatedSignature', short: 'signature' },
   { name: 'checkFederatedSubject', short: 'subject' },

@@ -121,7 +121,9 @@ export abstract class BearerError extends OAuthError {
    * CONTRACT.md gives (`Bearer error="invalid_token", error_description="..."`); only the bare
    * challenge names the realm.
    */
-  protected abstract challengeAttributes(): string;
+  protected challengeAttributes(): string {
+    return `error="${this.code}", error_description="${challengeValue(this.description)}"`;
+  }
   override headers(): Record<string, string> {
     return { 'WWW-Authenticate': `Bearer ${this.challengeAttributes()}` };
   }
@@ -133,7 +135,7 @@ export class MissingToken extends BearerError {
     super('missing_token', description, realm, 401);
     this.name = 'MissingToken';
   }
-  protected challengeAttributes(): string {
+  protected override challengeAttributes(): string {
     return `realm="${challengeValue(this.realm)}"`;
   }
 }
@@ -144,9 +146,6 @@ export class InvalidBearerRequest extends BearerError {
     super('invalid_request', description, realm, 400, detail);
     this.name = 'InvalidBearerRequest';
   }
-  protected challengeAttributes(): string {
-    return `error="invalid_request", error_description="${challengeValue(this.description)}"`;
-  }
 }
 
 /** 401 invalid_token: the token failed one of the resource server's checks. */
@@ -154,9 +153,6 @@ export class InvalidToken extends BearerError {
   constructor(realm: string, description: string, detail?: string) {
     super('invalid_token', description, realm, 401, detail);
     this.name = 'InvalidToken';
-  }
-  protected challengeAttributes(): string {
-    return `error="invalid_token", error_description="${challengeValue(this.description)}"`;
   }
 }
 
@@ -168,7 +164,7 @@ export class InsufficientScope extends BearerError {
     this.name = 'InsufficientScope';
     this.scope = scope;
   }
-  protected challengeAttributes(): string {
+  protected override challengeAttributes(): string {
     // The description travels in the JSON body; the challenge names the scope to ask for.
     return `error="insufficient_scope", scope="${challengeValue(this.scope)}"`;
   }

@@ -1,10 +1,10 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
 import type { ServerContext } from './context.ts';
 import { OAuthError } from './errors.ts';
-import { json, NO_STORE, type ProtocolResponse } from './http.ts';
+import { json, NO_STORE } from './http.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
 import { verifyAccessToken } from './resource-server.ts';
-import { type NamedStep, runSteps, step, Trace } from './trace.ts';
+import { type EndpointState, type NamedStep, step, stepsEndpoint, Trace } from './trace.ts';
 
 /** An RFC 7662 answer: the token's claims when active, otherwise exactly `{active: false}`. */
 export type IntrospectionResponse =
@@ -35,9 +35,7 @@ export interface TokenParamRequest {
   token?: string;
 }
 
-interface IntrospectionRequest extends TokenParamRequest {
-  response?: ProtocolResponse;
-}
+interface IntrospectionRequest extends TokenParamRequest, EndpointState {}
 
 /** Shared opening of introspection and revocation: body, duplicates, client auth, `token`. */
 export function tokenRequestSteps<T extends TokenParamRequest>(
@@ -117,13 +115,4 @@ export const INTROSPECTION_STEPS: readonly NamedStep<IntrospectionRequest>[] = [
  * `POST /oauth/introspect`.
  * @see https://www.rfc-editor.org/rfc/rfc7662
  */
-export async function introspectionEndpoint(
-  request: Request,
-  context: ServerContext,
-  trace: Trace,
-): Promise<ProtocolResponse> {
-  const t: IntrospectionRequest = { request, context, trace };
-  await runSteps(INTROSPECTION_STEPS, t, trace);
-  if (!t.response) throw new Error('introspection produced no response');
-  return t.response;
-}
+export const introspectionEndpoint = stepsEndpoint<IntrospectionRequest>(INTROSPECTION_STEPS);

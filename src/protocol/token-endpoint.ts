@@ -2,13 +2,13 @@ import { type AuthenticatedClient, authenticateClient } from './authenticate-cli
 import { pruneSoon, type ServerContext, stateMemory } from './context.ts';
 import { checkDpopProof, type DpopProof, dpopNonceHeaders } from './dpop.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
-import { json, NO_STORE, type ProtocolResponse } from './http.ts';
+import { json, NO_STORE } from './http.ts';
 import { randomToken } from './jwt.ts';
 import { signAccessToken } from './keys.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
 import { SCOPE_SYNTAX } from './scope.ts';
 import type { IssuedToken } from './state.ts';
-import { type NamedStep, runSteps, step, type Trace } from './trace.ts';
+import { type EndpointState, type NamedStep, step, stepsEndpoint } from './trace.ts';
 
 /** The token endpoint's answer on success (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -20,17 +20,13 @@ export interface TokenResponse {
 }
 
 /** What the token endpoint's steps share. */
-interface TokenRequest {
-  readonly request: Request;
-  readonly context: ServerContext;
-  readonly trace: Trace;
+interface TokenRequest extends EndpointState {
   params?: Params;
   auth?: AuthenticatedClient;
   /** The request's DPoP proof, once checked: the token is bound to its key. */
   dpop?: DpopProof;
   scope?: string;
   audience?: string;
-  response?: ProtocolResponse;
 }
 
 const hasDpopHeader = (t: TokenRequest) => t.request.headers.has('dpop');
@@ -162,15 +158,7 @@ export const TOKEN_STEPS: readonly NamedStep<TokenRequest>[] = [
  * `POST /oauth/token`: run the checklist, answer the token or the first failure.
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.4.2
  */
-export async function tokenEndpoint(
-  request: Request,
-  context: ServerContext,
-  trace: Trace,
-): Promise<ProtocolResponse> {
-  const t: TokenRequest = { request, context, trace };
-  await runSteps(TOKEN_STEPS, t, trace);
-  return need(t.response);
-}
+export const tokenEndpoint = stepsEndpoint<TokenRequest>(TOKEN_STEPS);
 
 /**
  * A sliding 60-second window per client on the server clock; over the limit: 429 with

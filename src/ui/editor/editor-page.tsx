@@ -9,6 +9,7 @@ import type { CompiledLesson, LessonDiagnostic } from '../../lessons/lesson-type
 import { renderLessonBlock } from '../blocks/registry.tsx';
 import { LessonRuntimeProvider } from '../lesson/lesson-runtime.tsx';
 import { MarkdownView } from '../markdown/markdown-view.tsx';
+import { downloadText } from '../shared/download-text.ts';
 import { useLessonRuntime } from '../shared/lesson-runtime-context.ts';
 import { useMockServerStatus } from '../shared/mock-server-context.tsx';
 import { hrefFor, Link } from '../shared/router.tsx';
@@ -275,16 +276,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
   const download = () => {
     const file_ = file.download();
     if (!file_) return;
-    const url = URL.createObjectURL(
-      new Blob([file_.source], { type: 'text/markdown;charset=utf-8' }),
-    );
-    const link = document.createElement('a');
-    link.href = url;
-    link.download = file_.name;
-    document.body.append(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 1000);
+    downloadText(file_.name, file_.source, 'text/markdown');
   };
 
   const { edited, share, undoable, files } = file;

@@ -5,37 +5,23 @@ import type { BlockProps } from '../shared/block-props.ts';
 import { retryImport } from '../shared/retry-import.ts';
 import type { LabProps } from './lab-props.ts';
 
+/** A lab's component, loaded on first render: the export `name` of the module `load` brings. */
+function lazyLab<N extends LabName, K extends string>(
+  load: () => Promise<Record<K, ComponentType<LabProps<N>>>>,
+  name: K,
+): LazyExoticComponent<ComponentType<LabProps<N>>> {
+  return lazy(() => retryImport(load).then((m) => ({ default: m[name] })));
+}
+
 /** One lazy chunk per lab: a lesson with the forge does not load the caching lab. */
 const labs: { [N in LabName]: LazyExoticComponent<ComponentType<LabProps<N>>> } = {
-  caching: lazy(() =>
-    retryImport(() => import('./caching/caching-lab.tsx')).then((m) => ({ default: m.CachingLab })),
-  ),
-  forge: lazy(() =>
-    retryImport(() => import('./forge/forge-lab.tsx')).then((m) => ({ default: m.ForgeLab })),
-  ),
-  console: lazy(() =>
-    retryImport(() => import('./console/console-lab.tsx')).then((m) => ({ default: m.ConsoleLab })),
-  ),
-  profiles: lazy(() =>
-    retryImport(() => import('./profiles/profiles-lab.tsx')).then((m) => ({
-      default: m.ProfilesLab,
-    })),
-  ),
-  rotation: lazy(() =>
-    retryImport(() => import('./rotation/rotation-lab.tsx')).then((m) => ({
-      default: m.RotationLab,
-    })),
-  ),
-  assertion: lazy(() =>
-    retryImport(() => import('./assertion/assertion-lab.tsx')).then((m) => ({
-      default: m.AssertionLab,
-    })),
-  ),
-  failures: lazy(() =>
-    retryImport(() => import('./failures/failures-lab.tsx')).then((m) => ({
-      default: m.FailuresLab,
-    })),
-  ),
+  caching: lazyLab(() => import('./caching/caching-lab.tsx'), 'CachingLab'),
+  forge: lazyLab(() => import('./forge/forge-lab.tsx'), 'ForgeLab'),
+  console: lazyLab(() => import('./console/console-lab.tsx'), 'ConsoleLab'),
+  profiles: lazyLab(() => import('./profiles/profiles-lab.tsx'), 'ProfilesLab'),
+  rotation: lazyLab(() => import('./rotation/rotation-lab.tsx'), 'RotationLab'),
+  assertion: lazyLab(() => import('./assertion/assertion-lab.tsx'), 'AssertionLab'),
+  failures: lazyLab(() => import('./failures/failures-lab.tsx'), 'FailuresLab'),
 };
 
 /** The `lab` block: picks the lab by name and loads it. */

@@ -14,7 +14,8 @@ import {
   NAIVE_RESILIENCE,
   runFailuresJob,
 } from '../../../src/ui/labs/failures/failures-sim.ts';
-import { jobApiRequest, jobTokenRequest } from '../../../src/ui/labs/failures/use-failures-lab.ts';
+import { DEMO_CLIENT } from '../../../src/ui/labs/failures/use-failures-lab.ts';
+import { jobApiRequest, jobTokenRequest } from '../../../src/ui/labs/lanes/job.ts';
 
 const issuer = 'https://auth.example.com';
 const api = 'https://api.example.com';
@@ -45,7 +46,7 @@ async function run(settings: Partial<FailuresSettings> = {}, opts: { uneven?: bo
       setFaults: async (faults, seed) => {
         await server.admin.putFaults({ faults, seed });
       },
-      tokenRequest: () => jobTokenRequest(server),
+      tokenRequest: () => jobTokenRequest(server, DEMO_CLIENT),
       apiRequest: jobApiRequest(server),
       laneStart: { naive: now - 6 * 86_400_000, yours: now - 3 * 86_400_000 },
       onMark: (m) => marks.push(m),

@@ -10,8 +10,8 @@ import {
   mergeTravel,
   plannedCalls,
   simSettings,
-  usersRequest,
 } from '../../../src/ui/labs/caching/use-caching-lab.ts';
+import { jobApiRequest } from '../../../src/ui/labs/lanes/job.ts';
 
 const job = { hours: '4', everyMinutes: '20', callsPerRun: '6' };
 
@@ -64,6 +64,6 @@ describe('the job requests', () => {
     expect(token.headers.some(([n, v]) => n === 'Authorization' && v.startsWith('Basic '))).toBe(
       true,
     );
-    expect(usersRequest(options as never).url).toBe('https://api.example.com/api/v1/users');
+    expect(jobApiRequest(options as never).url).toBe('https://api.example.com/api/v1/users');
   });
 });

@@ -1,19 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { PlaywrightTestExport } from '../../../client/export-request.ts';
+import { downloadText } from '../../shared/download-text.ts';
 import { CopyButton } from './copy-button.tsx';
-
-/** Save text as a file the browser downloads (no server involved). */
-function download(fileName: string, text: string): void {
-  const url = URL.createObjectURL(new Blob([text], { type: 'text/plain;charset=utf-8' }));
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = fileName;
-  document.body.append(link);
-  link.click();
-  link.remove();
-  // Give the browser a moment to start the download before the URL goes away.
-  setTimeout(() => URL.revokeObjectURL(url), 1000);
-}
 
 /**
  * The "Export as Playwright test" result under a request panel: the spec, to copy or download as
@@ -81,7 +69,7 @@ export function PlaywrightExportPanel({
         <button
           type="button"
           className="btn btn--small"
-          onClick={() => download(result.fileName, result.code)}
+          onClick={() => downloadText(result.fileName, result.code)}
         >
           Download {result.fileName}
         </button>

@@ -1,6 +1,7 @@
+import { LANES } from '../lanes/job.ts';
 import { LaneChart } from '../lanes/lane-chart.tsx';
 import { LaneTotals } from '../lanes/lane-totals.tsx';
-import { LANES, laneTotals, type SimMark, type LaneTotals as Totals } from './caching-sim.ts';
+import { laneTotals, type SimMark, type LaneTotals as Totals } from './caching-sim.ts';
 
 type Row = 'token' | 'api' | 'unauthorized' | 'limited';
 const ROWS: readonly { row: Row; label: string }[] = [

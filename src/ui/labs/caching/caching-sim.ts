@@ -11,9 +11,7 @@ import {
   createTokenClient,
   parseRetryAfter,
 } from '../../../client/token-cache.ts';
-
-export type LaneId = 'naive' | 'yours';
-export const LANES: readonly LaneId[] = ['naive', 'yours'];
+import { LANES, type LaneId } from '../lanes/job.ts';
 
 /** What a client does; each field is one habit of the caching lesson. */
 export interface ClientHabits {

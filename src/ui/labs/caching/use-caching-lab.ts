@@ -4,12 +4,11 @@
  * Node and one hook that holds the lab's state. caching-lab.tsx only draws what this returns.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { HttpRequestModel } from '../../../client/http-request.ts';
-import { buildTokenRequest } from '../../../client/token-request.ts';
 import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
+import { jobApiRequest, jobTokenRequest } from '../lanes/job.ts';
 import {
   type ClientHabits,
   callSchedule,
@@ -23,6 +22,10 @@ import {
   type SimSettings,
   type TimeTravel,
 } from './caching-sim.ts';
+
+/** cron-sync's token request (5 tokens a minute), on this server's issuer. */
+export const cronSyncTokenRequest = (server: Pick<MockServer, 'options'>) =>
+  jobTokenRequest(server, { id: 'cron-sync', secret: 'cron-secret' });
 
 /** The lab's options, as src/lessons/labs/caching.ts's schema output them at build time. */
 export type CachingConfig = LabConfig<'caching'>;
@@ -96,32 +99,6 @@ export function simSettings(
   };
 }
 
-/** cron-sync's token request, on this server's issuer. */
-export function cronSyncTokenRequest(
-  server: Pick<MockServer, 'options'>,
-): Promise<HttpRequestModel> {
-  return buildTokenRequest(
-    {
-      grantType: 'client_credentials',
-      clientId: 'cron-sync',
-      clientSecret: 'cron-secret',
-      authMethod: 'client_secret_basic',
-      scope: ['read:users'],
-    },
-    { issuer: server.options.issuer },
-  );
-}
-
-/** The job's API call. */
-export function usersRequest(server: Pick<MockServer, 'options'>): HttpRequestModel {
-  return {
-    method: 'GET',
-    url: `${server.options.apiOrigin}/api/v1/users`,
-    headers: [['Accept', 'application/json']],
-    body: '',
-  };
-}
-
 export type HabitName = 'cacheTokens' | 'retryOn401' | 'honourRetryAfter' | 'fetchOnStart';
 
 /** The caching lab's state and actions, over the page's mock server and the lesson runtime. */
@@ -183,7 +160,7 @@ export function useCachingLab(labId: string, config: CachingConfig) {
             await server.admin.setClock({ set: seconds });
           },
           tokenRequest: () => cronSyncTokenRequest(server),
-          apiRequest: usersRequest(server),
+          apiRequest: jobApiRequest(server),
           // Each lane days in the past: their rate-limit windows and tokens never meet, nor the
           // present that the other lessons use.
           laneStart: {

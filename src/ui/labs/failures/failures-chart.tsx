@@ -1,3 +1,4 @@
+import { LANES } from '../lanes/job.ts';
 import { LANE_NAMES, LaneChart } from '../lanes/lane-chart.tsx';
 import { LaneTotals } from '../lanes/lane-totals.tsx';
 import {
@@ -6,7 +7,6 @@ import {
   type FailureMark,
   type FailureTotals,
   failureTotals,
-  LANES,
 } from './failures-sim.ts';
 
 type Row = 'token' | 'retry' | 'token-failed' | 'call-failed';

@@ -14,9 +14,7 @@
 import { QueryClient } from '@tanstack/react-query';
 import type { HttpRequestModel } from '../../../client/http-request.ts';
 import { createTokenClient, type TokenClient } from '../../../client/token-cache.ts';
-
-export type LaneId = 'naive' | 'yours';
-export const LANES: readonly LaneId[] = ['naive', 'yours'];
+import { LANES, type LaneId } from '../lanes/job.ts';
 
 /** What a resilient client does; each is one habit of the lesson. */
 export interface ResilienceHabits {

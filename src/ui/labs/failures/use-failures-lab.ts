@@ -4,12 +4,10 @@
  * failures-sim.ts (plain functions, tested in Node); failures-lab.tsx only draws.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { HttpRequestModel } from '../../../client/http-request.ts';
-import { buildTokenRequest } from '../../../client/token-request.ts';
 import type { LabConfig } from '../../../lessons/labs/index.ts';
-import type { MockServer } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
+import { jobApiRequest, jobTokenRequest } from '../lanes/job.ts';
 import {
   type FailureMark,
   type FailuresVerdict,
@@ -21,28 +19,8 @@ import {
 /** The lab's options, as src/lessons/labs/failures.ts's schema output them at build time. */
 export type FailuresConfig = LabConfig<'failures'>;
 
-/** demo-client's token request, on this server's issuer: the job's service. */
-export function jobTokenRequest(server: Pick<MockServer, 'options'>): Promise<HttpRequestModel> {
-  return buildTokenRequest(
-    {
-      grantType: 'client_credentials',
-      clientId: 'demo-client',
-      clientSecret: 'demo-secret',
-      authMethod: 'client_secret_basic',
-      scope: ['read:users'],
-    },
-    { issuer: server.options.issuer },
-  );
-}
-
-export function jobApiRequest(server: Pick<MockServer, 'options'>): HttpRequestModel {
-  return {
-    method: 'GET',
-    url: `${server.options.apiOrigin}/api/v1/users`,
-    headers: [['Accept', 'application/json']],
-    body: '',
-  };
-}
+/** The job's service: demo-client. */
+export const DEMO_CLIENT = { id: 'demo-client', secret: 'demo-secret' };
 
 /** Real seconds a run is expected to take, roughly: a request crosses the worker in ~20 ms. */
 export function plannedSeconds(config: FailuresConfig): number {
@@ -89,7 +67,7 @@ export function useFailuresLab(labId: string, config: FailuresConfig) {
           setFaults: async (faults, seed) => {
             await server.admin.putFaults({ faults, seed });
           },
-          tokenRequest: () => jobTokenRequest(server),
+          tokenRequest: () => jobTokenRequest(server, DEMO_CLIENT),
           apiRequest: jobApiRequest(server),
           // Each lane days in the past: their tokens never meet, nor the present's.
           laneStart: {

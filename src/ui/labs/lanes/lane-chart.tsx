@@ -1,8 +1,6 @@
 import { type ReactNode, useId } from 'react';
+import type { LaneId } from './job.ts';
 import './lane-lab.css';
-
-/** The two clients a job lab runs side by side. */
-export type LaneId = 'naive' | 'yours';
 
 export const LANE_NAMES: Record<LaneId, string> = {
   naive: 'Naive client',

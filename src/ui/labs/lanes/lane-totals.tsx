@@ -1,4 +1,5 @@
-import { LANE_NAMES, type LaneId } from './lane-chart.tsx';
+import type { LaneId } from './job.ts';
+import { LANE_NAMES } from './lane-chart.tsx';
 
 /**
  * The totals per client, a row per number: the chart's accessible summary. Each row carries
