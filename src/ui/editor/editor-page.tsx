@@ -407,7 +407,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
             Preview
           </h2>
           {errors > 0 ? (
-            <p className="editor-preview__stale" role="note">
+            <p className="notice notice--warning" role="note">
               {preview
                 ? `The lesson has ${errors === 1 ? 'an error' : `${errors} errors`}: the preview shows the last version that compiled.`
                 : 'The lesson does not compile yet: fix the problems listed under the text.'}

@@ -55,7 +55,7 @@ export function ClientForm({
 
   return (
     <form
-      className="console-form"
+      className="inset console-form"
       aria-label={editing ? `Edit client ${initial.id}` : 'Add a client'}
       noValidate
       onSubmit={(event) => {
@@ -73,7 +73,7 @@ export function ClientForm({
           <label htmlFor={`${ids}-id`}>Client ID</label>
           <input
             {...field('id')}
-            className="console-input mono"
+            className="input-compact console-input mono"
             value={values.id}
             readOnly={editing}
             spellCheck={false}
@@ -104,7 +104,7 @@ export function ClientForm({
               </label>
               <input
                 {...field('secret')}
-                className="console-input mono"
+                className="input-compact console-input mono"
                 value={values.secret}
                 spellCheck={false}
                 autoComplete="off"
@@ -117,7 +117,7 @@ export function ClientForm({
                 <label htmlFor={`${ids}-secret2`}>Secret 2 (the new one)</label>
                 <input
                   {...field('secret2')}
-                  className="console-input mono"
+                  className="input-compact console-input mono"
                   value={values.secret2}
                   spellCheck={false}
                   autoComplete="off"
@@ -162,7 +162,7 @@ export function ClientForm({
             </label>
             <textarea
               {...field('federated')}
-              className="console-input mono"
+              className="input-compact console-input mono"
               rows={6}
               value={values.federated}
               spellCheck={false}
@@ -175,7 +175,7 @@ export function ClientForm({
             <label htmlFor={`${ids}-jwks`}>JWKS (public keys only)</label>
             <textarea
               {...field('jwks')}
-              className="console-input mono"
+              className="input-compact console-input mono"
               rows={4}
               value={values.jwks}
               spellCheck={false}
@@ -198,7 +198,7 @@ export function ClientForm({
           <label htmlFor={`${ids}-scopes`}>Allowed scopes (space-separated)</label>
           <input
             {...field('scopes')}
-            className="console-input mono"
+            className="input-compact console-input mono"
             value={values.scopes}
             spellCheck={false}
             onChange={(e) => set('scopes', e.target.value)}
@@ -209,7 +209,7 @@ export function ClientForm({
           <label htmlFor={`${ids}-format`}>Token format</label>
           <select
             id={`${ids}-format`}
-            className="console-input"
+            className="input-compact console-input"
             value={values.tokenFormat}
             onChange={(e) => set('tokenFormat', e.target.value === 'opaque' ? 'opaque' : 'jwt')}
           >
@@ -221,7 +221,7 @@ export function ClientForm({
           <label htmlFor={`${ids}-ttl`}>Token lifetime (seconds)</label>
           <input
             {...field('ttl')}
-            className="console-input"
+            className="input-compact console-input"
             inputMode="numeric"
             value={values.ttl}
             onChange={(e) => set('ttl', e.target.value)}
@@ -232,7 +232,7 @@ export function ClientForm({
           <label htmlFor={`${ids}-rateLimit`}>Rate limit (token requests a minute)</label>
           <input
             {...field('rateLimit')}
-            className="console-input"
+            className="input-compact console-input"
             inputMode="numeric"
             placeholder="none"
             value={values.rateLimit}

@@ -124,7 +124,7 @@ export function ClockPanel({ server }: { server: MockServer }) {
           <div className="clock__custom-row">
             <input
               id={`${ids}-advance`}
-              className="console-input"
+              className="input-compact console-input"
               inputMode="numeric"
               value={text}
               aria-invalid={textError !== undefined}

@@ -55,7 +55,7 @@ export function FaultsPanel({ server }: { server: MockServer }) {
   const { described, error: fieldError } = fieldErrors(ids, errors);
   const field = (key: keyof FaultFormValues) => ({
     ...described(key),
-    className: 'console-input mono',
+    className: 'input-compact console-input mono',
     value: form[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement>) => set(key, e.target.value as never),
   });
@@ -113,7 +113,7 @@ export function FaultsPanel({ server }: { server: MockServer }) {
           </button>
         </div>
         <form
-          className="console-form"
+          className="inset console-form"
           aria-label="Add a fault"
           onSubmit={(e) => {
             e.preventDefault();
@@ -131,7 +131,7 @@ export function FaultsPanel({ server }: { server: MockServer }) {
               <label htmlFor={`${ids}-target`}>Where</label>
               <select
                 id={`${ids}-target`}
-                className="console-input"
+                className="input-compact console-input"
                 value={form.target}
                 onChange={(e) => set('target', e.target.value as FaultFormValues['target'])}
               >
@@ -146,7 +146,7 @@ export function FaultsPanel({ server }: { server: MockServer }) {
               <label htmlFor={`${ids}-kind`}>What</label>
               <select
                 id={`${ids}-kind`}
-                className="console-input"
+                className="input-compact console-input"
                 value={form.kind}
                 onChange={(e) => set('kind', e.target.value as FaultFormValues['kind'])}
               >

@@ -295,7 +295,7 @@ function RunReportView({
             <li
               // biome-ignore lint/suspicious/noArrayIndexKey: tests may share a name; the order is the run's
               key={index}
-              className={`code-result code-result--${test.ok ? 'passed' : 'failed'}`}
+              className={`inset code-result code-result--${test.ok ? 'passed' : 'failed'}`}
             >
               <p className="code-result__name">
                 <span aria-hidden="true" className="code-result__icon">

@@ -142,7 +142,7 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
                 onChange={(e) => setText(e.target.value)}
               />
               {!parsed.ok ? (
-                <ul id={errorsId} className="raw-editor__errors" aria-live="polite">
+                <ul id={errorsId} className="notice notice--danger" aria-live="polite">
                   {parsed.errors.map((error) => (
                     <li key={`${error.line}:${error.column}:${error.message}`}>
                       {describeSyntaxError(error)}

@@ -77,7 +77,7 @@ export function TokenFormFields({
     <fieldset className="token-form" disabled={blockedReason !== undefined}>
       <legend className="visually-hidden">Token request builder</legend>
       {blockedReason ? (
-        <p className="token-form__blocked" id={`${id}-blocked`}>
+        <p className="notice notice--warning" id={`${id}-blocked`}>
           The builder cannot show this request: {blockedReason} Edit the raw request below, or press
           “Reset request”.
         </p>

@@ -240,7 +240,7 @@ function expectedText(preset: AssertionPreset, mode: AssertionAudience): string 
 function ResultView({ result }: { result: AssertionResult }) {
   return (
     <section
-      className="forge-result"
+      className="inset forge-result"
       aria-label="What the token endpoint answered"
       aria-live="polite"
     >

@@ -112,7 +112,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
       </div>
 
       {problems.length > 0 ? (
-        <ul className="lane-lab__problems" role="alert">
+        <ul className="notice notice--danger" role="alert">
           {problems.map((p) => (
             <li key={p}>{p}</li>
           ))}
@@ -164,7 +164,7 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
         {travelNote ? ` ${travelNote}` : ''}
       </p>
       {failure ? (
-        <p className="lane-lab__problems" role="alert">
+        <p className="notice notice--danger" role="alert">
           {failure}
         </p>
       ) : null}

@@ -113,7 +113,7 @@ function Lab({ labId, config }: { labId: string; config: FailuresConfig }) {
         {lab.progress || 'Not run yet.'}
       </p>
       {lab.failure ? (
-        <p className="lane-lab__problems" role="alert">
+        <p className="notice notice--danger" role="alert">
           {lab.failure}
         </p>
       ) : null}

@@ -62,7 +62,7 @@ export function FieldEditor({
           </label>
           <textarea
             id={`${id}-raw`}
-            className="forge-raw mono"
+            className="input-compact forge-raw mono"
             spellCheck={false}
             rows={Math.min(14, Math.max(4, raw.split('\n').length + 1))}
             value={raw}
@@ -97,14 +97,14 @@ export function FieldEditor({
               return (
                 <li key={row.key} className="forge-row">
                   <input
-                    className="forge-input forge-input--name mono"
+                    className="input-compact forge-input forge-input--name mono"
                     aria-label={`${what} field name`}
                     value={row.name}
                     spellCheck={false}
                     onChange={(e) => update(row.key, { name: e.target.value })}
                   />
                   <input
-                    className="forge-input mono"
+                    className="input-compact forge-input mono"
                     aria-label={`${what} ${row.name || 'field'} value`}
                     value={row.value}
                     spellCheck={false}

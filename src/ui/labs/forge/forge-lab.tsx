@@ -78,7 +78,7 @@ function Forge({ labId, config }: { labId: string; config: ForgeConfig }) {
           <div className="forge-paste__row">
             <textarea
               id={`${ids}-paste`}
-              className="forge-raw mono"
+              className="input-compact forge-raw mono"
               rows={2}
               spellCheck={false}
               placeholder="eyJhbGciOi…"
@@ -222,7 +222,7 @@ const SIGNING_HINTS: Record<ForgeSigning, string> = {
 
 function ResultView({ result }: { result: ForgeResult }) {
   return (
-    <section className="forge-result" aria-label="What the API answered" aria-live="polite">
+    <section className="inset forge-result" aria-label="What the API answered" aria-live="polite">
       <p className="forge-result__status">
         <span
           className={`badge ${result.status < 300 ? 'badge--success' : result.status === 403 ? 'badge--warning' : 'badge--danger'}`}

@@ -131,7 +131,7 @@ function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
           </label>
         ))}
         {tooFew ? (
-          <p className="profiles-lab__problem" role="alert">
+          <p className="notice notice--danger" role="alert">
             Pick at least two profiles to compare.
           </p>
         ) : null}
@@ -161,7 +161,7 @@ function Lab({ labId, config }: { labId: string; config: ProfilesConfig }) {
         </span>
       </div>
       {failure ? (
-        <p className="profiles-lab__problem" role="alert">
+        <p className="notice notice--danger" role="alert">
           {failure}
         </p>
       ) : null}
