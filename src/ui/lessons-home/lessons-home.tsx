@@ -53,12 +53,7 @@ function LessonCard({ lesson, number }: { lesson: LessonSummary; number: number 
         {complete ? '✓' : number}
       </div>
       <div className="lesson-card__main">
-        <h2 className="lesson-card__title">
-          <Link to={`/lessons/${lesson.slug}`} className="lesson-card__link">
-            <span className="visually-hidden">Lesson {number}: </span>
-            {lesson.title}
-          </Link>
-        </h2>
+        <LessonCardTitle slug={lesson.slug} title={lesson.title} number={number} />
         <p className="lesson-card__summary">{lesson.summary}</p>
         <div className="lesson-card__meta">
           <span className="badge">{lesson.duration}</span>
@@ -81,6 +76,18 @@ function LessonCard({ lesson, number }: { lesson: LessonSummary; number: number 
   );
 }
 
+/** A lesson card's heading: the whole card's link, its number said to screen readers. */
+function LessonCardTitle({ slug, title, number }: { slug: string; title: string; number: number }) {
+  return (
+    <h2 className="lesson-card__title">
+      <Link to={`/lessons/${slug}`} className="lesson-card__link">
+        <span className="visually-hidden">Lesson {number}: </span>
+        {title}
+      </Link>
+    </h2>
+  );
+}
+
 function BrokenLessonCard({ lesson, number }: { lesson: BrokenLesson; number: number }) {
   const first = lesson.diagnostics.find((d) => d.severity === 'error');
   return (
@@ -89,12 +96,7 @@ function BrokenLessonCard({ lesson, number }: { lesson: BrokenLesson; number: nu
         !
       </div>
       <div className="lesson-card__main">
-        <h2 className="lesson-card__title">
-          <Link to={`/lessons/${lesson.slug}`} className="lesson-card__link">
-            <span className="visually-hidden">Lesson {number}: </span>
-            {lesson.title}
-          </Link>
-        </h2>
+        <LessonCardTitle slug={lesson.slug} title={lesson.title} number={number} />
         <p className="lesson-card__summary">
           {first ? (
             <>

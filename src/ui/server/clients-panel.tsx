@@ -11,6 +11,7 @@ import {
 } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
 import { MaskedSecret } from './masked-secret';
+import { ServerPanel } from './server-panel.tsx';
 import { type ClientView, clientsQueryOptions, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
@@ -46,12 +47,10 @@ export function ClientsPanel({ server }: { server: MockServer }) {
     adminCall(server, send, 'POST', `/clients/${encodeURIComponent(id)}/revoke-tokens`),
   );
   return (
-    <section className="card server-clients" aria-labelledby="clients-heading">
-      <div className="card__header">
-        <div className="card__title">
-          <h2 id="clients-heading">Clients</h2>
-          {clients && <span className="badge">{clients.length}</span>}
-        </div>
+    <ServerPanel
+      name="clients"
+      badge={clients?.length}
+      aside={
         <div className="console-actions">
           <p className="card__subtitle">Restored by Reset server</p>
           <button
@@ -67,7 +66,8 @@ export function ClientsPanel({ server }: { server: MockServer }) {
             Add a client
           </button>
         </div>
-      </div>
+      }
+    >
       {error && <p className="card__body panel-error">{error.message}</p>}
       {notice && (
         <p className="card__body console-notice" role="status">
@@ -275,6 +275,6 @@ export function ClientsPanel({ server }: { server: MockServer }) {
           </table>
         </div>
       )}
-    </section>
+    </ServerPanel>
   );
 }

@@ -3,6 +3,7 @@ import { useId, useState } from 'react';
 import { formatOffset } from '../../client/describe-time.ts';
 import type { MockServer } from '../../protocol';
 import { useConsoleReporter } from './console-outcomes';
+import { ServerPanel } from './server-panel.tsx';
 import { type ClockChange, clockQueryOptions, useSetClock } from './server-queries';
 
 /** Seconds typed by the learner, or why they are not usable. */
@@ -45,18 +46,19 @@ export function ClockPanel({ server }: { server: MockServer }) {
   };
   const shown = clock && formatTime(clock.now);
   return (
-    <section className="card server-clock" aria-labelledby="clock-heading">
-      <div className="card__header">
-        <h2 id="clock-heading">Server clock</h2>
-        {clock && (
+    <ServerPanel
+      name="clock"
+      aside={
+        clock && (
           <span className="server-clock__badges">
             {clock.frozen ? <span className="badge badge--warning">frozen</span> : null}
             <span className={`badge ${clock.offset === 0 ? '' : 'badge--warning'}`}>
               offset {formatOffset(clock.offset)}
             </span>
           </span>
-        )}
-      </div>
+        )
+      }
+    >
       <div className="card__body clock">
         {clock && shown && (
           <p className="clock__now">
@@ -155,6 +157,6 @@ export function ClockPanel({ server }: { server: MockServer }) {
           lessons that travel in time freeze it.
         </p>
       </div>
-    </section>
+    </ServerPanel>
   );
 }

@@ -15,6 +15,7 @@ import {
 } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
 import { fieldErrors } from './field-errors';
+import { ServerPanel } from './server-panel.tsx';
 import { serverKeys, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
@@ -61,16 +62,14 @@ export function FaultsPanel({ server }: { server: MockServer }) {
   });
 
   return (
-    <section className="card server-faults" aria-labelledby="faults-heading">
-      <div className="card__header">
-        <div className="card__title">
-          <h2 id="faults-heading">Faults</h2>
-          <span className={`badge ${rules.length > 0 ? 'badge--warning' : ''}`}>
-            {rules.length === 0 ? 'none' : rules.length}
-          </span>
-        </div>
-        <p className="card__subtitle">Make the servers fail on purpose, to test a client</p>
-      </div>
+    <ServerPanel
+      name="faults"
+      badge={
+        <span className={`badge ${rules.length > 0 ? 'badge--warning' : ''}`}>
+          {rules.length === 0 ? 'none' : rules.length}
+        </span>
+      }
+    >
       <div className="card__body faults">
         {error && <p className="panel-error">{error.message}</p>}
         {failure && (
@@ -198,6 +197,6 @@ export function FaultsPanel({ server }: { server: MockServer }) {
           </div>
         </form>
       </div>
-    </section>
+    </ServerPanel>
   );
 }

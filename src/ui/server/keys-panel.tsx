@@ -3,9 +3,16 @@ import { useState } from 'react';
 import type { MockServer } from '../../protocol';
 import { adminCall, type DrillResult, runRotationDrill, type Send } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
+import { ServerPanel } from './server-panel.tsx';
 import { jwksQueryOptions, keysQueryOptions, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
+
+/** What each key change tells the learner, and the detail its lesson outcome carries. */
+const KEY_CHANGES = {
+  rotated: ['A new key signs new tokens; the old one still verifies.', 'rotated, old key kept'],
+  retired: ['Old keys retired: tokens they signed no longer verify.', 'previous keys retired'],
+} as const;
 
 function formatCreated(epochSeconds: number): string {
   return `${new Date(epochSeconds * 1000).toISOString().slice(0, 19).replace('T', ' ')} UTC`;
@@ -26,19 +33,19 @@ export function KeysPanel({ server }: { server: MockServer }) {
   const retire = useServerChange(() => adminCall(server, send, 'POST', '/keys/retire'));
   const drill = useServerChange(() => runRotationDrill(server, send));
   const previous = keys?.filter((k) => k.status === 'previous').length ?? 0;
+  /** Say what a key change did, and report it to the lesson. */
+  const outcome = (change: keyof typeof KEY_CHANGES) => ({
+    onSuccess: () => {
+      const [message, detail] = KEY_CHANGES[change];
+      setMessage(message);
+      report(`keys-${change}`, { ok: true, detail });
+    },
+    onError: (e: Error) => setMessage(e.message),
+  });
   const busy = rotate.isPending || retire.isPending || drill.isPending;
 
   return (
-    <section className="card server-keys" aria-labelledby="jwks-heading">
-      <div className="card__header">
-        <div className="card__title">
-          <h2 id="jwks-heading">Signing keys</h2>
-          {keys && <span className="badge">{keys.length}</span>}
-        </div>
-        <p className="card__subtitle">
-          Served at <code>/.well-known/jwks.json</code>
-        </p>
-      </div>
+    <ServerPanel name="keys" badge={keys?.length}>
       {error && <p className="card__body panel-error">{error.message}</p>}
       {keys && (
         <div className="card__body jwks">
@@ -83,15 +90,7 @@ export function KeysPanel({ server }: { server: MockServer }) {
               type="button"
               className="btn btn--small"
               disabled={busy}
-              onClick={() =>
-                rotate.mutate(false, {
-                  onSuccess: () => {
-                    setMessage('A new key signs new tokens; the old one still verifies.');
-                    report('keys-rotated', { ok: true, detail: 'rotated, old key kept' });
-                  },
-                  onError: (e) => setMessage(e.message),
-                })
-              }
+              onClick={() => rotate.mutate(false, outcome('rotated'))}
             >
               Rotate
             </button>
@@ -99,15 +98,7 @@ export function KeysPanel({ server }: { server: MockServer }) {
               type="button"
               className="btn btn--small"
               disabled={busy || previous === 0}
-              onClick={() =>
-                retire.mutate(undefined, {
-                  onSuccess: () => {
-                    setMessage('Old keys retired: tokens they signed no longer verify.');
-                    report('keys-retired', { ok: true, detail: 'previous keys retired' });
-                  },
-                  onError: (e) => setMessage(e.message),
-                })
-              }
+              onClick={() => retire.mutate(undefined, outcome('retired'))}
             >
               Retire old keys
             </button>
@@ -154,7 +145,7 @@ export function KeysPanel({ server }: { server: MockServer }) {
           )}
         </div>
       )}
-    </section>
+    </ServerPanel>
   );
 }
 

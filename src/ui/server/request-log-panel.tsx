@@ -3,6 +3,7 @@ import { memo } from 'react';
 import type { MockServer } from '../../protocol';
 import { describeLoggedFault } from './console-model';
 import { RedactionProbeView } from './redaction-probe';
+import { ServerPanel } from './server-panel.tsx';
 import { type LogEntry, logQueryOptions } from './server-queries';
 
 function statusTone(status: number): string {
@@ -51,14 +52,7 @@ export function RequestLogPanel({ server }: { server: MockServer }) {
   const entries = [...(log ?? [])].reverse();
 
   return (
-    <section className="card request-log" aria-labelledby="log-heading">
-      <div className="card__header">
-        <div className="card__title">
-          <h2 id="log-heading">Request log</h2>
-          <span className="badge">{entries.length}</span>
-        </div>
-        <p className="card__subtitle">Secrets, assertions and tokens redacted by the server</p>
-      </div>
+    <ServerPanel name="log" badge={entries.length}>
       {error && <p className="card__body panel-error">{error.message}</p>}
       <RedactionProbeView server={server} />
       {entries.length === 0 ? (
@@ -75,7 +69,7 @@ export function RequestLogPanel({ server }: { server: MockServer }) {
           ))}
         </ol>
       )}
-    </section>
+    </ServerPanel>
   );
 }
 

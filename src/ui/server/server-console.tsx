@@ -4,11 +4,13 @@ import { ClockPanel } from './clock-panel';
 import { FaultsPanel } from './faults-panel';
 import { KeysPanel } from './keys-panel';
 import { RequestLogPanel } from './request-log-panel';
+import type { ConsolePanel } from './server-panel.tsx';
 import { TokensPanel } from './tokens-panel';
+
+export type { ConsolePanel } from './server-panel.tsx';
+
 import './server-page.css';
 import './server-console.css';
-
-export type ConsolePanel = 'clients' | 'keys' | 'tokens' | 'log' | 'clock' | 'faults';
 
 /** The panels a console lab shows when its lesson names none. */
 export const ALL_CONSOLE_PANELS: readonly ConsolePanel[] = [

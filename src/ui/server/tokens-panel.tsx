@@ -3,6 +3,7 @@ import { formatSpan } from '../../client/describe-time.ts';
 import type { MockServer } from '../../protocol';
 import { adminCall, type Send, tokenState } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
+import { ServerPanel } from './server-panel.tsx';
 import { clockQueryOptions, tokensQueryOptions, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
@@ -21,16 +22,7 @@ export function TokensPanel({ server }: { server: MockServer }) {
   const tokens = data?.tokens ?? [];
 
   return (
-    <section className="card server-tokens" aria-labelledby="tokens-heading">
-      <div className="card__header">
-        <div className="card__title">
-          <h2 id="tokens-heading">Issued tokens</h2>
-          <span className="badge">{tokens.length}</span>
-        </div>
-        <p className="card__subtitle">
-          The server keeps each token’s <code>jti</code> and claims, never the token
-        </p>
-      </div>
+    <ServerPanel name="tokens" badge={tokens.length}>
       {error && <p className="card__body panel-error">{error.message}</p>}
       {revoke.error && (
         <p className="card__body panel-error" role="alert">
@@ -109,6 +101,6 @@ export function TokensPanel({ server }: { server: MockServer }) {
           </table>
         </div>
       )}
-    </section>
+    </ServerPanel>
   );
 }

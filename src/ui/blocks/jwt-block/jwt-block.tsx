@@ -51,6 +51,12 @@ export function JwtBlockView({ block }: BlockProps<'jwt'>) {
   );
 }
 
+/** The decoded parts shown as tables, with their captions. */
+const CLAIM_TABLES = [
+  ['header', 'Header'],
+  ['payload', 'Payload (claims)'],
+] as const;
+
 function TokenView({ token, highlight }: { token: string; highlight: string[] }) {
   const inspection = useMemo(() => inspectJwt(token), [token]);
   const status = useMockServerStatus();
@@ -65,26 +71,20 @@ function TokenView({ token, highlight }: { token: string; highlight: string[] })
       {inspection.errors.length > 0 ? <TokenProblems inspection={inspection} /> : null}
       {decoded ? (
         <div className="jwt-block__tables">
-          {inspection.header ? (
-            <ClaimTable
-              caption="Header"
-              part="header"
-              claims={inspection.header}
-              highlighted={highlighted}
-              now={now}
-              leeway={leeway}
-            />
-          ) : null}
-          {inspection.payload ? (
-            <ClaimTable
-              caption="Payload (claims)"
-              part="payload"
-              claims={inspection.payload}
-              highlighted={highlighted}
-              now={now}
-              leeway={leeway}
-            />
-          ) : null}
+          {CLAIM_TABLES.map(([part, caption]) => {
+            const claims = inspection[part];
+            return claims ? (
+              <ClaimTable
+                key={part}
+                caption={caption}
+                part={part}
+                claims={claims}
+                highlighted={highlighted}
+                now={now}
+                leeway={leeway}
+              />
+            ) : null;
+          })}
         </div>
       ) : null}
       {decoded && server && now !== undefined ? (

@@ -173,22 +173,22 @@ export function HeaderAndClaims({
 }) {
   return (
     <div className="forge-editors">
-      <FieldEditor
-        title="Header"
-        what="header"
-        rows={headerRows}
-        onChange={onHeaderChange}
-        now={now}
-        suggestions={HEADER_SUGGESTIONS}
-      />
-      <FieldEditor
-        title="Claims"
-        what="payload"
-        rows={payloadRows}
-        onChange={onPayloadChange}
-        now={now}
-        suggestions={claimSuggestions}
-      />
+      {(
+        [
+          ['Header', 'header', headerRows, onHeaderChange, HEADER_SUGGESTIONS],
+          ['Claims', 'payload', payloadRows, onPayloadChange, claimSuggestions],
+        ] as const
+      ).map(([title, what, rows, onChange, suggestions]) => (
+        <FieldEditor
+          key={what}
+          title={title}
+          what={what}
+          rows={rows}
+          onChange={onChange}
+          now={now}
+          suggestions={suggestions}
+        />
+      ))}
     </div>
   );
 }
