@@ -28,44 +28,58 @@ export function PredictionPicker({
   value: Prediction;
   onChange(next: Prediction): void;
 }) {
+  /** Set one part of the guess ('' takes it back). */
+  const guess = <K extends keyof Prediction>(key: K, part: Prediction[K] | undefined) => {
+    const { [key]: _, ...rest } = value;
+    onChange(part === undefined ? rest : { ...rest, [key]: part });
+  };
   return (
     <span className="prediction-picker">
-      <select
-        className="prediction-picker__select"
-        aria-label={`Your guess, status: ${label}`}
-        value={value.status ?? ''}
-        onChange={(event) => {
-          const { status: _, ...rest } = value;
-          onChange(
-            event.target.value === '' ? rest : { ...rest, status: Number(event.target.value) },
-          );
-        }}
-      >
-        <option value="">status?</option>
-        {STATUSES.map((status) => (
-          <option key={status} value={status}>
-            {status}
-          </option>
-        ))}
-      </select>
-      <select
-        className="prediction-picker__select"
-        aria-label={`Your guess, error: ${label}`}
-        value={value.error ?? ''}
-        onChange={(event) => {
-          const { error: _, ...rest } = value;
-          onChange(event.target.value === '' ? rest : { ...rest, error: event.target.value });
-        }}
-      >
-        <option value="">error?</option>
-        <option value="none">no error code</option>
-        {RFC_ERROR_CODES.map((code) => (
-          <option key={code} value={code}>
-            {code}
-          </option>
-        ))}
-      </select>
+      <GuessSelect
+        label={`Your guess, status: ${label}`}
+        value={value.status}
+        onChange={(v) => guess('status', v === '' ? undefined : Number(v))}
+        options={[['', 'status?'], ...STATUSES.map((s) => [String(s), String(s)] as const)]}
+      />
+      <GuessSelect
+        label={`Your guess, error: ${label}`}
+        value={value.error}
+        onChange={(v) => guess('error', v === '' ? undefined : v)}
+        options={[
+          ['', 'error?'],
+          ['none', 'no error code'],
+          ...RFC_ERROR_CODES.map((c) => [c, c] as const),
+        ]}
+      />
     </span>
+  );
+}
+
+/** One of the picker's selects: `options` as [value, text], '' for no guess. */
+function GuessSelect({
+  label,
+  value,
+  onChange,
+  options,
+}: {
+  label: string;
+  value: string | number | undefined;
+  onChange(value: string): void;
+  options: readonly (readonly [string, string])[];
+}) {
+  return (
+    <select
+      className="prediction-picker__select"
+      aria-label={label}
+      value={value ?? ''}
+      onChange={(event) => onChange(event.target.value)}
+    >
+      {options.map(([v, text]) => (
+        <option key={v} value={v}>
+          {text}
+        </option>
+      ))}
+    </select>
   );
 }
 

@@ -74,22 +74,22 @@ export function ClockPanel({ server }: { server: MockServer }) {
         )}
         <fieldset className="clock__actions">
           <legend className="visually-hidden">Move the server clock</legend>
-          <button
-            type="button"
-            className="btn btn--small"
-            disabled={setClock.isPending}
-            onClick={() => setClock.mutate({ advance: 300 })}
-          >
-            +5 min
-          </button>
-          <button
-            type="button"
-            className="btn btn--small"
-            disabled={setClock.isPending}
-            onClick={() => setClock.mutate({ advance: 3600 })}
-          >
-            +1 h
-          </button>
+          {(
+            [
+              [300, '+5 min'],
+              [3600, '+1 h'],
+            ] as const
+          ).map(([advance, label]) => (
+            <button
+              key={advance}
+              type="button"
+              className="btn btn--small"
+              disabled={setClock.isPending}
+              onClick={() => setClock.mutate({ advance })}
+            >
+              {label}
+            </button>
+          ))}
           <button
             type="button"
             className="btn btn--small"

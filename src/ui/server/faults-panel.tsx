@@ -20,6 +20,20 @@ import { serverKeys, useServerChange } from './server-queries';
 
 const send: Send = (request) => fetch(request);
 
+const FAULT_KIND_LABELS: Record<FaultFormValues['kind'], string> = {
+  status: 'An error status',
+  delay: 'A delay',
+  drop: 'A dropped connection',
+};
+
+/** A select's options from its values' labels. */
+const optionsOf = (labels: Readonly<Record<string, string>>) =>
+  Object.entries(labels).map(([value, label]) => (
+    <option key={value} value={value}>
+      {label}
+    </option>
+  ));
+
 function faultsQueryOptions(server: MockServer) {
   return queryOptions({
     queryKey: [...serverKeys.all, 'faults'],
@@ -54,6 +68,13 @@ export function FaultsPanel({ server }: { server: MockServer }) {
   const set = <K extends keyof FaultFormValues>(key: K, value: FaultFormValues[K]) =>
     setForm((f) => ({ ...f, [key]: value }));
   const { described, error: fieldError } = fieldErrors(ids, errors);
+  const choice = <K extends 'target' | 'kind'>(key: K) => ({
+    id: `${ids}-${key}`,
+    className: 'input-compact console-input',
+    value: form[key],
+    onChange: (e: React.ChangeEvent<HTMLSelectElement>) =>
+      set(key, e.target.value as FaultFormValues[K]),
+  });
   const field = (key: keyof FaultFormValues) => ({
     ...described(key),
     className: 'input-compact console-input mono',
@@ -128,31 +149,11 @@ export function FaultsPanel({ server }: { server: MockServer }) {
           <div className="console-form__grid faults__grid">
             <div className="console-field">
               <label htmlFor={`${ids}-target`}>Where</label>
-              <select
-                id={`${ids}-target`}
-                className="input-compact console-input"
-                value={form.target}
-                onChange={(e) => set('target', e.target.value as FaultFormValues['target'])}
-              >
-                {Object.entries(FAULT_TARGET_LABELS).map(([value, label]) => (
-                  <option key={value} value={value}>
-                    {label}
-                  </option>
-                ))}
-              </select>
+              <select {...choice('target')}>{optionsOf(FAULT_TARGET_LABELS)}</select>
             </div>
             <div className="console-field">
               <label htmlFor={`${ids}-kind`}>What</label>
-              <select
-                id={`${ids}-kind`}
-                className="input-compact console-input"
-                value={form.kind}
-                onChange={(e) => set('kind', e.target.value as FaultFormValues['kind'])}
-              >
-                <option value="status">An error status</option>
-                <option value="delay">A delay</option>
-                <option value="drop">A dropped connection</option>
-              </select>
+              <select {...choice('kind')}>{optionsOf(FAULT_KIND_LABELS)}</select>
             </div>
             {form.kind === 'status' && (
               <>

@@ -54,34 +54,22 @@ function ServerPanels() {
 
 function HostList({ server }: { server: MockServer }) {
   const { issuer, apiOrigin, audience } = server.options;
+  const hosts: [string, string][] = [
+    ['Issuer', issuer],
+    ['Token endpoint', `${issuer}/oauth/token`],
+    ['API', apiOrigin],
+  ];
+  if (audience !== apiOrigin) hosts.push(['Audience', audience]);
   return (
     <dl className="hosts">
-      <div>
-        <dt>Issuer</dt>
-        <dd>
-          <code>{issuer}</code>
-        </dd>
-      </div>
-      <div>
-        <dt>Token endpoint</dt>
-        <dd>
-          <code>{issuer}/oauth/token</code>
-        </dd>
-      </div>
-      <div>
-        <dt>API</dt>
-        <dd>
-          <code>{apiOrigin}</code>
-        </dd>
-      </div>
-      {audience !== apiOrigin && (
-        <div>
-          <dt>Audience</dt>
+      {hosts.map(([term, url]) => (
+        <div key={term}>
+          <dt>{term}</dt>
           <dd>
-            <code>{audience}</code>
+            <code>{url}</code>
           </dd>
         </div>
-      )}
+      ))}
     </dl>
   );
 }

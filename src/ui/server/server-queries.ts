@@ -25,38 +25,26 @@ export type { ClientView, LogEntry };
  */
 const BACKSTOP_REFRESH_MS = 2000;
 
-export function clientsQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.clients,
-    queryFn: async () => server.admin.listClients(),
-    refetchInterval: BACKSTOP_REFRESH_MS,
-  });
+/** A console read: one call of the page's core, re-read on an interval. */
+function adminRead<T>(
+  key: Exclude<keyof typeof serverKeys, 'all'>,
+  read: () => T,
+  refetchInterval = BACKSTOP_REFRESH_MS,
+) {
+  return queryOptions({ queryKey: serverKeys[key], queryFn: async () => read(), refetchInterval });
 }
 
-export function jwksQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.jwks,
-    queryFn: async () => server.admin.jwks(),
-    refetchInterval: BACKSTOP_REFRESH_MS,
-  });
-}
+export const clientsQueryOptions = (server: MockServer) =>
+  adminRead('clients', () => server.admin.listClients());
 
-export function clockQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.clock,
-    queryFn: async () => server.admin.clock(),
-    // The clock is live: re-read it every second while the page is visible.
-    refetchInterval: 1000,
-  });
-}
+export const jwksQueryOptions = (server: MockServer) =>
+  adminRead('jwks', () => server.admin.jwks());
 
-export function logQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.log,
-    queryFn: async () => server.admin.log(),
-    refetchInterval: BACKSTOP_REFRESH_MS,
-  });
-}
+// The clock is live: re-read it every second while the page is visible.
+export const clockQueryOptions = (server: MockServer) =>
+  adminRead('clock', () => server.admin.clock(), 1000);
+
+export const logQueryOptions = (server: MockServer) => adminRead('log', () => server.admin.log());
 
 /** Call the control API (`/__admin/...`) through the service worker; throw its error text. */
 export async function adminRequest(
@@ -88,49 +76,31 @@ export async function adminRequest(
 }
 
 export function useResetServer(server: MockServer | undefined) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: async () => {
-      if (!server) throw new Error('The mock servers are not running yet.');
-      await adminRequest(server, 'POST', '/reset');
-    },
-    onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
+  return useServerChange(async () => {
+    if (!server) throw new Error('The mock servers are not running yet.');
+    await adminRequest(server, 'POST', '/reset');
   });
 }
 
 export type { ClockChange };
 
 export function useSetClock(server: MockServer) {
-  const queryClient = useQueryClient();
-  return useMutation({
-    mutationFn: (change: ClockChange) => adminRequest(server, 'POST', '/clock', change),
-    onSettled: () => queryClient.invalidateQueries({ queryKey: serverKeys.all }),
-  });
+  return useServerChange((change: ClockChange) => adminRequest(server, 'POST', '/clock', change));
 }
 
 export type KeyView = ReturnType<MockServer['admin']['keys']>[number];
 export type IssuedTokenView = ReturnType<MockServer['admin']['issuedTokens']>[number];
 
-export function keysQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.keys,
-    queryFn: async () => server.admin.keys(),
-    refetchInterval: BACKSTOP_REFRESH_MS,
-  });
-}
+export const keysQueryOptions = (server: MockServer) =>
+  adminRead('keys', () => server.admin.keys());
 
 /** Issued tokens (newest first) with the revocation list and the leeway to judge them by. */
-export function tokensQueryOptions(server: MockServer) {
-  return queryOptions({
-    queryKey: serverKeys.tokens,
-    queryFn: async () => ({
-      tokens: [...server.admin.issuedTokens()].reverse(),
-      revoked: new Set(server.admin.revokedTokens()),
-      leewaySeconds: server.admin.settings().leewaySeconds,
-    }),
-    refetchInterval: BACKSTOP_REFRESH_MS,
-  });
-}
+export const tokensQueryOptions = (server: MockServer) =>
+  adminRead('tokens', () => ({
+    tokens: [...server.admin.issuedTokens()].reverse(),
+    revoked: new Set(server.admin.revokedTokens()),
+    leewaySeconds: server.admin.settings().leewaySeconds,
+  }));
 
 /** Any console change: run it, then refresh everything the console shows. */
 export function useServerChange<I, O>(run: (input: I) => Promise<O>) {

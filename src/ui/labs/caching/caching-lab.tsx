@@ -22,6 +22,12 @@ export const CachingLab = defineLab<'caching'>(
   Lab,
 );
 
+/** The server-clock skews the learner can set during a run. */
+const SKEWS = [
+  [1800, 'Server clock 30 min ahead'],
+  [0, 'Server clock back in step'],
+] as const;
+
 function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
   const ids = useId();
   const lab = useCachingLab(labId, config);
@@ -140,22 +146,17 @@ function Lab({ labId, config }: { labId: string; config: CachingConfig }) {
           >
             Jump both clocks 1 hour ahead
           </button>
-          <button
-            type="button"
-            className="btn btn--small"
-            onClick={() => queueTravel({ skewSeconds: 1800 })}
-            disabled={skew === 1800}
-          >
-            Server clock 30 min ahead
-          </button>
-          <button
-            type="button"
-            className="btn btn--small"
-            onClick={() => queueTravel({ skewSeconds: 0 })}
-            disabled={skew === 0}
-          >
-            Server clock back in step
-          </button>
+          {SKEWS.map(([skewSeconds, label]) => (
+            <button
+              key={skewSeconds}
+              type="button"
+              className="btn btn--small"
+              onClick={() => queueTravel({ skewSeconds })}
+              disabled={skew === skewSeconds}
+            >
+              {label}
+            </button>
+          ))}
         </fieldset>
       </div>
 
