@@ -16,6 +16,7 @@ import {
   type Step,
 } from '../protocol/index.ts';
 import { ASSERTION_PRESET_IDS, type AssertionPresetId } from './assertion-preset-ids.ts';
+import type { JwtDraft } from './forge.ts';
 import type { HttpRequestModel } from './http-request.ts';
 import { CLIENT_ASSERTION_JWT_TYPE } from './token-request.ts';
 
@@ -30,12 +31,8 @@ export const ASSERTION_SIGNING_LABELS: Record<AssertionSigning, string> = {
   none: 'No signature (alg none)',
 };
 
-/** What the lab edits: a JOSE header, a claims set, and how to sign. */
-export interface AssertionDraft {
-  header: Record<string, unknown>;
-  payload: Record<string, unknown>;
-  signing: AssertionSigning;
-}
+/** What the lab edits: an assertion's draft. */
+export type AssertionDraft = JwtDraft<AssertionSigning>;
 
 /** What presets need to know: where the assertion goes and who signs it. */
 export interface AssertionEnv {

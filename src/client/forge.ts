@@ -41,11 +41,15 @@ export const SIGNING_LABELS: Record<ForgeSigning, string> = {
   none: 'No signature',
 };
 
-/** What the forge edits: a JOSE header, a claims set, how to sign, and the source's signature. */
-export interface ForgeDraft {
+/** A JWT being edited: its JOSE header, its claims set, and how to sign it. */
+export interface JwtDraft<Signing extends string> {
   header: Record<string, unknown>;
   payload: Record<string, unknown>;
-  signing: ForgeSigning;
+  signing: Signing;
+}
+
+/** What the forge edits: a token's draft, and the signature of the token it came from. */
+export interface ForgeDraft extends JwtDraft<ForgeSigning> {
   /** The third part of the token the draft came from ('' when it had none). */
   originalSignature: string;
 }

@@ -1,6 +1,7 @@
 import { BufferedRequest } from './buffered-request.ts';
 import { OAuthError } from './errors.ts';
 import { MAX_JSON_DEPTH, type ParsedJson, parseJson } from './parse-json.ts';
+import { readCapped } from './read-capped.ts';
 import { redactForm, redactJson } from './redact.ts';
 
 /** Largest body the server reads. */
@@ -74,33 +75,14 @@ async function readLimited(request: Request): Promise<Uint8Array> {
     }
     return withinLimit(new Uint8Array(whole));
   }
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
   try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      size += value.byteLength;
-      if (size > MAX_BODY_BYTES) {
-        // Not awaited: under some interceptors (msw in Node) cancel() never settles.
-        reader.cancel().catch(() => undefined);
-        throw tooLarge(`read more than ${MAX_BODY_BYTES} bytes`);
-      }
-      chunks.push(value);
-    }
+    return await readCapped(stream, MAX_BODY_BYTES, () =>
+      tooLarge(`read more than ${MAX_BODY_BYTES} bytes`),
+    );
   } catch (error) {
     if (error instanceof OAuthError) throw error;
     throw bad('The request body could not be read. Send it again.', String(error));
   }
-  if (chunks.length === 1) return chunks[0] as Uint8Array;
-  const out = new Uint8Array(size);
-  let at = 0;
-  for (const c of chunks) {
-    out.set(c, at);
-    at += c.byteLength;
-  }
-  return out;
 }
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

@@ -8,7 +8,7 @@ import {
   encodeDraft,
   MAX_LINK_CHARS,
   MAX_UNPACKED_BYTES,
-  readCapped,
+  readStreamCapped,
   TooLargeError,
 } from '../../src/ui/editor/share-link.ts';
 
@@ -53,7 +53,7 @@ describe('share links from strangers', () => {
         cancelled = true;
       },
     });
-    await expect(readCapped(endless, 10 * 1024)).rejects.toBeInstanceOf(TooLargeError);
+    await expect(readStreamCapped(endless, 10 * 1024)).rejects.toBeInstanceOf(TooLargeError);
     expect(cancelled).toBe(true);
     // The eleventh kilobyte passes the cap; the stream may have queued one more chunk.
     expect(pulled).toBeLessThanOrEqual(12);

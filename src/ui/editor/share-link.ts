@@ -7,6 +7,8 @@
  * it is decoded, inflating stops as soon as the output passes `MAX_UNPACKED_BYTES` (an 81 KB link
  * once unpacked to 60 MB and froze the tab), and the file must be a lesson path.
  */
+
+import { readCapped } from '../../protocol/data.ts';
 import { isLessonFile, LESSON_FILE_RULE } from './lesson-file-name.ts';
 
 export interface SharedDraft {
@@ -55,7 +57,7 @@ function pipe(
     .pipeThrough(transform as TransformStream<Uint8Array, Uint8Array>);
 }
 
-/** What `readCapped` throws when a stream passes its cap. */
+/** What `readStreamCapped` throws when a stream passes its cap. */
 export class TooLargeError extends Error {
   constructor(readonly cap: number) {
     super(`too large: more than ${cap} bytes`);
@@ -63,34 +65,12 @@ export class TooLargeError extends Error {
   }
 }
 
-/**
- * Read a stream to its end, unless it passes `cap` bytes: then stop reading, cancel it (which
- * stops a DecompressionStream from inflating further) and throw a `TooLargeError`.
- */
-export async function readCapped(
+/** Read a stream to its end, unless it passes `cap` bytes: then a `TooLargeError`. */
+export function readStreamCapped(
   stream: ReadableStream<Uint8Array>,
   cap: number,
 ): Promise<Uint8Array> {
-  const reader = stream.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > cap) {
-      await reader.cancel().catch(() => {});
-      throw new TooLargeError(cap);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return out;
+  return readCapped(stream, cap, () => new TooLargeError(cap));
 }
 
 /** The hash fragment (`draft=...`, without `#`) that carries a draft. */
@@ -124,7 +104,7 @@ export async function decodeDraft(hash: string): Promise<SharedDraft> {
   }
   let unpacked: Uint8Array;
   try {
-    unpacked = await readCapped(
+    unpacked = await readStreamCapped(
       pipe(fromBase64Url(packed), new DecompressionStream('deflate-raw')),
       MAX_UNPACKED_BYTES,
     );

@@ -6,6 +6,7 @@ import type {
   LessonBlock,
   ResponseExpectation,
 } from '../../lessons/lesson-types.ts';
+import { Fact } from '../shared/fact.tsx';
 import { CodeBlock, codeLabel } from './code-block.tsx';
 
 /** What an exercise's response check expects, without where the response comes from. */
@@ -91,14 +92,7 @@ function BlockFallbackBody({ block }: { block: LessonBlock }) {
                 </dd>
               </>
             ) : null}
-            {block.authMethod ? (
-              <>
-                <dt>Client authentication</dt>
-                <dd>
-                  <code>{block.authMethod}</code>
-                </dd>
-              </>
-            ) : null}
+            <Fact term="Client authentication" value={block.authMethod} />
           </dl>
         </>
       );

@@ -7,6 +7,7 @@ import type { CodeExerciseBlock, CodeExerciseSolution } from '../../../lessons/l
 import { CodeBlock, codeLabel } from '../../markdown/code-block.tsx';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { CardHeader } from '../../shared/card-header.tsx';
+import { Fact } from '../../shared/fact.tsx';
 import { useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import { ExerciseBrief } from '../exercise-brief.tsx';
 import { CodeEditor, type EditorMark } from './code-editor.tsx';
@@ -308,12 +309,7 @@ function RunReportView({
                 <div className="code-result__detail">
                   {test.expected !== undefined ? (
                     <dl className="code-result__values">
-                      {test.label ? (
-                        <>
-                          <dt>Checked</dt>
-                          <dd>{test.label}</dd>
-                        </>
-                      ) : null}
+                      <Fact term="Checked" value={test.label} show={(l) => l} />
                       <dt>Expected</dt>
                       <dd>
                         <code>{test.expected}</code>

@@ -5,6 +5,7 @@ import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { CardHeader } from '../../shared/card-header.tsx';
+import { Fact } from '../../shared/fact.tsx';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import {
   type Prediction,
@@ -197,6 +198,8 @@ function summarise(
     : `${asExpected} of ${total} as expected; ${total - asExpected} not: open them to see why.`;
 }
 
+const challenge = (value: string) => <code className="negatives-challenge">{value}</code>;
+
 function Expected({ expect }: { expect: ResponseExpectation }) {
   return (
     <dl className="negatives-facts">
@@ -204,36 +207,10 @@ function Expected({ expect }: { expect: ResponseExpectation }) {
       <dd>
         <span className="negatives-status">{expect.status}</span>
       </dd>
-      {expect.error ? (
-        <>
-          <dt className="visually-hidden">error</dt>
-          <dd>
-            <code>{expect.error}</code>
-          </dd>
-        </>
-      ) : null}
-      {expect.check ? (
-        <>
-          <dt>refused at</dt>
-          <dd>
-            <code>{expect.check}</code>
-          </dd>
-        </>
-      ) : null}
-      {expect.description ? (
-        <>
-          <dt>description says</dt>
-          <dd>“{expect.description}”</dd>
-        </>
-      ) : null}
-      {expect.www_authenticate ? (
-        <>
-          <dt>WWW-Authenticate contains</dt>
-          <dd>
-            <code className="negatives-challenge">{expect.www_authenticate}</code>
-          </dd>
-        </>
-      ) : null}
+      <Fact term="error" value={expect.error} hideTerm />
+      <Fact term="refused at" value={expect.check} />
+      <Fact term="description says" value={expect.description} show={(d) => `“${d}”`} />
+      <Fact term="WWW-Authenticate contains" value={expect.www_authenticate} show={challenge} />
     </dl>
   );
 }
@@ -246,30 +223,9 @@ function Actual({ exchange, log }: { exchange: RecordedExchange; log: ServerStep
       <dd>
         <span className="negatives-status">{facts.status}</span>
       </dd>
-      {facts.errors.length > 0 ? (
-        <>
-          <dt className="visually-hidden">error</dt>
-          <dd>
-            <code>{facts.errors.join(' / ')}</code>
-          </dd>
-        </>
-      ) : null}
-      {facts.failedCheck ? (
-        <>
-          <dt>refused at</dt>
-          <dd>
-            <code>{facts.failedCheck}</code>
-          </dd>
-        </>
-      ) : null}
-      {facts.wwwAuthenticate ? (
-        <>
-          <dt>WWW-Authenticate</dt>
-          <dd>
-            <code className="negatives-challenge">{facts.wwwAuthenticate}</code>
-          </dd>
-        </>
-      ) : null}
+      <Fact term="error" value={facts.errors.join(' / ')} hideTerm />
+      <Fact term="refused at" value={facts.failedCheck} />
+      <Fact term="WWW-Authenticate" value={facts.wwwAuthenticate} show={challenge} />
     </dl>
   );
 }

@@ -9,6 +9,7 @@ import {
 } from '../../../client/assertion-builder.ts';
 import type { AssertionAudience } from '../../../protocol/index.ts';
 import { CheckList, LAB_CHECK_WORDS, SentToken } from '../../shared/check-list.tsx';
+import { Fact } from '../../shared/fact.tsx';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { RadioOptions } from '../../shared/radio-options.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
@@ -269,20 +270,8 @@ function ResultView({ result }: { result: AssertionResult }) {
       />
       {result.description || result.detail ? (
         <dl className="forge-answer">
-          {result.description ? (
-            <>
-              <dt>error_description</dt>
-              <dd>{result.description}</dd>
-            </>
-          ) : null}
-          {result.detail ? (
-            <>
-              <dt>What the server knew (never sent)</dt>
-              <dd>
-                <code>{result.detail}</code>
-              </dd>
-            </>
-          ) : null}
+          <Fact term="error_description" value={result.description} show={(d) => d} />
+          <Fact term="What the server knew (never sent)" value={result.detail} />
         </dl>
       ) : null}
     </section>

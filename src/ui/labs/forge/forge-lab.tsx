@@ -10,6 +10,7 @@ import {
   SIGNING_LABELS,
 } from '../../../client/forge.ts';
 import { CheckList, LAB_CHECK_WORDS, SentToken } from '../../shared/check-list.tsx';
+import { Fact } from '../../shared/fact.tsx';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { RadioOptions } from '../../shared/radio-options.tsx';
 import { useServerNow } from '../../shared/use-server-now.ts';
@@ -245,28 +246,9 @@ function ResultView({ result }: { result: ForgeResult }) {
           <dd>
             <code className="forge-challenge">{result.challenge}</code>
           </dd>
-          {result.errorCode && (
-            <>
-              <dt>error</dt>
-              <dd>
-                <code>{result.errorCode}</code>
-              </dd>
-            </>
-          )}
-          {result.errorDescription && (
-            <>
-              <dt>error_description</dt>
-              <dd>{result.errorDescription}</dd>
-            </>
-          )}
-          {result.detail && (
-            <>
-              <dt>What the server knew (never sent)</dt>
-              <dd>
-                <code>{result.detail}</code>
-              </dd>
-            </>
-          )}
+          <Fact term="error" value={result.errorCode} />
+          <Fact term="error_description" value={result.errorDescription} show={(d) => d} />
+          <Fact term="What the server knew (never sent)" value={result.detail} />
         </dl>
       )}
     </section>
