@@ -1,10 +1,11 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
 import type { ServerContext } from './context.ts';
+import { type EndpointState, stepsEndpoint } from './endpoint.ts';
 import { OAuthError } from './errors.ts';
 import { json, NO_STORE } from './http.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
 import { verifyAccessToken } from './resource-server.ts';
-import { type EndpointState, type NamedStep, step, stepsEndpoint, Trace } from './trace.ts';
+import { type NamedStep, step, Trace } from './trace.ts';
 
 /** An RFC 7662 answer: the token's claims when active, otherwise exactly `{active: false}`. */
 export type IntrospectionResponse =

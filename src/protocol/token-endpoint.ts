@@ -1,6 +1,7 @@
 import { type AuthenticatedClient, authenticateClient } from './authenticate-client.ts';
 import { pruneSoon, type ServerContext, stateMemory } from './context.ts';
 import { checkDpopProof, type DpopProof, dpopNonceHeaders } from './dpop.ts';
+import { type EndpointState, stepsEndpoint } from './endpoint.ts';
 import { OAuthError, TooManyRequests } from './errors.ts';
 import { json, NO_STORE } from './http.ts';
 import { randomToken } from './jwt.ts';
@@ -8,7 +9,7 @@ import { signAccessToken } from './keys.ts';
 import { type Params, parseBody, rejectDuplicateParams } from './parse-body.ts';
 import { SCOPE_SYNTAX } from './scope.ts';
 import type { IssuedToken } from './state.ts';
-import { type EndpointState, type NamedStep, step, stepsEndpoint } from './trace.ts';
+import { type NamedStep, step } from './trace.ts';
 
 /** The token endpoint's answer on success (RFC 6749 §5.1). */
 export interface TokenResponse {

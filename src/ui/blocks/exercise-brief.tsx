@@ -1,4 +1,5 @@
-import { type ReactNode, useId, useState } from 'react';
+import type { ReactNode } from 'react';
+import { useDisclosure } from '../shared/use-disclosure.ts';
 import './exercise-brief.css';
 
 /**
@@ -6,8 +7,7 @@ import './exercise-brief.css';
  * behind a button.
  */
 export function ExerciseBrief({ goal, hint }: { goal: ReactNode; hint: ReactNode | undefined }) {
-  const [hintShown, setHintShown] = useState(false);
-  const hintId = useId();
+  const hintPanel = useDisclosure();
   return (
     <>
       <p className="exercise-brief__goal">
@@ -16,16 +16,10 @@ export function ExerciseBrief({ goal, hint }: { goal: ReactNode; hint: ReactNode
       </p>
       {hint ? (
         <div className="exercise-brief__hint">
-          <button
-            type="button"
-            className="btn btn--small btn--ghost"
-            aria-expanded={hintShown}
-            aria-controls={hintId}
-            onClick={() => setHintShown((shown) => !shown)}
-          >
-            {hintShown ? 'Hide hint' : 'Show hint'}
+          <button {...hintPanel.toggle} className="btn btn--small btn--ghost">
+            {hintPanel.shown ? 'Hide hint' : 'Show hint'}
           </button>
-          <p id={hintId} hidden={!hintShown} className="exercise-brief__hint-text">
+          <p {...hintPanel.panel} className="exercise-brief__hint-text">
             {hint}
           </p>
         </div>

@@ -9,6 +9,17 @@ import {
 } from './console-model';
 import { fieldErrors } from './field-errors';
 
+/** The form's fields typed as text. */
+type TextField =
+  | 'id'
+  | 'secret'
+  | 'secret2'
+  | 'federated'
+  | 'jwks'
+  | 'scopes'
+  | 'ttl'
+  | 'rateLimit';
+
 const CREDENTIALS: readonly ClientFormValues['credential'][] = ['secret', 'jwks', 'federated'];
 const CREDENTIAL_LABELS: Record<ClientFormValues['credential'], string> = {
   secret: 'Secret',
@@ -52,6 +63,16 @@ export function ClientForm({
     setErrors((e) => ({ ...e, [key]: undefined }));
   };
   const { described: field, error } = fieldErrors(ids, errors);
+  /** A text field's props: its id and error wiring, its value, and typing into it. */
+  const text = (key: TextField, mono = true) => ({
+    ...field(key),
+    className: `input-compact console-input${mono ? ' mono' : ''}`,
+    value: values[key],
+    spellCheck: false,
+    autoComplete: 'off',
+    onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) =>
+      set(key, e.target.value),
+  });
 
   return (
     <form
@@ -71,15 +92,7 @@ export function ClientForm({
       <div className="console-form__grid">
         <div className="console-field">
           <label htmlFor={`${ids}-id`}>Client ID</label>
-          <input
-            {...field('id')}
-            className="input-compact console-input mono"
-            value={values.id}
-            readOnly={editing}
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => set('id', e.target.value)}
-          />
+          <input {...text('id')} readOnly={editing} />
           {error('id')}
         </div>
         <fieldset className="console-field console-field--choice">
@@ -102,27 +115,13 @@ export function ClientForm({
               <label htmlFor={`${ids}-secret`}>
                 {values.secret2 === '' ? 'Client secret' : 'Secret 1 (the old one)'}
               </label>
-              <input
-                {...field('secret')}
-                className="input-compact console-input mono"
-                value={values.secret}
-                spellCheck={false}
-                autoComplete="off"
-                onChange={(e) => set('secret', e.target.value)}
-              />
+              <input {...text('secret')} />
               {error('secret')}
             </div>
             {values.secret2 !== '' || errors.secret2 !== undefined ? (
               <div className="console-field">
                 <label htmlFor={`${ids}-secret2`}>Secret 2 (the new one)</label>
-                <input
-                  {...field('secret2')}
-                  className="input-compact console-input mono"
-                  value={values.secret2}
-                  spellCheck={false}
-                  autoComplete="off"
-                  onChange={(e) => set('secret2', e.target.value)}
-                />
+                <input {...text('secret2')} />
                 {error('secret2')}
               </div>
             ) : null}
@@ -160,27 +159,16 @@ export function ClientForm({
               Federated credentials (a workload token whose iss, sub and aud equal one of these
               authenticates the client)
             </label>
-            <textarea
-              {...field('federated')}
-              className="input-compact console-input mono"
-              rows={6}
-              value={values.federated}
-              spellCheck={false}
-              onChange={(e) => set('federated', e.target.value)}
-            />
+            <textarea {...text('federated')} rows={6} />
             {error('federated')}
           </div>
         ) : (
           <div className="console-field console-field--wide">
             <label htmlFor={`${ids}-jwks`}>JWKS (public keys only)</label>
             <textarea
-              {...field('jwks')}
-              className="input-compact console-input mono"
+              {...text('jwks')}
               rows={4}
-              value={values.jwks}
-              spellCheck={false}
               placeholder='{"keys": [{"kty": "EC", "crv": "P-256", "x": "…", "y": "…"}]}'
-              onChange={(e) => set('jwks', e.target.value)}
             />
             {error('jwks')}
             <button
@@ -196,13 +184,7 @@ export function ClientForm({
         )}
         <div className="console-field console-field--wide">
           <label htmlFor={`${ids}-scopes`}>Allowed scopes (space-separated)</label>
-          <input
-            {...field('scopes')}
-            className="input-compact console-input mono"
-            value={values.scopes}
-            spellCheck={false}
-            onChange={(e) => set('scopes', e.target.value)}
-          />
+          <input {...text('scopes')} />
           {error('scopes')}
         </div>
         <div className="console-field">
@@ -219,25 +201,12 @@ export function ClientForm({
         </div>
         <div className="console-field">
           <label htmlFor={`${ids}-ttl`}>Token lifetime (seconds)</label>
-          <input
-            {...field('ttl')}
-            className="input-compact console-input"
-            inputMode="numeric"
-            value={values.ttl}
-            onChange={(e) => set('ttl', e.target.value)}
-          />
+          <input {...text('ttl', false)} inputMode="numeric" />
           {error('ttl')}
         </div>
         <div className="console-field">
           <label htmlFor={`${ids}-rateLimit`}>Rate limit (token requests a minute)</label>
-          <input
-            {...field('rateLimit')}
-            className="input-compact console-input"
-            inputMode="numeric"
-            placeholder="none"
-            value={values.rateLimit}
-            onChange={(e) => set('rateLimit', e.target.value)}
-          />
+          <input {...text('rateLimit', false)} inputMode="numeric" placeholder="none" />
           {error('rateLimit')}
         </div>
       </div>

@@ -19,6 +19,7 @@ import { checkKey } from '../../../lessons/session.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { CardHeader } from '../../shared/card-header.tsx';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
+import { useDisclosure } from '../../shared/use-disclosure.ts';
 import { findLoadedLesson } from '../../shared/use-lessons.ts';
 import { ExerciseBrief } from '../exercise-brief.tsx';
 import { type Prediction, PredictionPicker, PredictionVerdict } from '../prediction.tsx';
@@ -275,20 +276,13 @@ function ExercisePrediction({ block }: { block: ExerciseBlock }) {
  */
 function WorkedSolution({ solution }: { solution: ExerciseSolution }) {
   const runtime = useLessonRuntime();
-  const [shown, setShown] = useState(false);
-  const panelId = useId();
+  const solutionPanel = useDisclosure();
   return (
     <div className="exercise-block__solution">
-      <button
-        type="button"
-        className="btn btn--small"
-        aria-expanded={shown}
-        aria-controls={panelId}
-        onClick={() => setShown((s) => !s)}
-      >
-        {shown ? 'Hide the worked solution' : 'Show a worked solution'}
+      <button {...solutionPanel.toggle} className="btn btn--small">
+        {solutionPanel.shown ? 'Hide the worked solution' : 'Show a worked solution'}
       </button>
-      <div id={panelId} hidden={!shown} className="exercise-solution">
+      <div {...solutionPanel.panel} className="exercise-solution">
         <p>{solution.explain}</p>
         {solution.steps.length > 0 ? (
           <ol className="exercise-solution__steps">

@@ -102,31 +102,17 @@ export function TokenFormFields({
             <option value={CUSTOM}>Custom…</option>
           </select>
         </label>
-        <label className="field">
-          <span className="field__label">
-            <code>client_id</code>
-          </span>
-          <input
-            className="input mono"
-            value={form.clientId}
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => set({ clientId: e.target.value })}
-          />
-        </label>
+        <ParamField
+          name="client_id"
+          value={form.clientId}
+          onChange={(clientId) => set({ clientId })}
+        />
         {form.authMethod !== 'private_key_jwt' ? (
-          <label className="field">
-            <span className="field__label">
-              <code>client_secret</code>
-            </span>
-            <input
-              className="input mono"
-              value={form.clientSecret}
-              spellCheck={false}
-              autoComplete="off"
-              onChange={(e) => set({ clientSecret: e.target.value })}
-            />
-          </label>
+          <ParamField
+            name="client_secret"
+            value={form.clientSecret}
+            onChange={(clientSecret) => set({ clientSecret })}
+          />
         ) : (
           <p className="field field--note">
             <span className="field__label">Assertion</span>
@@ -135,22 +121,16 @@ export function TokenFormFields({
             </span>
           </p>
         )}
-        <label className="field">
-          <span className="field__label">
-            <code>audience</code> <span className="muted">(optional)</span>
-          </span>
-          <input
-            className="input mono"
-            value={form.audience ?? ''}
-            placeholder="https://api.example.com"
-            spellCheck={false}
-            autoComplete="off"
-            onChange={(e) => {
-              const { audience: _, ...rest } = form;
-              onChange(e.target.value === '' ? rest : { ...rest, audience: e.target.value });
-            }}
-          />
-        </label>
+        <ParamField
+          name="audience"
+          optional
+          value={form.audience ?? ''}
+          placeholder="https://api.example.com"
+          onChange={(audience) => {
+            const { audience: _, ...rest } = form;
+            onChange(audience === '' ? rest : { ...rest, audience });
+          }}
+        />
       </div>
       <fieldset className="token-form__group">
         <legend className="field__label">Client authentication</legend>
@@ -202,5 +182,37 @@ export function TokenFormFields({
         </div>
       </fieldset>
     </fieldset>
+  );
+}
+
+/** A text field for one request parameter, labelled by its name as it goes on the wire. */
+function ParamField({
+  name,
+  optional = false,
+  value,
+  placeholder,
+  onChange,
+}: {
+  name: string;
+  optional?: boolean;
+  value: string;
+  placeholder?: string;
+  onChange(value: string): void;
+}) {
+  return (
+    <label className="field">
+      <span className="field__label">
+        <code>{name}</code>
+        {optional ? <span className="muted"> (optional)</span> : null}
+      </span>
+      <input
+        className="input mono"
+        value={value}
+        placeholder={placeholder}
+        spellCheck={false}
+        autoComplete="off"
+        onChange={(e) => onChange(e.target.value)}
+      />
+    </label>
   );
 }
