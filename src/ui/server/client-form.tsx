@@ -7,7 +7,7 @@ import {
   newPublicJwks,
   newSecret,
 } from './console-model';
-import { fieldErrors } from './field-errors';
+import { fieldErrors, validSubmit } from './field-errors';
 
 /** The form's fields typed as text. */
 type TextField =
@@ -79,15 +79,11 @@ export function ClientForm({
       className="inset console-form"
       aria-label={editing ? `Edit client ${initial.id}` : 'Add a client'}
       noValidate
-      onSubmit={(event) => {
-        event.preventDefault();
-        const parsed = clientBodyFromForm(values);
-        if (!parsed.ok) {
-          setErrors(parsed.errors);
-          return;
-        }
-        onSave(parsed.id, parsed.body);
-      }}
+      onSubmit={validSubmit(
+        () => clientBodyFromForm(values),
+        setErrors,
+        (parsed) => onSave(parsed.id, parsed.body),
+      )}
     >
       <div className="console-form__grid">
         <div className="console-field">

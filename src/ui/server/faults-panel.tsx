@@ -14,7 +14,7 @@ import {
   type Send,
 } from './console-model';
 import { useConsoleReporter } from './console-outcomes';
-import { fieldErrors } from './field-errors';
+import { fieldErrors, validSubmit } from './field-errors';
 import { ServerPanel } from './server-panel.tsx';
 import { serverKeys, useServerChange } from './server-queries';
 
@@ -135,16 +135,14 @@ export function FaultsPanel({ server }: { server: MockServer }) {
         <form
           className="inset console-form"
           aria-label="Add a fault"
-          onSubmit={(e) => {
-            e.preventDefault();
-            const parsed = faultFromForm(form);
-            if (!parsed.ok) {
-              setErrors(parsed.errors);
-              return;
-            }
-            setErrors({});
-            add(parsed.rule);
-          }}
+          onSubmit={validSubmit(
+            () => faultFromForm(form),
+            setErrors,
+            (parsed) => {
+              setErrors({});
+              add(parsed.rule);
+            },
+          )}
         >
           <div className="console-form__grid faults__grid">
             <div className="console-field">

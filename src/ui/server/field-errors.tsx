@@ -24,3 +24,20 @@ export function fieldErrors<K extends string>(
       ) : null,
   };
 }
+
+/**
+ * A console form's submit: parse what was typed; on errors show them by field, else pass on
+ * what parsed.
+ */
+export function validSubmit<T extends { ok: true }, E>(
+  parse: () => T | { ok: false; errors: E },
+  showErrors: (errors: E) => void,
+  save: (parsed: T) => void,
+) {
+  return (event: { preventDefault(): void }) => {
+    event.preventDefault();
+    const parsed = parse();
+    if (parsed.ok) save(parsed);
+    else showErrors(parsed.errors);
+  };
+}

@@ -5,6 +5,7 @@ import { answerFacts, type ServerSteps } from '../../../lessons/expectation.ts';
 import type { NegativeCase, ResponseExpectation } from '../../../lessons/lesson-types.ts';
 import type { BlockProps } from '../../shared/block-props.ts';
 import { CardHeader } from '../../shared/card-header.tsx';
+import { Checkbox } from '../../shared/checkbox.tsx';
 import { Fact } from '../../shared/fact.tsx';
 import { type LessonRuntime, useLessonRuntime } from '../../shared/lesson-runtime-context.ts';
 import {
@@ -110,30 +111,22 @@ export function NegativesBlockView({ block }: BlockProps<'negatives'>) {
           {replayingAll ? 'Replaying…' : 'Replay all'}
         </button>
       </CardHeader>
-      <label className="negatives-block__predict">
-        <input
-          type="checkbox"
-          checked={predictFirst}
-          onChange={(event) => setPredictFirst(event.target.checked)}
-        />{' '}
+      <Checkbox
+        className="negatives-block__predict"
+        checked={predictFirst}
+        onChange={setPredictFirst}
+      >
         Guess first: hide each expected answer until its case is replayed
-      </label>
+      </Checkbox>
       <div className="negatives-block__scroll">
         <table className="negatives-table" role="table">
           <thead role="rowgroup">
             <tr role="row">
-              <th role="columnheader" scope="col">
-                Case
-              </th>
-              <th role="columnheader" scope="col">
-                Expected
-              </th>
-              <th role="columnheader" scope="col">
-                Actual
-              </th>
-              <th role="columnheader" scope="col">
-                Result
-              </th>
+              {['Case', 'Expected', 'Actual', 'Result'].map((column) => (
+                <th key={column} role="columnheader" scope="col">
+                  {column}
+                </th>
+              ))}
             </tr>
           </thead>
           <tbody role="rowgroup">

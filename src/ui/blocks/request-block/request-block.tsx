@@ -7,6 +7,7 @@ import {
   useSyncExternalStore,
 } from 'react';
 import type { BlockProps } from '../../shared/block-props.ts';
+import { Checkbox } from '../../shared/checkbox.tsx';
 import { useMockServerStatus } from '../../shared/mock-server-context.tsx';
 import { CopyButton } from './copy-button.tsx';
 import { DpopProofView } from './dpop-proof-view.tsx';
@@ -167,20 +168,19 @@ export function RequestBlockView({ block }: BlockProps<'request'>) {
             </ul>
           ) : null}
           {r.dpop.applies ? (
-            <label className="check request-dpop">
-              <input
-                type="checkbox"
-                checked={r.dpop.on}
-                onChange={(e) => r.dpop.toggle(e.target.checked)}
-                aria-describedby={`${ids}-dpop-hint`}
-              />{' '}
+            <Checkbox
+              className="check request-dpop"
+              checked={r.dpop.on}
+              onChange={r.dpop.toggle}
+              describedBy={`${ids}-dpop-hint`}
+            >
               Sender-constrained (DPoP)
               <span id={`${ids}-dpop-hint`} className="request-dpop__hint">
                 {r.dpop.on
                   ? 'A fresh proof, signed by this page’s key, goes with every send.'
                   : 'Send a DPoP proof: the token is bound to this page’s key.'}
               </span>
-            </label>
+            </Checkbox>
           ) : null}
           <div className="request-actions">
             <button

@@ -5,6 +5,7 @@ import {
   type TokenRequestForm,
 } from '../../../client/token-request.ts';
 import type { ClientView } from '../../../protocol/index.ts';
+import { Checkbox } from '../../shared/checkbox.tsx';
 import { RadioOptions } from '../../shared/radio-options.tsx';
 import { AUTH_METHOD_LABELS, KNOWN_SCOPES } from './token-form.ts';
 
@@ -151,14 +152,14 @@ export function TokenFormFields({
         </legend>
         <div className="token-form__scopes">
           {KNOWN_SCOPES.map((scope) => (
-            <label key={scope} className="check">
-              <input
-                type="checkbox"
-                checked={form.scope.includes(scope)}
-                onChange={(e) => toggleScope(scope, e.target.checked)}
-              />
+            <Checkbox
+              key={scope}
+              className="check"
+              checked={form.scope.includes(scope)}
+              onChange={(on) => toggleScope(scope, on)}
+            >
               <code>{scope}</code>
-            </label>
+            </Checkbox>
           ))}
           <label className="field field--inline">
             <span className="field__label">Other scopes</span>

@@ -9,6 +9,7 @@ import {
 } from '../../../client/assertion-builder.ts';
 import type { AssertionAudience } from '../../../protocol/index.ts';
 import { CheckList, LAB_CHECK_WORDS, SentToken } from '../../shared/check-list.tsx';
+import { Checkbox } from '../../shared/checkbox.tsx';
 import { Fact } from '../../shared/fact.tsx';
 import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { RadioOptions } from '../../shared/radio-options.tsx';
@@ -177,14 +178,9 @@ function Lab({ labId, config }: LabBodyProps<'assertion'>) {
             }}
           />
         </fieldset>
-        <label className="assertion__option">
-          <input
-            type="checkbox"
-            checked={freshJti}
-            onChange={(e) => setFreshJti(e.target.checked)}
-          />
+        <Checkbox className="assertion__option" checked={freshJti} onChange={setFreshJti}>
           <span>A new jti for every send (what a client must do)</span>
-        </label>
+        </Checkbox>
         <div className="assertion__actions">
           <button
             type="button"
