@@ -13,6 +13,7 @@ import { type ServerContext, wallNowMs } from './context.ts';
 import { NotFound, OAuthError } from './errors.ts';
 import { type FaultsView, faultsView, parseFaultsInput } from './faults.ts';
 import { ASYMMETRIC_ALGS, type AsymmetricAlg } from './jwt.ts';
+import type { KeyRing } from './keys.ts';
 import type { LogEntry } from './log.ts';
 import { isScopeToken } from './scope.ts';
 import { DEFAULT_ACCESS_TOKEN_TTL, SEEDED_CLIENTS } from './seed.ts';
@@ -615,6 +616,23 @@ export function createAdmin(
     offset: Math.round((context.clock.nowMs() - wallNowMs(context)) / 1000) || 0,
     frozen: context.state.clockFrozenAtMs !== undefined,
   });
+  /** Rotate a key ring and say what changed: the new key, the keys retired, the set served. */
+  const rotateRing = async (
+    ring: KeyRing,
+    alg: Parameters<KeyRing['rotate']>[0],
+    retire: boolean,
+  ): Promise<RotateResult> => {
+    const before = ring.jwks().keys.map((k) => k.kid ?? '');
+    const next = await ring.rotate(alg, context.clock.now(), retire);
+    context.changed();
+    const after = new Set(ring.jwks().keys.map((k) => k.kid));
+    return {
+      kid: next.stored.kid,
+      alg: next.stored.alg,
+      retired: before.filter((kid) => !after.has(kid)),
+      jwks: ring.jwks(),
+    };
+  };
   return {
     reset: (input) => reset(parseResetInput(input)),
     clock: clockView,
@@ -668,23 +686,8 @@ export function createAdmin(
       context.changed();
       return true;
     },
-    async rotateKeys(input) {
-      const retire = parseRotateInput(input);
-      const before = context.keys.jwks().keys.map((k) => k.kid ?? '');
-      const next = await context.keys.rotate(
-        context.state.settings.signingAlg,
-        context.clock.now(),
-        retire,
-      );
-      context.changed();
-      const after = new Set(context.keys.jwks().keys.map((k) => k.kid));
-      return {
-        kid: next.stored.kid,
-        alg: next.stored.alg,
-        retired: before.filter((kid) => !after.has(kid)),
-        jwks: context.keys.jwks(),
-      };
-    },
+    rotateKeys: async (input) =>
+      rotateRing(context.keys, context.state.settings.signingAlg, parseRotateInput(input)),
     async retireKeys() {
       const retired = context.keys.retire();
       context.changed();
@@ -749,19 +752,8 @@ export function createAdmin(
       if (count > 0) context.changed();
       return { revoked: count };
     },
-    async rotateCiKeys(input) {
-      const retire = parseRotateInput(input);
-      const before = context.ciKeys.jwks().keys.map((k) => k.kid ?? '');
-      const next = await context.ciKeys.rotate(WORKLOAD_TOKEN_ALG, context.clock.now(), retire);
-      context.changed();
-      const after = new Set(context.ciKeys.jwks().keys.map((k) => k.kid));
-      return {
-        kid: next.stored.kid,
-        alg: next.stored.alg,
-        retired: before.filter((kid) => !after.has(kid)),
-        jwks: context.ciKeys.jwks(),
-      };
-    },
+    rotateCiKeys: async (input) =>
+      rotateRing(context.ciKeys, WORKLOAD_TOKEN_ALG, parseRotateInput(input)),
     ciKeys: () => keyViews(context.state.ciKeys),
     faults: () => faultsView(context.state.faults),
     async putFaults(input) {

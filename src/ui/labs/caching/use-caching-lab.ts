@@ -3,12 +3,12 @@
  * and the run itself (caching-sim.ts against the page's mock server), as plain functions tested in
  * Node and one hook that holds the lab's state. caching-lab.tsx only draws what this returns.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useRef, useState } from 'react';
 import type { LabConfig } from '../../../lessons/labs/index.ts';
 import type { MockServer } from '../../../protocol/index.ts';
 import { useOptionalLessonRuntime } from '../../shared/lesson-runtime-context.ts';
-import { useMockServer } from '../../shared/mock-server-context.tsx';
 import { jobApiRequest, jobTokenRequest } from '../lanes/job.ts';
+import { useJobRun } from '../lanes/use-job-run.ts';
 import {
   type ClientHabits,
   callSchedule,
@@ -103,7 +103,6 @@ export type HabitName = 'cacheTokens' | 'retryOn401' | 'honourRetryAfter' | 'fet
 
 /** The caching lab's state and actions, over the page's mock server and the lesson runtime. */
 export function useCachingLab(labId: string, config: CachingConfig) {
-  const server = useMockServer();
   const runtime = useOptionalLessonRuntime();
   const [habits, setHabits] = useState<ClientHabits>(config.yours);
   const [margin, setMargin] = useState(String(config.yours.ttlMarginSeconds));
@@ -112,19 +111,13 @@ export function useCachingLab(labId: string, config: CachingConfig) {
     everyMinutes: String(config.job.everyMinutes),
     callsPerRun: String(config.job.callsPerRun),
   });
-  const [marks, setMarks] = useState<readonly SimMark[]>([]);
-  const [running, setRunning] = useState(false);
-  const [progress, setProgress] = useState<string>('');
   const [verdict, setVerdict] = useState<RunVerdict | undefined>();
-  const [failure, setFailure] = useState<string | undefined>();
   const [skew, setSkew] = useState(0);
   /** The last time travel, queued or applied: kept beside the progress line. */
   const [travelNote, setTravelNote] = useState<string | undefined>();
-  const marksRef = useRef<SimMark[]>([]);
   const travelRef = useRef<TimeTravel | undefined>(undefined);
-  const abortRef = useRef<AbortController | undefined>(undefined);
-
-  useEffect(() => () => abortRef.current?.abort(), []);
+  const jobRun = useJobRun<SimMark>();
+  const { server, running } = jobRun;
 
   const problems = formProblems(job, margin);
   const hours = Number(job.hours) || config.job.hours;
@@ -136,85 +129,56 @@ export function useCachingLab(labId: string, config: CachingConfig) {
     setTravelNote(`Queued for the next run: ${describeTimeTravel(travel)}.`);
   };
 
-  async function run() {
+  function start() {
     if (problems.length > 0 || running) return;
     const settings = simSettings(job, habits, margin, config.script);
-    const controller = new AbortController();
-    abortRef.current = controller;
     travelRef.current = undefined;
-    marksRef.current = [];
-    setMarks([]);
     setVerdict(undefined);
-    setFailure(undefined);
     setSkew(0);
     setTravelNote(undefined);
-    setRunning(true);
-    setProgress('Starting the job…');
-    const before = server.admin.clock();
-    const started = performance.now();
-    try {
-      const result = await runCachingJob(
-        {
-          fetch: (request) => fetch(request),
-          setServerTime: async (seconds) => {
-            await server.admin.setClock({ set: seconds });
+    return jobRun.start(
+      ({ startedAt, mark, draw, ...run }) =>
+        runCachingJob(
+          {
+            ...run,
+            tokenRequest: () => cronSyncTokenRequest(server),
+            apiRequest: jobApiRequest(server),
+            // Each lane days in the past: their rate-limit windows and tokens never meet, nor the
+            // present that the other lessons use.
+            laneStart: {
+              naive: (startedAt - 4 * 86_400) * 1000,
+              yours: (startedAt - 2 * 86_400) * 1000,
+            },
+            onMark: (m) => {
+              mark(m);
+              if (m.kind === 'clock' && m.lane === 'naive') {
+                setTravelNote(`At ${formatDuration(m.at)} of job time: ${m.text}.`);
+              }
+            },
+            afterRun: (at) => draw(`Job time ${formatDuration(at)} of ${settings.job.hours} h…`),
+            takeTimeTravel: () => {
+              const travel = travelRef.current;
+              travelRef.current = undefined;
+              return travel;
+            },
           },
-          tokenRequest: () => cronSyncTokenRequest(server),
-          apiRequest: jobApiRequest(server),
-          // Each lane days in the past: their rate-limit windows and tokens never meet, nor the
-          // present that the other lessons use.
-          laneStart: {
-            naive: (before.now - 4 * 86_400) * 1000,
-            yours: (before.now - 2 * 86_400) * 1000,
-          },
-          onMark: (mark) => {
-            marksRef.current.push(mark);
-            if (mark.kind === 'clock' && mark.lane === 'naive') {
-              setTravelNote(`At ${formatDuration(mark.at)} of job time: ${mark.text}.`);
-            }
-          },
-          afterRun: async (at) => {
-            setMarks([...marksRef.current]);
-            setProgress(`Job time ${formatDuration(at)} of ${settings.job.hours} h…`);
-            // let the page draw before the next run
-            await new Promise((resolve) => setTimeout(resolve, 0));
-          },
-          takeTimeTravel: () => {
-            const travel = travelRef.current;
-            travelRef.current = undefined;
-            return travel;
-          },
-          signal: controller.signal,
-        },
-        settings,
-      );
-      const seconds = ((performance.now() - started) / 1000).toFixed(1);
-      setMarks([...marksRef.current]);
-      const v = judgeRun(result, marksRef.current);
-      setVerdict(v);
-      setProgress(
-        result.finished
+          settings,
+        ),
+      (result, marks, seconds) => {
+        const v = judgeRun(result, marks);
+        setVerdict(v);
+        if (runtime) {
+          runtime.reportLabOutcome(labId, 'zero-avoidable', v.zeroAvoidable);
+          runtime.reportLabOutcome(labId, 'naive-throttled', v.naiveThrottled);
+          if (v.recoveredFrom401.ok)
+            runtime.reportLabOutcome(labId, 'recovered-401', v.recoveredFrom401);
+        }
+        return result.finished
           ? `Finished: ${settings.job.hours} simulated hours in ${seconds} s of real time.`
-          : 'Stopped before the end.',
-      );
-      if (runtime) {
-        runtime.reportLabOutcome(labId, 'zero-avoidable', v.zeroAvoidable);
-        runtime.reportLabOutcome(labId, 'naive-throttled', v.naiveThrottled);
-        if (v.recoveredFrom401.ok)
-          runtime.reportLabOutcome(labId, 'recovered-401', v.recoveredFrom401);
-      }
-    } catch (error) {
-      setFailure(error instanceof Error ? error.message : String(error));
-      setProgress('The job stopped on an error.');
-    } finally {
-      // back to where the clock was, plus the time the run took: the present is untouched
-      await server.admin
-        .setClock({ set: before.now + (performance.now() - started) / 1000 })
-        .catch(() => undefined);
-      abortRef.current = undefined;
-      setRunning(false);
-      setSkew(0);
-    }
+          : 'Stopped before the end.';
+      },
+      async () => setSkew(0),
+    );
   }
 
   return {
@@ -229,15 +193,15 @@ export function useCachingLab(labId: string, config: CachingConfig) {
     plannedCalls: calls,
     // Each request crosses the service worker (~15-25 ms): say what a run will cost before it starts.
     plannedRequests: calls * 3,
-    marks,
+    marks: jobRun.marks,
     running,
-    progress,
+    progress: jobRun.progress,
     verdict,
-    failure,
+    failure: jobRun.failure,
     skew,
     travelNote,
     queueTravel,
-    run: () => void run(),
-    stop: () => abortRef.current?.abort(),
+    run: () => void start(),
+    stop: jobRun.stop,
   };
 }
