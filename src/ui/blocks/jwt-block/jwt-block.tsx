@@ -51,11 +51,16 @@ export function JwtBlockView({ block }: BlockProps<'jwt'>) {
   );
 }
 
-/** The decoded parts shown as tables, with their captions. */
-const CLAIM_TABLES = [
-  ['header', 'Header'],
-  ['payload', 'Payload (claims)'],
-] as const;
+/** The decoded parts shown as tables, by their captions. */
+const CLAIM_TABLES = { header: 'Header', payload: 'Payload (claims)' } as const;
+type TokenPart = keyof typeof CLAIM_TABLES;
+
+/** What reading a claim takes: the lesson's highlights, and the server's time and leeway. */
+interface ClaimReading {
+  highlighted: ReadonlySet<string>;
+  now: number | undefined;
+  leeway: number;
+}
 
 function TokenView({ token, highlight }: { token: string; highlight: string[] }) {
   const inspection = useMemo(() => inspectJwt(token), [token]);
@@ -64,25 +69,17 @@ function TokenView({ token, highlight }: { token: string; highlight: string[] })
   const now = useServerNow(server);
   const leeway = server?.admin.settings().leewaySeconds ?? 60;
   const decoded = inspection.header !== undefined || inspection.payload !== undefined;
-  const highlighted = new Set(highlight);
+  const reading: ClaimReading = { highlighted: new Set(highlight), now, leeway };
   return (
     <>
       <TokenParts inspection={inspection} />
       {inspection.errors.length > 0 ? <TokenProblems inspection={inspection} /> : null}
       {decoded ? (
         <div className="jwt-block__tables">
-          {CLAIM_TABLES.map(([part, caption]) => {
+          {(['header', 'payload'] as const).map((part) => {
             const claims = inspection[part];
             return claims ? (
-              <ClaimTable
-                key={part}
-                caption={caption}
-                part={part}
-                claims={claims}
-                highlighted={highlighted}
-                now={now}
-                leeway={leeway}
-              />
+              <ClaimTable key={part} part={part} claims={claims} reading={reading} />
             ) : null;
           })}
         </div>
@@ -151,24 +148,18 @@ function TokenProblems({ inspection }: { inspection: JwtInspection }) {
 const TIME_CLAIMS = new Set(['exp', 'iat', 'nbf']);
 
 function ClaimTable({
-  caption,
   part,
   claims,
-  highlighted,
-  now,
-  leeway,
+  reading: { highlighted, now, leeway },
 }: {
-  caption: string;
-  part: 'header' | 'payload';
+  part: TokenPart;
   claims: Record<string, unknown>;
-  highlighted: ReadonlySet<string>;
-  now: number | undefined;
-  leeway: number;
+  reading: ClaimReading;
 }) {
   return (
     <div className="table-scroll">
       <table className={`jwt-claims jwt-claims--${part}`}>
-        <caption className={`jwt-${part}`}>{caption}</caption>
+        <caption className={`jwt-${part}`}>{CLAIM_TABLES[part]}</caption>
         <thead>
           <tr>
             <th scope="col">Claim</th>
