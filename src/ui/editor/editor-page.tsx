@@ -292,6 +292,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
           <label htmlFor={ids.picker}>Lesson</label>
           <select
             id={ids.picker}
+            className="input-compact"
             value={doc.file}
             onChange={(event) => void file.open(event.target.value)}
           >
@@ -375,6 +376,7 @@ function Editor({ initial, notice, replaced, onOpen }: EditorProps) {
           <label htmlFor={ids.share}>Share link</label>
           <input
             id={ids.share}
+            className="input-compact"
             type="url"
             readOnly
             value={share}
@@ -445,6 +447,7 @@ function FileNameField({ file, onRename }: { file: string; onRename(file: string
       <label htmlFor={id}>File name</label>
       <input
         id={id}
+        className="input-compact"
         value={value}
         spellCheck={false}
         onChange={(event) => setValue(event.target.value)}
