@@ -61,6 +61,12 @@ export default defineConfig({
             // the bundler merges them into the chunk the entry shares with the blocks, and every
             // page, a lesson without requests too, downloads them before its first paint.
             // Without their dependencies, which the entry needs (getHeader, the request parser).
+            // The small pieces blocks and labs draw with (ui/shared): one chunk, not one request
+            // each, beside the first request block.
+            {
+              name: 'ui-parts',
+              test: /[\\/]src[\\/]ui[\\/]shared[\\/](card-header|check-list|checkbox|fact|radio-options|use-disclosure|download-text)\.tsx?$/,
+            },
             {
               name: 'explain-error',
               test: /[\\/]src[\\/]client[\\/]explain-error\.ts$/,

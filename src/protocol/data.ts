@@ -25,7 +25,6 @@ export {
   behaviourProfile,
   profileOf,
 } from './profiles.ts';
-export { readCapped } from './read-capped.ts';
 export {
   CHECK_SHORT_NAMES,
   RESOURCE_CHECKS,

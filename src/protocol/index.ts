@@ -22,6 +22,7 @@ export type { AccessTokenSigner } from './keys.ts';
 export type { LogEntry } from './log.ts';
 export { createMockServer, type MockServer } from './mock-server.ts';
 export type { MockServerOptions } from './options.ts';
+export { readCapped } from './read-capped.ts';
 export { DPOP_CHECK_NAMES, type DpopCheckName } from './resource-checks.ts';
 export { allowedMethods, matchRoute } from './router.ts';
 export {

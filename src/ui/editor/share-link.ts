@@ -8,7 +8,7 @@
  * once unpacked to 60 MB and froze the tab), and the file must be a lesson path.
  */
 
-import { readCapped } from '../../protocol/data.ts';
+import { readCapped } from '../../protocol/index.ts';
 import { isLessonFile, LESSON_FILE_RULE } from './lesson-file-name.ts';
 
 export interface SharedDraft {
