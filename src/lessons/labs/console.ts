@@ -3,6 +3,9 @@ import type { LabSpec } from './lab-spec.ts';
 
 export const CONSOLE_PANELS = ['clients', 'keys', 'tokens', 'log', 'clock', 'faults'] as const;
 
+/** A panel of the Server page a console lab can show. */
+export type ConsolePanel = (typeof CONSOLE_PANELS)[number];
+
 /** The console lab: build-time spec (config schema and outcomes). */
 export const consoleLab = {
   summary:

@@ -13,7 +13,7 @@ import {
 // index would also bring the explanation tables and export formats only blocks need.
 import type { AssertionShape, HttpRequestModel } from '../../client/http-request.ts';
 import { sendRequestMutationOptions } from '../../client/queries.ts';
-import type { RecordedExchange } from '../../client/send-request.ts';
+import { type RecordedExchange, toFetchRequest } from '../../client/send-request.ts';
 import { signClientAssertion } from '../../client/token-request.ts';
 import { flowStepOf } from '../../lessons/lesson-steps.ts';
 import type {
@@ -168,13 +168,7 @@ export function LessonRuntimeProvider({ slug, lesson, children }: LessonRuntimeP
         await serverReady();
         const server = serverRef.current;
         if (!server) return mutateAsync(request);
-        const response = await server.handle(
-          new Request(request.url, {
-            method: request.method,
-            headers: request.headers,
-            ...(request.body !== '' && { body: request.body }),
-          }),
-        );
+        const response = await server.handle(toFetchRequest(request));
         return { status: response?.status ?? 404 };
       },
       serverLog: (requestId) =>

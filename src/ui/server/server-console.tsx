@@ -1,13 +1,11 @@
+import type { ConsolePanel } from '../../lessons/labs/console.ts';
 import type { MockServer } from '../../protocol';
 import { ClientsPanel } from './clients-panel';
 import { ClockPanel } from './clock-panel';
 import { FaultsPanel } from './faults-panel';
 import { KeysPanel } from './keys-panel';
 import { RequestLogPanel } from './request-log-panel';
-import type { ConsolePanel } from './server-panel.tsx';
 import { TokensPanel } from './tokens-panel';
-
-export type { ConsolePanel } from './server-panel.tsx';
 
 import './server-page.css';
 import './server-console.css';

@@ -1,7 +1,5 @@
 import { type ReactNode, useId } from 'react';
-
-/** The Server page's panels, by the names a console lab's `panels:` lists them under. */
-export type ConsolePanel = 'clients' | 'keys' | 'tokens' | 'log' | 'clock' | 'faults';
+import type { ConsolePanel } from '../../lessons/labs/console.ts';
 
 /** Each panel's class, heading, and the line under it where it has one. */
 const PANELS: Record<ConsolePanel, { className: string; title: string; subtitle?: ReactNode }> = {
