@@ -68,11 +68,15 @@ async function watchViolations(page: Page): Promise<ViolationLog> {
   };
 }
 
-/** The policy the page was served with (its `<meta http-equiv>`). */
+/**
+ * The policy the page was served with (its `<meta http-equiv>`). It is in the served HTML, so
+ * there is nothing to wait for but the page's main thread: right after a load it may be busy
+ * starting the app, longer than a second on a loaded 2-core machine (seen in CI).
+ */
 function policyOf(page: Page): Promise<string | null> {
   return page
     .locator('meta[http-equiv="Content-Security-Policy"]')
-    .getAttribute('content', { timeout: 1000 });
+    .getAttribute('content', { timeout: 10_000 });
 }
 
 test('every lesson, the Server page and the editor run under the policy without a violation', async ({
